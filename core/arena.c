@@ -1,0 +1,187 @@
+/* arena.c - bump allocator in linked blocks, with cleanups; see arena.h. */
+#include "arena.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALIGN 16
+#define DEFAULT_CAP (64u * 1024 * 1024)
+
+struct block {
+	struct block *next;
+	size_t size, used;
+	_Alignas(ALIGN) unsigned char data[];
+};
+
+struct cleanup {
+	struct cleanup *next;
+	arena_cleanup_fn fn;
+	void *data;
+};
+
+struct arena {
+	struct block *first, *cur;
+	struct cleanup *cleanups;
+	size_t total, cap, handed;
+};
+
+static struct block *block_new(size_t size)
+{
+	struct block *b = malloc(sizeof(*b) + size);
+	if (!b)
+		return NULL;
+	b->next = NULL;
+	b->size = size;
+	b->used = 0;
+	return b;
+}
+
+arena_t *arena_new(size_t size)
+{
+	arena_t *a = calloc(1, sizeof(*a));
+	if (!a)
+		return NULL;
+	if (size < 1024)
+		size = 1024;
+	a->first = a->cur = block_new(size);
+	if (!a->first) {
+		free(a);
+		return NULL;
+	}
+	a->total = size;
+	a->cap = DEFAULT_CAP;
+	return a;
+}
+
+static void run_cleanups(arena_t *a)
+{
+	while (a->cleanups) {
+		struct cleanup *c = a->cleanups;
+		a->cleanups = c->next;
+		c->fn(c->data);
+	}
+}
+
+void arena_reset(arena_t *a)
+{
+	run_cleanups(a);
+	struct block *b = a->first->next;
+	while (b) {
+		struct block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->first->next = NULL;
+	a->first->used = 0;
+	a->cur = a->first;
+	a->total = a->first->size;
+	a->handed = 0;
+}
+
+void arena_free(arena_t *a)
+{
+	if (!a)
+		return;
+	arena_reset(a);
+	free(a->first);
+	free(a);
+}
+
+void arena_set_cap(arena_t *a, size_t cap) { a->cap = cap; }
+size_t arena_used(const arena_t *a) { return a->handed; }
+
+void *arena_alloc(arena_t *a, size_t n)
+{
+	if (n == 0)
+		n = 1;
+	if (n > SIZE_MAX - ALIGN)
+		return NULL;
+	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	struct block *b = a->cur;
+	if (b->size - b->used < n) {
+		size_t size = b->size * 2;
+		if (size < n)
+			size = n;
+		if (a->total + size > a->cap)
+			return NULL;
+		struct block *nb = block_new(size);
+		if (!nb)
+			return NULL;
+		b->next = nb;
+		a->cur = b = nb;
+		a->total += size;
+	}
+	void *p = b->data + b->used;
+	b->used += n;
+	a->handed += n;
+	return p;
+}
+
+void *arena_calloc(arena_t *a, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		return NULL;
+	void *p = arena_alloc(a, count * size);
+	if (p)
+		memset(p, 0, count * size);
+	return p;
+}
+
+char *arena_strndup(arena_t *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(arena_t *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(arena_t *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *p = arena_alloc(a, (size_t)n + 1);
+	if (!p)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+int arena_cleanup(arena_t *a, arena_cleanup_fn fn, void *data)
+{
+	struct cleanup *c = arena_alloc(a, sizeof(*c));
+	if (!c)
+		return -1;
+	c->fn = fn;
+	c->data = data;
+	c->next = a->cleanups;
+	a->cleanups = c;
+	return 0;
+}
+
+static void decref(void *j) { json_decref(j); }
+
+json_t *arena_json(arena_t *a, json_t *j)
+{
+	if (j && arena_cleanup(a, decref, j) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}

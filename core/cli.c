@@ -1,0 +1,200 @@
+/* cli.c - command table and the small admin commands; see cli.h. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "jobs.h"
+#include "migrate.h"
+#include "pool.h"
+
+/* Value of --name in argv, or NULL. */
+static const char *opt(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static int flag(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int connect_or_say(void)
+{
+	if (db_open() == 0)
+		return 0;
+	fprintf(stderr, "zoe: cannot connect to PostgreSQL (%s): %s\n", db_conninfo(),
+		db_last_message());
+	return -1;
+}
+
+static int cmd_serve(int argc, char **argv) { return pool_serve(); }
+static int cmd_jobs(int argc, char **argv) { return jobs_run(flag(argc, argv, "--once")); }
+
+static int cmd_migrate(int argc, char **argv)
+{
+	if (connect_or_say() < 0)
+		return 1;
+	return migrate_apply(flag(argc, argv, "--quiet")) == 0 ? 0 : 1;
+}
+
+static int cmd_seed(int argc, char **argv)
+{
+	if (!flag(argc, argv, "--demo")) {
+		fprintf(stderr, "usage: zoe seed --demo\n");
+		return 2;
+	}
+	return connect_or_say() < 0 ? 1 : seed_demo() == 0 ? 0 : 1;
+}
+
+static const db_stmt_t q_user_add = {"cli_user_add",
+	"INSERT INTO users (email, password_hash, role) VALUES (lower($1), $2, $3) "
+	"ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, "
+	"role = EXCLUDED.role WHERE $4::bool RETURNING id"};
+
+/* zoe user add --email E --role R [--password P | ZOE_PASSWORD] [--update] */
+static int cmd_user(int argc, char **argv)
+{
+	const char *email = opt(argc, argv, "--email"), *role = opt(argc, argv, "--role");
+	const char *pw = opt(argc, argv, "--password");
+	char gen[40], hash[256];
+	if (argc < 2 || strcmp(argv[1], "add") || !email || role_parse(role) == ROLE_NONE) {
+		fprintf(stderr, "usage: zoe user add --email E --role viewer|analyst|editor|admin "
+				"[--password P] [--update]\n");
+		return 2;
+	}
+	if (!pw)
+		pw = getenv("ZOE_PASSWORD");
+	if (!pw) {
+		crypto_token("", 12, gen, sizeof(gen));
+		pw = gen;
+	}
+	if (strlen(pw) < 8) {
+		fprintf(stderr, "zoe: the password must have at least 8 characters\n");
+		return 2;
+	}
+	if (connect_or_say() < 0 || auth_password_hash(pw, hash, sizeof(hash)) < 0)
+		return 1;
+	const char *p[] = {email, hash, role, flag(argc, argv, "--update") ? "t" : "f"};
+	PGresult *res = db_run(NULL, &q_user_add, 4, p);
+	if (!res) {
+		fprintf(stderr, "zoe: %s\n", db_last_message());
+		return 1;
+	}
+	int made = PQntuples(res) == 1;
+	PQclear(res);
+	if (!made) {
+		fprintf(stderr, "zoe: user %s exists (use --update to reset it)\n", email);
+		return 3;
+	}
+	printf("user %s (%s)%s%s\n", email, role, pw == gen ? " password " : "", pw == gen ? gen : "");
+	return 0;
+}
+
+static const db_stmt_t q_key_add = {"cli_key_add",
+	"INSERT INTO api_keys (name, key_hash, role) VALUES ($1, $2, $3) RETURNING id"};
+
+/* zoe apikey add --name N --role R : prints the key once */
+static int cmd_apikey(int argc, char **argv)
+{
+	const char *name = opt(argc, argv, "--name"), *role = opt(argc, argv, "--role");
+	char key[64], hash[65];
+	if (argc < 2 || strcmp(argv[1], "add") || !name || role_parse(role) == ROLE_NONE) {
+		fprintf(stderr, "usage: zoe apikey add --name N --role viewer|analyst|editor|admin\n");
+		return 2;
+	}
+	if (crypto_token("zk_", 24, key, sizeof(key)) < 0 || connect_or_say() < 0)
+		return 1;
+	crypto_sha256_hex(key, hash);
+	const char *p[] = {name, hash, role};
+	PGresult *res = db_run(NULL, &q_key_add, 3, p);
+	if (!res) {
+		fprintf(stderr, "zoe: %s\n", db_last_message());
+		return 1;
+	}
+	PQclear(res);
+	printf("%s\n", key);
+	return 0;
+}
+
+static const db_stmt_t q_site_add = {"cli_site_add",
+	"INSERT INTO sites (domain, key_hash, origins) VALUES (lower($1), $2, $3::text[]) "
+	"ON CONFLICT (domain) DO UPDATE SET key_hash = EXCLUDED.key_hash, "
+	"origins = EXCLUDED.origins RETURNING id"};
+
+/* zoe site add --domain D --origin O [--origin O2 ...] [--key K] : prints the site key */
+static int cmd_site(int argc, char **argv)
+{
+	const char *domain = opt(argc, argv, "--domain"), *given = opt(argc, argv, "--key");
+	char key[64], hash[65], origins[4096] = "{";
+	size_t used = 1;
+	for (int i = 0; i + 1 < argc; i++) {
+		if (strcmp(argv[i], "--origin") || strpbrk(argv[i + 1], "{},\"\\ "))
+			continue;
+		int n = snprintf(origins + used, sizeof(origins) - used, "%s%s",
+				 used > 1 ? "," : "", argv[i + 1]);
+		if (n > 0 && (size_t)n < sizeof(origins) - used)
+			used += (size_t)n;
+	}
+	if (argc < 2 || strcmp(argv[1], "add") || !domain || used == 1 || used + 2 > sizeof(origins)) {
+		fprintf(stderr, "usage: zoe site add --domain D --origin https://D [--origin ...] "
+				"[--key K]\n");
+		return 2;
+	}
+	origins[used++] = '}';
+	origins[used] = '\0';
+	if (given)
+		snprintf(key, sizeof(key), "%s", given);
+	else if (crypto_token("site_", 18, key, sizeof(key)) < 0)
+		return 1;
+	if (connect_or_say() < 0)
+		return 1;
+	crypto_sha256_hex(key, hash);
+	const char *p[] = {domain, hash, origins};
+	PGresult *res = db_run(NULL, &q_site_add, 3, p);
+	if (!res) {
+		fprintf(stderr, "zoe: %s\n", db_last_message());
+		return 1;
+	}
+	PQclear(res);
+	printf("%s\n", key);
+	return 0;
+}
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{"serve", cmd_serve, "run the FastCGI worker pool (ZOE_SOCKET or ZOE_LISTEN, ZOE_WORKERS)"},
+	{"jobs", cmd_jobs, "run the job runner [--once]"},
+	{"migrate", cmd_migrate, "apply pending migrations from sql/"},
+	{"seed", cmd_seed, "--demo: fill the demo data set (deterministic, idempotent)"},
+	{"user", cmd_user, "add --email E --role R [--password P] [--update]"},
+	{"apikey", cmd_apikey, "add --name N --role R"},
+	{"site", cmd_site, "add --domain D --origin O [--key K]"},
+};
+
+int cli_main(int argc, char **argv)
+{
+	if (config_load() < 0)
+		return 2;
+	for (size_t i = 0; argc > 1 && i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "usage: zoe COMMAND\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(stderr, "  %-8s %s\n", commands[i].name, commands[i].help);
+	return 2;
+}

@@ -1,0 +1,73 @@
+/* config.c - environment-driven configuration; see config.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+config_t cfg;
+
+static const char *env(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : dflt;
+}
+
+static int env_long(const char *name, long dflt, long min, long max, long *out)
+{
+	const char *v = getenv(name);
+	if (!v || !*v) {
+		*out = dflt;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || *end || n < min || n > max) {
+		fprintf(stderr, "zoe: %s=%s is not a number in [%ld, %ld]\n", name, v, min, max);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+int config_load(void)
+{
+	static char sock[4096];
+	long workers, backlog, body, depth;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (ncpu < 1)
+		ncpu = 1;
+
+	cfg.var_dir = env("ZOE_VAR", "var");
+	cfg.database_url = env("DATABASE_URL", NULL);
+	snprintf(sock, sizeof(sock), "%s/run/zoe.sock", cfg.var_dir);
+	cfg.socket = env("ZOE_SOCKET", sock);
+	cfg.listen = env("ZOE_LISTEN", NULL);
+	if (env_long("ZOE_WORKERS", 2 * ncpu, 1, 512, &workers) < 0 ||
+	    env_long("ZOE_BACKLOG", 1024, 16, 65535, &backlog) < 0 ||
+	    env_long("ZOE_BODY_LIMIT", 1L << 20, 1024, 1L << 30, &body) < 0 ||
+	    env_long("ZOE_JSON_DEPTH", 32, 2, 512, &depth) < 0)
+		return -1;
+	cfg.workers = (int)workers;
+	cfg.backlog = (int)backlog;
+	cfg.body_limit = (size_t)body;
+	cfg.body_limit_large = 10u << 20;
+	cfg.json_max_depth = (int)depth;
+	cfg.jwt_secret = env("ZOE_JWT_SECRET", NULL);
+	cfg.jwt_key_file = env("ZOE_JWT_KEY", NULL);
+	cfg.jwt_pub_file = env("ZOE_JWT_PUBKEY", NULL);
+	cfg.jwt_issuer = env("ZOE_JWT_ISSUER", "zoe");
+	cfg.jwt_audience = env("ZOE_JWT_AUDIENCE", "zoe-api");
+	cfg.access_ttl = 900;
+	cfg.refresh_ttl = 30 * 24 * 3600;
+	cfg.cookie_secure = env("ZOE_COOKIE_SECURE", NULL) != NULL;
+	return 0;
+}
+
+const char *config_var_path(char *out, size_t outlen, const char *name)
+{
+	snprintf(out, outlen, "%s/%s", cfg.var_dir, name);
+	return out;
+}

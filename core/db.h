@@ -1,0 +1,54 @@
+/* db.h - the worker's one PostgreSQL connection.
+ *
+ * Statements are static db_stmt_t values; each is prepared on first use per
+ * connection and executed by name afterwards. Results are registered with the
+ * request's arena. After PostgreSQL restarts, the next statement reconnects
+ * and retries once (outside a transaction); while it is down, handlers answer
+ * 503 through db_fail. */
+#ifndef ZOE_DB_H
+#define ZOE_DB_H
+
+#include <libpq-fe.h>
+
+#include "arena.h"
+#include "http.h"
+
+typedef struct db_stmt {
+	const char *name;   /* unique, e.g. "ux_insert" */
+	const char *sql;    /* $1..$n, all parameters passed as text */
+} db_stmt_t;
+
+enum db_error { DB_OK = 0, DB_DOWN, DB_UNIQUE, DB_INVALID, DB_OTHER };
+
+/* Connects with cfg.database_url (or the private cluster's socket); 0/-1. */
+int db_open(void);
+void db_close(void);
+/* The conninfo string in use. */
+const char *db_conninfo(void);
+
+/* Executes `st` with n text parameters (NULL = SQL NULL). Returns the result
+ * (owned by `a`, which may be NULL for the caller to PQclear) or NULL on
+ * error; db_last() then tells the kind of error. */
+PGresult *db_run(arena_t *a, const db_stmt_t *st, int n, const char *const *params);
+/* Runs plain SQL without parameters (migrations, BEGIN/COMMIT); 0/-1. */
+int db_exec(const char *sql);
+
+/* BEGIN / COMMIT / ROLLBACK; 0/-1. A request left in a transaction is rolled back. */
+int db_begin(void);
+int db_commit(void);
+void db_rollback(void);
+int db_in_transaction(void);
+
+enum db_error db_last(void);
+const char *db_last_message(void);
+
+/* Answers the request for the last error: 503 when the database is down,
+ * 409 for a unique violation, 500 otherwise; always returns 0. */
+int db_fail(req_t *r);
+
+/* Field helpers: text value or NULL for SQL NULL; numbers with defaults. */
+const char *db_get(const PGresult *res, int row, int col);
+long long db_getll(const PGresult *res, int row, int col, long long dflt);
+double db_getd(const PGresult *res, int row, int col, double dflt);
+
+#endif

@@ -1,0 +1,43 @@
+/* json_in.h - hostile-input-safe JSON bodies and table-driven validation.
+ *
+ * A body is checked before jansson sees it: size, UTF-8, nesting depth. Then
+ * fields are validated against a static table of rules, collecting every bad
+ * field into one errors array, so a client learns all its mistakes at once. */
+#ifndef ZOE_JSON_IN_H
+#define ZOE_JSON_IN_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "http.h"
+
+/* 1 when `s` (n bytes) is well-formed UTF-8 (no overlongs, surrogates, > U+10FFFF). */
+int utf8_valid(const char *s, size_t n);
+/* Maximum nesting depth of arrays/objects in JSON text (strings skipped). */
+int json_depth(const char *s, size_t n);
+
+/* Parses r->body. On a problem replies (400/415/422) and returns NULL; the
+ * result is owned by the arena. */
+json_t *json_body(req_t *r);
+
+enum vtype { V_STRING, V_INT, V_NUMBER, V_BOOL, V_OBJECT, V_ARRAY, V_URL, V_DATE, V_EMAIL };
+
+typedef struct vrule {
+	const char *field;
+	enum vtype type;
+	int required;
+	double min, max;            /* string: length in code points; numbers: value;
+				       arrays: items; both 0 = unchecked */
+	const char *const *oneof;   /* NULL-terminated allowed strings, or NULL */
+} vrule_t;
+
+/* Appends {field, message} to `errors` (a JSON array). */
+void verr(json_t *errors, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Checks `obj` against `n` rules; errors get `prefix` + field names
+ * ("[3].value"). Returns the number of errors added. */
+int validate(json_t *obj, const vrule_t *rules, size_t n, const char *prefix, json_t *errors);
+/* Number of code points in UTF-8 `s`. */
+size_t utf8_len(const char *s);
+
+#endif

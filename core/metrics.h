@@ -1,0 +1,47 @@
+/* metrics.h - request counters and latency histograms in shared memory.
+ *
+ * The master maps one anonymous shared region before forking, so every
+ * worker adds to the same counters with atomic operations and each request is
+ * counted once, whichever worker served it. Besides the all-time histograms
+ * (for Prometheus) a ring of 60 one-minute slots per route gives windowed
+ * percentiles (1 min, 5 min, 1 h) for the performance monitor. */
+#ifndef ZOE_METRICS_H
+#define ZOE_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct route;
+
+#define METRICS_BUCKETS 15      /* 14 bounds + Inf */
+
+extern const double metrics_bounds[METRICS_BUCKETS - 1];
+
+typedef struct metrics_window {
+	uint64_t count, errors;     /* errors: status >= 500 */
+	double p50, p95, p99;       /* seconds, NAN with no requests */
+} metrics_window_t;
+
+/* Maps the shared region for `nroutes` routes (+1 for unmatched); 0/-1. */
+int metrics_init(size_t nroutes);
+/* Records one request; route_idx -1 for requests that matched no route. */
+void metrics_observe(int route_idx, int status, double seconds);
+void metrics_db_roundtrip(double seconds);
+void metrics_worker_restart(void);
+void metrics_set_workers(int alive);
+
+/* Prometheus text exposition of everything, labelled by route pattern. */
+int metrics_render(buf_t *out, const struct route *table, size_t n);
+/* Aggregate of the last `minutes` (1..60) for a route (-1: unmatched, -2: all). */
+void metrics_window(int route_idx, int minutes, metrics_window_t *out);
+/* Totals. */
+uint64_t metrics_worker_restarts(void);
+int metrics_workers_alive(void);
+void metrics_db_stats(uint64_t *count, double *sum_seconds);
+
+/* p-quantile from cumulative-free bucket counts (linear within a bucket). */
+double metrics_bucket_quantile(const uint64_t *buckets, double q);
+
+#endif

@@ -1,0 +1,25 @@
+/* range.h - the ?from=&to=&tz= date range every report takes (SPEC conventions). */
+#ifndef ZOE_RANGE_H
+#define ZOE_RANGE_H
+
+#include <jansson.h>
+
+#include "http.h"
+
+typedef struct range {
+	char from[11], to[11];      /* inclusive local dates, YYYY-MM-DD */
+	const char *tz;             /* IANA zone, default Europe/Berlin */
+	int days;                   /* number of days in the range */
+} range_t;
+
+#define RANGE_DEFAULT_DAYS 28
+#define RANGE_MAX_DAYS 1100
+
+/* Reads from/to/tz from the query (defaults: the last 28 days up to today in
+ * tz). Bad values are added to `errors` as {field, message}; returns the
+ * number of errors added. */
+int range_parse(req_t *r, range_t *out, json_t *errors);
+/* {"from","to","tz","days"} for replies (new reference). */
+json_t *range_json_new(const range_t *rg);
+
+#endif

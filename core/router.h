@@ -1,0 +1,50 @@
+/* router.h - the handler table's types and the matcher.
+ *
+ * handlers/routes.c holds the one table of every route. router_init checks it
+ * once at start-up (duplicates, bad patterns, inconsistent auth) and refuses
+ * to start on a mistake; router_match then finds a route per request and tells
+ * 404 (no path matched) from 405 (a path matched, the method did not). */
+#ifndef ZOE_ROUTER_H
+#define ZOE_ROUTER_H
+
+#include <stddef.h>
+
+#include "http.h"
+
+typedef int (*handler_fn)(req_t *r);
+
+/* Which credentials a route accepts, besides a user's access JWT. */
+enum {
+	ACCEPT_JWT = 1,         /* Authorization: Bearer <access JWT> */
+	ACCEPT_APIKEY = 2,      /* X-Api-Key with a role >= min_role */
+	ACCEPT_SITEKEY = 4,     /* X-Site-Key (or body "site"), Origin checked */
+};
+
+typedef struct route {
+	const char *method;     /* GET POST PATCH DELETE */
+	const char *pattern;    /* /api/level5/content/drafts/{id} */
+	enum role min_role;     /* ROLE_NONE: no credentials needed */
+	unsigned accept;        /* ACCEPT_* bits; 0 for public routes */
+	handler_fn handler;     /* NULL: not built yet, answers 501 */
+	const char *summary;    /* one line, also the OpenAPI summary */
+	int spec_no;            /* number in SPEC.md, 0 for platform routes */
+	size_t body_limit;      /* 0: cfg.body_limit */
+} route_t;
+
+extern const route_t routes[];
+extern const size_t routes_count;
+
+/* Checks the table; 0, or -1 with a message in err. */
+int router_init(const route_t *table, size_t n, char *err, size_t errlen);
+
+/* Finds the route for method and path. On success returns it and fills
+ * params (arena copies). Otherwise returns NULL with *status 404, or 405 and
+ * `allow` filled with the methods the path does accept ("GET, POST"). */
+const route_t *router_match(const route_t *table, size_t n, const char *method,
+			    const char *path, arena_t *a, const char **params,
+			    int *status, char *allow, size_t allowlen);
+
+/* Index of a route within the table (for metrics), -1 if not in it. */
+int router_index(const route_t *table, size_t n, const route_t *rt);
+
+#endif

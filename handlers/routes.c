@@ -1,0 +1,96 @@
+/* routes.c - THE handler table: every route of the API, one row each.
+ *
+ * Columns: method, path pattern ({name} segments become r->params), minimum
+ * role (ROLE_NONE = public), credentials accepted besides the role check,
+ * handler (NULL = not built yet: the router answers 501 naming the route),
+ * one-line summary (also the OpenAPI summary), number in SPEC.md, body limit
+ * (0 = default). Every generic check runs before the handler: route exists,
+ * method, body size, credentials, role. OpenAPI is generated from this table. */
+#include "handlers.h"
+#include "router.h"
+
+#define PUBLIC ROLE_NONE, 0
+#define USER(role) role, ACCEPT_JWT | ACCEPT_APIKEY
+#define USER_OR_SITE(role) role, ACCEPT_JWT | ACCEPT_APIKEY | ACCEPT_SITEKEY
+#define SITE ROLE_NONE, ACCEPT_SITEKEY
+#define MiB (1024u * 1024u)
+
+const route_t routes[] = {
+/* platform */
+{"POST", "/api/auth/login", PUBLIC, h_auth_login, "Log in: access JWT + rotating refresh token", 0, 0},
+{"POST", "/api/auth/refresh", PUBLIC, h_auth_refresh, "Exchange a refresh token for a new pair", 0, 0},
+{"POST", "/api/auth/logout", ROLE_VIEWER, ACCEPT_JWT, h_auth_logout, "Revoke the refresh family of this session", 0, 0},
+{"GET", "/api/auth/me", USER(ROLE_VIEWER), h_auth_me, "The calling user or API key and its role", 0, 0},
+{"GET", "/api/health", PUBLIC, h_health, "Liveness", 0, 0},
+{"GET", "/api/ready", PUBLIC, h_ready, "Database reachable and migrations current", 0, 0},
+{"GET", "/metrics", PUBLIC, h_metrics, "Prometheus metrics (nginx admits private networks only)", 0, 0},
+{"GET", "/api/openapi.json", PUBLIC, h_openapi, "OpenAPI 3.1 description generated from this table", 0, 0},
+/* level 2 — strategic */
+{"POST", "/api/level2/entity-seo/analyze", USER(ROLE_EDITOR), NULL, "Find dictionary entities in a page; about/mentions JSON-LD", 1, 0},
+{"GET", "/api/level2/entity-seo/report", USER(ROLE_VIEWER), NULL, "Entities across analysed pages, topic clusters, gaps", 2, 0},
+{"POST", "/api/level2/ux-signals/track", SITE, h_ux_track, "Tracker beacons: pageview, engagement, web vitals, events", 3, 0},
+{"GET", "/api/level2/ux-signals/metrics", USER(ROLE_VIEWER), h_ux_metrics, "p75 Core Web Vitals per page and device, CWV verdict", 4, 0},
+{"POST", "/api/level2/social-proof/integrate", USER(ROLE_EDITOR), NULL, "Import reviews idempotently, with sentiment", 5, 0},
+{"GET", "/api/level2/social-proof/report", USER(ROLE_VIEWER), NULL, "Ratings per source, trust score, AggregateRating JSON-LD", 6, 0},
+{"POST", "/api/level2/optimization/recommend", USER(ROLE_EDITOR), NULL, "Run the recommendation rules over stored data", 7, 0},
+{"GET", "/api/level2/optimization/status", USER(ROLE_VIEWER), NULL, "Recommendations by status and priority", 8, 0},
+{"POST", "/api/level2/data/optimize", USER(ROLE_EDITOR), NULL, "Page metadata audit; upserts the page inventory", 9, 0},
+{"GET", "/api/level2/performance/monitor", USER(ROLE_ANALYST), NULL, "This backend's latency and errors per route", 10, 0},
+/* level 3 — predictive, multimodal, behavioural */
+{"POST", "/api/level3/predictive/analyze", USER(ROLE_EDITOR), NULL, "Keyword series: trend, seasonality, Holt-Winters forecast", 11, 0},
+{"GET", "/api/level3/predictive/report", USER(ROLE_VIEWER), NULL, "Forecast summary of all keywords", 12, 0},
+{"POST", "/api/level3/predictive/seasonal", USER(ROLE_ANALYST), NULL, "Seasonal decomposition and publishing window", 13, 0},
+{"GET", "/api/level3/predictive/trends", USER(ROLE_VIEWER), NULL, "Rising and falling keywords (Mann-Kendall, Sen)", 14, 0},
+{"POST", "/api/level3/predictive/events", USER(ROLE_EDITOR), NULL, "Register an event; its estimated uplift", 15, 0},
+{"POST", "/api/level3/multimodal/image", USER(ROLE_EDITOR), NULL, "Image SEO check and ImageObject JSON-LD", 16, 10 * MiB},
+{"GET", "/api/level3/multimodal/image-report", USER(ROLE_VIEWER), NULL, "Aggregates over stored images", 17, 0},
+{"POST", "/api/level3/multimodal/video", USER(ROLE_EDITOR), NULL, "VideoObject check and JSON-LD", 18, 0},
+{"GET", "/api/level3/multimodal/video-report", USER(ROLE_VIEWER), NULL, "Aggregates over stored videos", 19, 0},
+{"POST", "/api/level3/multimodal/voice", USER(ROLE_EDITOR), NULL, "Voice search: questions, speakable, FAQPage", 20, 0},
+{"POST", "/api/level3/behavioral/dynamic", USER_OR_SITE(ROLE_EDITOR), NULL, "Dynamic content rules / evaluate a visitor", 21, 0},
+{"GET", "/api/level3/behavioral/metrics", USER(ROLE_VIEWER), NULL, "Sessions, engagement, bounce and conversion", 22, 0},
+{"POST", "/api/level3/behavioral/predictive", USER_OR_SITE(ROLE_ANALYST), NULL, "Next-page prediction and conversion model", 23, 0},
+{"GET", "/api/level3/behavioral/journey", USER(ROLE_VIEWER), NULL, "Paths to conversion and attribution", 24, 0},
+{"POST", "/api/level3/behavioral/optimize", USER(ROLE_EDITOR), NULL, "Behavioural recommendations", 25, 0},
+/* level 4 — content, schema, international and local */
+{"POST", "/api/level4/ai-content/analyze", USER(ROLE_EDITOR), NULL, "Content analysis: readability, keyphrase, score", 26, 0},
+{"GET", "/api/level4/ai-content/report", USER(ROLE_VIEWER), NULL, "Content scores across pages", 27, 0},
+{"POST", "/api/level4/ai-content/optimize", USER(ROLE_EDITOR), NULL, "Concrete rewrites for a page", 28, 0},
+{"GET", "/api/level4/ai-content/predictions", USER(ROLE_ANALYST), NULL, "Predicted clicks from content features", 29, 0},
+{"POST", "/api/level4/ai-content/ab-test", USER_OR_SITE(ROLE_EDITOR), NULL, "Create an A/B test or get a sticky assignment", 30, 0},
+{"GET", "/api/level4/ai-content/results", USER(ROLE_VIEWER), NULL, "A/B test results and decisions", 31, 0},
+{"POST", "/api/level4/schema/automotive", USER(ROLE_EDITOR), NULL, "E-mobility Product/Offer/Vehicle markup", 32, 0},
+{"GET", "/api/level4/schema/automotive-report", USER(ROLE_VIEWER), NULL, "Stored automotive snippets", 33, 0},
+{"POST", "/api/level4/schema/howto", USER(ROLE_EDITOR), NULL, "HowTo markup", 34, 0},
+{"GET", "/api/level4/schema/howto-report", USER(ROLE_VIEWER), NULL, "Stored HowTo snippets", 35, 0},
+{"POST", "/api/level4/schema/qa", USER(ROLE_EDITOR), NULL, "QAPage / FAQPage markup", 36, 0},
+{"GET", "/api/level4/schema/qa-report", USER(ROLE_VIEWER), NULL, "Stored Q&A snippets", 37, 0},
+{"POST", "/api/level4/intl-local/locations", USER(ROLE_EDITOR), NULL, "Upsert business locations; LocalBusiness JSON-LD", 38, 0},
+{"GET", "/api/level4/intl-local/locations-report", USER(ROLE_VIEWER), NULL, "Locations, NAP issues, map data", 39, 0},
+{"POST", "/api/level4/intl-local/events", USER(ROLE_EDITOR), NULL, "Local events with Event markup", 40, 0},
+{"GET", "/api/level4/intl-local/events-report", USER(ROLE_VIEWER), NULL, "Upcoming and past events", 41, 0},
+{"POST", "/api/level4/intl-local/languages", USER(ROLE_EDITOR), NULL, "hreflang cluster check and corrected tags", 42, 0},
+/* level 5 — expansion */
+{"POST", "/api/level5/analytics/events", ROLE_VIEWER, ACCEPT_APIKEY | ACCEPT_SITEKEY, NULL, "Batch event ingest (also Plausible payloads)", 43, 0},
+{"GET", "/api/level5/analytics/realtime", USER(ROLE_VIEWER), NULL, "Visitors now, pageviews per minute", 44, 0},
+{"GET", "/api/level5/analytics/timeseries", USER(ROLE_VIEWER), NULL, "Visitors, visits, bounce, conversions over time", 45, 0},
+{"GET", "/api/level5/analytics/breakdown", USER(ROLE_VIEWER), NULL, "Top pages, sources, devices, goals", 46, 0},
+{"GET", "/api/level5/analytics/funnel", USER(ROLE_VIEWER), NULL, "Ordered funnel with drop-off", 47, 0},
+{"POST", "/api/level5/content/generate", USER(ROLE_EDITOR), NULL, "Generate and score a content draft", 48, 0},
+{"GET", "/api/level5/content/drafts", USER(ROLE_VIEWER), NULL, "Drafts by status", 49, 0},
+{"PATCH", "/api/level5/content/drafts/{id}", USER(ROLE_EDITOR), NULL, "Edit, approve or reject a draft (If-Match)", 50, 0},
+{"POST", "/api/level5/content/drafts/{id}/publish", USER(ROLE_EDITOR), NULL, "Publish a draft (idempotent)", 51, 0},
+{"POST", "/api/level5/competitors", USER(ROLE_EDITOR), NULL, "Register or update a competitor", 52, 0},
+{"GET", "/api/level5/competitors", USER(ROLE_VIEWER), NULL, "Competitors with their latest figures", 53, 0},
+{"POST", "/api/level5/competitors/{id}/snapshots", USER(ROLE_EDITOR), NULL, "Competitor page snapshot and rankings", 54, 0},
+{"GET", "/api/level5/competitors/gap", USER(ROLE_VIEWER), NULL, "Keyword, content and schema gaps", 55, 0},
+{"GET", "/api/level5/maintenance/health", USER(ROLE_ANALYST), NULL, "Health of every part", 56, 0},
+{"GET", "/api/level5/maintenance/predictions", USER(ROLE_ANALYST), NULL, "Time to thresholds, anomalies", 57, 0},
+{"GET", "/api/level5/maintenance/alerts", USER(ROLE_ANALYST), NULL, "Alerts firing and resolved", 58, 0},
+{"POST", "/api/level5/hub/webhooks", USER(ROLE_ADMIN), NULL, "Subscribe a webhook endpoint", 59, 0},
+{"GET", "/api/level5/hub/webhooks", USER(ROLE_ADMIN), NULL, "Webhook subscriptions and delivery stats", 60, 0},
+{"DELETE", "/api/level5/hub/webhooks/{id}", USER(ROLE_ADMIN), NULL, "Unsubscribe a webhook endpoint", 61, 0},
+{"GET", "/api/level5/hub/events", USER(ROLE_ANALYST), NULL, "The ordered domain event log", 62, 0},
+};
+
+const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
