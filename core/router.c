@@ -116,3 +116,11 @@ int router_index(const route_t *table, size_t n, const route_t *rt)
 		return -1;
 	return (int)(rt - table);
 }
+
+int router_not_built(req_t *r)
+{
+	char d[200];
+	snprintf(d, sizeof(d), "%s %s (#%d) is not built yet", r->route->method,
+		 r->route->pattern, r->route->spec_no);
+	return reply_problem(r, 501, d, NULL);
+}

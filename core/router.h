@@ -44,6 +44,9 @@ const route_t *router_match(const route_t *table, size_t n, const char *method,
 			    const char *path, arena_t *a, const char **params,
 			    int *status, char *allow, size_t allowlen);
 
+/* Answers 501 problem+json naming the route: its service is not built yet. */
+int router_not_built(req_t *r);
+
 /* Index of a route within the table (for metrics), -1 if not in it. */
 int router_index(const route_t *table, size_t n, const route_t *rt);
 

@@ -121,10 +121,7 @@ void worker_dispatch(req_t *r)
 	if (read_body(r) < 0 || auth_request(r) < 0)
 		return;
 	if (!r->route->handler) {
-		char d[200];
-		snprintf(d, sizeof(d), "%s %s (#%d) is not built yet", r->route->method,
-			 r->route->pattern, r->route->spec_no);
-		reply_problem(r, 501, d, NULL);
+		router_not_built(r);
 		return;
 	}
 	r->route->handler(r);

@@ -18,4 +18,19 @@ int h_auth_me(req_t *r);
 int h_ux_track(req_t *r);
 int h_ux_metrics(req_t *r);
 
+/* level2_entity_seo.c */
+int h_entity_analyze(req_t *r);
+int h_entity_report(req_t *r);
+int entity_seed_demo(void);        /* analyses the demo pages (zoe seed --demo) */
+/* level2_social_proof.c */
+int h_reviews_integrate(req_t *r);
+int h_reviews_report(req_t *r);
+/* level2_optimization.c */
+int h_opt_recommend(req_t *r);
+int h_opt_status(req_t *r);
+/* level2_data_optimize.c */
+int h_data_optimize(req_t *r);
+/* level2_performance.c */
+int h_perf_monitor(req_t *r);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "handlers.h"
 #include "db.h"
 #include "migrate.h"
 
@@ -96,5 +97,8 @@ int seed_demo(void)
 			rc = run_file(dir, names[i]);
 		free(names[i]);
 	}
+	/* steps that need the analysis code, after the SQL data is in */
+	if (rc == 0)
+		rc = entity_seed_demo();
 	return rc;
 }
