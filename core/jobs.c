@@ -9,9 +9,6 @@
 #include "db.h"
 #include "log.h"
 
-static const job_kind_t jobs_table[] = {
-	{"maintenance", job_maintenance, 3},
-};
 
 static volatile sig_atomic_t stop;
 static void on_term(int sig) { (void)sig; stop = 1; }
@@ -27,14 +24,14 @@ static const db_stmt_t q_failed = {"jobs_failed",
 	"run_at = now() + make_interval(secs => 5 * power(4, attempts - 1)), "
 	"done_at = CASE WHEN attempts >= $3::int THEN now() END WHERE id = $1"};
 
+/* data-modifying CTEs must sit at the top level of the statement */
 static const db_stmt_t q_maint = {"jobs_maint",
-	"SELECT events_ensure_partitions(now()::date, 3), "
-	"(WITH d AS (DELETE FROM visitor_salts WHERE day < current_date - 1 RETURNING 1) "
-	" SELECT count(*) FROM d), "
-	"(WITH d AS (DELETE FROM login_failures WHERE at < now() - interval '1 day' RETURNING 1) "
-	" SELECT count(*) FROM d), "
-	"(WITH d AS (DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day' "
-	" RETURNING 1) SELECT count(*) FROM d)"};
+	"WITH s AS (DELETE FROM visitor_salts WHERE day < current_date - 1 RETURNING 1), "
+	" f AS (DELETE FROM login_failures WHERE at < now() - interval '1 day' RETURNING 1), "
+	" t AS (DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day' "
+	"  RETURNING 1) "
+	"SELECT events_ensure_partitions(now()::date, 3), (SELECT count(*) FROM s), "
+	" (SELECT count(*) FROM f), (SELECT count(*) FROM t)"};
 
 int job_maintenance(json_t *payload, char *err, size_t errlen)
 {
@@ -53,7 +50,7 @@ int job_maintenance(json_t *payload, char *err, size_t errlen)
 
 static const job_kind_t *find_kind(const char *name)
 {
-	for (size_t i = 0; i < sizeof(jobs_table) / sizeof(jobs_table[0]); i++)
+	for (size_t i = 0; i < jobs_count; i++)
 		if (strcmp(jobs_table[i].name, name) == 0)
 			return &jobs_table[i];
 	return NULL;

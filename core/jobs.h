@@ -3,7 +3,7 @@
  * Runners claim due jobs with FOR UPDATE SKIP LOCKED and a lease, so several
  * runners on several hosts never run the same job at once and a crashed
  * runner's job is taken again when its lease expires. Job kinds are a table
- * of name -> function; services add theirs to jobs_table in jobs.c. */
+ * of name -> function, handlers/jobs_table.c, beside the handler table. */
 #ifndef ZOE_JOBS_H
 #define ZOE_JOBS_H
 
@@ -16,6 +16,10 @@ typedef struct job_kind {
 	job_fn run;
 	int max_attempts;
 } job_kind_t;
+
+/* The job kinds (handlers/jobs_table.c). */
+extern const job_kind_t jobs_table[];
+extern const size_t jobs_count;
 
 /* Runs until SIGTERM; with once != 0, drains the due jobs and returns. */
 int jobs_run(int once);

@@ -28,6 +28,7 @@ int h_reviews_report(req_t *r);
 /* level2_optimization.c */
 int h_opt_recommend(req_t *r);
 int h_opt_status(req_t *r);
+int job_recommendations(json_t *payload, char *err, size_t errlen);
 /* level2_data_optimize.c */
 int h_data_optimize(req_t *r);
 /* level2_performance.c */

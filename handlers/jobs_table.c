@@ -1,0 +1,11 @@
+/* jobs_table.c - every kind of background job the runner knows: name,
+ * function, attempts before giving up. Scheduled ones are listed in the
+ * job_schedules table (migrations); others are queued by handlers. */
+#include "handlers.h"
+#include "jobs.h"
+
+const job_kind_t jobs_table[] = {
+	{"maintenance", job_maintenance, 3},
+	{"recommendations", job_recommendations, 3},
+};
+const size_t jobs_count = sizeof(jobs_table) / sizeof(jobs_table[0]);
