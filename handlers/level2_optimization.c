@@ -197,7 +197,8 @@ static char *live_metrics(arena_t *a)
 			continue;
 		json_array_append_new(rows, json_pack("{s:s, s:I, s:I, s:f}", "route",
 			arena_printf(a, "%s %s", routes[i].method, routes[i].pattern),
-			(json_int_t)w.count, (json_int_t)w.errors, isnan(w.p95) ? 0 : w.p95 * 1000));
+			"count", (json_int_t)w.count, "errors", (json_int_t)w.errors,
+			"p95_ms", isnan(w.p95) ? 0 : w.p95 * 1000));
 	}
 	char *s = rows ? json_dumps(rows, JSON_COMPACT) : NULL;
 	if (s && arena_cleanup(a, free, s) < 0) {

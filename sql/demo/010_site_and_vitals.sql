@@ -53,10 +53,11 @@ SELECT s.sid, s.day, s.source, s.device, s.converts, n AS step,
             ELSE (SELECT path FROM demo_page_profile ORDER BY md5(s.sid::text || n::text || path)
                   LIMIT 1) END AS path
 FROM demo_session s, generate_series(1, s.pages) n;
+DELETE FROM demo_views WHERE path IS NULL;
 
 INSERT INTO events (site_id, ts, visitor_id, kind, host, path, referrer, source, device, browser)
 SELECT (SELECT id FROM sites WHERE domain = 'zoe-solar.de'),
-       date_trunc('day', now()) - make_interval(days => v.day) + make_interval(secs => v.at_s),
+       now() - make_interval(days => v.day, secs => 90000) + make_interval(secs => v.at_s),
        v.sid, 'pageview', 'zoe-solar.de', v.path,
        CASE WHEN v.step = 1 AND v.source NOT IN ('direct', 'newsletter')
             THEN 'https://www.' || v.source || '/' END,
@@ -67,7 +68,7 @@ FROM demo_views v;
 -- Engagement at the end of each view.
 INSERT INTO events (site_id, ts, visitor_id, kind, host, path, source, device, engaged_ms, scroll_pct)
 SELECT (SELECT id FROM sites WHERE domain = 'zoe-solar.de'),
-       date_trunc('day', now()) - make_interval(days => v.day) + make_interval(secs => v.at_s + 25),
+       now() - make_interval(days => v.day, secs => 90000) + make_interval(secs => v.at_s + 25),
        v.sid, 'engagement', 'zoe-solar.de', v.path, v.source, v.device,
        floor(3000 + random() * CASE WHEN v.path LIKE '/ratgeber/%' THEN 180000 ELSE 60000 END)::int,
        floor(random() * 100)::int
@@ -76,8 +77,8 @@ FROM demo_views v;
 -- Goals: converting sessions send a lead from the quote form.
 INSERT INTO events (site_id, ts, visitor_id, kind, host, path, source, device, name, props)
 SELECT (SELECT id FROM sites WHERE domain = 'zoe-solar.de'),
-       date_trunc('day', now()) - make_interval(days => s.day)
-           + make_interval(secs => s.start_s + s.pages * 200),
+       now() - make_interval(days => s.day, secs => 90000 - s.start_s)
+           + make_interval(secs => s.pages * 200),
        s.sid, 'event', 'zoe-solar.de', '/angebot-anfordern', s.source, s.device, 'lead',
        jsonb_build_object('product', (ARRAY['photovoltaik', 'speicher', 'wallbox', 'waermepumpe',
                                             'agri-pv'])[1 + (s.sid % 5)::int])
@@ -87,7 +88,7 @@ FROM demo_session s WHERE s.converts;
 -- the page's profile, mobile slower.
 INSERT INTO events (site_id, ts, visitor_id, kind, host, path, source, device, name, value)
 SELECT (SELECT id FROM sites WHERE domain = 'zoe-solar.de'),
-       date_trunc('day', now()) - make_interval(days => v.day) + make_interval(secs => v.at_s + 3),
+       now() - make_interval(days => v.day, secs => 90000) + make_interval(secs => v.at_s + 3),
        v.sid, 'vital', 'zoe-solar.de', v.path, v.source, v.device, m.name,
        greatest(0, m.base * (CASE v.device WHEN 'mobile' THEN 1.25 ELSE 1 END)
                  * exp((random() + random() + random() - 1.5) * 0.6))
