@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "idempotency.h"
 #include "json_in.h"
 
 const char *req_param(req_t *r, const char *name)
@@ -110,11 +111,12 @@ int reply_raw(req_t *r, int status, const char *ctype, const char *body, size_t 
 	r->replied = 1;
 	r->status = status;
 	r->reply_bytes = len;
-	if (!r->fcgx) {
+	if (!r->fcgx || idem_wanted(r)) {
 		r->reply_body = arena_strndup(r->arena, body ? body : "", len);
 		r->reply_ctype = ctype;
-		return 0;
 	}
+	if (!r->fcgx)
+		return 0;
 	/* libfcgi's own printf lacks %zu and friends: format with libc */
 	FCGX_Stream *out = ((FCGX_Request *)r->fcgx)->out;
 	char head[2048];

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "idempotency.h"
 #include "log.h"
 #include "metrics.h"
 #include "router.h"
@@ -124,11 +125,14 @@ void worker_dispatch(req_t *r)
 		router_not_built(r);
 		return;
 	}
+	if (idem_replay(r) != 0)
+		return;
 	r->route->handler(r);
 	if (db_in_transaction())
 		db_rollback();
 	if (!r->replied)
 		reply_problem(r, 500, "the handler gave no answer", NULL);
+	idem_store(r);
 }
 
 int worker_run(int fd)
