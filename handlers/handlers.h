@@ -25,6 +25,7 @@ int entity_seed_demo(void);        /* analyses the demo pages (zoe seed --demo) 
 /* level2_social_proof.c */
 int h_reviews_integrate(req_t *r);
 int h_reviews_report(req_t *r);
+int reviews_seed_demo(void);       /* scores the demo reviews (zoe seed --demo) */
 /* level2_optimization.c */
 int h_opt_recommend(req_t *r);
 int h_opt_status(req_t *r);

@@ -61,7 +61,7 @@ static const rule_t rules[] = {
 	   "'length', char_length(btrim(p.meta_description)), 'green', '120-156'")},
 {"meta-title-missing-or-long", "metadata", "Title missing or too long for the results page", 4, 0.8, 1, 0,
  PAGE_RULE("coalesce(btrim(p.title), '') = '' OR char_length(p.title) > 60 OR "
-	   "p.issues @> '[{\"check\": \"title_width\"}]'",
+	   "p.issues @> '[{\"check\": \"title_too_long\"}]'",
 	   "'title', p.title, 'length', char_length(p.title)")},
 {"meta-h1-missing", "metadata", "Page has no H1", 4, 1.0, 1, 0,
  PAGE_RULE("cardinality(p.h1s) = 0", "'h1s', 0")},

@@ -100,5 +100,7 @@ int seed_demo(void)
 	/* steps that need the analysis code, after the SQL data is in */
 	if (rc == 0)
 		rc = entity_seed_demo();
+	if (rc == 0)
+		rc = reviews_seed_demo();
 	return rc;
 }
