@@ -1,6 +1,7 @@
 /* vitals.c - the thresholds of Google's web-vitals library as a table. */
 #include "vitals.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* good <= / poor > ; timings are capped at 60 s and CLS at 100 (as Umami). */
@@ -39,4 +40,23 @@ const char *vitals_rating_name(enum vital_rating r)
 int vitals_plausible(const vital_def_t *v, double value)
 {
 	return value >= 0 && value <= v->max;
+}
+
+const char *vitals_array_literal(enum vitals_column col)
+{
+	static char arrays[4][160];     /* constant data derived from the table */
+	char *out = arrays[col];
+	if (out[0])
+		return out;
+	size_t used = 0;
+	for (size_t i = 0; i < vitals_count; i++) {
+		const vital_def_t *v = &vitals_table[i];
+		double x = col == VITALS_GOOD ? v->good : col == VITALS_POOR ? v->poor : v->max;
+		int n = col == VITALS_NAME
+			? snprintf(out + used, sizeof(arrays[0]) - used, "%s%s", i ? "," : "{", v->name)
+			: snprintf(out + used, sizeof(arrays[0]) - used, "%s%g", i ? "," : "{", x);
+		used += (size_t)n;
+	}
+	snprintf(out + used, sizeof(arrays[0]) - used, "}");
+	return out;
 }

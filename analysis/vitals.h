@@ -28,6 +28,12 @@ const char *vitals_rating_name(enum vital_rating r);
 /* 1 when `value` is possible for `v` (0 <= value <= max), else 0. */
 int vitals_plausible(const vital_def_t *v, double value);
 
+/* Columns of the table, as PostgreSQL array literals for SQL that joins
+ * against the thresholds ("{LCP,INP,CLS,FCP,TTFB}", "{2500,200,0.1,1800,800}"). */
+enum vitals_column { VITALS_NAME, VITALS_GOOD, VITALS_POOR, VITALS_MAX };
+/* The literal of column `col`, built once; never NULL. */
+const char *vitals_array_literal(enum vitals_column col);
+
 /* Minimum samples per page and device before a verdict is given. */
 #define VITALS_MIN_SAMPLES 5
 

@@ -52,7 +52,7 @@ int db_open(void)
 		return -1;
 	}
 	PQsetNoticeProcessor(conn, NULL, NULL);
-	PGresult *res = PQexec(conn, "SET TIME ZONE 'UTC'");
+	PGresult *res = PQexec(conn, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
 	PQclear(res);
 	return 0;
 }

@@ -26,9 +26,9 @@ static int cmp_name(const void *a, const void *b)
 }
 
 /* Sorted malloc'd names of *.sql files; returns the count or -1. */
-static int list_files(char **names, int max)
+static int list_files(const char *dir, char **names, int max)
 {
-	DIR *d = opendir(migrate_dir());
+	DIR *d = opendir(dir);
 	if (!d)
 		return -1;
 	int n = 0;
@@ -71,30 +71,43 @@ static char *slurp(const char *dir, const char *name)
 	return s;
 }
 
-static const db_stmt_t q_applied = {"mig_applied",
-	"SELECT 1 FROM schema_migrations WHERE version = $1"};
-static const db_stmt_t q_record = {"mig_record",
-	"INSERT INTO schema_migrations (version) VALUES ($1)"};
+/* Each set of SQL files: its folder under migrate_dir(), the table that
+ * records which files ran, and the statements on that table. */
+static const struct fileset {
+	const char *label, *subdir, *create;
+	db_stmt_t applied, record;
+} sets[] = {
+	[MIGRATE_SCHEMA] = {"zoe migrate", "",
+		"CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, "
+		"applied_at timestamptz NOT NULL DEFAULT now())",
+		{"mig_applied", "SELECT 1 FROM schema_migrations WHERE version = $1"},
+		{"mig_record", "INSERT INTO schema_migrations (version) VALUES ($1)"}},
+	[MIGRATE_DEMO] = {"zoe seed", "/demo",
+		"CREATE TABLE IF NOT EXISTS demo_seeds (name text PRIMARY KEY, "
+		"applied_at timestamptz NOT NULL DEFAULT now())",
+		{"seed_applied", "SELECT 1 FROM demo_seeds WHERE name = $1"},
+		{"seed_record", "INSERT INTO demo_seeds (name) VALUES ($1)"}},
+};
 
-static int apply_one(const char *name, int quiet)
+static int apply_one(const struct fileset *fs, const char *dir, const char *name, int quiet)
 {
 	const char *p[] = {name};
-	PGresult *res = db_run(NULL, &q_applied, 1, p);
+	PGresult *res = db_run(NULL, &fs->applied, 1, p);
 	if (!res)
 		return -1;
 	int done = PQntuples(res) > 0;
 	PQclear(res);
 	if (done)
 		return 0;
-	char *sql = slurp(migrate_dir(), name);
+	char *sql = slurp(dir, name);
 	if (!sql) {
-		fprintf(stderr, "zoe migrate: cannot read %s/%s\n", migrate_dir(), name);
+		fprintf(stderr, "%s: cannot read %s/%s\n", fs->label, dir, name);
 		return -1;
 	}
 	int rc = db_begin();
 	if (rc == 0)
 		rc = db_exec(sql);
-	if (rc == 0 && (res = db_run(NULL, &q_record, 1, p)))
+	if (rc == 0 && (res = db_run(NULL, &fs->record, 1, p)))
 		PQclear(res);
 	else
 		rc = -1;
@@ -102,33 +115,36 @@ static int apply_one(const char *name, int quiet)
 		rc = db_commit();
 	free(sql);
 	if (rc < 0) {
-		fprintf(stderr, "zoe migrate: %s failed: %s\n", name, db_last_message());
+		fprintf(stderr, "%s: %s failed: %s\n", fs->label, name, db_last_message());
 		db_rollback();
 		return -1;
 	}
 	if (!quiet)
-		printf("zoe migrate: applied %s\n", name);
+		printf("%s: applied %s\n", fs->label, name);
 	return 0;
 }
 
-int migrate_apply(int quiet)
+int migrate_apply_set(enum migrate_set which, int quiet)
 {
-	char *names[MAX_FILES];
-	if (db_exec("CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, "
-		    "applied_at timestamptz NOT NULL DEFAULT now())") < 0 ||
-	    db_exec("SELECT pg_advisory_lock(7411)") < 0) {
-		fprintf(stderr, "zoe migrate: %s\n", db_last_message());
+	const struct fileset *fs = &sets[which];
+	char *names[MAX_FILES], dir[3072];
+	snprintf(dir, sizeof(dir), "%s%s", migrate_dir(), fs->subdir);
+	/* one migrator at a time, across hosts */
+	if (db_exec(fs->create) < 0 || db_exec("SELECT pg_advisory_lock(7411)") < 0) {
+		fprintf(stderr, "%s: %s\n", fs->label, db_last_message());
 		return -1;
 	}
-	int n = list_files(names, MAX_FILES), rc = n < 0 ? -1 : 0;
+	int n = list_files(dir, names, MAX_FILES), rc = n < 0 ? -1 : 0;
 	if (n < 0)
-		fprintf(stderr, "zoe migrate: cannot read the folder %s\n", migrate_dir());
+		fprintf(stderr, "%s: cannot read the folder %s\n", fs->label, dir);
 	for (int i = 0; i < n && rc == 0; i++)
-		rc = apply_one(names[i], quiet);
+		rc = apply_one(fs, dir, names[i], quiet);
 	db_exec("SELECT pg_advisory_unlock(7411)");
 	free_list(names, n < 0 ? 0 : n);
 	return rc;
 }
+
+int migrate_apply(int quiet) { return migrate_apply_set(MIGRATE_SCHEMA, quiet); }
 
 static const db_stmt_t q_all = {"mig_all", "SELECT version FROM schema_migrations"};
 
@@ -138,7 +154,7 @@ json_t *migrate_pending_new(void)
 	PGresult *res = db_run(NULL, &q_all, 0, NULL);
 	if (!res)
 		return NULL;
-	int n = list_files(names, MAX_FILES);
+	int n = list_files(migrate_dir(), names, MAX_FILES);
 	json_t *pending = json_array();
 	for (int i = 0; i < n; i++) {
 		int found = 0;

@@ -208,24 +208,6 @@ static char *live_metrics(arena_t *a)
 	return s;
 }
 
-/* PostgreSQL array literal of the vital table's column k (0 names, 1 good, 2 poor). */
-static const char *vital_array(arena_t *a, int k)
-{
-	buf_t b;
-	buf_init(&b, 512);
-	for (size_t i = 0; i < vitals_count; i++) {
-		if (k == 0)
-			buf_printf(&b, "%s%s", i ? "," : "{", vitals_table[i].name);
-		else
-			buf_printf(&b, "%s%g", i ? "," : "{", k == 1 ? vitals_table[i].good
-							      : vitals_table[i].poor);
-	}
-	buf_adds(&b, "}");
-	char *s = b.oom ? NULL : arena_strdup(a, b.data);
-	buf_free(&b);
-	return s;
-}
-
 /* Turns the evaluation rows into findings with priorities. */
 static json_t *findings_of(const PGresult *res)
 {
@@ -253,8 +235,9 @@ static json_t *engine_run(arena_t *a, int live)
 	static db_stmt_t q_eval = {"opt_eval", NULL};
 	q_eval.sql = evaluation_sql();
 	const char *perf = live ? live_metrics(a) : "[]";
-	const char *p[] = {perf, vital_array(a, 0), vital_array(a, 1), vital_array(a, 2)};
-	if (!q_eval.sql || !p[0] || !p[1] || !p[2] || !p[3])
+	const char *p[] = {perf, vitals_array_literal(VITALS_NAME),
+			   vitals_array_literal(VITALS_GOOD), vitals_array_literal(VITALS_POOR)};
+	if (!q_eval.sql || !perf)
 		return NULL;
 	PGresult *res = db_run(a, &q_eval, 4, p);
 	if (!res)

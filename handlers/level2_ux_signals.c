@@ -20,6 +20,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "handlers.h"
+#include "router.h"
 #include "json_in.h"
 #include "range.h"
 #include "useragent.h"
@@ -275,7 +276,9 @@ int h_ux_track(req_t *r)
 		return reply_invalid(r, json_incref(errors));
 	if (json_array_size(rows)) {
 		char vid[24], site[24];
-		char *rows_text = json_dumps(rows, JSON_COMPACT);
+		/* 15 significant digits (DBL_DIG) give back the decimal the client
+		 * sent: 9.6 stays 9.6 in props (jsonb numeric), not 9.5999999999999996 */
+		char *rows_text = json_dumps(rows, JSON_COMPACT | JSON_REAL_PRECISION(15));
 		if (!rows_text || visitor_id(r, vid) < 0) {
 			free(rows_text);
 			return db_fail(r);
@@ -321,28 +324,6 @@ static const db_stmt_t q_metrics = {"ux_metrics",
 	" UNION ALL"
 	" SELECT 'views', e.path, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL"
 	" FROM ev e WHERE e.kind = 'pageview' GROUP BY e.path"};
-
-/* PostgreSQL array literals of the thresholds table, built once. */
-static const char *threshold_arrays(int which)
-{
-	static char arrays[4][160];
-	if (!arrays[0][0]) {
-		for (int k = 0; k < 4; k++) {
-			size_t used = 0;
-			for (size_t i = 0; i < vitals_count; i++) {
-				const vital_def_t *v = &vitals_table[i];
-				int n = k == 0 ? snprintf(arrays[k] + used, sizeof(arrays[k]) - used,
-							  "%s%s", i ? "," : "{", v->name)
-					       : snprintf(arrays[k] + used, sizeof(arrays[k]) - used,
-							  "%s%g", i ? "," : "{",
-							  k == 1 ? v->good : k == 2 ? v->poor : v->max);
-				used += (size_t)n;
-			}
-			snprintf(arrays[k] + used, sizeof(arrays[k]) - used, "}");
-		}
-	}
-	return arrays[which];
-}
 
 static double share(long long part, long long n)
 {
@@ -454,8 +435,9 @@ int h_ux_metrics(req_t *r)
 	if (json_array_size(errors))
 		return reply_invalid(r, json_incref(errors));
 
-	const char *p[] = {rg.from, rg.to, rg.tz, threshold_arrays(0), threshold_arrays(1),
-			   threshold_arrays(2), threshold_arrays(3), device, path};
+	const char *p[] = {rg.from, rg.to, rg.tz, vitals_array_literal(VITALS_NAME),
+			   vitals_array_literal(VITALS_GOOD), vitals_array_literal(VITALS_POOR),
+			   vitals_array_literal(VITALS_MAX), device, path};
 	PGresult *res = db_run(r->arena, &q_metrics, 9, p);
 	if (!res)
 		return db_fail(r);

@@ -15,7 +15,7 @@ SELECT p.path,
             WHEN 'standorte' THEN 4 ELSE 2 END AS weight,
        CASE WHEN p.path = '/standorte/berlin' THEN 3900
             WHEN p.path = '/ratgeber/eeg-verguetung-2026' THEN 4600
-            WHEN p.page_group = 'ratgeber' THEN 2300 ELSE 1900 END AS lcp,
+            WHEN p.page_group = 'ratgeber' THEN 1900 ELSE 1600 END AS lcp,
        CASE WHEN p.path IN ('/standorte/berlin', '/ratgeber/eeg-verguetung-2026') THEN 300
             ELSE 120 END AS inp,
        CASE WHEN p.path = '/standorte/berlin' THEN 0.19 ELSE 0.04 END AS cls
