@@ -72,8 +72,18 @@ static int load_secret(void)
 	return 0;
 }
 
+void auth_free(void)
+{
+	if (verify_key != sign_key)
+		free(verify_key);
+	free(sign_key);
+	sign_key = verify_key = NULL;
+	sign_len = verify_len = 0;
+}
+
 void auth_set_secret(const char *secret)
 {
+	auth_free();
 	sign_key = verify_key = (unsigned char *)strdup(secret);
 	sign_len = verify_len = strlen(secret);
 	alg = JWT_ALG_HS256, alg_name = "HS256";
@@ -81,6 +91,7 @@ void auth_set_secret(const char *secret)
 
 int auth_init(void)
 {
+	auth_free();
 	if (cfg.jwt_key_file) {
 		sign_key = (unsigned char *)read_file(cfg.jwt_key_file, &sign_len);
 		verify_key = cfg.jwt_pub_file ? (unsigned char *)read_file(cfg.jwt_pub_file,

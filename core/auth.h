@@ -16,6 +16,8 @@
 
 /* Loads or creates the signing key; 0/-1 (message logged). */
 int auth_init(void);
+/* Releases the keys (auth_init and auth_set_secret replace them). */
+void auth_free(void);
 /* Sets the HS256 secret directly (unit tests). */
 void auth_set_secret(const char *secret);
 

@@ -33,6 +33,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	arena_free(arena);
+	auth_free();
 	return 0;
 }
 
