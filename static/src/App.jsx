@@ -1,0 +1,117 @@
+// The shell: session restore, login, language, navigation, the shared range picker and
+// the page for the current path. Pages above the user's role are not linked; reached by
+// URL, they show the API's 403 plainly.
+import { useEffect, useMemo, useState } from 'react';
+import { LangContext, translate, initialLang, useI18n } from './lib/i18n.js';
+import { restore, onSession, currentUser, logout, roleAtLeast } from './lib/api.js';
+import { useLocation, navigate, hrefWithQuery } from './lib/router.js';
+import { RangePicker } from './components/RangePicker.jsx';
+import { Loading } from './components/States.jsx';
+import { Login } from './pages/Login.jsx';
+import { Overview } from './pages/Overview.jsx';
+import { UxSignals } from './pages/UxSignals.jsx';
+import { Entities } from './pages/Entities.jsx';
+import { Reviews } from './pages/Reviews.jsx';
+import { Recommendations } from './pages/Recommendations.jsx';
+import { Metadata } from './pages/Metadata.jsx';
+import { Performance } from './pages/Performance.jsx';
+
+export const PAGES = [
+  { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
+  { path: '/ux-signals', key: 'nav.ux', component: UxSignals, role: 'viewer' },
+  { path: '/entities', key: 'nav.entities', component: Entities, role: 'viewer' },
+  { path: '/reviews', key: 'nav.reviews', component: Reviews, role: 'viewer' },
+  { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
+  { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },
+  { path: '/performance', key: 'nav.performance', component: Performance, role: 'analyst' },
+];
+
+export function App() {
+  const [lang, setLangState] = useState(initialLang);
+  const [user, setUser] = useState(undefined);          // undefined: still restoring
+  const [notice, setNotice] = useState(null);
+  const { path } = useLocation();
+
+  const i18n = useMemo(() => ({
+    lang,
+    t: (k, v) => translate(lang, k, v),
+    setLang: (l) => { try { localStorage.setItem('zoe_lang', l); } catch { /* ignore */ } setLangState(l); },
+  }), [lang]);
+
+  useEffect(() => { document.documentElement.lang = lang; }, [lang]);
+
+  useEffect(() => {
+    const off = onSession((u, reason) => {
+      setUser(u ? { ...u } : null);
+      if (!u && reason === 'expired') setNotice('auth.expired');
+      if (u) setNotice(null);
+    });
+    restore().finally(() => setUser(currentUser()));
+    return off;
+  }, []);
+
+  const page = PAGES.find((p) => p.path === path) || PAGES[0];
+  useEffect(() => {
+    document.title = `${translate(lang, page.key)} – ZOE Solar`;
+  }, [lang, page.key]);
+
+  let body;
+  if (user === undefined) body = <main className="center"><Loading /></main>;
+  else if (!user) body = <Login notice={notice} />;
+  else body = <Shell user={user} page={page} />;
+  return <LangContext.Provider value={i18n}>{body}</LangContext.Provider>;
+}
+
+function LangSwitch() {
+  const { lang, setLang, t } = useI18n();
+  const other = lang === 'de' ? 'en' : 'de';
+  return (
+    <button type="button" className="btn-link" onClick={() => setLang(other)} lang={other} data-testid="lang-switch"
+      title={t('lang.switch.label')}>
+      {t('lang.switch')}
+    </button>
+  );
+}
+
+function Shell({ user, page }) {
+  const { t } = useI18n();
+  const Page = page.component;
+  const onNav = (e, to) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(hrefWithQuery(to));
+    document.getElementById('main')?.focus();
+  };
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">{t('app.skip')}</a>
+      <header className="topbar">
+        <div className="brand"><span className="logo" aria-hidden="true">☀</span> ZOE Solar</div>
+        <RangePicker />
+        <div className="userbox">
+          <LangSwitch />
+          <span className="user" data-testid="user">
+            {user.email} · <span data-testid="role">{t(`role.${user.role}`)}</span>
+          </span>
+          <button type="button" className="btn-secondary" data-testid="logout" onClick={() => logout()}>{t('auth.logout')}</button>
+        </div>
+      </header>
+      <nav className="sidenav" aria-label={t('nav.label')}>
+        <ul>
+          {PAGES.filter((p) => roleAtLeast(user.role, p.role)).map((p) => (
+            <li key={p.path}>
+              <a href={hrefWithQuery(p.path)} onClick={(e) => onNav(e, p.path)} aria-current={p === page ? 'page' : undefined}
+                data-testid={`nav-${p.path.slice(1) || 'overview'}`}>
+                {t(p.key)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1} className="content" data-page={page.path}>
+        <Page user={user} need={page.role} />
+        <footer className="footnote">{t('footer.source')}</footer>
+      </main>
+    </div>
+  );
+}

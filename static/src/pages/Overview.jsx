@@ -1,0 +1,152 @@
+// Overview: visitors and conversions with comparison (analytics timeseries), the Core Web
+// Vitals verdict and p75 per vital (ux-signals metrics), average rating (social-proof
+// report), open recommendations by priority (optimization status), API health and readiness.
+import { useI18n } from '../lib/i18n.js';
+import { api, ApiError } from '../lib/api.js';
+import { useApi } from '../lib/useApi.js';
+import { useRange } from '../lib/range.js';
+import { num, pick, asArray, DASH } from '../lib/format.js';
+import { Card } from '../components/Card.jsx';
+import { Async, Empty } from '../components/States.jsx';
+import { VITALS, RatingBadge, CwvBadge, VitalValue } from '../components/Vitals.jsx';
+
+export function Overview() {
+  const { t } = useI18n();
+  const [range] = useRange();
+  const ts = useApi((signal) => api.get('/api/level5/analytics/timeseries',
+    { from: range.from, to: range.to, tz: range.tz, interval: 'day', metrics: 'visitors,conversions', compare: 'previous' }, { signal }),
+  [range.from, range.to]);
+  const ux = useApi((signal) => api.get('/api/level2/ux-signals/metrics', { from: range.from, to: range.to, tz: range.tz, device: 'all' }, { signal }),
+    [range.from, range.to]);
+  const reviews = useApi((signal) => api.get('/api/level2/social-proof/report', { from: range.from, to: range.to, tz: range.tz }, { signal }), [range.from, range.to]);
+  const recs = useApi((signal) => api.get('/api/level2/optimization/status', { status: 'open', limit: 5 }, { signal }), []);
+  const health = useApi(async (signal) => {
+    const [live, ready] = await Promise.all([
+      api.get('/api/health', undefined, { signal }).catch((e) => (e instanceof ApiError ? e.problem : Promise.reject(e))),
+      api.get('/api/ready', undefined, { signal }).catch((e) => (e instanceof ApiError ? e.problem : Promise.reject(e))),
+    ]);
+    return { live, ready };
+  }, []);
+
+  return (
+    <>
+      <h1>{t('overview.title')}</h1>
+      <div className="grid cards-4">
+        <Card title={t('overview.visitors')} testid="card-visitors">
+          <Async res={ts} compact>{(d) => <Kpi data={d} metric="visitors" />}</Async>
+        </Card>
+        <Card title={t('overview.conversions')} testid="card-conversions">
+          <Async res={ts} compact>{(d) => <Kpi data={d} metric="conversions" />}</Async>
+        </Card>
+        <Card title={t('overview.rating')} testid="card-rating">
+          <Async res={reviews} compact>{(d) => <RatingKpi data={d} />}</Async>
+        </Card>
+        <Card title={t('overview.health')} testid="card-health">
+          <Async res={health} compact>{(d) => <Health data={d} />}</Async>
+        </Card>
+      </div>
+      <div className="grid cards-2">
+        <Card title={t('overview.cwv')} testid="card-cwv">
+          <Async res={ux}>{(d) => <CwvSummary data={d} />}</Async>
+        </Card>
+        <Card title={t('overview.recs')} testid="card-recs">
+          <Async res={recs} compact>{(d) => <RecsSummary data={d} />}</Async>
+        </Card>
+      </div>
+    </>
+  );
+}
+
+function Kpi({ data, metric }) {
+  const { t, lang } = useI18n();
+  const cur = pick(data, [`totals.${metric}`, `summary.${metric}`, `total.${metric}`, metric]);
+  const prev = pick(data, [`previous.totals.${metric}`, `comparison.totals.${metric}`, `previous.${metric}`, `comparison.${metric}`, `compare.${metric}`]);
+  const delta = typeof cur === 'number' && typeof prev === 'number' && prev !== 0 ? (cur - prev) / prev : null;
+  return (
+    <div className="kpi">
+      <span className="kpi-value" data-value={cur ?? ''}>{num(cur, lang)}</span>
+      {delta !== null && <span className={`delta ${delta >= 0 ? 'up' : 'down'}`}>{delta >= 0 ? '▲' : '▼'} {num(Math.abs(delta) * 100, lang, 1)} %</span>}
+      <span className="muted">{t('overview.previous', { value: num(prev, lang) })}</span>
+    </div>
+  );
+}
+
+function RatingKpi({ data }) {
+  const { t, lang } = useI18n();
+  const mean = pick(data, 'overall.mean|overall.average|mean|average');
+  const bayes = pick(data, 'overall.bayesian_average|overall.bayesian|bayesian_average');
+  const count = pick(data, 'overall.count|count|n');
+  return (
+    <div className="kpi">
+      <span className="kpi-value" data-value={mean ?? ''}>{num(mean, lang, 2)} <span className="unit">/ 5</span></span>
+      <span className="muted">{t('reviews.bayes')}: {num(bayes, lang, 2)} · {t('overview.rating.count', { count: num(count, lang) })}</span>
+    </div>
+  );
+}
+
+function Health({ data }) {
+  const { t } = useI18n();
+  const live = data.live?.status === 'ok';
+  const ready = data.ready?.status === 'ready';
+  const pending = asArray(data.ready?.pending_migrations);
+  return (
+    <dl className="facts" data-testid="health">
+      <dt>{t('overview.health.live')}</dt>
+      <dd><span className={`badge badge-${live ? 'good' : 'poor'}`} data-value={data.live?.status ?? ''}>{data.live?.status ?? DASH}</span></dd>
+      <dt>{t('overview.health.ready')}</dt>
+      <dd><span className={`badge badge-${ready ? 'good' : 'poor'}`} data-value={data.ready?.status ?? ''}>{data.ready?.status ?? DASH}</span></dd>
+      <dt>{t('overview.health.db')}</dt>
+      <dd>{data.ready?.database === undefined ? DASH : data.ready.database ? t('yes') : t('no')}</dd>
+      <dt>{t('overview.health.migrations')}</dt>
+      <dd>{pending.length ? pending.join(', ') : t('overview.health.none')}</dd>
+    </dl>
+  );
+}
+
+function CwvSummary({ data }) {
+  const { t, lang } = useI18n();
+  const vitals = data?.overall?.vitals || {};
+  if (!data?.n || Object.keys(vitals).length === 0) return <Empty>{t('ux.empty')}</Empty>;
+  return (
+    <>
+      <p className="verdict">
+        <CwvBadge cwv={data.overall.cwv} testid="overview-cwv" />
+        <span className="muted">{t('overview.cwv.hint')} · {t('ux.samples', { n: num(data.n, lang) })}</span>
+      </p>
+      <ul className="vital-tiles">
+        {VITALS.map((k) => (
+          <li key={k} className="vital-tile">
+            <span className="vital-name">{k}{data.thresholds?.[k]?.core ? <span className="core" title="Core Web Vital">*</span> : null}</span>
+            <VitalValue v={vitals[k]} name={k} testid={`overview-${k}`} />
+            <RatingBadge rating={vitals[k]?.rating} status={vitals[k]?.status} />
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function RecsSummary({ data }) {
+  const { t, lang } = useI18n();
+  const items = asArray(pick(data, 'items|recommendations|open', []))
+    .filter((r) => (r.status ?? 'open') === 'open')
+    .sort((a, b) => (pick(b, 'priority', 0) - pick(a, 'priority', 0)));
+  const open = pick(data, 'counts.open|by_status.open|open_count', items.length);
+  const byCat = Object.entries(pick(data, 'open_by_category', {}));
+  if (!open) return <Empty>{t('recs.empty')}</Empty>;
+  return (
+    <>
+      <p className="kpi"><span className="kpi-value" data-value={open} data-testid="overview-open-recs">{num(open, lang)}</span>
+        <span className="muted">{byCat.map(([k, v]) => `${k} ${num(v, lang)}`).join(' · ')}</span></p>
+      <h3 className="subhead">{t('overview.recs.top')}</h3>
+      <ol className="rec-list">
+        {items.slice(0, 5).map((r, i) => (
+          <li key={r.id ?? i}>
+            <span className="prio">{num(pick(r, 'priority'), lang, 2)}</span>
+            <span>{pick(r, 'title|rule', DASH)}</span>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}

@@ -1,0 +1,166 @@
+// UX signals: p75 of LCP, INP, CLS, FCP, TTFB overall and per page with the good / needs
+// improvement / poor shares, device filter (kept in the URL), worst pages first by the
+// chosen vital, engagement (engaged time, scroll depth). All figures from the metrics API.
+import { useMemo } from 'react';
+import { useI18n } from '../lib/i18n.js';
+import { api } from '../lib/api.js';
+import { useApi } from '../lib/useApi.js';
+import { useRange } from '../lib/range.js';
+import { useQuery } from '../lib/router.js';
+import { num, pct, vital, duration, DASH } from '../lib/format.js';
+import { Card } from '../components/Card.jsx';
+import { Async, Empty } from '../components/States.jsx';
+import { DataTable } from '../components/DataTable.jsx';
+import { Chart } from '../components/Chart.jsx';
+import { VITALS, RatingBadge, CwvBadge, VitalValue, ShareBar } from '../components/Vitals.jsx';
+
+const DEVICES = ['all', 'mobile', 'tablet', 'desktop'];
+const RATING_COLOR = { good: '#0a7d3e', 'needs-improvement': '#b45309', poor: '#c62828' };
+
+/** Worst first by the vital's p75; pages without enough samples for it go last. */
+export function sortWorst(pages, key) {
+  return [...pages].sort((a, b) => {
+    const x = a.vitals?.[key]?.p75; const y = b.vitals?.[key]?.p75;
+    const hx = typeof x === 'number'; const hy = typeof y === 'number';
+    if (hx !== hy) return hx ? -1 : 1;
+    if (hx && y !== x) return y - x;
+    return (b.pageviews ?? 0) - (a.pageviews ?? 0);
+  });
+}
+
+export function UxSignals() {
+  const { t } = useI18n();
+  const [range] = useRange();
+  const [q, setQ] = useQuery();
+  const device = DEVICES.includes(q.get('device')) ? q.get('device') : 'all';
+  const sortKey = VITALS.includes(q.get('sort')) ? q.get('sort') : 'LCP';
+  const res = useApi((signal) => api.get('/api/level2/ux-signals/metrics', { from: range.from, to: range.to, tz: range.tz, device }, { signal }),
+    [range.from, range.to, device]);
+  return (
+    <>
+      <h1>{t('ux.title')}</h1>
+      <div className="filters">
+        <label>
+          <span className="label">{t('ux.device')}</span>
+          <select value={device} onChange={(e) => setQ({ device: e.target.value === 'all' ? null : e.target.value })} data-testid="device-filter">
+            {DEVICES.map((d) => <option key={d} value={d}>{t(`ux.device.${d}`)}</option>)}
+          </select>
+        </label>
+        <label>
+          <span className="label">{t('ux.sort')}</span>
+          <select value={sortKey} onChange={(e) => setQ({ sort: e.target.value === 'LCP' ? null : e.target.value }, { replace: true })} data-testid="sort">
+            {VITALS.map((k) => <option key={k} value={k}>{k} – {t('ux.sort.worst')}</option>)}
+          </select>
+        </label>
+      </div>
+      <Async res={res}>{(d) => <UxBody data={d} sortKey={sortKey} device={device} />}</Async>
+    </>
+  );
+}
+
+function UxBody({ data, sortKey, device }) {
+  const { t, lang } = useI18n();
+  const overall = data?.overall || {};
+  const vitals = overall.vitals || {};
+  const pages = useMemo(() => sortWorst(Array.isArray(data?.pages) ? data.pages : [], sortKey), [data, sortKey]);
+  const hasVitals = Object.keys(vitals).length > 0;
+
+  const columns = [
+    { key: 'path', label: t('ux.page'), value: (p) => p.path, render: (p) => <code>{p.path}</code> },
+    { key: 'pv', label: t('ux.pageviews'), num: true, value: (p) => p.pageviews, render: (p) => num(p.pageviews, lang) },
+    { key: 'cwv', label: t('ux.verdict'), value: (p) => p.cwv, render: (p) => <CwvBadge cwv={p.cwv} /> },
+    ...VITALS.map((k) => ({
+      key: k, label: `${k} p75`, num: true,
+      value: (p) => p.vitals?.[k]?.p75,
+      render: (p) => (
+        <span className="vital-cell">
+          <VitalValue v={p.vitals?.[k]} name={k} />
+          <ShareBar v={p.vitals?.[k]} label={`${p.path} ${k}`} />
+        </span>
+      ),
+    })),
+    { key: 'eng', label: t('ux.engaged.median'), num: true, value: (p) => p.engagement?.engaged_ms_median, render: (p) => duration(p.engagement?.engaged_ms_median, lang) },
+  ];
+
+  const chartPages = pages.filter((p) => typeof p.vitals?.[sortKey]?.p75 === 'number').slice(0, 12);
+  const unit = data?.thresholds?.[sortKey]?.unit;
+  const chartOption = useMemo(() => ({
+    grid: { left: 16, right: 64, top: 16, bottom: 24, containLabel: true },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: { type: 'value', name: unit || '', axisLabel: { color: '#3e4c59' } },
+    yAxis: { type: 'category', inverse: true, data: chartPages.map((p) => p.path), axisLabel: { color: '#1f2933', width: 260, overflow: 'truncate' } },
+    series: [{
+      type: 'bar', name: `${sortKey} p75`,
+      data: chartPages.map((p) => ({ value: p.vitals[sortKey].p75, itemStyle: { color: RATING_COLOR[p.vitals[sortKey].rating] || '#52606d' } })),
+      label: { show: true, position: 'right', color: '#1f2933', formatter: (x) => vital(x.value, unit, lang) },
+      markLine: data?.thresholds?.[sortKey] ? {
+        symbol: 'none', silent: true, label: { position: 'insideEndTop', formatter: (x) => (x.value === data.thresholds[sortKey].good ? t('ux.legend.good') : t('ux.legend.poor')), color: '#1f2933' },
+        data: [{ xAxis: data.thresholds[sortKey].good, lineStyle: { color: '#0a7d3e', type: 'dashed' } },
+          { xAxis: data.thresholds[sortKey].poor, lineStyle: { color: '#c62828', type: 'dashed' } }],
+      } : undefined,
+    }],
+  }), [chartPages, sortKey, unit, lang, data, t]);
+
+  const eng = overall.engagement || {};
+  const scroll = eng.scroll_depth || {};
+  const scrollOption = useMemo(() => ({
+    grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => pct(v, lang) },
+    xAxis: { type: 'category', data: Object.keys(scroll).map((k) => `${k} %`) },
+    yAxis: { type: 'value', axisLabel: { formatter: (v) => pct(v, lang, 0) } },
+    series: [{ type: 'bar', data: Object.values(scroll), itemStyle: { color: '#0072B2' }, label: { show: true, position: 'top', formatter: (x) => pct(x.value, lang), color: '#1f2933' } }],
+  }), [scroll, lang]);
+
+  if (!data?.n && !pages.length) {
+    return <Empty>{device === 'all' ? t('ux.empty') : t('ux.empty.range')}</Empty>;
+  }
+  return (
+    <>
+      <Card title={t('ux.overall')} testid="ux-overall">
+        {hasVitals ? (
+          <>
+            <p className="verdict">
+              <CwvBadge cwv={overall.cwv} testid="ux-cwv" />
+              <span className="muted">{t('ux.samples', { n: num(data.n, lang) })} · {t('ux.minsamples', { n: data.min_samples ?? DASH })}</span>
+            </p>
+            <ul className="vital-tiles wide">
+              {VITALS.map((k) => (
+                <li key={k} className="vital-tile">
+                  <span className="vital-name">{k}</span>
+                  <VitalValue v={vitals[k]} name={k} testid={`ux-overall-${k}`} />
+                  <RatingBadge rating={vitals[k]?.rating} status={vitals[k]?.status} />
+                  <ShareBar v={vitals[k]} label={k} />
+                  <span className="muted small">{t('ux.samples', { n: num(vitals[k]?.samples, lang) })}</span>
+                </li>
+              ))}
+            </ul>
+            <p className="legend" aria-hidden="true">
+              <span className="sw seg-good" /> {t('ux.legend.good')} <span className="sw seg-ni" /> {t('ux.legend.ni')} <span className="sw seg-poor" /> {t('ux.legend.poor')}
+            </p>
+          </>
+        ) : <Empty>{device === 'all' ? t('ux.empty') : t('ux.empty.range')}</Empty>}
+      </Card>
+      {chartPages.length > 0 && (
+        <Card title={`${sortKey} p75 – ${t('ux.sort.worst')}`} testid="ux-chart">
+          <Chart option={chartOption} label={`${sortKey} p75 ${t('ux.pages')}`} height={Math.max(180, chartPages.length * 30 + 40)} />
+        </Card>
+      )}
+      <Card title={t('ux.pages')} testid="ux-pages">
+        <DataTable id="ux-pages-table" label={t('ux.pages')} columns={columns} rows={pages} filename={`ux-signals_${data?.range?.from}_${data?.range?.to}_${device}`}
+          rowAttrs={(p) => ({ 'data-path': p.path })} empty={t('ux.empty.range')} />
+      </Card>
+      <div className="grid cards-2">
+        <Card title={t('ux.engagement')} testid="ux-engagement">
+          <dl className="facts">
+            <dt>{t('ux.engaged.median')}</dt><dd data-value={eng.engaged_ms_median ?? ''}>{eng.samples ? duration(eng.engaged_ms_median, lang) : DASH}</dd>
+            <dt>{t('ux.engaged.p75')}</dt><dd data-value={eng.engaged_ms_p75 ?? ''}>{eng.samples ? duration(eng.engaged_ms_p75, lang) : DASH}</dd>
+            <dt>{t('ux.samples.label')}</dt><dd>{num(eng.samples, lang)}</dd>
+          </dl>
+        </Card>
+        <Card title={t('ux.scroll')} testid="ux-scroll">
+          {eng.samples ? <Chart option={scrollOption} label={`${t('ux.scroll')}: ${Object.entries(scroll).map(([k, v]) => `${k} %: ${pct(v, lang)}`).join(', ')}`} height={200} /> : <Empty>{DASH}</Empty>}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,324 @@
+// The dashboard in a real browser (Debian's Chromium through playwright-core) against the
+// running stack: login, every page, figures equal to the API's for the same range, no
+// console errors or failed requests (except 501s of services not built yet), axe-core
+// scan, token refresh, the viewer role, logout. Screenshots go to $ZOE_ARTIFACTS.
+//
+// Token refresh is forced two ways instead of waiting 15 minutes: (1) the app's test hook
+// (window.__zoeTest, on when localStorage zoe_test_hooks=1) spoils the in-memory access
+// token, so the next call gets a real 401 and must refresh once and retry; (2) Playwright's
+// fake clock jumps 14½ minutes so the app's own timer fires its silent refresh.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import {
+  URL_BASE, ADMIN, launch, newContext, apiLogin, apiGet, watch, axeScan, seriousOrWorse,
+  screenshot, uiLogin, settled, ensureUser, saveJson,
+} from './helpers.mjs';
+import { vital } from '../../static/src/lib/format.js';
+
+const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
+let browser; let closeBrowser; let token;
+
+before(async () => {
+  ({ browser, close: closeBrowser } = await launch());
+  token = await apiLogin();
+});
+after(async () => { await closeBrowser?.(); });
+
+/** A page in a fresh context, watched; fails the test on unexpected errors at the end. */
+async function session(t, opts = {}) {
+  const context = await newContext(browser, opts.context);
+  const page = await context.newPage();
+  const w = watch(page);
+  t.after(async () => { await context.close(); });
+  return { context, page, w };
+}
+
+function assertClean(w, what) {
+  assert.deepEqual(w.check(), [], `${what}: console errors or failed requests`);
+}
+
+async function assertAccessible(page, name) {
+  const v = await axeScan(page);
+  saveJson(`axe-${name}`, v);
+  assert.deepEqual(seriousOrWorse(v), [], `${name}: serious/critical axe violations`);
+}
+
+function berlinToday() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+function minusDays(iso, n) { const d = new Date(`${iso}T12:00:00Z`); d.setUTCDate(d.getUTCDate() - n); return d.toISOString().slice(0, 10); }
+
+test('login page is accessible and a wrong password shows the API problem detail', async (t) => {
+  const { page, w } = await session(t);
+  w.allow((path, status) => path === '/api/auth/login' && status === 401);
+  await page.goto(URL_BASE + '/');
+  await page.getByTestId('login-form').waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'de');
+  await assertAccessible(page, 'login');
+  await screenshot(page, '01-login');
+  await page.getByLabel('E-Mail').fill(ADMIN.email);
+  await page.getByLabel('Passwort').fill('definitely-wrong');
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/auth/login')),
+    page.getByRole('button', { name: 'Anmelden' }).click(),
+  ]);
+  const problem = await res.json();
+  const shown = await page.getByTestId('login-error').innerText();
+  assert.ok(shown.includes('Anmeldung fehlgeschlagen'));
+  assert.ok(problem.detail && shown.includes(problem.detail), `shows "${problem.detail}"`);
+  assertClean(w, 'login');
+});
+
+test('overview: CWV verdict and p75 per vital equal the API; unbuilt services read "not available yet"', async (t) => {
+  const { page, w } = await session(t);
+  await uiLogin(page);
+  await settled(page);
+  const api = (await apiGet(token, '/api/level2/ux-signals/metrics', { tz: 'Europe/Berlin', device: 'all' })).body;
+  assert.ok(api.n > 0, 'demo data has vitals');
+  assert.equal(await page.getByTestId('overview-cwv').getAttribute('data-value'), api.overall.cwv);
+  for (const k of VITALS) {
+    const el = page.getByTestId(`overview-${k}`);
+    const v = api.overall.vitals[k];
+    assert.equal(await el.getAttribute('data-value'), String(v.p75), `${k} raw`);
+    assert.equal(await el.innerText(), vital(v.p75, v.unit, 'de'), `${k} shown`);
+  }
+  // health and readiness straight from the API
+  const ready = (await apiGet(token, '/api/ready')).body;
+  const health = await page.getByTestId('health').innerText();
+  assert.ok(health.includes(ready.status), 'ready status shown');
+  // cards of services not built yet say so, with the API's own detail
+  for (const [card, path] of [['card-visitors', '/api/level5/analytics/timeseries'], ['card-conversions', '/api/level5/analytics/timeseries'],
+    ['card-rating', '/api/level2/social-proof/report'], ['card-recs', '/api/level2/optimization/status']]) {
+    const r = await apiGet(token, path);
+    const text = await page.getByTestId(card).innerText();
+    if (r.status === 501) {
+      assert.ok(text.includes('Noch nicht verfügbar'), `${card}: not available yet`);
+      assert.ok(text.includes(r.body.detail), `${card}: shows "${r.body.detail}"`);
+    } else {
+      assert.equal(r.status, 200, `${path} answers`);
+      assert.ok(!/Fehler \d+/.test(text), `${card}: no error`);
+    }
+  }
+  await assertAccessible(page, 'overview');
+  await screenshot(page, '02-overview');
+  assertClean(w, 'overview');
+});
+
+test('UX signals: overall p75 and the worst page equal the API for the range in the URL', async (t) => {
+  const { page, w } = await session(t);
+  const to = berlinToday();
+  const from = minusDays(to, 59);
+  await uiLogin(page, ADMIN, `/ux-signals?from=${from}&to=${to}`);
+  await settled(page);
+  assert.ok(page.url().includes(`from=${from}`) && page.url().includes(`to=${to}`), 'range kept in the URL');
+  assert.equal(await page.locator('input[name=from]').inputValue(), from);
+  const api = (await apiGet(token, '/api/level2/ux-signals/metrics', { from, to, tz: 'Europe/Berlin', device: 'all' })).body;
+  assert.equal(api.range.days, 60);
+  for (const k of VITALS) {
+    const v = api.overall.vitals[k];
+    const el = page.getByTestId(`ux-overall-${k}`);
+    assert.equal(await el.getAttribute('data-value'), String(v.p75), `overall ${k}`);
+    assert.equal(await el.innerText(), vital(v.p75, v.unit, 'de'), `overall ${k} text`);
+  }
+  assert.equal(await page.getByTestId('ux-cwv').getAttribute('data-value'), api.overall.cwv);
+  // worst page first: the highest LCP p75 among pages with enough samples
+  const withLcp = api.pages.filter((p) => typeof p.vitals?.LCP?.p75 === 'number');
+  const worst = withLcp.reduce((a, b) => (b.vitals.LCP.p75 > a.vitals.LCP.p75 ? b : a));
+  const firstRow = page.locator('[data-testid=ux-pages-table] tbody tr').first();
+  assert.equal(await firstRow.getAttribute('data-path'), worst.path, 'worst page first');
+  const cellEl = firstRow.locator('[data-vital=LCP]');
+  assert.equal(await cellEl.getAttribute('data-value'), String(worst.vitals.LCP.p75));
+  assert.equal(await cellEl.innerText(), vital(worst.vitals.LCP.p75, 'ms', 'de'));
+  const shownRows = Math.min(api.pages.length, 50);          // the table shows 50, "show all" the rest
+  assert.equal(await page.locator('[data-testid=ux-pages-table] tbody tr').count(), shownRows, 'pages listed');
+  // every shown page's every p75 equals the API's
+  const shownPaths = await page.locator('[data-testid=ux-pages-table] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.path));
+  for (const p of api.pages.filter((x) => shownPaths.includes(x.path))) {
+    for (const k of VITALS) {
+      const shown = await page.locator(`[data-testid=ux-pages-table] tr[data-path="${p.path}"] [data-vital=${k}]`).getAttribute('data-value');
+      assert.equal(shown, p.vitals?.[k]?.p75 === undefined ? '' : String(p.vitals[k].p75), `${p.path} ${k}`);
+    }
+  }
+  // CSV of the table shown
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ux-pages-table-csv').click()]);
+  const csv = (await import('node:fs')).readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r\n/);
+  assert.equal(csv.length, api.pages.length + 1, 'CSV header + one line per page');
+  assert.ok(csv[1].startsWith(`${worst.path};`), 'CSV in the order shown');
+  assert.ok(csv[1].includes(`;${worst.vitals.LCP.p75};`), 'CSV carries the raw p75');
+  await assertAccessible(page, 'ux-signals');
+  await screenshot(page, '03-ux-signals');
+  assertClean(w, 'ux-signals');
+});
+
+test('UX signals: the device filter goes into the URL; with no vitals the page says what is missing', async (t) => {
+  const { page, w } = await session(t);
+  await uiLogin(page, ADMIN, '/ux-signals');
+  await settled(page);
+  await page.getByTestId('device-filter').selectOption('mobile');
+  await page.waitForURL(/device=mobile/);
+  await settled(page);
+  const api = (await apiGet(token, '/api/level2/ux-signals/metrics', { tz: 'Europe/Berlin', device: 'mobile' })).body;
+  if (Object.keys(api.overall.vitals).length === 0) {
+    const text = await page.getByTestId('ux-overall').innerText();
+    assert.ok(text.includes('tracker.js'), 'empty state names tracker.js');
+  } else {
+    assert.equal(await page.getByTestId('ux-overall-LCP').getAttribute('data-value'), String(api.overall.vitals.LCP.p75));
+  }
+  // a range with no data at all
+  await page.goto(`${URL_BASE}/ux-signals?from=2020-01-01&to=2020-01-31`);
+  await settled(page);
+  assert.ok((await page.locator('main').innerText()).includes('Noch keine Vitals – binden Sie tracker.js auf der Website ein'));
+  await screenshot(page, '04-ux-signals-empty');
+  assertClean(w, 'ux-signals device');
+});
+
+const LEVEL2_PAGES = [
+  { path: '/entities', api: ['GET', '/api/level2/entity-seo/report'], name: '05-entities' },
+  { path: '/reviews', api: ['GET', '/api/level2/social-proof/report'], name: '06-reviews' },
+  { path: '/recommendations', api: ['GET', '/api/level2/optimization/status'], name: '07-recommendations' },
+  { path: '/metadata', api: ['POST', '/api/level2/data/optimize'], name: '08-metadata', click: 'run-audit' },
+  { path: '/performance', api: ['GET', '/api/level2/performance/monitor'], name: '09-performance' },
+];
+
+test('every Level 2 page renders its data or "not available yet" with the API detail, accessibly', async (t) => {
+  const { page, w } = await session(t);
+  await uiLogin(page);
+  const failures = [];
+  for (const p of LEVEL2_PAGES) {
+    await page.getByTestId(`nav-${p.path.slice(1)}`).click();
+    await page.waitForURL(`**${p.path}*`);
+    let clicked = null;
+    if (p.click) {
+      [clicked] = await Promise.all([page.waitForResponse((r) => r.url().includes(p.api[1])), page.getByTestId(p.click).click()]);
+    }
+    await settled(page);
+    await screenshot(page, p.name);       // first, so a failing page is still there to look at
+    try {
+      const direct = p.api[0] === 'GET' ? await apiGet(token, p.api[1]) : { status: clicked.status(), body: await clicked.json().catch(() => ({})) };
+      const main = await page.locator('main').innerText();
+      if (direct.status === 501) {
+        assert.ok(main.includes('Noch nicht verfügbar'), `${p.path}: not available yet`);
+        assert.ok(main.includes(direct.body.detail), `${p.path}: shows "${direct.body.detail}"`);
+      } else {
+        assert.equal(direct.status, 200, `${p.api[0]} ${p.api[1]} answers ${direct.status}: ${direct.body?.detail ?? ''}`);
+        assert.ok(!/Fehler \d+/.test(main), `${p.path}: no error box`);
+        assert.equal(await page.locator('[data-state=notyet]').count(), 0, `${p.path}: data shown`);
+      }
+      await assertAccessible(page, p.name.slice(3));
+    } catch (e) {
+      failures.push(e.message);
+    }
+  }
+  assert.deepEqual(failures, [], 'pages that failed');
+  // a 5xx of a service under construction shows as its problem box above; only that is allowed here
+  assertClean(w, 'level 2 pages');
+});
+
+test('token refresh: a spoiled access token gets one refresh and the calls are retried', async (t) => {
+  const { page, w, context } = await session(t);
+  await uiLogin(page, ADMIN, '/ux-signals');
+  await settled(page);
+  const cookieBefore = (await context.cookies()).find((c) => c.name === 'zoe_refresh');
+  assert.ok(cookieBefore?.httpOnly && cookieBefore.sameSite === 'Strict' && cookieBefore.path === '/api/auth', 'refresh cookie HttpOnly, Strict, /api/auth');
+  assert.equal(await page.evaluate(() => document.cookie.includes('zoe_refresh')), false, 'script cannot read the refresh cookie');
+  const before = await page.evaluate(() => window.__zoeTest.state());
+  // the overview fires several calls at once: each 401s, one shared refresh, then retries
+  w.allow((path, status) => status === 401 && path.startsWith('/api/') && path !== '/api/auth/refresh');
+  const refreshes = [];
+  page.on('request', (r) => { if (r.url().endsWith('/api/auth/refresh')) refreshes.push(r); });
+  await page.evaluate(() => window.__zoeTest.expireAccessToken());
+  const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/auth/refresh'));
+  await page.getByTestId('nav-overview').click();
+  assert.equal((await refreshed).status(), 200);
+  await settled(page);
+  const after = await page.evaluate(() => window.__zoeTest.state());
+  assert.equal(after.loggedIn, true);
+  assert.equal(after.refreshes, before.refreshes + 1);
+  assert.equal(refreshes.length, 1, 'concurrent 401s share one refresh');
+  const api = (await apiGet(token, '/api/level2/ux-signals/metrics', { tz: 'Europe/Berlin', device: 'all' })).body;
+  assert.equal(await page.getByTestId('overview-LCP').getAttribute('data-value'), String(api.overall.vitals.LCP.p75), 'data after retry');
+  const cookieAfter = (await context.cookies()).find((c) => c.name === 'zoe_refresh');
+  assert.notEqual(cookieAfter.value, cookieBefore.value, 'refresh token rotated');
+  assertClean(w, 'refresh after 401');
+});
+
+test('token refresh: the timer refreshes silently 60 s before expiry (fake clock)', async (t) => {
+  const { page, w } = await session(t);
+  await page.clock.install();
+  await uiLogin(page);
+  const s = await page.evaluate(() => window.__zoeTest.state());
+  assert.equal(s.expiresAt - s.refreshAt, 60_000, 'scheduled 60 s before expiry');
+  const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/auth/refresh'));
+  await page.clock.fastForward('14:30');
+  assert.equal((await refreshed).status(), 200);
+  await page.waitForFunction((n) => window.__zoeTest.state().refreshes > n, s.refreshes);
+  const s2 = await page.evaluate(() => window.__zoeTest.state());
+  assert.ok(s2.expiresAt > s.expiresAt, 'new expiry');
+  await page.getByTestId('nav-ux-signals').click();
+  await page.getByTestId('ux-overall-LCP').waitFor();
+  assertClean(w, 'silent refresh');
+});
+
+test('a reload keeps the session through the refresh cookie; English is switchable', async (t) => {
+  const { page, w } = await session(t);
+  await uiLogin(page, ADMIN, '/ux-signals');
+  await page.reload();
+  await page.getByTestId('logout').waitFor();
+  assert.match(page.url(), /\/ux-signals/);
+  await page.getByTestId('lang-switch').click();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.getByTestId('nav-overview').innerText(), 'Overview');
+  await page.reload();
+  await page.getByTestId('logout').waitFor();
+  assert.equal(await page.getByTestId('nav-ux-signals').innerText(), 'UX signals', 'language remembered');
+  await settled(page);
+  await assertAccessible(page, 'ux-signals-en');
+  await screenshot(page, '10-ux-signals-en');
+  assertClean(w, 'reload and language');
+});
+
+test('viewer: no editor actions, no API performance link, and its 403 shown plainly', async (t) => {
+  const password = randomBytes(12).toString('base64url');
+  if (!ensureUser('viewer@zoe-solar.de', 'viewer', password)) { t.skip('zoe binary or stack.env not found'); return; }
+  const { page, w } = await session(t);
+  w.allow((path, status) => path === '/api/level2/performance/monitor' && status === 403);
+  await uiLogin(page, { email: 'viewer@zoe-solar.de', password });
+  assert.equal(await page.getByTestId('role').innerText(), 'Betrachter');
+  assert.equal(await page.getByTestId('nav-performance').count(), 0, 'no link above the role');
+  await page.getByTestId('nav-recommendations').click();
+  await page.getByTestId('viewer-note').waitFor();
+  assert.equal(await page.getByTestId('run-engine').count(), 0);
+  await page.getByTestId('nav-metadata').click();
+  await page.getByTestId('viewer-note').waitFor();
+  assert.equal(await page.getByTestId('run-audit').count(), 0);
+  await page.getByTestId('nav-entities').click();
+  await settled(page);
+  assert.equal(await page.getByTestId('entities-analyze').count(), 0, 'no analyse form');
+  await page.goto(`${URL_BASE}/performance`);
+  await page.locator('[data-state=forbidden]').waitFor();
+  const vtoken = await apiLogin({ email: 'viewer@zoe-solar.de', password });
+  const r = await apiGet(vtoken, '/api/level2/performance/monitor');
+  assert.equal(r.status, 403);
+  assert.ok((await page.locator('[data-state=forbidden]').innerText()).includes(r.body.detail || 'Keine Berechtigung'));
+  await screenshot(page, '11-viewer-performance-403');
+  assertClean(w, 'viewer');
+});
+
+test('logout revokes the refresh token and returns to the login', async (t) => {
+  const { page, w, context } = await session(t);
+  await uiLogin(page);
+  const cookie = (await context.cookies()).find((c) => c.name === 'zoe_refresh');
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/auth/logout')),
+    page.getByTestId('logout').click(),
+  ]);
+  assert.equal(res.status(), 204);
+  await page.getByTestId('login-form').waitFor();
+  assert.equal((await context.cookies()).find((c) => c.name === 'zoe_refresh'), undefined, 'cookie cleared');
+  const again = await fetch(`${URL_BASE}/api/auth/refresh`, { method: 'POST', headers: { Cookie: `zoe_refresh=${cookie.value}` } });
+  assert.equal(again.status, 401, 'the old refresh token is revoked');
+  await page.reload();
+  await page.getByTestId('login-form').waitFor();
+  assertClean(w, 'logout');
+});
