@@ -24,7 +24,7 @@ static const db_stmt_t q_login = {"auth_login",
 	" (SELECT count(*) FROM login_failures f WHERE f.email = lower($1) "
 	"   AND f.at > now() - interval '15 minutes'), "
 	" (SELECT count(*) FROM login_failures f WHERE f.ip_hash = $2 "
-	"   AND f.at > now() - interval '15 minutes') "
+	"   AND f.at > now() - interval '15 minutes'), u.email "
 	"FROM (SELECT 1) one LEFT JOIN users u ON u.email = lower($1)"};
 static const db_stmt_t q_fail = {"auth_fail",
 	"INSERT INTO login_failures (email, ip_hash) VALUES (lower($1), $2)"};
@@ -60,7 +60,7 @@ static int reply_tokens(req_t *r, long long uid, const char *email, const char *
 		reply_header(r, "Set-Cookie", c);
 	}
 	reply_header(r, "Cache-Control", "no-store");
-	json_t *j = arena_json(r->arena, json_pack("{s:s, s:s, s:i, s:s?, s:{s:I, s:s, s:s}}",
+	json_t *j = arena_json(r->arena, json_pack("{s:s, s:s, s:i, s:s*, s:{s:I, s:s, s:s}}",
 		"access_token", access, "token_type", "Bearer", "expires_in", cfg.access_ttl,
 		"refresh_token", cookie ? NULL : refresh, "user", "id", (json_int_t)uid,
 		"email", email, "role", role));
@@ -108,7 +108,7 @@ int h_auth_login(req_t *r)
 	PGresult *fam = db_run(r->arena, &q_family, 3, pf);
 	if (!fam)
 		return db_fail(r);
-	return reply_tokens(r, db_getll(res, 0, 0, 0), email, db_get(res, 0, 2),
+	return reply_tokens(r, db_getll(res, 0, 0, 0), db_get(res, 0, 6), db_get(res, 0, 2),
 			    db_getll(fam, 0, 0, 0), refresh, cookie);
 }
 

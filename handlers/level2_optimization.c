@@ -31,7 +31,7 @@
 #include "vitals.h"
 
 typedef struct rule {
-	const char *id, *category, *title;
+	const char *id, *category, *title, *title_de;
 	double impact, confidence, effort;
 	int live;               /* needs the pool's live route metrics */
 	const char *sql;        /* SELECT target, evidence (jsonb), weight (0.5–2) */
@@ -40,92 +40,116 @@ typedef struct rule {
 /* Traffic weight of a page from its pageviews in 28 days. */
 #define TRAFFIC "least(2.0, 0.5 + coalesce(w.n, 0) / 400.0)"
 #define VITAL_RULE(vital) \
-	"SELECT v.path, jsonb_build_object('p75', round(v.p75::numeric, 3), 'good', v.good," \
+	"SELECT v.url, jsonb_build_object('p75', round(v.p75::numeric, 3), 'good', v.good," \
 	" 'poor', v.poor, 'samples', v.n, 'pageviews_28d', coalesce(w.n, 0)), " TRAFFIC \
-	" FROM vit v LEFT JOIN views w USING (path)" \
+	" FROM vit v LEFT JOIN views w USING (url)" \
 	" WHERE v.name = '" vital "' AND v.n >= 20 AND v.p75 > v.good"
 #define PAGE_RULE(cond, evidence) \
-	"SELECT p.path, jsonb_build_object(" evidence "), " TRAFFIC \
-	" FROM pages p LEFT JOIN views w USING (path) WHERE " cond
+	"SELECT p.url_norm, jsonb_build_object(" evidence "), " TRAFFIC \
+	" FROM pages p LEFT JOIN views w ON w.url = p.url_norm WHERE " cond
 
 static const rule_t rules[] = {
-{"cwv-lcp", "vitals", "Largest Contentful Paint is too slow", 8, 0.9, 5, 0, VITAL_RULE("LCP")},
-{"cwv-inp", "vitals", "Interaction to Next Paint is too slow", 7, 0.8, 6, 0, VITAL_RULE("INP")},
-{"cwv-cls", "vitals", "Layout shifts (CLS) above the good threshold", 6, 0.9, 3, 0, VITAL_RULE("CLS")},
-{"ttfb-slow", "vitals", "Server response (TTFB) is slow", 5, 0.8, 5, 0, VITAL_RULE("TTFB")},
-{"meta-description-missing", "metadata", "Meta description is missing", 4, 1.0, 1, 0,
+{"cwv-lcp", "vitals", "Largest Contentful Paint is too slow",
+ "Largest Contentful Paint ist zu langsam", 8, 0.9, 5, 0, VITAL_RULE("LCP")},
+{"cwv-inp", "vitals", "Interaction to Next Paint is too slow",
+ "Interaction to Next Paint ist zu langsam", 7, 0.8, 6, 0, VITAL_RULE("INP")},
+{"cwv-cls", "vitals", "Layout shifts (CLS) above the good threshold",
+ "Layout-Verschiebungen (CLS) über dem guten Schwellenwert", 6, 0.9, 3, 0, VITAL_RULE("CLS")},
+{"ttfb-slow", "vitals", "Server response (TTFB) is slow",
+ "Serverantwort (TTFB) ist langsam", 5, 0.8, 5, 0, VITAL_RULE("TTFB")},
+{"meta-description-missing", "metadata", "Meta description is missing",
+ "Meta-Description fehlt", 4, 1.0, 1, 0,
  PAGE_RULE("coalesce(btrim(p.meta_description), '') = ''", "'title', p.title")},
-{"meta-description-length", "metadata", "Meta description outside 120–156 characters", 2, 0.9, 1, 0,
+{"meta-description-length", "metadata", "Meta description outside 120–156 characters",
+ "Meta-Description nicht zwischen 120 und 156 Zeichen", 2, 0.9, 1, 0,
  PAGE_RULE("char_length(btrim(p.meta_description)) NOT BETWEEN 120 AND 156 "
 	   "AND coalesce(btrim(p.meta_description), '') <> ''",
 	   "'length', char_length(btrim(p.meta_description)), 'green', '120-156'")},
-{"meta-title-missing-or-long", "metadata", "Title missing or too long for the results page", 4, 0.8, 1, 0,
+{"meta-title-missing-or-long", "metadata", "Title missing or too long for the results page",
+ "Title fehlt oder ist für die Suchergebnisse zu lang", 4, 0.8, 1, 0,
  PAGE_RULE("coalesce(btrim(p.title), '') = '' OR char_length(p.title) > 60 OR "
 	   "p.issues @> '[{\"check\": \"title_too_long\"}]'",
 	   "'title', p.title, 'length', char_length(p.title)")},
-{"meta-h1-missing", "metadata", "Page has no H1", 4, 1.0, 1, 0,
+{"meta-h1-missing", "metadata", "Page has no H1",
+ "Seite hat keine H1", 4, 1.0, 1, 0,
  PAGE_RULE("cardinality(p.h1s) = 0", "'h1s', 0")},
-{"meta-h1-multiple", "metadata", "Page has more than one H1", 2, 0.9, 1, 0,
+{"meta-h1-multiple", "metadata", "Page has more than one H1",
+ "Seite hat mehr als eine H1", 2, 0.9, 1, 0,
  PAGE_RULE("cardinality(p.h1s) > 1", "'h1s', cardinality(p.h1s), 'texts', to_jsonb(p.h1s)")},
-{"meta-title-duplicate", "metadata", "Title shared with other pages", 4, 0.9, 2, 0,
- "SELECT p.path, jsonb_build_object('title', p.title, 'shared_with', d.paths), " TRAFFIC
- " FROM pages p LEFT JOIN views w USING (path) JOIN (SELECT title, jsonb_agg(path ORDER BY path)"
- " AS paths FROM pages WHERE coalesce(btrim(title), '') <> '' GROUP BY title HAVING count(*) > 1) d"
- " ON d.title = p.title"},
-{"meta-canonical-mismatch", "metadata", "Canonical points to another URL", 5, 0.8, 1, 0,
+{"meta-title-duplicate", "metadata", "Title shared with other pages",
+ "Title wird von anderen Seiten mitbenutzt", 4, 0.9, 2, 0,
+ "SELECT p.url_norm, jsonb_build_object('title', p.title, 'shared_with', d.paths), " TRAFFIC
+ " FROM pages p LEFT JOIN views w ON w.url = p.url_norm JOIN (SELECT site_id, title,"
+ " jsonb_agg(path ORDER BY path) AS paths FROM pages WHERE coalesce(btrim(title), '') <> ''"
+ " GROUP BY site_id, title HAVING count(*) > 1) d"
+ " ON d.title = p.title AND d.site_id IS NOT DISTINCT FROM p.site_id"},
+{"meta-canonical-mismatch", "metadata", "Canonical points to another URL",
+ "Canonical zeigt auf eine andere URL", 5, 0.8, 1, 0,
  PAGE_RULE("p.canonical IS NOT NULL AND p.canonical <> p.url",
 	   "'canonical', p.canonical, 'url', p.url")},
-{"content-thin", "content", "Thin content: fewer than 300 words", 5, 0.7, 6, 0,
+{"content-thin", "content", "Thin content: fewer than 300 words",
+ "Dünner Inhalt: weniger als 300 Wörter", 5, 0.7, 6, 0,
  PAGE_RULE("p.word_count < 300 AND p.page_group IN ('produkte', 'ratgeber', 'standorte')",
 	   "'words', p.word_count, 'green', 300")},
-{"engagement-low", "behaviour", "Visitors leave quickly: median engaged time under 15 s", 4, 0.6, 5, 0,
- "SELECT e.path, jsonb_build_object('median_engaged_ms', round(e.median_ms::numeric),"
+{"engagement-low", "behaviour", "Visitors leave quickly: median engaged time under 15 s",
+ "Besucher gehen schnell: mittlere aktive Zeit unter 15 s", 4, 0.6, 5, 0,
+ "SELECT e.url, jsonb_build_object('median_engaged_ms', round(e.median_ms::numeric),"
  " 'samples', e.n, 'pageviews_28d', coalesce(w.n, 0)), " TRAFFIC
- " FROM eng e LEFT JOIN views w USING (path) WHERE e.n >= 20 AND e.median_ms < 15000"},
-{"page-high-exit", "behaviour", "High traffic and high exit rate", 5, 0.6, 4, 0,
- "SELECT x.path, jsonb_build_object('exit_rate', round(x.exits::numeric / x.views, 3),"
+ " FROM eng e LEFT JOIN views w USING (url) WHERE e.n >= 20 AND e.median_ms < 15000"},
+{"page-high-exit", "behaviour", "High traffic and high exit rate",
+ "Viel Traffic und hohe Ausstiegsrate", 5, 0.6, 4, 0,
+ "SELECT x.url, jsonb_build_object('exit_rate', round(x.exits::numeric / x.views, 3),"
  " 'exits', x.exits, 'pageviews_28d', x.views), least(2.0, 0.5 + x.views / 400.0)"
- " FROM ex x WHERE x.views >= 100 AND x.exits::float8 / x.views > 0.7"
- " AND x.path NOT IN ('/kontakt', '/angebot-anfordern', '/impressum', '/datenschutz')"},
-{"reviews-unanswered-negative", "reviews", "Negative reviews without a reply (90 days)", 6, 0.9, 1, 0,
+ " FROM ex x WHERE x.views >= 100 AND x.exits::float8 / x.views > 0.7"},
+{"reviews-unanswered-negative", "reviews", "Negative reviews without a reply (90 days)",
+ "Negative Bewertungen ohne Antwort (90 Tage)", 6, 0.9, 1, 0,
  "SELECT source, jsonb_build_object('unanswered', unanswered_negative, 'reviews', n), 1.0"
  " FROM rev WHERE unanswered_negative > 0"},
-{"reviews-reply-rate", "reviews", "Reply rate below 50 %", 3, 0.8, 2, 0,
+{"reviews-reply-rate", "reviews", "Reply rate below 50 %",
+ "Antwortquote unter 50 %", 3, 0.8, 2, 0,
  "SELECT source, jsonb_build_object('reply_rate', round(replied::numeric / n, 3), 'reviews', n), 1.0"
  " FROM rev WHERE n >= 10 AND replied::float8 / n < 0.5"},
-{"reviews-stale", "reviews", "No new review for 60 days", 3, 0.7, 3, 0,
+{"reviews-stale", "reviews", "No new review for 60 days",
+ "Seit 60 Tagen keine neue Bewertung", 3, 0.7, 3, 0,
  "SELECT source, jsonb_build_object('latest', latest, 'reviews', n), 1.0"
  " FROM rev WHERE latest < now() - interval '60 days'"},
-{"reviews-low-rating", "reviews", "Bayesian average rating below 4.0", 7, 0.7, 7, 0,
+{"reviews-low-rating", "reviews", "Bayesian average rating below 4.0",
+ "Bayes-Durchschnitt der Bewertungen unter 4,0", 7, 0.7, 7, 0,
  "SELECT source, jsonb_build_object('bayesian_average', round(bayes::numeric, 2),"
  " 'mean', round(mean::numeric, 2), 'reviews', n), 1.0 FROM rev WHERE bayes < 4.0"},
-{"api-slow-route", "performance", "API route p95 latency above 250 ms (last hour)", 4, 0.8, 4, 1,
+{"api-slow-route", "performance", "API route p95 latency above 250 ms (last hour)",
+ "API-Route: p95-Latenz über 250 ms (letzte Stunde)", 4, 0.8, 4, 1,
  "SELECT route, jsonb_build_object('p95_ms', round(p95_ms::numeric, 1), 'requests', count),"
  " least(2.0, 0.5 + count / 1000.0) FROM perf WHERE count >= 20 AND p95_ms > 250"},
-{"api-errors", "performance", "API route fails: more than 1 % server errors (last hour)", 6, 0.9, 3, 1,
+{"api-errors", "performance", "API route fails: more than 1 % server errors (last hour)",
+ "API-Route scheitert: mehr als 1 % Serverfehler (letzte Stunde)", 6, 0.9, 3, 1,
  "SELECT route, jsonb_build_object('error_rate', round(errors::numeric / count, 4),"
  " 'errors', errors, 'requests', count), 1.0 FROM perf WHERE count >= 20"
  " AND errors::float8 / count > 0.01"},
 };
 #define N_RULES (sizeof(rules) / sizeof(rules[0]))
 
-/* The CTEs the rules read. $1 live route metrics, $2-$4 vital thresholds. */
+/* The CTEs the rules read. $1 live route metrics, $2-$4 vital thresholds.
+ * Pages are told apart by URL (host and path): several sites may share paths. */
+#define EVENT_URL "coalesce('https://' || host, '') || path"
 static const char cte[] =
 	"WITH t(name, good, poor) AS (SELECT * FROM unnest($2::text[], $3::float8[], $4::float8[])),"
-	" vit AS (SELECT e.path, e.name, count(*) AS n,"
+	" vit AS (SELECT " EVENT_URL " AS url, e.name, count(*) AS n,"
 	"  percentile_cont(0.75) WITHIN GROUP (ORDER BY e.value) AS p75, t.good, t.poor"
 	"  FROM events e JOIN t ON t.name = e.name"
 	"  WHERE e.kind = 'vital' AND e.ts > now() - interval '28 days'"
-	"  GROUP BY e.path, e.name, t.good, t.poor),"
-	" views AS (SELECT path, count(*) AS n FROM events"
-	"  WHERE kind = 'pageview' AND ts > now() - interval '28 days' GROUP BY path),"
-	" eng AS (SELECT path, count(*) AS n,"
+	"  GROUP BY 1, e.name, t.good, t.poor),"
+	" views AS (SELECT " EVENT_URL " AS url, count(*) AS n FROM events"
+	"  WHERE kind = 'pageview' AND ts > now() - interval '28 days' GROUP BY 1),"
+	" eng AS (SELECT " EVENT_URL " AS url, count(*) AS n,"
 	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY engaged_ms) AS median_ms FROM events"
-	"  WHERE kind = 'engagement' AND ts > now() - interval '28 days' GROUP BY path),"
-	" ex AS (SELECT path, count(*) AS views, count(*) FILTER (WHERE nxt IS NULL"
-	"  OR nxt > ts + interval '30 minutes') AS exits FROM (SELECT path, ts,"
-	"  lead(ts) OVER (PARTITION BY site_id, visitor_id ORDER BY ts) AS nxt FROM events"
-	"  WHERE kind = 'pageview' AND ts > now() - interval '28 days') s GROUP BY path),"
+	"  WHERE kind = 'engagement' AND ts > now() - interval '28 days' GROUP BY 1),"
+	" ex AS (SELECT url, count(*) AS views, count(*) FILTER (WHERE nxt IS NULL"
+	"  OR nxt > ts + interval '30 minutes') AS exits FROM (SELECT " EVENT_URL " AS url, path,"
+	"  ts, lead(ts) OVER (PARTITION BY site_id, visitor_id ORDER BY ts) AS nxt FROM events"
+	"  WHERE kind = 'pageview' AND ts > now() - interval '28 days') s"
+	"  WHERE path NOT IN ('/kontakt', '/angebot-anfordern', '/impressum', '/datenschutz')"
+	"  GROUP BY url),"
 	" rev AS (SELECT source, count(*) AS n, avg(rating) AS mean,"
 	"  (10 * 4.0 + sum(rating)) / (10 + count(*)) AS bayes,"
 	"  count(*) FILTER (WHERE reply IS NOT NULL) AS replied, max(published_at) AS latest,"
@@ -151,14 +175,16 @@ static const char *evaluation_sql(void)
 }
 
 static const db_stmt_t q_store = {"opt_store",
-	"WITH f AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(rule text, target text,"
-	"  category text, title text, evidence jsonb, impact float8, confidence float8,"
-	"  effort float8, priority float8)),"
+	"WITH f AS (SELECT DISTINCT ON (rule, target) * FROM jsonb_to_recordset($1::jsonb)"
+	"  AS x(rule text, target text, category text, title text, title_de text, evidence jsonb,"
+	"  impact float8, confidence float8, effort float8, priority float8)"
+	"  ORDER BY rule, target, priority DESC),"
 	" prev AS (SELECT r.rule, r.target, r.status FROM recommendations r JOIN f USING (rule, target)),"
-	" up AS (INSERT INTO recommendations AS r (rule, target, category, title, evidence, impact,"
-	"  confidence, effort, priority) SELECT rule, target, category, title, evidence, impact,"
-	"  confidence, effort, priority FROM f ON CONFLICT (rule, target) DO UPDATE SET"
-	"  evidence = EXCLUDED.evidence, title = EXCLUDED.title, impact = EXCLUDED.impact,"
+	" up AS (INSERT INTO recommendations AS r (rule, target, category, title, title_de, evidence,"
+	"  impact, confidence, effort, priority) SELECT rule, target, category, title, title_de,"
+	"  evidence, impact, confidence, effort, priority FROM f ON CONFLICT (rule, target) DO UPDATE"
+	"  SET evidence = EXCLUDED.evidence, title = EXCLUDED.title, title_de = EXCLUDED.title_de,"
+	"  impact = EXCLUDED.impact,"
 	"  confidence = EXCLUDED.confidence, effort = EXCLUDED.effort, priority = EXCLUDED.priority,"
 	"  last_seen = now(), status = CASE r.status WHEN 'resolved' THEN 'open' ELSE r.status END,"
 	"  resolved_at = CASE r.status WHEN 'resolved' THEN NULL ELSE r.resolved_at END"
@@ -218,9 +244,9 @@ static json_t *findings_of(const PGresult *res)
 		double impact = rl->impact * weight;
 		double priority = round(impact * rl->confidence / rl->effort * 1000) / 1000;
 		json_t *evidence = json_loads(db_get(res, i, 2), 0, NULL);
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:o, s:f, s:f, s:f, s:f}",
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:f, s:f, s:f, s:f}",
 			"rule", rl->id, "target", db_get(res, i, 1), "category", rl->category,
-			"title", rl->title, "evidence", evidence ? evidence : json_object(),
+			"title", rl->title, "title_de", rl->title_de, "evidence", evidence ? evidence : json_object(),
 			"impact", round(impact * 100) / 100, "confidence", rl->confidence,
 			"effort", rl->effort, "priority", priority));
 	}
@@ -294,7 +320,7 @@ static const db_stmt_t q_status = {"opt_status",
 	"   (SELECT category, count(*) AS n FROM recommendations WHERE status = 'open'"
 	"    GROUP BY category) c),"
 	" 'items', (SELECT coalesce(json_agg(i ORDER BY i.priority DESC, i.id DESC), '[]') FROM"
-	"   (SELECT id, rule, target, category, title, evidence, impact, confidence, effort,"
+	"   (SELECT id, rule, target, category, title, title_de, evidence, impact, confidence, effort,"
 	"    priority, status, source, first_seen, last_seen, resolved_at, dismissed_at"
 	"    FROM recommendations WHERE ($1::text IS NULL OR status = $1)"
 	"    AND ($2::text IS NULL OR category = $2)"

@@ -8,6 +8,7 @@ CREATE TABLE recommendations (
     target       text NOT NULL,                 -- a page path, a review source, a route
     category     text NOT NULL,                 -- vitals, metadata, content, reviews, performance, behaviour
     title        text NOT NULL,
+    title_de     text NOT NULL,                 -- German first: the dashboard's language
     evidence     jsonb NOT NULL,                -- the numbers behind it
     impact       double precision NOT NULL,     -- 1..10, scaled by the finding's weight
     confidence   double precision NOT NULL,     -- 0..1

@@ -34,15 +34,16 @@ class Optimization(unittest.TestCase):
         cls.editor = token_for("editor")
         cls.viewer = token_for("viewer")
         cls.path = "/it-%s/produkt" % RUN
+        cls.url = "https://zoe-solar.de" + cls.path     # rules name pages by URL
         # a product page without meta description and without H1, 120 words: three findings
         psql("INSERT INTO pages (url, url_norm, path, page_group, title, meta_description, h1s, "
              "lang, word_count) VALUES (:'v1', :'v1', :'v2', 'produkte', 'Testseite', NULL, "
-             "'{}', 'de', 120)", "https://zoe-solar.de" + cls.path, cls.path)
+             "'{}', 'de', 120)", cls.url, cls.path)
 
     @classmethod
     def tearDownClass(cls):
         psql("DELETE FROM pages WHERE path = :'v1'", cls.path)
-        psql("DELETE FROM recommendations WHERE target = :'v1'", cls.path)
+        psql("DELETE FROM recommendations WHERE target = :'v1'", cls.url)
 
     def run_engine(self):
         r = post(RECOMMEND, {}, token=self.editor)
@@ -53,9 +54,9 @@ class Optimization(unittest.TestCase):
         run = self.run_engine()["run"]
         self.assertEqual(run["rules"], 20)        # live-metric rules run in a request too
         items = all_items(self.viewer, status="open")
-        desc = find(items, "meta-description-missing", self.path)
-        h1 = find(items, "meta-h1-missing", self.path)
-        thin = find(items, "content-thin", self.path)
+        desc = find(items, "meta-description-missing", self.url)
+        h1 = find(items, "meta-h1-missing", self.url)
+        thin = find(items, "content-thin", self.url)
         for it in (desc, h1, thin):
             self.assertIsNotNone(it)
         # no pageviews: traffic weight 0.5; priority = impact × weight × confidence ÷ effort
@@ -67,7 +68,7 @@ class Optimization(unittest.TestCase):
 
         # the same run again: deduplicated, nothing new for this page
         self.run_engine()
-        n = psql_one("SELECT count(*) FROM recommendations WHERE target = :'v1'", self.path)
+        n = psql_one("SELECT count(*) FROM recommendations WHERE target = :'v1'", self.url)
         self.assertEqual(n, "3")
 
         # fix the description: the finding resolves on the next run
@@ -76,7 +77,7 @@ class Optimization(unittest.TestCase):
         out = self.run_engine()
         self.assertGreaterEqual(out["run"]["resolved"], 1)
         status = psql_one("SELECT status FROM recommendations WHERE rule = "
-                          "'meta-description-missing' AND target = :'v1'", self.path)
+                          "'meta-description-missing' AND target = :'v1'", self.url)
         self.assertEqual(status, "resolved")
 
         # dismiss the H1 finding: it stays dismissed across runs
@@ -85,7 +86,7 @@ class Optimization(unittest.TestCase):
         self.assertEqual(r.json["dismissed"], [h1["id"]])
         self.run_engine()
         dismissed = all_items(self.viewer, status="dismissed")
-        self.assertIsNotNone(find(dismissed, "meta-h1-missing", self.path))
+        self.assertIsNotNone(find(dismissed, "meta-h1-missing", self.url))
         # dismissing twice changes nothing
         r = post(RECOMMEND, {"dismiss": [h1["id"]]}, token=self.editor)
         self.assertEqual(r.json["unchanged"], 1)

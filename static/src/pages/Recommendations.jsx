@@ -56,6 +56,7 @@ function List({ data, editor, onChange }) {
   const progress = asArray(pick(data, 'progress|history', []));
   if (!items.length && !STATUSES.some((s) => counts?.[s])) return <Empty>{t('recs.empty')}</Empty>;
   const formula = pick(data, 'formula');
+  const titleKeys = lang === 'de' ? 'title_de|title|rule' : 'title|rule';   // German first
   const dismiss = async (id) => { setErr(null); try { await DISMISS(id); onChange(); } catch (e) { setErr(e); } };
   const progressOption = {
     grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
@@ -79,7 +80,7 @@ function List({ data, editor, onChange }) {
         <DataTable id="recs-table" pageSize={25} label={t('recs.title')} rows={items} filename="recommendations" columns={[
           { key: 'prio', label: t('recs.priority'), num: true, value: (r) => pick(r, 'priority'),
             render: (r) => <span title={`${t('recs.impact')} ${cell(r.impact, lang)} · ${t('recs.confidence')} ${cell(r.confidence, lang)} · ${t('recs.effort')} ${cell(r.effort, lang)}`}>{num(pick(r, 'priority'), lang, 2)}</span> },
-          { key: 'rule', label: t('recs.rule'), value: (r) => pick(r, 'title|rule'), render: (r) => <><strong>{pick(r, 'title|rule', DASH)}</strong>{pick(r, 'title') && <div className="muted small">{pick(r, 'rule')}</div>}</> },
+          { key: 'rule', label: t('recs.rule'), value: (r) => pick(r, titleKeys), render: (r) => <><strong>{pick(r, titleKeys, DASH)}</strong>{pick(r, 'title') && <div className="muted small">{pick(r, 'rule')}</div>}</> },
           { key: 'cat', label: t('recs.category'), value: (r) => pick(r, 'category') },
           { key: 'target', label: t('recs.target'), value: (r) => pick(r, 'target'), render: (r) => <code>{cell(pick(r, 'target'))}</code> },
           { key: 'evidence', label: t('recs.evidence'), value: (r) => pick(r, 'evidence'), render: (r) => <Evidence ev={pick(r, 'evidence')} /> },

@@ -1,0 +1,329 @@
+"""#3 POST /api/level2/ux-signals/track and #4 GET /api/level2/ux-signals/metrics, end to end.
+
+Every test uses a site of its own (created with `zoe site add`) and page paths
+unique to this run, so the demo data and earlier runs never interfere."""
+import math
+import secrets
+import unittest
+import urllib.parse
+
+from zoelib import (BOT_UA, CHROME_UA, IPHONE_UA, RUN, get, is_problem, post, psql_one,
+                    request, token_for, zoe)
+
+TRACK = "/api/level2/ux-signals/track"
+METRICS = "/api/level2/ux-signals/metrics"
+
+
+def p75(values):
+    """PostgreSQL percentile_cont(0.75): linear interpolation between closest ranks."""
+    v = sorted(values)
+    pos = 0.75 * (len(v) - 1)
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(v) - 1)
+    return v[lo] + (pos - lo) * (v[hi] - v[lo])
+
+
+class UxSignals(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.domain = "it-%s.example" % RUN
+        cls.origin = "https://" + cls.domain
+        cls.key = zoe("site", "add", "--domain", cls.domain, "--origin", cls.origin,
+                      "--origin", "https://www." + cls.domain)
+        cls.site_id = psql_one("SELECT id FROM sites WHERE domain = :'v1'", cls.domain)
+        cls.viewer = token_for("viewer")
+
+    def track(self, body, ua=CHROME_UA, origin=None, key=True, headers=None):
+        h = {"Origin": origin or self.origin}
+        if key:
+            h["X-Site-Key"] = self.key
+        h.update(headers or {})
+        return post(TRACK, body, headers=h, ua=ua)
+
+    def stored(self, where="true", *args):
+        return int(psql_one("SELECT count(*) FROM events WHERE site_id = %s AND (%s)"
+                            % (int(self.site_id), where), *args))
+
+    def page(self, name):
+        return "/it-%s/%s-%s" % (RUN, name, secrets.token_hex(3))
+
+    def report(self, path, **q):
+        q["path"] = path
+        r = get(METRICS + "?" + urllib.parse.urlencode(q), token=self.viewer)
+        self.assertEqual(r.status, 200, r)
+        pages = [p for p in r.json["pages"] if p["path"] == path]
+        return r.json, (pages[0] if pages else None)
+
+    # ---- track: credentials ---------------------------------------------------
+    def test_no_key_401(self):
+        r = self.track({"type": "pageview", "url": "/"}, key=False)
+        p = is_problem(self, r, 401)
+        self.assertIn("site key", p["detail"])
+
+    def test_wrong_key_401(self):
+        r = self.track({"type": "pageview", "url": "/"}, headers={"X-Site-Key": "site_nope"})
+        is_problem(self, r, 401)
+
+    def test_wrong_origin_403(self):
+        before = self.stored()
+        r = self.track({"type": "pageview", "url": "/"}, origin="https://evil.example")
+        p = is_problem(self, r, 403)
+        self.assertIn("Origin", p["detail"])
+        r = self.track({"type": "pageview", "url": "/"}, origin="https://zoe-solar.de")
+        is_problem(self, r, 403)
+        r = post(TRACK, {"type": "pageview", "url": "/"}, headers={"X-Site-Key": self.key})
+        is_problem(self, r, 403)        # no Origin at all
+        self.assertEqual(self.stored(), before)
+
+    def test_key_in_body_and_query(self):
+        path = self.page("keys")
+        r = post(TRACK, {"type": "pageview", "url": path, "site": self.key},
+                 headers={"Origin": self.origin})
+        self.assertEqual(r.status, 202, r)
+        r = post(TRACK + "?site=" + urllib.parse.quote(self.key),
+                 {"type": "pageview", "url": path},
+                 headers={"Origin": "https://www." + self.domain})
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(self.stored("path = :'v1'", path), 2)
+
+    def test_sendbeacon_text_plain(self):
+        path = self.page("beacon")
+        r = request("POST", TRACK, raw=('{"type":"pageview","url":"%s"}' % path).encode(),
+                    headers={"Content-Type": "text/plain;charset=UTF-8", "Origin": self.origin,
+                             "X-Site-Key": self.key})
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(self.stored("path = :'v1'", path), 1)
+
+    # ---- track: shapes -----------------------------------------------------------
+    def test_single_beacon_202(self):
+        path = self.page("single")
+        r = self.track({"type": "pageview", "url": self.origin + path + "?utm_source=newsletter",
+                        "referrer": "https://www.google.com/search?q=pv"})
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(r.json, {"accepted": 1, "dropped": 0})
+        self.assertEqual(r.headers.get("Access-Control-Allow-Origin"), self.origin)
+        row = psql_one("SELECT concat_ws('|', kind, host, path, source, device, browser) "
+                       "FROM events WHERE site_id = %d AND path = :'v1'" % int(self.site_id), path)
+        self.assertEqual(row, "pageview|%s|%s|newsletter|desktop|Chrome" % (self.domain, path))
+
+    def test_web_vitals_object_without_type(self):
+        path = self.page("wv")
+        r = self.track({"name": "LCP", "value": 1234.5, "rating": "good", "delta": 1234.5,
+                        "id": "v4-1700000000000-123", "navigationType": "navigate",
+                        "url": path})
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(r.json["accepted"], 1)
+        row = psql_one("SELECT concat_ws('|', kind, name, value, rating, nav_type, metric_id) "
+                       "FROM events WHERE site_id = %d AND path = :'v1'" % int(self.site_id), path)
+        self.assertEqual(row, "vital|LCP|1234.5|good|navigate|v4-1700000000000-123")
+
+    def test_url_from_referer_header(self):
+        path = self.page("referer")
+        r = self.track({"name": "CLS", "value": 0.02}, headers={"Referer": self.origin + path})
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(self.stored("path = :'v1' AND name = 'CLS'", path), 1)
+
+    def test_mixed_array(self):
+        path = self.page("mixed")
+        batch = [
+            {"type": "pageview", "url": path},
+            {"type": "engagement", "url": path, "engaged_ms": 15000, "scroll_pct": 62.4},
+            {"type": "vital", "name": "INP", "value": 180, "url": path},
+            {"name": "TTFB", "value": 420, "url": path},
+            {"type": "event", "name": "lead", "url": path,
+             "props": {"form": "angebot", "kwp": 9.6, "speicher": True}},
+        ]
+        r = self.track(batch)
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(r.json, {"accepted": 5, "dropped": 0})
+        self.assertEqual(self.stored("path = :'v1'", path), 5)
+        self.assertEqual(psql_one("SELECT string_agg(kind, ',' ORDER BY kind) FROM events "
+                                  "WHERE site_id = %d AND path = :'v1'" % int(self.site_id), path),
+                         "engagement,event,pageview,vital,vital")
+        self.assertEqual(psql_one("SELECT concat_ws('|', engaged_ms, scroll_pct) FROM events "
+                                  "WHERE site_id = %d AND path = :'v1' AND kind = 'engagement'"
+                                  % int(self.site_id), path), "15000|62")
+        self.assertEqual(psql_one("SELECT props->>'kwp' FROM events WHERE site_id = %d AND "
+                                  "path = :'v1' AND kind = 'event'" % int(self.site_id), path),
+                         "9.6")
+        # one visitor for the whole batch, and no address stored anywhere
+        self.assertEqual(psql_one("SELECT count(DISTINCT visitor_id) FROM events WHERE "
+                                  "site_id = %d AND path = :'v1'" % int(self.site_id), path), "1")
+
+    def test_bad_beacons_by_index_and_nothing_stored(self):
+        path = self.page("bad")
+        batch = [{"type": "pageview", "url": path} for _ in range(7)]
+        batch[2] = {"type": "vital", "name": "LCPX", "value": "slow", "url": path}
+        batch[5] = {"type": "engagement", "url": "ftp://nope"}
+        before = self.stored()
+        r = self.track(batch)
+        p = is_problem(self, r, 422)
+        fields = [e["field"] for e in p["errors"]]
+        self.assertTrue(fields, p)
+        self.assertEqual({f.split(".")[0] for f in fields}, {"[2]", "[5]"}, fields)
+        self.assertIn("[2].name", fields)
+        self.assertIn("[2].value", fields)
+        self.assertIn("[5].engaged_ms", fields)
+        self.assertEqual(self.stored(), before)
+        self.assertEqual(self.stored("path = :'v1'", path), 0)
+
+    def test_bad_url_and_props(self):
+        batch = [{"type": "pageview", "url": "javascript:alert(1)"},
+                 {"type": "event", "name": "lead", "url": "/x",
+                  "props": {"k%d" % i: i for i in range(31)}},
+                 {"type": "event", "name": "lead", "url": "/x", "props": {"deep": {"a": 1}}},
+                 "not an object"]
+        p = is_problem(self, self.track(batch), 422)
+        fields = sorted(e["field"] for e in p["errors"])
+        self.assertEqual(fields, ["[0].url", "[1].props", "[2].props", "[3]"])
+
+    def test_too_many_beacons(self):
+        before = self.stored()
+        p = is_problem(self, self.track([{"type": "pageview", "url": "/"}] * 101), 422)
+        self.assertEqual(p["errors"][0]["field"], "")
+        is_problem(self, self.track([]), 422)
+        r = self.track([{"type": "pageview", "url": self.page("hundred")}] * 100)
+        self.assertEqual(r.json, {"accepted": 100, "dropped": 0})
+        self.assertEqual(self.stored(), before + 100)
+
+    def test_bot_dropped(self):
+        path = self.page("bot")
+        for ua in (BOT_UA, "", "curl/8.0"):
+            r = self.track([{"type": "pageview", "url": path}] * 3, ua=ua)
+            self.assertEqual(r.status, 202, r)
+            self.assertEqual(r.json["accepted"], 0)
+            self.assertEqual(r.json["dropped"], 3)
+        self.assertEqual(self.stored("path = :'v1'", path), 0)
+
+    def test_impossible_values_dropped(self):
+        path = self.page("impossible")
+        r = self.track([{"name": "LCP", "value": 70000, "url": path},
+                        {"name": "CLS", "value": 150, "url": path},
+                        {"name": "LCP", "value": 2100, "url": path}])
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(r.json, {"accepted": 1, "dropped": 2})
+        self.assertEqual(psql_one("SELECT string_agg(value::text, ',') FROM events WHERE "
+                                  "site_id = %d AND path = :'v1'" % int(self.site_id), path), "2100")
+
+    # ---- metrics --------------------------------------------------------------------
+    def test_p75_shares_and_verdict(self):
+        path = self.page("p75")
+        lcp = [1200, 1850.5, 2400, 2500, 2600, 3100, 3999, 4000, 4001, 5200, 7300]
+        cls_ = [0.01, 0.02, 0.05, 0.08, 0.09, 0.1, 0.3]
+        inp = [80, 120, 150, 199, 200, 260]
+        batch = ([{"name": "LCP", "value": v, "url": path} for v in lcp] +
+                 [{"name": "CLS", "value": v, "url": path} for v in cls_] +
+                 [{"name": "INP", "value": v, "url": path} for v in inp] +
+                 [{"type": "pageview", "url": path}] * 3 +
+                 [{"type": "engagement", "url": path, "engaged_ms": ms, "scroll_pct": s}
+                  for ms, s in ((1000, 10), (4000, 30), (9000, 80), (20000, 100))])
+        r = self.track(batch)
+        self.assertEqual(r.json["accepted"], len(batch))
+
+        doc, page = self.report(path)
+        self.assertIsNotNone(page, doc)
+        self.assertEqual(doc["device"], "all")
+        self.assertEqual(doc["min_samples"], 5)
+        self.assertEqual(page["pageviews"], 3)
+        v = page["vitals"]
+        self.assertEqual(set(v), {"LCP", "CLS", "INP"})
+
+        L = v["LCP"]
+        self.assertEqual(L["samples"], 11)
+        self.assertAlmostEqual(L["p75"], round(p75(lcp), 3), places=3)
+        self.assertAlmostEqual(L["p75"], 4000.5, places=3)      # 4000 + 0.5 * (4001 - 4000)
+        self.assertAlmostEqual(L["good"], round(4 / 11, 4), places=4)      # <= 2500
+        self.assertAlmostEqual(L["needs_improvement"], round(4 / 11, 4), places=4)
+        self.assertAlmostEqual(L["poor"], round(3 / 11, 4), places=4)      # > 4000
+        self.assertEqual(L["rating"], "poor")
+        self.assertEqual(L["unit"], "ms")
+        self.assertEqual(L["status"], "ok")
+
+        C = v["CLS"]
+        self.assertEqual(C["samples"], 7)
+        self.assertAlmostEqual(C["p75"], round(p75(cls_), 3), places=3)   # 0.095
+        self.assertEqual(C["rating"], "good")
+        self.assertAlmostEqual(C["good"], round(6 / 7, 4), places=4)
+        self.assertAlmostEqual(C["poor"], round(1 / 7, 4), places=4)
+
+        I = v["INP"]
+        self.assertAlmostEqual(I["p75"], round(p75(inp), 3), places=3)    # 199.75
+        self.assertEqual(I["rating"], "good")
+        self.assertAlmostEqual(I["needs_improvement"], round(1 / 6, 4), places=4)
+
+        self.assertEqual(page["cwv"], "fail")      # LCP is poor at p75
+        e = page["engagement"]
+        self.assertEqual(e["samples"], 4)
+        self.assertAlmostEqual(e["engaged_ms_median"], 6500)
+        self.assertAlmostEqual(e["engaged_ms_p75"], p75([1000, 4000, 9000, 20000]))
+        self.assertEqual(e["scroll_depth"], {"0-25": 0.25, "25-50": 0.25, "50-75": 0,
+                                             "75-100": 0.5})
+        # the path filter leaves exactly this page, and the overall block is its figures
+        self.assertEqual(len(doc["pages"]), 1)
+        self.assertEqual(doc["n"], 11 + 7 + 6)
+        self.assertAlmostEqual(doc["overall"]["vitals"]["LCP"]["p75"], 4000.5, places=3)
+        self.assertEqual(doc["overall"]["cwv"], "fail")
+
+    def test_pass_and_insufficient(self):
+        good, thin = self.page("good"), self.page("thin")
+        batch = ([{"name": "LCP", "value": 1000 + 100 * i, "url": good} for i in range(8)] +
+                 [{"name": "CLS", "value": 0.01 * i, "url": good} for i in range(6)] +
+                 [{"name": "LCP", "value": 900, "url": thin}] * 4 +
+                 [{"name": "CLS", "value": 0.5, "url": thin}] * 4)
+        self.assertEqual(self.track(batch).json["accepted"], len(batch))
+        _, page = self.report(good)
+        self.assertAlmostEqual(page["vitals"]["LCP"]["p75"], p75([1000 + 100 * i for i in range(8)]))
+        self.assertEqual(page["vitals"]["LCP"]["rating"], "good")
+        self.assertEqual(page["cwv"], "pass")      # LCP and CLS good; INP not measured
+        _, page = self.report(thin)
+        self.assertEqual(page["vitals"]["LCP"]["samples"], 4)
+        self.assertEqual(page["vitals"]["LCP"]["status"], "insufficient data")
+        self.assertIsNone(page["vitals"]["LCP"]["rating"])
+        self.assertEqual(page["cwv"], "insufficient data")
+
+    def test_device_filter(self):
+        path = self.page("device")
+        mobile = [3000, 3200, 3400, 3600, 3800]
+        desktop = [1000, 1100, 1200, 1300, 1400, 1500]
+        self.assertEqual(self.track([{"name": "LCP", "value": v, "url": path} for v in mobile],
+                                    ua=IPHONE_UA).json["accepted"], 5)
+        self.assertEqual(self.track([{"name": "LCP", "value": v, "url": path}
+                                     for v in desktop]).json["accepted"], 6)
+        self.assertEqual(psql_one("SELECT string_agg(DISTINCT device || ':' || browser, ',') FROM "
+                                  "events WHERE site_id = %d AND path = :'v1' AND value >= 3000"
+                                  % int(self.site_id), path), "mobile:Safari")
+        doc, page = self.report(path, device="mobile")
+        self.assertEqual(doc["device"], "mobile")
+        self.assertEqual(page["vitals"]["LCP"]["samples"], 5)
+        self.assertAlmostEqual(page["vitals"]["LCP"]["p75"], 3600)
+        self.assertEqual(page["vitals"]["LCP"]["rating"], "needs-improvement")
+        _, page = self.report(path, device="desktop")
+        self.assertAlmostEqual(page["vitals"]["LCP"]["p75"], p75(desktop))
+        _, page = self.report(path, device="tablet")
+        self.assertIsNone(page)
+        _, page = self.report(path)
+        self.assertEqual(page["vitals"]["LCP"]["samples"], 11)
+        self.assertAlmostEqual(page["vitals"]["LCP"]["p75"], p75(mobile + desktop))
+
+    def test_range_excludes_other_days(self):
+        path = self.page("range")
+        self.track([{"name": "LCP", "value": 1000, "url": path}] * 5)
+        _, page = self.report(path, **{"from": "2020-01-01", "to": "2020-01-31"})
+        self.assertIsNone(page)
+
+    def test_metrics_validation_and_role(self):
+        is_problem(self, get(METRICS), 401)
+        r = get(METRICS + "?device=fridge&from=2024-13-01&tz=Mars/Base&path=nope",
+                token=self.viewer)
+        p = is_problem(self, r, 422)
+        self.assertEqual(sorted(e["field"] for e in p["errors"]),
+                         ["device", "from", "path", "tz"])
+        r = get(METRICS + "?from=2024-02-01&to=2024-01-01", token=self.viewer)
+        is_problem(self, r, 422)
+        # a site key is no way into the reports
+        r = get(METRICS, headers={"X-Site-Key": self.key, "Origin": self.origin})
+        is_problem(self, r, 401)
+
+
+if __name__ == "__main__":
+    unittest.main()
