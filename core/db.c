@@ -178,6 +178,57 @@ int db_exec(const char *sql)
 	return rc;
 }
 
+int db_copy_in(const char *copy_sql, const char *data, size_t len)
+{
+	if (ensure() < 0)
+		return -1;
+	double t0 = now_us();
+	PGresult *res = PQexec(conn, copy_sql);
+	int rc = -1;
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		classify(res);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	if (PQputCopyData(conn, data, (int)len) == 1 && PQputCopyEnd(conn, NULL) == 1)
+		rc = 0;
+	while ((res = PQgetResult(conn))) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			classify(res);
+			rc = -1;
+		}
+		PQclear(res);
+	}
+	if (rc < 0 && last_err == DB_OK)
+		set_err(DB_DOWN, PQerrorMessage(conn));
+	metrics_db_roundtrip((now_us() - t0) / 1e6);
+	if (rc == 0)
+		last_err = DB_OK;
+	return rc;
+}
+
+void db_copy_field(buf_t *b, const char *s, char sep)
+{
+	if (!s) {
+		buf_add(b, "\\N", 2);
+	} else {
+		const char *run = s;
+		for (; *s; s++) {
+			static const char from[] = "\\\t\n\r", to[] = "\\tnr";
+			const char *hit = strchr(from, *s);
+			if (!hit)
+				continue;
+			buf_add(b, run, (size_t)(s - run));
+			char esc[2] = {'\\', to[hit - from]};
+			buf_add(b, esc, 2);
+			run = s + 1;
+		}
+		buf_add(b, run, (size_t)(s - run));
+	}
+	buf_add(b, &sep, 1);
+}
+
 int db_begin(void) { return db_exec("BEGIN"); }
 int db_commit(void) { return db_exec("COMMIT"); }
 void db_rollback(void)

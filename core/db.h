@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "http.h"
 
 typedef struct db_stmt {
@@ -38,6 +39,13 @@ int db_begin(void);
 int db_commit(void);
 void db_rollback(void);
 int db_in_transaction(void);
+
+/* Bulk load: runs `copy_sql` (COPY ... FROM STDIN, text format) and sends
+ * `len` bytes of rows; 0/-1 (db_last() tells why). */
+int db_copy_in(const char *copy_sql, const char *data, size_t len);
+/* Appends one field of COPY text format: escaped text, or \N for NULL;
+ * `sep` ('\t' or '\n') follows it. */
+void db_copy_field(buf_t *b, const char *s, char sep);
 
 enum db_error db_last(void);
 const char *db_last_message(void);

@@ -165,13 +165,21 @@ static int type_ok(json_t *v, enum vtype t)
 	return 0;
 }
 
+/* The name of a field in error messages: "[3].value" or "email". */
+static const char *field_name(char *buf, size_t n, const char *prefix, const char *field)
+{
+	snprintf(buf, n, "%s%s%s", prefix, *prefix ? "." : "", field);
+	return buf;
+}
+
 /* Range check: string length, number value or array size. */
-static void check_range(json_t *v, const vrule_t *rl, const char *f, json_t *errors)
+static void check_range(json_t *v, const vrule_t *rl, const char *prefix, json_t *errors)
 {
 	if (rl->min == 0 && rl->max == 0)
 		return;
 	double x;
 	const char *what;
+	char f[160];
 	if (json_is_string(v))
 		x = (double)utf8_len(json_string_value(v)), what = "length";
 	else if (json_is_array(v))
@@ -181,33 +189,35 @@ static void check_range(json_t *v, const vrule_t *rl, const char *f, json_t *err
 	else
 		return;
 	if (isnan(x) || x < rl->min || x > rl->max)
-		verr(errors, f, "%s must be between %g and %g", what, rl->min, rl->max);
+		verr(errors, field_name(f, sizeof(f), prefix, rl->field),
+		     "%s must be between %g and %g", what, rl->min, rl->max);
 }
 
 int validate(json_t *obj, const vrule_t *rules, size_t n, const char *prefix, json_t *errors)
 {
 	size_t before = json_array_size(errors);
+	char f[160];    /* formatted only when a field is in error: the hot path of ingest */
 	for (size_t i = 0; i < n; i++) {
 		const vrule_t *rl = &rules[i];
-		char f[160];
-		snprintf(f, sizeof(f), "%s%s%s", prefix, *prefix ? "." : "", rl->field);
 		json_t *v = json_is_object(obj) ? json_object_get(obj, rl->field) : NULL;
 		if (!v || json_is_null(v)) {
 			if (rl->required)
-				verr(errors, f, "is required");
+				verr(errors, field_name(f, sizeof(f), prefix, rl->field), "is required");
 			continue;
 		}
 		if (!type_ok(v, rl->type)) {
-			verr(errors, f, "must be %s", type_name(rl->type));
+			verr(errors, field_name(f, sizeof(f), prefix, rl->field), "must be %s",
+			     type_name(rl->type));
 			continue;
 		}
-		check_range(v, rl, f, errors);
+		check_range(v, rl, prefix, errors);
 		if (rl->oneof && json_is_string(v)) {
 			int ok = 0;
-			for (const char *const *o = rl->oneof; *o; o++)
-				ok |= strcmp(*o, json_string_value(v)) == 0;
+			for (const char *const *o = rl->oneof; *o && !ok; o++)
+				ok = strcmp(*o, json_string_value(v)) == 0;
 			if (!ok)
-				verr(errors, f, "is not one of the allowed values");
+				verr(errors, field_name(f, sizeof(f), prefix, rl->field),
+				     "is not one of the allowed values");
 		}
 	}
 	return (int)(json_array_size(errors) - before);

@@ -3,7 +3,7 @@
  *
  * track: the website's beacons (one object or an array of at most 100) are
  * validated whole, each bad one reported by index; a valid batch goes into the
- * event table in one INSERT. The visitor id is HMAC(daily salt, site, IP, UA):
+ * event table with one COPY. The visitor id is HMAC(daily salt, site, IP, UA):
  * no cookie, no IP stored. Bots are answered 202 and dropped.
  * metrics: p75 per page and vital (PostgreSQL percentile_cont, the CrUX
  * method), good / needs-improvement / poor shares by the thresholds of
@@ -17,6 +17,7 @@
 
 #include "auth.h"
 #include "buf.h"
+#include "config.h"
 #include "crypto.h"
 #include "db.h"
 #include "handlers.h"
@@ -68,14 +69,10 @@ static const struct {
 };
 
 static const db_stmt_t q_salt = {"ux_salt", "SELECT visitor_salt(current_date), current_date"};
-static const db_stmt_t q_insert = {"ux_insert",
-	"INSERT INTO events (site_id, ts, visitor_id, kind, host, path, referrer, source, device, "
-	" browser, name, value, rating, nav_type, metric_id, engaged_ms, scroll_pct, props) "
-	"SELECT $1::bigint, now(), $2::bigint, x.kind, x.host, x.path, x.referrer, x.source, $3, "
-	" $4, x.name, x.value, x.rating, x.nav_type, x.metric_id, x.engaged_ms, x.scroll_pct, "
-	" x.props FROM jsonb_to_recordset($5::jsonb) AS x(kind text, host text, path text, "
-	" referrer text, source text, name text, value float8, rating text, nav_type text, "
-	" metric_id text, engaged_ms int, scroll_pct smallint, props jsonb)"};
+/* Beacons go in with COPY: the fastest way into PostgreSQL (ts defaults to now()). */
+static const char q_copy[] =
+	"COPY events (site_id, visitor_id, kind, host, path, referrer, source, name, value, rating,"
+	" nav_type, metric_id, engaged_ms, scroll_pct, props, device, browser) FROM STDIN";
 
 /* The web-vitals library sends {name, value, rating, delta, id, navigationType}
  * without a type: recognise it. */
@@ -151,53 +148,75 @@ static const char *source_of(arena_t *a, const char *utm, const char *referrer, 
 	return "direct";
 }
 
-/* Validates beacon i and appends its normalised row to `rows`. Returns 1 if
- * it was dropped as impossible, 0 otherwise. */
-static int beacon_row(req_t *r, json_t *b, size_t i, json_t *rows, json_t *errors)
+enum beacon_fate { BEACON_STORED, BEACON_DROPPED, BEACON_INVALID };
+
+/* Text of a JSON number or string field for COPY, NULL when absent. 15
+ * significant digits (DBL_DIG) give back the decimal the client sent. */
+static const char *text_of(arena_t *a, json_t *v)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v))
+		return arena_printf(a, "%lld", (long long)json_integer_value(v));
+	if (json_is_real(v))
+		return arena_printf(a, "%.15g", json_real_value(v));
+	return NULL;
+}
+
+/* Validates beacon i; a valid one is appended to `copy` as a COPY line
+ * (after `lead`, the columns every row of the batch shares). */
+static enum beacon_fate beacon_row(req_t *r, json_t *b, size_t i, const char *lead,
+				   const char *tail, buf_t *copy, json_t *errors)
 {
 	char prefix[24];
 	snprintf(prefix, sizeof(prefix), "[%zu]", i);
 	if (!json_is_object(b)) {
 		verr(errors, prefix, "must be an object");
-		return 0;
+		return BEACON_INVALID;
 	}
 	infer_type(b);
 	if (!json_object_get(b, "url") && req_param(r, "HTTP_REFERER"))
 		json_object_set_new(b, "url", json_string(req_param(r, "HTTP_REFERER")));
 	if (validate(b, common_rules, 3, prefix, errors))
-		return 0;
+		return BEACON_INVALID;
 	const char *kind = json_string_value(json_object_get(b, "type"));
 	for (size_t k = 0; k < sizeof(kind_rules) / sizeof(kind_rules[0]); k++)
 		if (strcmp(kind, kind_rules[k].kind) == 0 &&
 		    validate(b, kind_rules[k].rules, kind_rules[k].n, prefix, errors))
-			return 0;
+			return BEACON_INVALID;
+	json_t *props = json_object_get(b, "props");
 	if (strcmp(kind, "event") == 0)
-		check_props(json_object_get(b, "props"), prefix, errors);
+		check_props(props, prefix, errors);
 	const char *host, *path, *utm, *ref = json_string_value(json_object_get(b, "referrer"));
 	if (split_url(r->arena, json_string_value(json_object_get(b, "url")), &host, &path, &utm)) {
 		char f[40];
 		snprintf(f, sizeof(f), "%s.url", prefix);
 		verr(errors, f, "must be an absolute http(s) URL or a path starting with /");
-		return 0;
+		return BEACON_INVALID;
 	}
-	json_t *value = json_object_get(b, "value");
+	json_t *value = json_object_get(b, "value"), *scroll = json_object_get(b, "scroll_pct");
 	if (strcmp(kind, "vital") == 0 &&
 	    !vitals_plausible(vitals_find(json_string_value(json_object_get(b, "name"))),
 			      json_number_value(value)))
-		return 1;       /* impossible timing (> 60 s) or CLS > 100: dropped */
-	json_t *scroll = json_object_get(b, "scroll_pct");
-	json_t *row = json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}",
-		"kind", kind, "host", host, "path", path, "referrer", ref,
-		"source", source_of(r->arena, utm, ref, host), "name", json_object_get(b, "name"),
-		"value", value, "rating", json_object_get(b, "rating"),
-		"nav_type", json_object_get(b, "navigationType"),
-		"metric_id", json_object_get(b, "id"),
-		"engaged_ms", json_object_get(b, "engaged_ms"), "props", json_object_get(b, "props"));
-	if (row && scroll)
-		json_object_set_new(row, "scroll_pct", json_integer((json_int_t)lround(
-			json_number_value(scroll))));
-	json_array_append_new(rows, row);
-	return 0;
+		return BEACON_DROPPED;  /* impossible timing (> 60 s) or CLS > 100 */
+	if (json_array_size(errors))
+		return BEACON_INVALID;  /* the batch is refused: no need to format */
+	char *props_text = props ? json_dumps(props, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+	if (props_text)
+		arena_cleanup(r->arena, free, props_text);
+	const char *cols[] = {kind, host, path, ref, source_of(r->arena, utm, ref, host),
+		text_of(r->arena, json_object_get(b, "name")), text_of(r->arena, value),
+		text_of(r->arena, json_object_get(b, "rating")),
+		text_of(r->arena, json_object_get(b, "navigationType")),
+		text_of(r->arena, json_object_get(b, "id")),
+		text_of(r->arena, json_object_get(b, "engaged_ms")),
+		scroll ? arena_printf(r->arena, "%ld", lround(json_number_value(scroll))) : NULL,
+		props_text};
+	buf_adds(copy, lead);
+	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
+		db_copy_field(copy, cols[k], '\t');
+	buf_adds(copy, tail);
+	return BEACON_STORED;
 }
 
 /* HMAC(salt of today, site \n ip \n ua) folded to a positive int64. The salt
@@ -267,31 +286,38 @@ int h_ux_track(req_t *r)
 	if (ua_is_bot(r->user_agent))
 		return reply_json(r, 202, arena_json(r->arena, json_pack("{s:i, s:I, s:s}",
 			"accepted", 0, "dropped", (json_int_t)json_array_size(list), "reason", "bot")));
-	json_t *rows = arena_json(r->arena, json_array());
-	size_t i, dropped = 0;
+	/* every row shares site and visitor before, device and browser after */
+	char vid[24];
+	if (visitor_id(r, vid) < 0)
+		return db_fail(r);
+	buf_t lead, tail, copy;
+	buf_init(&lead, 256);
+	buf_init(&tail, 256);
+	buf_init(&copy, 4 * cfg.body_limit);
+	buf_printf(&lead, "%lld\t%s\t", (long long)r->who.id, vid);
+	db_copy_field(&tail, ua_device(r->user_agent), '\t');
+	db_copy_field(&tail, ua_browser(r->user_agent), '\n');
+	size_t i, stored = 0, dropped = 0;
 	json_t *b;
-	json_array_foreach(list, i, b)
-		dropped += (size_t)beacon_row(r, b, i, rows, errors);
-	if (json_array_size(errors))
-		return reply_invalid(r, json_incref(errors));
-	if (json_array_size(rows)) {
-		char vid[24], site[24];
-		/* 15 significant digits (DBL_DIG) give back the decimal the client
-		 * sent: 9.6 stays 9.6 in props (jsonb numeric), not 9.5999999999999996 */
-		char *rows_text = json_dumps(rows, JSON_COMPACT | JSON_REAL_PRECISION(15));
-		if (!rows_text || visitor_id(r, vid) < 0) {
-			free(rows_text);
-			return db_fail(r);
-		}
-		arena_cleanup(r->arena, free, rows_text);
-		snprintf(site, sizeof(site), "%lld", (long long)r->who.id);
-		const char *p[] = {site, vid, ua_device(r->user_agent), ua_browser(r->user_agent),
-				   rows_text};
-		if (!db_run(r->arena, &q_insert, 5, p))
-			return db_fail(r);
+	json_array_foreach(list, i, b) {
+		enum beacon_fate f = beacon_row(r, b, i, lead.data, tail.data, &copy, errors);
+		stored += f == BEACON_STORED;
+		dropped += f == BEACON_DROPPED;
 	}
-	return reply_json(r, 202, arena_json(r->arena, json_pack("{s:I, s:I}",
-		"accepted", (json_int_t)json_array_size(rows), "dropped", (json_int_t)dropped)));
+	int rc = 0;
+	if (json_array_size(errors))
+		rc = reply_invalid(r, json_incref(errors));
+	else if (copy.oom || lead.oom || tail.oom)
+		rc = reply_problem(r, 500, "out of memory while preparing the batch", NULL);
+	else if (stored && db_copy_in(q_copy, copy.data, copy.len) < 0)
+		rc = db_fail(r);
+	else
+		rc = reply_json(r, 202, arena_json(r->arena, json_pack("{s:I, s:I}",
+			"accepted", (json_int_t)stored, "dropped", (json_int_t)dropped)));
+	buf_free(&lead);
+	buf_free(&tail);
+	buf_free(&copy);
+	return rc;
 }
 
 /* One statement, one round trip: vitals per (page, vital) and per vital over

@@ -3,7 +3,7 @@
 
 CREATE TABLE events (
     site_id     bigint NOT NULL,
-    ts          timestamptz NOT NULL,
+    ts          timestamptz NOT NULL DEFAULT now(),
     visitor_id  bigint NOT NULL,          -- hash(daily salt, site, IP, UA); never the IP
     kind        text NOT NULL CHECK (kind IN ('pageview', 'engagement', 'vital', 'event')),
     host        text,

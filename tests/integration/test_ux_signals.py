@@ -150,6 +150,20 @@ class UxSignals(unittest.TestCase):
         self.assertEqual(psql_one("SELECT count(DISTINCT visitor_id) FROM events WHERE "
                                   "site_id = %d AND path = :'v1'" % int(self.site_id), path), "1")
 
+    def test_text_with_tabs_newlines_and_backslashes_survives(self):
+        # beacons reach PostgreSQL through COPY: its escapes must not leak into the data
+        path = self.page("escape")
+        odd = "Zeile 1\nZeile 2\tTab \\N back\\slash \\t kein Tab; Grüße"
+        r = self.track([{"type": "event", "name": "lead", "url": path + "?utm_source=a%5Cb",
+                         "referrer": "https://example.org/\\N", "props": {"note": odd}}])
+        self.assertEqual(r.status, 202, r)
+        got = psql_one("SELECT props->>'note' = :'v2' FROM events WHERE site_id = %d "
+                       "AND path = :'v1'" % int(self.site_id), path, odd)
+        self.assertEqual(got, "t")
+        self.assertEqual(psql_one("SELECT referrer FROM events WHERE site_id = %d AND "
+                                  "path = :'v1'" % int(self.site_id), path),
+                         "https://example.org/\\N")
+
     def test_bad_beacons_by_index_and_nothing_stored(self):
         path = self.page("bad")
         batch = [{"type": "pageview", "url": path} for _ in range(7)]
