@@ -143,7 +143,7 @@ function RecsSummary({ data }) {
         {items.slice(0, 5).map((r, i) => (
           <li key={r.id ?? i}>
             <span className="prio">{num(pick(r, 'priority'), lang, 2)}</span>
-            <span>{pick(r, 'title|rule', DASH)}</span>
+            <span>{pick(r, lang === 'de' ? 'title_de|title|rule' : 'title|rule', DASH)}</span>
           </li>
         ))}
       </ol>
