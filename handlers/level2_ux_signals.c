@@ -329,7 +329,8 @@ static const db_stmt_t q_metrics = {"ux_metrics",
 	" ev AS (SELECT e.* FROM events e"
 	"  WHERE e.ts >= ($1::date::timestamp AT TIME ZONE $3)"
 	"    AND e.ts < (($2::date + 1)::timestamp AT TIME ZONE $3)"
-	"    AND ($8::text IS NULL OR e.device = $8) AND ($9::text IS NULL OR e.path = $9))"
+	"    AND ($8::text IS NULL OR e.device = $8) AND ($9::text IS NULL OR e.path = $9)"
+	"    AND ($10::text IS NULL OR e.site_id = (SELECT id FROM sites WHERE domain = $10)))"
 	" SELECT 'vital', e.path, e.name, count(*),"
 	"  percentile_cont(0.75) WITHIN GROUP (ORDER BY e.value), NULL::float8,"
 	"  count(*) FILTER (WHERE e.value <= t.good),"
@@ -450,6 +451,7 @@ int h_ux_metrics(req_t *r)
 	range_t rg;
 	json_t *errors = arena_json(r->arena, json_array());
 	const char *device = req_query(r, "device"), *path = req_query(r, "path");
+	const char *site = req_query(r, "site");       /* a domain: one site of several */
 	range_parse(r, &rg, errors);
 	if (device && !strcmp(device, "all"))
 		device = NULL;
@@ -458,13 +460,15 @@ int h_ux_metrics(req_t *r)
 	validate(q, dev_rule, 1, "", errors);
 	if (path && (path[0] != '/' || strlen(path) > 2048))
 		verr(errors, "path", "must be a path starting with / (at most 2048 bytes)");
+	if (site && (!*site || strlen(site) > 253 || strpbrk(site, "/ ")))
+		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
 	if (json_array_size(errors))
 		return reply_invalid(r, json_incref(errors));
 
 	const char *p[] = {rg.from, rg.to, rg.tz, vitals_array_literal(VITALS_NAME),
 			   vitals_array_literal(VITALS_GOOD), vitals_array_literal(VITALS_POOR),
-			   vitals_array_literal(VITALS_MAX), device, path};
-	PGresult *res = db_run(r->arena, &q_metrics, 9, p);
+			   vitals_array_literal(VITALS_MAX), device, path, site};
+	PGresult *res = db_run(r->arena, &q_metrics, 10, p);
 	if (!res)
 		return db_fail(r);
 	json_t *pages = arena_json(r->arena, json_object());
@@ -490,8 +494,8 @@ int h_ux_metrics(req_t *r)
 		json_object_set_new(thresholds, vitals_table[i].name, json_pack("{s:f, s:f, s:s, s:b}",
 			"good", vitals_table[i].good, "poor", vitals_table[i].poor,
 			"unit", vitals_table[i].unit, "core", vitals_table[i].core));
-	json_t *j = arena_json(r->arena, json_pack("{s:o, s:s, s:i, s:I, s:o, s:O, s:o}",
-		"range", range_json_new(&rg), "device", device ? device : "all",
+	json_t *j = arena_json(r->arena, json_pack("{s:o, s:s, s:s?, s:i, s:I, s:o, s:O, s:o}",
+		"range", range_json_new(&rg), "device", device ? device : "all", "site", site,
 		"min_samples", VITALS_MIN_SAMPLES, "n", (json_int_t)samples, "thresholds", thresholds,
 		"overall", overall, "pages", page_list(pages)));
 	return reply_json(r, 200, j);

@@ -319,6 +319,31 @@ class UxSignals(unittest.TestCase):
         self.assertEqual(page["vitals"]["LCP"]["samples"], 11)
         self.assertAlmostEqual(page["vitals"]["LCP"]["p75"], p75(mobile + desktop))
 
+    def test_site_filter(self):
+        # another site tracks the same path: ?site= keeps the two apart
+        path = self.page("shared")
+        other = "it-other-%s.example" % RUN
+        key = zoe("site", "add", "--domain", other, "--origin", "https://" + other)
+        self.assertEqual(self.track([{"name": "CLS", "value": 0.02, "url": path}] * 5)
+                         .json["accepted"], 5)
+        r = post(TRACK, [{"name": "CLS", "value": 0.4, "url": path}] * 3, ua=CHROME_UA,
+                 headers={"X-Site-Key": key, "Origin": "https://" + other})
+        self.assertEqual(r.json["accepted"], 3, r)
+        doc, page = self.report(path, site=self.domain)
+        self.assertEqual(doc["site"], self.domain)
+        self.assertEqual(page["vitals"]["CLS"]["samples"], 5)
+        self.assertAlmostEqual(page["vitals"]["CLS"]["p75"], 0.02)
+        _, page = self.report(path, site=other)
+        self.assertEqual(page["vitals"]["CLS"]["samples"], 3)
+        _, page = self.report(path)
+        self.assertEqual(page["vitals"]["CLS"]["samples"], 8)
+        doc, page = self.report(path, site="unknown-%s.example" % RUN)
+        self.assertIsNone(page)
+        self.assertEqual(doc["n"], 0)
+        r = get(METRICS + "?site=a%20b", token=self.viewer)
+        self.assertEqual(r.status, 422)
+        self.assertEqual(r.json["errors"][0]["field"], "site")
+
     def test_range_excludes_other_days(self):
         path = self.page("range")
         self.track([{"name": "LCP", "value": 1000, "url": path}] * 5)
