@@ -92,6 +92,7 @@
     addEventListener('visibilitychange', function () {
       if (document.visibilityState === 'hidden') reportFinal();
     }, true);
+    addEventListener('pagehide', reportFinal, true);
   }
 
   // ---- engagement: visible time and deepest scroll ----
@@ -105,18 +106,20 @@
   }
   addEventListener('scroll', scrollPct, { passive: true });
 
+  // hidden (another tab, minimised) or leaving: report the visible time so far
+  function onHidden() {
+    if (visibleSince) engaged += Date.now() - visibleSince;
+    visibleSince = 0;
+    scrollPct();
+    if (engaged > 0) push({ type: 'engagement', engaged_ms: engaged, scroll_pct: maxScroll });
+    engaged = 0;
+    flush();
+  }
   addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'hidden') {
-      if (visibleSince) engaged += Date.now() - visibleSince;
-      visibleSince = 0;
-      scrollPct();
-      if (engaged > 0) push({ type: 'engagement', engaged_ms: engaged, scroll_pct: maxScroll });
-      engaged = 0;
-      flush();
-    } else {
-      visibleSince = Date.now();
-    }
+    if (document.visibilityState === 'hidden') onHidden();
+    else visibleSince = Date.now();
   });
+  addEventListener('pagehide', onHidden);
 
   window.zoe = {
     track: function (name, props) { push({ type: 'event', name: String(name), props: props || {} }); flush(); }
