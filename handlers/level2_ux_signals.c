@@ -326,7 +326,7 @@ int h_ux_track(req_t *r)
 static const db_stmt_t q_metrics = {"ux_metrics",
 	"WITH t(name, good, poor, maxv) AS ("
 	"  SELECT * FROM unnest($4::text[], $5::float8[], $6::float8[], $7::float8[])),"
-	" ev AS (SELECT e.* FROM events e"
+	" ev AS NOT MATERIALIZED (SELECT e.* FROM events e"
 	"  WHERE e.ts >= ($1::date::timestamp AT TIME ZONE $3)"
 	"    AND e.ts < (($2::date + 1)::timestamp AT TIME ZONE $3)"
 	"    AND ($8::text IS NULL OR e.device = $8) AND ($9::text IS NULL OR e.path = $9)"
