@@ -150,8 +150,19 @@ int worker_run(int fd)
 	if (!a)
 		return 1;
 	db_open();      /* failure is fine: the first request reconnects or answers 503 */
+	/* SIGTERM may interrupt the wait for a connection, never a request: a
+	 * request's reads and writes run with it blocked, so it is answered whole
+	 * and the worker leaves after it. */
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	sigprocmask(SIG_BLOCK, &term, NULL);
 	while (!stopping) {
-		if (FCGX_Accept_r(&fr) < 0) {
+		sigprocmask(SIG_UNBLOCK, &term, NULL);
+		int rc = stopping ? -1 : FCGX_Accept_r(&fr);
+		sigprocmask(SIG_BLOCK, &term, NULL);
+		if (rc < 0) {
 			if (stopping || errno == EINTR)
 				continue;
 			break;

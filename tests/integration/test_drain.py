@@ -1,0 +1,98 @@
+"""SIGTERM drains: a request in flight when the pool is told to stop still gets its answer,
+then the pool exits. Talks FastCGI directly to a pool of its own on a TCP port (ZOE_LISTEN),
+so the request can be held open mid-body while the signal arrives."""
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+import unittest
+
+from zoelib import BIN, ROOT, VAR, database_url
+
+BEGIN, END, PARAMS, STDIN, STDOUT = 1, 3, 4, 5, 6
+
+
+def record(kind, content=b"", req=1):
+    return struct.pack(">BBHHBx", 1, kind, req, len(content), 0) + content
+
+
+def nv(name, value):
+    n, v = name.encode(), value.encode()
+    return bytes([len(n)]) + (bytes([len(v)]) if len(v) < 128 else struct.pack(">I", len(v) | 1 << 31)) + n + v
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def read_reply(sock):
+    """STDOUT bytes until END_REQUEST."""
+    out, buf = b"", b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return out
+        buf += chunk
+        while len(buf) >= 8:
+            _, kind, _, length, pad = struct.unpack(">BBHHB", buf[:7])
+            if len(buf) < 8 + length + pad:
+                break
+            if kind == STDOUT:
+                out += buf[8:8 + length]
+            if kind == END:
+                return out
+            buf = buf[8 + length + pad:]
+
+
+class Drain(unittest.TestCase):
+    def test_sigterm_finishes_the_request_in_flight(self):
+        port = free_port()
+        log = tempfile.NamedTemporaryFile(prefix="zoe-drain-", suffix=".log", delete=False)
+        env = dict(os.environ, DATABASE_URL=database_url(), ZOE_VAR=VAR, ZOE_WORKERS="1",
+                   ZOE_LISTEN="127.0.0.1:%d" % port)
+        pool = subprocess.Popen([BIN, "serve"], env=env, cwd=ROOT, stdout=log, stderr=log)
+        try:
+            deadline = time.time() + 10
+            while True:
+                try:
+                    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+                    break
+                except OSError:
+                    self.assertLess(time.time(), deadline, "the pool did not listen")
+                    time.sleep(0.05)
+            body = json.dumps({"email": "nobody-drain@example.org",
+                               "password": "not-the-password"}).encode()
+            params = b"".join(nv(k, v) for k, v in {
+                "REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/auth/login",
+                "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)),
+                "REMOTE_ADDR": "192.0.2.7"}.items())
+            sock.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) + record(PARAMS, params) +
+                         record(PARAMS) + record(STDIN, body[:10]))
+            time.sleep(0.3)                 # the worker now waits for the rest of the body
+            pool.send_signal(signal.SIGTERM)
+            time.sleep(0.3)
+            self.assertIsNone(pool.poll(), "the pool must wait for the request in flight")
+            sock.sendall(record(STDIN, body[10:]) + record(STDIN))
+            reply = read_reply(sock).decode()
+            sock.close()
+            self.assertIn("Status: 401", reply)
+            self.assertIn("application/problem+json", reply)
+            self.assertEqual(pool.wait(timeout=15), 0)
+            with self.assertRaises(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        finally:
+            if pool.poll() is None:
+                pool.kill()
+                pool.wait()
+            log.close()
+            os.unlink(log.name)
+
+
+if __name__ == "__main__":
+    unittest.main()
