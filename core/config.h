@@ -1,0 +1,34 @@
+/* config.h - process configuration, read once from the environment. */
+#ifndef ZOE_CONFIG_H
+#define ZOE_CONFIG_H
+
+#include <stddef.h>
+
+typedef struct config {
+	const char *var_dir;        /* ZOE_VAR, default ./var */
+	const char *database_url;   /* DATABASE_URL, default: socket in var/pg */
+	const char *socket;         /* ZOE_SOCKET, FastCGI unix socket path */
+	const char *listen;         /* ZOE_LISTEN, host:port instead of socket */
+	int workers;                /* ZOE_WORKERS, default 2 x cores */
+	int backlog;                /* ZOE_BACKLOG, default 1024 */
+	size_t body_limit;          /* ZOE_BODY_LIMIT, default 1 MiB */
+	size_t body_limit_large;    /* image bytes, default 10 MiB */
+	int json_max_depth;         /* default 32 */
+	const char *jwt_secret;     /* ZOE_JWT_SECRET, else var/jwt.secret */
+	const char *jwt_key_file;   /* ZOE_JWT_KEY: PEM private key => RS256 */
+	const char *jwt_pub_file;   /* ZOE_JWT_PUBKEY: PEM public key */
+	const char *jwt_issuer;     /* ZOE_JWT_ISSUER, default "zoe" */
+	const char *jwt_audience;   /* ZOE_JWT_AUDIENCE, default "zoe-api" */
+	int access_ttl;             /* seconds, 900 */
+	int refresh_ttl;            /* seconds, 30 days */
+	int cookie_secure;          /* ZOE_COOKIE_SECURE=1 adds Secure */
+} config_t;
+
+extern config_t cfg;
+
+/* Fills `cfg` from the environment; 0/-1 (message on stderr). */
+int config_load(void);
+/* Path under the var dir, in a static buffer per call site's `out`. */
+const char *config_var_path(char *out, size_t outlen, const char *name);
+
+#endif
