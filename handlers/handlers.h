@@ -34,5 +34,7 @@ int job_recommendations(json_t *payload, char *err, size_t errlen);
 int h_data_optimize(req_t *r);
 /* level2_performance.c */
 int h_perf_monitor(req_t *r);
+/* level5_analytics.c */
+int h_analytics_timeseries(req_t *r);
 
 #endif

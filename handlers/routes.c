@@ -73,7 +73,7 @@ const route_t routes[] = {
 /* level 5 — expansion */
 {"POST", "/api/level5/analytics/events", ROLE_VIEWER, ACCEPT_APIKEY | ACCEPT_SITEKEY, NULL, "Batch event ingest (also Plausible payloads)", 43, 0},
 {"GET", "/api/level5/analytics/realtime", USER(ROLE_VIEWER), NULL, "Visitors now, pageviews per minute", 44, 0},
-{"GET", "/api/level5/analytics/timeseries", USER(ROLE_VIEWER), NULL, "Visitors, visits, bounce, conversions over time", 45, 0},
+{"GET", "/api/level5/analytics/timeseries", USER(ROLE_VIEWER), h_analytics_timeseries, "Visitors, visits, bounce, conversions over time", 45, 0},
 {"GET", "/api/level5/analytics/breakdown", USER(ROLE_VIEWER), NULL, "Top pages, sources, devices, goals", 46, 0},
 {"GET", "/api/level5/analytics/funnel", USER(ROLE_VIEWER), NULL, "Ordered funnel with drop-off", 47, 0},
 {"POST", "/api/level5/content/generate", USER(ROLE_EDITOR), NULL, "Generate and score a content draft", 48, 0},

@@ -70,7 +70,7 @@ test('login page is accessible and a wrong password shows the API problem detail
   assertClean(w, 'login');
 });
 
-test('overview: CWV verdict and p75 per vital equal the API; unbuilt services read "not available yet"', async (t) => {
+test('overview: visitors, conversions, CWV verdict and p75 per vital equal the API; unbuilt services read "not available yet"', async (t) => {
   const { page, w } = await session(t);
   await uiLogin(page);
   await settled(page);
@@ -87,6 +87,34 @@ test('overview: CWV verdict and p75 per vital equal the API; unbuilt services re
   const ready = (await apiGet(token, '/api/ready')).body;
   const health = await page.getByTestId('health').innerText();
   assert.ok(health.includes(ready.status), 'ready status shown');
+  // visitors and conversions (#45) for the default range: the last 28 days in Berlin
+  const to = berlinToday();
+  const ts = await apiGet(token, '/api/level5/analytics/timeseries', { from: minusDays(to, 27), to, tz: 'Europe/Berlin', interval: 'day' });
+  assert.equal(ts.status, 200, 'timeseries answers');
+  assert.ok(ts.body.totals.visitors > 0 && ts.body.totals.conversions > 0, 'demo data has visits and leads');
+  const fmt = (v, d = 0) => new Intl.NumberFormat('de-DE', { minimumFractionDigits: d, maximumFractionDigits: d }).format(v);
+  for (const m of ['visitors', 'conversions']) {
+    const el = page.getByTestId(`overview-${m}`);
+    assert.equal(await el.getAttribute('data-value'), String(ts.body.totals[m]), `${m} raw`);
+    assert.equal(await el.innerText(), fmt(ts.body.totals[m]), `${m} shown`);
+    const prev = page.getByTestId(`overview-${m}-previous`);
+    assert.equal(await prev.getAttribute('data-value'), String(ts.body.previous.totals[m]), `${m} previous`);
+    assert.ok((await prev.innerText()).includes(fmt(ts.body.previous.totals[m])), `${m} previous shown`);
+    const change = ts.body.change[m];
+    if (change !== null) {
+      const ch = page.getByTestId(`overview-${m}-change`);
+      assert.equal(await ch.getAttribute('data-value'), String(change), `${m} change`);
+      assert.ok((await ch.innerText()).includes(`${fmt(Math.abs(change), 1)} %`), `${m} change shown`);
+    }
+  }
+  const rate = page.getByTestId('overview-conversion_rate');
+  assert.equal(await rate.getAttribute('data-value'), String(ts.body.totals.conversion_rate), 'conversion rate');
+  const pctText = new Intl.NumberFormat('de-DE', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(ts.body.totals.conversion_rate);
+  assert.ok((await rate.innerText()).includes(pctText), `conversion rate shown as ${pctText}`);
+  const spark = await page.getByTestId('overview-visitors-chart').getAttribute('aria-label');
+  for (const b of [ts.body.buckets[0], ts.body.buckets.at(-1)]) {
+    assert.ok(spark.includes(`${b.bucket} ${fmt(b.visitors)}`), `sparkline has ${b.bucket}`);
+  }
   // cards of services not built yet say so, with the API's own detail
   for (const [card, path] of [['card-visitors', '/api/level5/analytics/timeseries'], ['card-conversions', '/api/level5/analytics/timeseries'],
     ['card-rating', '/api/level2/social-proof/report'], ['card-recs', '/api/level2/optimization/status']]) {

@@ -5,8 +5,10 @@ import { useI18n } from '../lib/i18n.js';
 import { api, ApiError } from '../lib/api.js';
 import { useApi } from '../lib/useApi.js';
 import { useRange } from '../lib/range.js';
-import { num, pick, asArray, DASH } from '../lib/format.js';
+import { useMemo } from 'react';
+import { num, pct, pick, asArray, DASH } from '../lib/format.js';
 import { Card } from '../components/Card.jsx';
+import { Chart } from '../components/Chart.jsx';
 import { Async, Empty } from '../components/States.jsx';
 import { VITALS, RatingBadge, CwvBadge, VitalValue } from '../components/Vitals.jsx';
 
@@ -14,7 +16,7 @@ export function Overview() {
   const { t } = useI18n();
   const [range] = useRange();
   const ts = useApi((signal) => api.get('/api/level5/analytics/timeseries',
-    { from: range.from, to: range.to, tz: range.tz, interval: 'day', metrics: 'visitors,conversions', compare: 'previous' }, { signal }),
+    { from: range.from, to: range.to, tz: range.tz, interval: 'day' }, { signal }),
   [range.from, range.to]);
   const ux = useApi((signal) => api.get('/api/level2/ux-signals/metrics', { from: range.from, to: range.to, tz: range.tz, device: 'all' }, { signal }),
     [range.from, range.to]);
@@ -33,10 +35,10 @@ export function Overview() {
       <h1>{t('overview.title')}</h1>
       <div className="grid cards-4">
         <Card title={t('overview.visitors')} testid="card-visitors">
-          <Async res={ts} compact>{(d) => <Kpi data={d} metric="visitors" />}</Async>
+          <Async res={ts} compact>{(d) => <><Kpi data={d} metric="visitors" /><Sparkline data={d} /></>}</Async>
         </Card>
         <Card title={t('overview.conversions')} testid="card-conversions">
-          <Async res={ts} compact>{(d) => <Kpi data={d} metric="conversions" />}</Async>
+          <Async res={ts} compact>{(d) => <Kpi data={d} metric="conversions" rate="conversion_rate" />}</Async>
         </Card>
         <Card title={t('overview.rating')} testid="card-rating">
           <Async res={reviews} compact>{(d) => <RatingKpi data={d} />}</Async>
@@ -57,18 +59,45 @@ export function Overview() {
   );
 }
 
-function Kpi({ data, metric }) {
+// A total of the range from the timeseries (#45) with the API's own change versus the
+// previous period of equal length (percent, null when the previous value was 0).
+function Kpi({ data, metric, rate }) {
   const { t, lang } = useI18n();
-  const cur = pick(data, [`totals.${metric}`, `summary.${metric}`, `total.${metric}`, metric]);
-  const prev = pick(data, [`previous.totals.${metric}`, `comparison.totals.${metric}`, `previous.${metric}`, `comparison.${metric}`, `compare.${metric}`]);
-  const delta = typeof cur === 'number' && typeof prev === 'number' && prev !== 0 ? (cur - prev) / prev : null;
+  const cur = data?.totals?.[metric];
+  const prev = data?.previous?.totals?.[metric];
+  const change = data?.change?.[metric];
   return (
     <div className="kpi">
-      <span className="kpi-value" data-value={cur ?? ''}>{num(cur, lang)}</span>
-      {delta !== null && <span className={`delta ${delta >= 0 ? 'up' : 'down'}`}>{delta >= 0 ? '▲' : '▼'} {num(Math.abs(delta) * 100, lang, 1)} %</span>}
-      <span className="muted">{t('overview.previous', { value: num(prev, lang) })}</span>
+      <span className="kpi-value" data-value={cur ?? ''} data-testid={`overview-${metric}`}>{num(cur, lang)}</span>
+      {typeof change === 'number' && (
+        <span className={`delta ${change >= 0 ? 'up' : 'down'}`} data-value={change} data-testid={`overview-${metric}-change`}>
+          {change >= 0 ? '▲' : '▼'} {num(Math.abs(change), lang, 1)} %
+        </span>
+      )}
+      {rate && (
+        <span data-value={data?.totals?.[rate] ?? ''} data-testid={`overview-${rate}`}>
+          {t('overview.convrate')}: {pct(data?.totals?.[rate], lang, 1)}
+        </span>
+      )}
+      <span className="muted" data-value={prev ?? ''} data-testid={`overview-${metric}-previous`}>{t('overview.previous', { value: num(prev, lang) })}</span>
     </div>
   );
+}
+
+// Visitors per day of the range as a small line; the figures are in the aria-label.
+function Sparkline({ data }) {
+  const { t, lang } = useI18n();
+  const buckets = asArray(data?.buckets);
+  const option = useMemo(() => ({
+    grid: { left: 4, right: 4, top: 6, bottom: 4 },
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', show: false, boundaryGap: false, data: buckets.map((b) => b.bucket) },
+    yAxis: { type: 'value', show: false, min: 0 },
+    series: [{ type: 'line', name: t('overview.visitors'), data: buckets.map((b) => b.visitors), showSymbol: false, areaStyle: { opacity: 0.15 } }],
+  }), [buckets, t]);
+  if (!buckets.length) return null;
+  const label = `${t('overview.visitors.perday')}: ${buckets.map((b) => `${b.bucket} ${num(b.visitors, lang)}`).join(', ')}`;
+  return <Chart option={option} label={label} height={60} testid="overview-visitors-chart" />;
 }
 
 function RatingKpi({ data }) {

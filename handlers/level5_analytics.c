@@ -1,0 +1,380 @@
+/* level5_analytics.c - #45 GET /api/level5/analytics/timeseries.
+ *
+ * Visitors, visits, pageviews, bounce rate, visit duration, conversions and
+ * conversion rate per hour/day/week/month bucket in the caller's time zone,
+ * with totals for the range and for the previous period of equal length.
+ * Plausible's definitions: a visit is a run of one visitor's events on one
+ * site without a gap over 30 minutes; a bounce is a visit with exactly one
+ * pageview and no interactive event; visit duration averages all visits with
+ * bounces as 0 s; a conversion is a visit with the goal event. Visits belong
+ * to the bucket they start in, visitors and pageviews to their event's bucket.
+ * Filters: source and device apply to the visit (its first event), a path
+ * keeps the visits that viewed it and counts only its pageviews and visitors.
+ * Everything is aggregated in one SQL statement; ?forecast=N appends
+ * Holt-Winters forecasts of visitors and visits (analysis/forecast.c) learnt
+ * from the complete buckets of the range; ?format=csv exports the buckets.
+ * Rates are fractions (0..1), changes versus the previous period percent. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "db.h"
+#include "forecast.h"
+#include "handlers.h"
+#include "json_in.h"
+#include "range.h"
+
+#define HOUR_MAX_DAYS 92
+#define CSV_CAP (16u << 20)
+
+static const char *const intervals[] = {"hour", "day", "week", "month", NULL};
+static const char *const devices[] = {"mobile", "tablet", "desktop", NULL};
+static const char *const formats[] = {"json", "csv", NULL};
+
+static const vrule_t query_rules[] = {
+	{"interval", V_STRING, 0, 0, 0, intervals},
+	{"device", V_STRING, 0, 0, 0, devices},
+	{"format", V_STRING, 0, 0, 0, formats},
+	{"source", V_STRING, 0, 1, 253, NULL},
+	{"goal", V_STRING, 0, 1, 64, NULL},
+	{"forecast", V_INT, 0, 1, 60, NULL},
+};
+
+/* Season length per interval (a week of days, a day of hours, ...). */
+static const struct {
+	const char *interval;
+	int season;
+} seasons[] = {{"hour", 24}, {"day", 7}, {"week", 52}, {"month", 12}};
+
+/* The metrics in reply order; counts are integers, the rest rounded reals. */
+enum { M_VISITORS, M_VISITS, M_PAGEVIEWS, M_BOUNCE, M_DURATION, M_CONV, M_CONV_RATE, M_COUNT };
+static const struct {
+	const char *name;
+	int is_count;
+	double scale;       /* rounding: 1e4 = four decimals */
+} metrics[M_COUNT] = {
+	{"visitors", 1, 1}, {"visits", 1, 1}, {"pageviews", 1, 1}, {"bounce_rate", 0, 1e4},
+	{"visit_duration", 0, 10}, {"conversions", 1, 1}, {"conversion_rate", 0, 1e4},
+};
+
+/* $1 from, $2 to, $3 tz, $4 interval, $5 site domain, $6 path, $7 source,
+ * $8 device, $9 goal, $10 extra buckets after the range (for forecasts).
+ * Rows: ('bucket', local start, UTC offset in minutes, in range, complete,
+ * figures..., site known, sort key) per bucket, then 'previous' (local = its
+ * first day, pto = its last) and 'total'. Figures: visitors, visits,
+ * pageviews, bounces, seconds of non-bounce visits, conversions. */
+static const db_stmt_t q_timeseries = {"analytics_timeseries",
+	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
+	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
+	"   ($5::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $5)) AS site_known),"
+	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path, e.name, e.source, e.device"
+	"  FROM events e"
+	"  WHERE e.ts >= (($1::date - ($2::date - $1::date + 1))::timestamp AT TIME ZONE $3)"
+	"    AND e.ts < (($2::date + 1)::timestamp AT TIME ZONE $3)"
+	"    AND e.kind IN ('pageview', 'engagement', 'event')"
+	"    AND ($5::text IS NULL OR e.site_id = (SELECT id FROM sites WHERE domain = $5))),"
+	" marked AS (SELECT ev.*, (lag(ts) OVER w IS NULL"
+	"    OR ts - lag(ts) OVER w > interval '30 minutes')::int AS starts"
+	"  FROM ev WINDOW w AS (PARTITION BY site_id, visitor_id ORDER BY ts)),"
+	" numbered AS (SELECT marked.*, sum(starts) OVER (PARTITION BY site_id, visitor_id"
+	"    ORDER BY ts ROWS UNBOUNDED PRECEDING) AS visit FROM marked),"
+	" tagged AS (SELECT numbered.*,"
+	"   first_value(source) OVER v AS vsource, first_value(device) OVER v AS vdevice,"
+	"   bool_or($6::text IS NULL OR (kind = 'pageview' AND path = $6)) OVER v AS vpath"
+	"  FROM numbered WINDOW v AS (PARTITION BY site_id, visitor_id, visit ORDER BY ts"
+	"    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),"
+	" ke AS (SELECT * FROM tagged WHERE vpath AND ($7::text IS NULL OR vsource = $7)"
+	"    AND ($8::text IS NULL OR vdevice = $8)),"
+	" kept AS (SELECT min(ts) AS start,"
+	"   (count(*) FILTER (WHERE kind = 'pageview') = 1"
+	"    AND count(*) FILTER (WHERE kind = 'event') = 0)::int AS bounce,"
+	"   extract(epoch FROM max(ts) - min(ts))::float8 AS secs,"
+	"   coalesce(bool_or(kind = 'event' AND name = $9), false) AS converted"
+	"  FROM ke GROUP BY site_id, visitor_id, visit),"
+	" kev AS (SELECT site_id, visitor_id, ts, kind FROM ke WHERE $6::text IS NULL OR path = $6),"
+	" bk AS (SELECT b, CASE WHEN $4 = 'hour' THEN b + interval '1 hour'"
+	"    ELSE ((b AT TIME ZONE $3) + ('1 ' || $4)::interval) AT TIME ZONE $3 END AS e"
+	"  FROM (SELECT generate_series(p.t0, p.t1 + ($10::int - 1) * interval '1 hour',"
+	"      interval '1 hour') AS b FROM p WHERE $4 = 'hour'"
+	"    UNION ALL SELECT lb AT TIME ZONE $3 FROM generate_series(date_trunc($4, $1::date::timestamp),"
+	"      $2::date::timestamp + $10::int * ('1 ' || $4)::interval, ('1 ' || $4)::interval) lb"
+	"    WHERE $4 <> 'hour') s),"
+	" eb AS (SELECT date_trunc($4, ts, $3) AS b, count(DISTINCT (site_id, visitor_id)) AS visitors,"
+	"   count(*) FILTER (WHERE kind = 'pageview') AS pageviews FROM kev, p WHERE ts >= p.t0 GROUP BY 1),"
+	" vb AS (SELECT date_trunc($4, start, $3) AS b, count(*) AS visits, sum(bounce) AS bounces,"
+	"   sum(secs * (1 - bounce)) AS secs, count(*) FILTER (WHERE converted) AS conversions"
+	"  FROM kept, p WHERE start >= p.t0 GROUP BY 1),"
+	" te AS (SELECT ts >= p.t0 AS cur, count(DISTINCT (site_id, visitor_id)) AS visitors,"
+	"   count(*) FILTER (WHERE kind = 'pageview') AS pageviews FROM kev, p GROUP BY 1),"
+	" tv AS (SELECT start >= p.t0 AS cur, count(*) AS visits, sum(bounce) AS bounces,"
+	"   sum(secs * (1 - bounce)) AS secs, count(*) FILTER (WHERE converted) AS conversions"
+	"  FROM kept, p GROUP BY 1)"
+	" SELECT 'bucket' AS section, to_char(bk.b AT TIME ZONE $3, 'YYYY-MM-DD\"T\"HH24:MI:SS'),"
+	"  (extract(epoch FROM (bk.b AT TIME ZONE $3) - (bk.b AT TIME ZONE 'UTC')) / 60)::int,"
+	"  bk.b < p.t1, bk.e <= now(), coalesce(eb.visitors, 0), coalesce(vb.visits, 0),"
+	"  coalesce(eb.pageviews, 0), coalesce(vb.bounces, 0), coalesce(vb.secs, 0),"
+	"  coalesce(vb.conversions, 0), p.site_known, NULL::text AS pto, bk.b AS sort"
+	" FROM bk CROSS JOIN p LEFT JOIN eb USING (b) LEFT JOIN vb USING (b)"
+	" UNION ALL"
+	" SELECT CASE WHEN c.cur THEN 'total' ELSE 'previous' END,"
+	"  CASE WHEN NOT c.cur THEN ($1::date - ($2::date - $1::date + 1))::text END, NULL, NULL, NULL,"
+	"  coalesce(te.visitors, 0), coalesce(tv.visits, 0), coalesce(te.pageviews, 0),"
+	"  coalesce(tv.bounces, 0), coalesce(tv.secs, 0), coalesce(tv.conversions, 0), p.site_known,"
+	"  CASE WHEN NOT c.cur THEN ($1::date - 1)::text END, NULL"
+	" FROM (VALUES (true), (false)) c(cur) CROSS JOIN p"
+	"  LEFT JOIN te ON te.cur = c.cur LEFT JOIN tv ON tv.cur = c.cur"
+	" ORDER BY 1, 14"};
+
+enum { C_SECTION, C_LOCAL, C_OFFSET, C_INRANGE, C_COMPLETE, C_VISITORS, C_VISITS, C_PAGEVIEWS,
+       C_BOUNCES, C_SECS, C_CONV, C_SITE_KNOWN, C_PTO };
+
+typedef struct query {
+	range_t rg;
+	const char *interval, *site, *path, *source, *device, *goal, *format;
+	int forecast;       /* 0 = none */
+} query_t;
+
+/* The metric values of result row i. */
+static void values_of(const PGresult *res, int i, double v[M_COUNT])
+{
+	double visits = (double)db_getll(res, i, C_VISITS, 0);
+	v[M_VISITORS] = (double)db_getll(res, i, C_VISITORS, 0);
+	v[M_VISITS] = visits;
+	v[M_PAGEVIEWS] = (double)db_getll(res, i, C_PAGEVIEWS, 0);
+	v[M_CONV] = (double)db_getll(res, i, C_CONV, 0);
+	v[M_BOUNCE] = visits ? (double)db_getll(res, i, C_BOUNCES, 0) / visits : 0;
+	v[M_DURATION] = visits ? db_getd(res, i, C_SECS, 0) / visits : 0;
+	v[M_CONV_RATE] = visits ? v[M_CONV] / visits : 0;
+	for (int k = 0; k < M_COUNT; k++)
+		v[k] = round(v[k] * metrics[k].scale) / metrics[k].scale;
+}
+
+/* Adds the metrics to object `o` (returned). */
+static json_t *figures_into(json_t *o, const double v[M_COUNT])
+{
+	for (int k = 0; k < M_COUNT; k++)
+		json_object_set_new(o, metrics[k].name, metrics[k].is_count
+			? json_integer((json_int_t)v[k]) : json_real(v[k]));
+	return o;
+}
+
+/* Change in percent per metric, null where the previous value is 0. */
+static json_t *change_json(const double cur[M_COUNT], const double prev[M_COUNT])
+{
+	json_t *o = json_object();
+	for (int k = 0; k < M_COUNT; k++)
+		json_object_set_new(o, metrics[k].name, prev[k] == 0 ? json_null()
+			: json_real(round((cur[k] - prev[k]) / prev[k] * 1000) / 10));
+	return o;
+}
+
+/* A bucket's label: the local date, or for hours the local time with offset. */
+static const char *label_of(req_t *r, const query_t *q, const PGresult *res, int i)
+{
+	const char *local = db_get(res, i, C_LOCAL);
+	if (strcmp(q->interval, "hour") != 0)
+		return arena_strndup(r->arena, local, 10);
+	long off = (long)db_getll(res, i, C_OFFSET, 0), a = labs(off);
+	return arena_printf(r->arena, "%s%c%02ld:%02ld", local, off < 0 ? '-' : '+', a / 60, a % 60);
+}
+
+/* Puts query value `v` of `key` into q (as an integer when `integer` and it
+ * is all digits, so validate() tells a non-number apart). */
+static void put(json_t *q, json_t *errors, const char *key, const char *v, int integer)
+{
+	if (!v)
+		return;
+	if (!utf8_valid(v, strlen(v))) {
+		verr(errors, key, "must be UTF-8");
+		return;
+	}
+	size_t n = strlen(v);
+	if (integer && n > 0 && n < 7 && strspn(v, "0123456789") == n)
+		json_object_set_new(q, key, json_integer(strtol(v, NULL, 10)));
+	else
+		json_object_set_new(q, key, json_string(v));
+}
+
+/* Reads and checks the query; every bad field goes to `errors`. */
+static void parse_query(req_t *r, query_t *q, json_t *errors)
+{
+	range_parse(r, &q->rg, errors);
+	json_t *o = arena_json(r->arena, json_object());
+	static const char *const keys[] = {"interval", "device", "format", "source", "goal",
+					   "forecast"};
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *v = req_query(r, keys[k]);
+		if (!(v && strcmp(keys[k], "device") == 0 && strcmp(v, "all") == 0))
+			put(o, errors, keys[k], v, strcmp(keys[k], "forecast") == 0);
+	}
+	validate(o, query_rules, sizeof(query_rules) / sizeof(query_rules[0]), "", errors);
+	json_t *iv = json_object_get(o, "interval"), *fc = json_object_get(o, "forecast");
+	q->interval = json_is_string(iv) ? json_string_value(iv) : "day";
+	q->device = json_string_value(json_object_get(o, "device"));
+	q->format = json_is_string(json_object_get(o, "format"))
+		? json_string_value(json_object_get(o, "format")) : "json";
+	q->source = json_string_value(json_object_get(o, "source"));
+	q->goal = json_is_string(json_object_get(o, "goal"))
+		? json_string_value(json_object_get(o, "goal")) : "lead";
+	q->forecast = json_is_integer(fc) ? (int)json_integer_value(fc) : 0;
+	q->path = req_query(r, "path");
+	q->site = req_query(r, "site");
+	if (q->path && (q->path[0] != '/' || strlen(q->path) > 2048 ||
+			!utf8_valid(q->path, strlen(q->path))))
+		verr(errors, "path", "must be a path starting with / (at most 2048 bytes)");
+	if (q->site && (!*q->site || strlen(q->site) > 253 || strpbrk(q->site, "/ ") ||
+			!utf8_valid(q->site, strlen(q->site))))
+		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
+	if (strcmp(q->interval, "hour") == 0 && q->rg.days > HOUR_MAX_DAYS)
+		verr(errors, "interval", "hour buckets need a range of at most %d days", HOUR_MAX_DAYS);
+}
+
+/* Forecast points {point, lo80, hi80, lo95, hi95}, clamped at 0 (counts). */
+static json_t *point_json(const forecast_point_t *f)
+{
+	double v[] = {f->point, f->lo80, f->hi80, f->lo95, f->hi95};
+	for (size_t k = 0; k < 5; k++)
+		v[k] = round(fmax(0, v[k]) * 100) / 100;
+	return json_pack("{s:f, s:f, s:f, s:f, s:f}", "point", v[0], "lo80", v[1], "hi80", v[2],
+			 "lo95", v[3], "hi95", v[4]);
+}
+
+static json_t *model_json(const hw_model_t *m)
+{
+	return json_pack("{s:f, s:f, s:f, s:f}", "alpha", m->alpha, "beta", m->beta,
+			 "gamma", m->gamma, "sigma", round(m->sigma * 1000) / 1000);
+}
+
+/* Forecasts of visitors and visits for the q->forecast buckets after the
+ * last complete bucket of the range (rows 0..nb-1 are the buckets). */
+static json_t *forecast_json(req_t *r, const query_t *q, const PGresult *res, int nb)
+{
+	int n = 0, season = 0, h = q->forecast;
+	while (n < nb && !strcmp(db_get(res, n, C_INRANGE), "t") && !strcmp(db_get(res, n, C_COMPLETE), "t"))
+		n++;
+	for (size_t k = 0; k < sizeof(seasons) / sizeof(seasons[0]); k++)
+		if (strcmp(seasons[k].interval, q->interval) == 0)
+			season = seasons[k].season;
+	json_t *out = json_pack("{s:i, s:i, s:[]}", "horizon", h, "history", n, "points");
+	if (n < 3 || n + h > nb) {
+		json_object_set_new(out, "reason", json_string(
+			"too few complete buckets in the range to learn from (at least 3)"));
+		return out;
+	}
+	double *yv = arena_calloc(r->arena, (size_t)n, sizeof(double));
+	double *ys = arena_calloc(r->arena, (size_t)n, sizeof(double));
+	forecast_point_t *fv = arena_calloc(r->arena, (size_t)h, sizeof(*fv));
+	forecast_point_t *fs = arena_calloc(r->arena, (size_t)h, sizeof(*fs));
+	hw_model_t mv, ms;
+	if (!yv || !ys || !fv || !fs) {
+		json_decref(out);
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		yv[i] = (double)db_getll(res, i, C_VISITORS, 0);
+		ys[i] = (double)db_getll(res, i, C_VISITS, 0);
+	}
+	if (forecast_run(yv, (size_t)n, season, h, fv, &mv) < 0 ||
+	    forecast_run(ys, (size_t)n, season, h, fs, &ms) < 0) {
+		json_decref(out);
+		return NULL;
+	}
+	json_object_set_new(out, "method", json_string(mv.season ? "holt-winters" : "holt"));
+	json_object_set_new(out, "season", mv.season ? json_integer(mv.season) : json_null());
+	json_object_set_new(out, "models", json_pack("{s:o, s:o}", "visitors", model_json(&mv),
+		"visits", model_json(&ms)));
+	json_t *points = json_object_get(out, "points");
+	for (int i = 0; i < h; i++)
+		json_array_append_new(points, json_pack("{s:s, s:o, s:o}",
+			"bucket", label_of(r, q, res, n + i), "visitors", point_json(&fv[i]),
+			"visits", point_json(&fs[i])));
+	return out;
+}
+
+/* One CSV row per bucket of the range, a header row first. */
+static int reply_csv(req_t *r, const query_t *q, const PGresult *res, int nb)
+{
+	buf_t b;
+	buf_init(&b, CSV_CAP);
+	buf_adds(&b, "bucket");
+	for (int k = 0; k < M_COUNT; k++)
+		buf_printf(&b, ",%s", metrics[k].name);
+	buf_adds(&b, "\r\n");
+	for (int i = 0; i < nb; i++) {
+		double v[M_COUNT];
+		if (strcmp(db_get(res, i, C_INRANGE), "t") != 0)
+			continue;
+		values_of(res, i, v);
+		buf_adds(&b, label_of(r, q, res, i));
+		for (int k = 0; k < M_COUNT; k++)
+			buf_printf(&b, metrics[k].is_count ? ",%.0f" : ",%.10g", v[k]);
+		buf_adds(&b, "\r\n");
+	}
+	int rc;
+	if (b.oom) {
+		rc = reply_problem(r, 500, "out of memory while writing the CSV", NULL);
+	} else {
+		reply_header(r, "Content-Disposition", "attachment; filename=\"timeseries.csv\"");
+		rc = reply_raw(r, 200, "text/csv; charset=utf-8", b.data, b.len);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+int h_analytics_timeseries(req_t *r)
+{
+	query_t q;
+	json_t *errors = arena_json(r->arena, json_array());
+	memset(&q, 0, sizeof(q));
+	parse_query(r, &q, errors);
+	if (json_array_size(errors))
+		return reply_invalid(r, json_incref(errors));
+	char extra[8];
+	snprintf(extra, sizeof(extra), "%d", q.forecast);
+	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.interval, q.site, q.path, q.source,
+			   q.device, q.goal, extra};
+	PGresult *res = db_run(r->arena, &q_timeseries, 10, p);
+	if (!res)
+		return db_fail(r);
+	int rows = PQntuples(res), nb = rows - 2;   /* the last two: previous, total */
+	if (nb < 0)
+		return reply_problem(r, 500, "the time series query returned no totals", NULL);
+	if (strcmp(db_get(res, rows - 1, C_SITE_KNOWN), "t") != 0) {
+		verr(errors, "site", "no site has this domain");
+		return reply_invalid(r, json_incref(errors));
+	}
+	if (strcmp(q.format, "csv") == 0)
+		return reply_csv(r, &q, res, nb);
+	double cur[M_COUNT], prev[M_COUNT];
+	values_of(res, rows - 1, cur);
+	values_of(res, rows - 2, prev);
+	json_t *buckets = json_array();
+	for (int i = 0; i < nb; i++) {
+		double v[M_COUNT];
+		if (strcmp(db_get(res, i, C_INRANGE), "t") != 0)
+			continue;
+		values_of(res, i, v);
+		json_array_append_new(buckets, figures_into(json_pack("{s:s, s:b}",
+			"bucket", label_of(r, &q, res, i), "complete",
+			strcmp(db_get(res, i, C_COMPLETE), "t") == 0), v));
+	}
+	json_t *j = arena_json(r->arena, json_pack(
+		"{s:o, s:s, s:{s:s?, s:s?, s:s?, s:s, s:s}, s:o, s:{s:s, s:s, s:o}, s:o, s:o}",
+		"range", range_json_new(&q.rg), "interval", q.interval,
+		"filters", "site", q.site, "path", q.path, "source", q.source,
+		"device", q.device ? q.device : "all", "goal", q.goal,
+		"totals", figures_into(json_object(), cur),
+		"previous", "from", db_get(res, rows - 2, C_LOCAL), "to", db_get(res, rows - 2, C_PTO),
+		"totals", figures_into(json_object(), prev),
+		"change", change_json(cur, prev), "buckets", buckets));
+	if (!j)
+		return reply_problem(r, 500, "out of memory while building the reply", NULL);
+	if (q.forecast) {
+		json_t *f = forecast_json(r, &q, res, nb);
+		if (!f)
+			return reply_problem(r, 500, "the forecast could not be computed", NULL);
+		json_object_set_new(j, "forecast", f);
+	}
+	return reply_json(r, 200, j);
+}
