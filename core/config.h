@@ -22,6 +22,7 @@ typedef struct config {
 	int access_ttl;             /* seconds, 900 */
 	int refresh_ttl;            /* seconds, 30 days */
 	int cookie_secure;          /* ZOE_COOKIE_SECURE=1 adds Secure */
+	int cache_mb;               /* ZOE_CACHE_MB report cache per worker, 16; 0 = off */
 } config_t;
 
 extern config_t cfg;

@@ -111,7 +111,7 @@ int reply_raw(req_t *r, int status, const char *ctype, const char *body, size_t 
 	r->replied = 1;
 	r->status = status;
 	r->reply_bytes = len;
-	if (!r->fcgx || idem_wanted(r)) {
+	if (!r->fcgx || idem_wanted(r) || r->cache_key) {
 		r->reply_body = arena_strndup(r->arena, body ? body : "", len);
 		r->reply_ctype = ctype;
 	}

@@ -54,8 +54,9 @@ typedef struct req {
 	int n_out_headers;
 	size_t reply_bytes;
 	int replied;
-	const char *reply_body;         /* kept when fcgx is NULL (unit tests) */
+	const char *reply_body;         /* kept for unit tests, idempotency and the cache */
 	const char *reply_ctype;
+	const char *cache_key, *cache_stamp;    /* set by cache_serve on a miss */
 } req_t;
 
 /* Looks up a FastCGI parameter (HTTP_X_FOO style name), NULL if absent. */

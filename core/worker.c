@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "config.h"
 #include "crypto.h"
+#include "cache.h"
 #include "db.h"
 #include "idempotency.h"
 #include "log.h"
@@ -133,6 +134,7 @@ void worker_dispatch(req_t *r)
 	if (!r->replied)
 		reply_problem(r, 500, "the handler gave no answer", NULL);
 	idem_store(r);
+	cache_store(r);
 }
 
 int worker_run(int fd)

@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "crypto.h"
+#include "cache.h"
 #include "db.h"
 #include "handlers.h"
 #include "json_in.h"
@@ -424,8 +425,15 @@ static long limit_param(req_t *r)
 	return l && (*end || !*l) ? -1 : n;
 }
 
+/* The data this report reads, for the report cache (core/cache.h). */
+static const db_stmt_t q_opt_stamp = {"q_opt_stamp",
+	"SELECT (SELECT last_value FROM data_version_recommendations)::text"};
+
 int h_opt_status(req_t *r)
 {
+	int cached = cache_serve(r, &q_opt_stamp);
+	if (cached)
+		return 0;
 	json_t *j = status_report(r, req_query(r, "status"), req_query(r, "category"),
 				  limit_param(r), req_query(r, "cursor"));
 	return j ? reply_json(r, 200, j) : 0;

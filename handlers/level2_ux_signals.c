@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "config.h"
 #include "crypto.h"
+#include "cache.h"
 #include "db.h"
 #include "handlers.h"
 #include "router.h"
@@ -446,8 +447,15 @@ static json_t *page_list(json_t *pages)
 	return list;
 }
 
+/* The data this report reads, for the report cache (core/cache.h). */
+static const db_stmt_t q_ux_stamp = {"q_ux_stamp",
+	"SELECT (SELECT last_value FROM data_version_events) || '.' || (SELECT last_value FROM data_version_sites)"};
+
 int h_ux_metrics(req_t *r)
 {
+	int cached = cache_serve(r, &q_ux_stamp);
+	if (cached)
+		return 0;
 	range_t rg;
 	json_t *errors = arena_json(r->arena, json_array());
 	const char *device = req_query(r, "device"), *path = req_query(r, "path");

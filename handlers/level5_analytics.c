@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "db.h"
 #include "forecast.h"
 #include "handlers.h"
@@ -322,8 +323,15 @@ static int reply_csv(req_t *r, const query_t *q, const PGresult *res, int nb)
 	return rc;
 }
 
+/* The data this report reads, for the report cache (core/cache.h). */
+static const db_stmt_t q_ts_stamp = {"q_ts_stamp",
+	"SELECT (SELECT last_value FROM data_version_events) || '.' || (SELECT last_value FROM data_version_sites)"};
+
 int h_analytics_timeseries(req_t *r)
 {
+	int cached = cache_serve(r, &q_ts_stamp);
+	if (cached)
+		return 0;
 	query_t q;
 	json_t *errors = arena_json(r->arena, json_array());
 	memset(&q, 0, sizeof(q));
