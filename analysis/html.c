@@ -377,6 +377,7 @@ struct state {
 	struct sink text, head, link, item; /* item: scratch for attributes, title */
 	struct sbuf tmp;                    /* scratch for decoding */
 	int level;                          /* open heading, 0 when none */
+	size_t no_title_end;                /* 1 + offset from which no </title> follows, 0 */
 	json_t *open_link;                  /* {href, rel} until </a> */
 	int err;
 };
@@ -563,10 +564,15 @@ static void on_tag(struct state *st, const struct tag *t)
 /* Content of a raw element starting at s[i]; returns where scanning goes on. */
 static size_t raw_element(struct state *st, const char *s, size_t n, size_t i, const struct tag *t)
 {
-	size_t close = find_close(s, n, i, t->name);
+	int title = strcmp(t->name, "title") == 0;
+	/* many unclosed <title>s must not each scan the rest of the page */
+	size_t close = title && st->no_title_end && i >= st->no_title_end - 1 ? n
+		: find_close(s, n, i, t->name);
 	const struct attr *type = attr_get(t, "type");
-	if (strcmp(t->name, "title") == 0) {
+	if (title) {
 		if (close == n) { /* unclosed: up to the next tag */
+			if (!st->no_title_end || i < st->no_title_end - 1)
+				st->no_title_end = i + 1;
 			const char *lt = memchr(s + i, '<', n - i);
 			close = lt ? (size_t)(lt - s) : n;
 			set_first(st, "title", text_json(st, s + i, close - i, 1));

@@ -416,18 +416,25 @@ static size_t match_url(const char *s, size_t n, size_t i)
 	return j - i;
 }
 
+/* RFC 5321 sizes bound the scans, so that "a.a.a.…" stays linear. */
+#define EMAIL_LOCAL_MAX 64
+#define EMAIL_DOMAIN_MAX 255
+
 static size_t match_email(const char *s, size_t n, size_t i)
 {
 	size_t j = i, dom, dot = 0;
 	if (!ascii_alnum(s[j]))
 		return 0;
-	while (j < n && (ascii_alnum(s[j]) || strchr("._%+-", s[j])))
+	while (j < n && j - i <= EMAIL_LOCAL_MAX && (ascii_alnum(s[j]) || strchr("._%+-", s[j])))
 		j++;
-	if (j >= n || s[j] != '@')
+	if (j >= n || j - i > EMAIL_LOCAL_MAX || s[j] != '@')
 		return 0;
 	dom = ++j;
-	while (j < n && (ascii_alnum(s[j]) || s[j] == '-' || s[j] == '.'))
+	while (j < n && j - dom <= EMAIL_DOMAIN_MAX &&
+	       (ascii_alnum(s[j]) || s[j] == '-' || s[j] == '.'))
 		j++;
+	if (j - dom > EMAIL_DOMAIN_MAX)
+		return 0;
 	while (j > dom && (s[j - 1] == '.' || s[j - 1] == '-'))
 		j--;
 	for (size_t k = dom; k < j; k++)

@@ -22,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "cache.h"
 #include "db.h"
 #include "entity.h"
 #include "handlers.h"
@@ -40,7 +42,9 @@
 	"holding both; dominant topic: the cluster with core entities whose found entities have " \
 	"the highest salience sum"
 #define MAX_HITS 100000         /* matches kept per page */
-#define MATCH_LIMIT 1000000     /* PCRE2 backtracking budget per match */
+#define MATCH_LIMIT 1000000     /* PCRE2 backtracking budget per start position */
+#define DEPTH_LIMIT 100000      /* PCRE2 backtracking depth (interpreter) */
+#define MATCH_BUDGET_MS 2000    /* matching time per page; the rest is cut and said so */
 #define REPORT_LIMIT 50
 
 /* ---- the dictionary, compiled once per worker and version ------------------------ */
@@ -65,10 +69,11 @@ typedef struct dict {
 
 static dict_t dict;
 static pcre2_match_context *mctx;
+static double match_deadline;   /* CLOCK_MONOTONIC seconds; set per page by analyse */
 
 static const db_stmt_t q_dict = {"ent_dict",
 	"SELECT s.version, e.id, e.name, e.type, e.same_as, e.cluster, e.core,"
-	" '(?<!\\w)(?:' || (SELECT string_agg('(?:' || x || ')', '|' ORDER BY o)"
+	" '(?C1)(?<!\\w)(?:' || (SELECT string_agg('(?:' || x || ')', '|' ORDER BY o)"
 	"   FROM unnest(e.aliases) WITH ORDINALITY AS u(x, o)) || ')(?!\\w)'"
 	" FROM entity_dict_state s LEFT JOIN entities e ON true"
 	" WHERE s.version <> $1::bigint ORDER BY e.id"};
@@ -170,6 +175,33 @@ static int dict_build(dict_t *d, const PGresult *res)
 	return err ? -1 : dict_clusters(d);
 }
 
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The (?C1) that opens every pattern runs once per start position: a page
+ * whose matching outlives match_deadline ends it (PCRE2_ERROR_CALLOUT).
+ * MATCH_LIMIT bounds the work between two callouts. */
+static int budget_callout(pcre2_callout_block *cb, void *data)
+{
+	(void)cb;
+	return now_s() > *(const double *)data ? PCRE2_ERROR_CALLOUT : 0;
+}
+
+static pcre2_match_context *mctx_new(void)
+{
+	pcre2_match_context *m = pcre2_match_context_create(NULL);
+	if (m) {
+		pcre2_set_match_limit(m, MATCH_LIMIT);
+		pcre2_set_depth_limit(m, DEPTH_LIMIT);
+		pcre2_set_callout(m, budget_callout, &match_deadline);
+	}
+	return m;
+}
+
 /* Brings the worker's dictionary up to the table's version; 0/-1. */
 static int dict_sync(void)
 {
@@ -182,8 +214,8 @@ static int dict_sync(void)
 	int rc = 0;
 	if (PQntuples(res) > 0) {
 		dict_t fresh = {0};
-		if (!mctx && (mctx = pcre2_match_context_create(NULL)))
-			pcre2_set_match_limit(mctx, MATCH_LIMIT);
+		if (!mctx)
+			mctx = mctx_new();
 		rc = mctx && dict_build(&fresh, res) == 0 ? 0 : -1;
 		if (rc == 0) {
 			dict_free(&dict);
@@ -220,17 +252,28 @@ static int hit_push(hits_t *h, size_t entity, size_t start, size_t end)
 	return 0;
 }
 
+/* What matching one page needs: match data, and per dictionary entry 1
+ * when its matching stopped early (a PCRE2 limit or the page's time budget). */
+typedef struct scan {
+	pcre2_match_data *md;
+	unsigned char *cut;
+} scan_t;
+
 /* Appends every match of entry `ix` in s[0..n) to h (h NULL: stops at the
  * first). Returns the number of matches (capped), or -1 on OOM. */
-static long find_all(size_t ix, pcre2_match_data *md, const char *s, size_t n, hits_t *h)
+static long find_all(const scan_t *sc, size_t ix, const char *s, size_t n, hits_t *h)
 {
+	pcre2_match_data *md = sc->md;
 	size_t at = 0;
 	long found = 0;
 	while (at <= n) {
 		int rc = pcre2_match(dict.v[ix].re, (PCRE2_SPTR)s, n, at, PCRE2_NO_UTF_CHECK, md, mctx);
 		if (rc < 0) {
-			if (rc != PCRE2_ERROR_NOMATCH)
-				log_warn("entity %s: match failed (%d)", dict.v[ix].name, rc);
+			if (rc != PCRE2_ERROR_NOMATCH) {
+				if (!sc->cut[ix])
+					log_warn("entity %s: match stopped (%d)", dict.v[ix].name, rc);
+				sc->cut[ix] = 1;
+			}
 			break;
 		}
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -274,19 +317,20 @@ typedef struct result {
 	size_t np;
 	long topic;                 /* cluster index, -1 */
 	size_t chars, words;
+	const unsigned char *cut;   /* per dictionary entry: matching stopped early */
 } result_t;
 
-static int zone_hit(size_t ix, pcre2_match_data *md, const char *const *s, size_t n)
+static int zone_hit(size_t ix, const scan_t *sc, const char *const *s, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
-		if (s[k] && find_all(ix, md, s[k], strlen(s[k]), NULL) > 0)
+		if (s[k] && find_all(sc, ix, s[k], strlen(s[k]), NULL) > 0)
 			return 1;
 	return 0;
 }
 
 /* Per dictionary entry: count, first hit, zones; the found ones into res,
  * and the hits renamed to found indexes. */
-static int collect(arena_t *a, const page_t *pg, pcre2_match_data *md, hits_t *h,
+static int collect(arena_t *a, const page_t *pg, const scan_t *sc, hits_t *h,
 		   const text_span_t *first, result_t *res)
 {
 	size_t *count = arena_calloc(a, dict.n + 1, sizeof(size_t));
@@ -306,8 +350,8 @@ static int collect(arena_t *a, const page_t *pg, pcre2_match_data *md, hits_t *h
 	for (size_t i = 0; i < dict.n; i++) {
 		if (!dict.v[i].re)
 			continue;
-		int in_title = zone_hit(i, md, &pg->title, 1);
-		int in_h1 = zone_hit(i, md, pg->h1s, pg->n_h1);
+		int in_title = zone_hit(i, sc, &pg->title, 1);
+		int in_h1 = zone_hit(i, sc, pg->h1s, pg->n_h1);
 		if (!count[i] && !in_title && !in_h1)
 			continue;
 		to_found[i] = res->nf;
@@ -346,15 +390,17 @@ static int analyse(arena_t *a, const page_t *pg, result_t *res)
 	hits_t h = {0};
 	text_spans_t sent = {0}, para = {0};
 	int rc = -1;
-	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	scan_t sc = {pcre2_match_data_create(1, NULL), arena_calloc(a, dict.n + 1, 1)};
 	memset(res, 0, sizeof(*res));
 	res->topic = -1;
-	if (!md || arena_cleanup(a, md_free, md) < 0) {
-		pcre2_match_data_free(md);
+	res->cut = sc.cut;
+	if (!sc.md || !sc.cut || arena_cleanup(a, md_free, sc.md) < 0) {
+		pcre2_match_data_free(sc.md);
 		return -1;
 	}
+	match_deadline = now_s() + MATCH_BUDGET_MS / 1000.0;
 	for (size_t i = 0; i < dict.n; i++)
-		if (dict.v[i].re && find_all(i, md, pg->text, pg->len, &h) < 0)
+		if (dict.v[i].re && find_all(&sc, i, pg->text, pg->len, &h) < 0)
 			goto out;
 	h.n = entity_hits_resolve(h.v, h.n);
 	entity_hits_positions(pg->text, pg->len, h.v, h.n);
@@ -362,7 +408,7 @@ static int analyse(arena_t *a, const page_t *pg, result_t *res)
 	    entity_paragraphs(pg->text, pg->len, &para) != 0)
 		goto out;
 	long fp = entity_first_paragraph(pg->text, &para, pg->heads, pg->n_heads);
-	if (collect(a, pg, md, &h, fp >= 0 ? &para.v[fp] : NULL, res) != 0)
+	if (collect(a, pg, &sc, &h, fp >= 0 ? &para.v[fp] : NULL, res) != 0)
 		goto out;
 	rc = scores(a, res) == 0 ? 0 : -1;
 	if (rc == 0 && entity_cooccur(h.v, h.n, &sent, &para, &res->pairs, &res->np) != 0)
@@ -490,15 +536,28 @@ static json_t *topic_json(const result_t *res)
 			 "salience", round(sum * 10000) / 10000, "missing_core", missing);
 }
 
+/* {complete, stopped: [names], limits}: entities whose matching was cut. */
+static json_t *matching_json(const result_t *res)
+{
+	json_t *stopped = json_array();
+	for (size_t i = 0; stopped && i < dict.n; i++)
+		if (res->cut[i])
+			json_array_append_new(stopped, json_string(dict.v[i].name));
+	return json_pack("{s:b, s:o, s:i, s:i}", "complete", json_array_size(stopped) == 0,
+			 "stopped", stopped, "budget_ms", MATCH_BUDGET_MS,
+			 "match_limit", MATCH_LIMIT);
+}
+
 /* The reply without `stored` (new reference), NULL on OOM. */
 static json_t *result_json(arena_t *a, const page_t *pg, const result_t *res)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s?, s:I, s:I, s:{s:I, s:I, s:O}, s:s, s:o, s:o}",
+	json_t *j = json_pack("{s:s, s:s, s:s?, s:I, s:I, s:{s:I, s:I, s:O}, s:s, s:o, s:o, s:o}",
 		"url", pg->url, "lang", pg->lang, "title", pg->title,
 		"chars", (json_int_t)res->chars, "words", (json_int_t)res->words,
 		"dictionary", "version", (json_int_t)dict.version, "entities", (json_int_t)dict.n,
 		"invalid", dict.invalid, "method", METHOD,
-		"cooccurrence", pairs_json(res), "topic", topic_json(res));
+		"cooccurrence", pairs_json(res), "topic", topic_json(res),
+		"matching", matching_json(res));
 	if (j && entities_json(a, pg, res, j) != 0) {
 		json_decref(j);
 		return NULL;
@@ -879,8 +938,15 @@ static void sort_items(json_t *clusters)
 	free(v);
 }
 
+/* The data this report reads, for the report cache (core/cache.h). */
+static const db_stmt_t q_entity_stamp = {"q_entity_stamp",
+	"SELECT (SELECT last_value FROM data_version_entities) || '.' || (SELECT last_value FROM data_version_pages)"};
+
 int h_entity_report(req_t *r)
 {
+	int cached = cache_serve(r, &q_entity_stamp);
+	if (cached)
+		return 0;
 	json_t *errors = arena_json(r->arena, json_array());
 	const char *ls = req_query(r, "limit");
 	char *end = NULL, limit[16];

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "db.h"
 #include "handlers.h"
 #include "json_in.h"
@@ -41,6 +42,8 @@
 
 
 #define MAX_REVIEWS 500
+/* "source\nexternal_id": a token of <= 32 bytes, <= 200 code points (<= 800 bytes) */
+#define KEY_MAX (32 + 1 + 800 + 1)
 #define LATEST_REVIEWS 5
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -77,6 +80,12 @@ static int is_token(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
+/* ISO 8601 as PostgreSQL stores it: there is no year 0000 (1 BC). */
+static int is_date(const char *s)
+{
+	return jsonld_is_iso8601(s) && strncmp(s, "0000", 4) != 0;
+}
+
 static const struct {
 	const char *field;
 	int (*ok)(const char *s);
@@ -84,8 +93,8 @@ static const struct {
 } formats[] = {
 	{"source", is_token, "must be a lowercase token of a-z, 0-9, - and _ (at most 32), "
 			     "e.g. google, trustpilot, provenexpert"},
-	{"published_at", jsonld_is_iso8601, "must be an ISO 8601 date or date-time"},
-	{"replied_at", jsonld_is_iso8601, "must be an ISO 8601 date or date-time"},
+	{"published_at", is_date, "must be an ISO 8601 date or date-time"},
+	{"replied_at", is_date, "must be an ISO 8601 date or date-time"},
 };
 
 /* Timestamps without a zone are local time in Europe/Berlin. */
@@ -201,7 +210,7 @@ static void check_duplicates(json_t *rows, json_t *keys, json_t *errors)
 	json_t *row;
 	char f[40];
 	json_array_foreach(rows, i, row) {
-		char k[300];
+		char k[KEY_MAX];
 		snprintf(k, sizeof(k), "%s\n%s", json_string_value(json_object_get(row, "source")),
 			 json_string_value(json_object_get(row, "external_id")));
 		json_t *seen = json_object_get(keys, k);
@@ -224,7 +233,7 @@ static json_t *import_reply(const PGresult *res, json_t *rows, json_t *keys)
 	for (i = 0; status && i < n; i++)
 		json_array_append_new(status, json_string("unchanged"));
 	for (int k = 0; k < PQntuples(res); k++) {
-		char key[300];
+		char key[KEY_MAX];
 		int inserted = strcmp(db_get(res, k, 2), "t") == 0;
 		snprintf(key, sizeof(key), "%s\n%s", db_get(res, k, 0), db_get(res, k, 1));
 		json_t *idx = json_object_get(keys, key);
@@ -488,8 +497,15 @@ static int fill_report(const PGresult *res, json_t *out)
 	return 0;
 }
 
+/* The data this report reads, for the report cache (core/cache.h). */
+static const db_stmt_t q_reviews_stamp = {"q_reviews_stamp",
+	"SELECT (SELECT last_value FROM data_version_reviews)::text"};
+
 int h_reviews_report(req_t *r)
 {
+	int cached = cache_serve(r, &q_reviews_stamp);
+	if (cached)
+		return 0;
 	range_t rg;
 	json_t *errors = arena_json(r->arena, json_array());
 	const char *from = req_query(r, "from"), *to = req_query(r, "to");

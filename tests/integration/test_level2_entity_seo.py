@@ -6,6 +6,7 @@ roles, bad input, idempotency, report figures, and a dictionary edit made
 with psql that the next analysis picks up.
 """
 import math
+import time
 import unittest
 
 from zoelib import RUN, get, is_problem, post, psql, psql_one, token_for
@@ -261,6 +262,28 @@ class EntitySeo(unittest.TestCase):
         psql("UPDATE entities SET aliases = ARRAY['Zoeneu%s'] WHERE name = :'v1'" % RUN, e2)
         d = self.analyze({"url": BASE + "/neu-d", "text": "Zoeneu%s und Zoenie%s." % (RUN, RUN)})
         self.assertEqual([(e["name"], e["count"]) for e in d.json["entities"]], [(e2, 1)])
+
+    def test_catastrophic_alias_is_cut(self):
+        # (a+)+b backtracks 2^18 steps at each word of 18 a's: about 45 s of
+        # matching on this page. The page's budget (2 s) cuts it and says so.
+        name = "Zoeslow %s" % RUN
+        self.add_entity(name, "(a+)+b")
+        try:
+            text = "Die KfW hilft. " + " ".join(["a" * 18] * 45000) + " b"
+            t0 = time.monotonic()
+            r = post(ANALYZE, {"url": BASE + "/slow", "text": text}, token=self.editor,
+                     timeout=25)
+            elapsed = time.monotonic() - t0
+            self.assertEqual(r.status, 200, r)
+            self.assertLess(elapsed, 15)
+            m = r.json["matching"]
+            self.assertEqual((m["complete"], m["stopped"], m["budget_ms"]), (False, [name], 2000))
+            self.assertEqual([(e["name"], e["count"]) for e in r.json["entities"]], [("KfW", 1)])
+        finally:
+            psql("DELETE FROM entities WHERE name = :'v1'", name)
+        ok = self.analyze({"url": BASE + "/slow", "text": "Die KfW hilft."})
+        self.assertEqual((ok.json["matching"]["complete"], ok.json["matching"]["stopped"]),
+                         (True, []))
 
     def test_report_shape(self):
         j = get(REPORT, token=self.viewer).json

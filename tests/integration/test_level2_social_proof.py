@@ -228,6 +228,21 @@ class Idempotency(Common):
         self.assertEqual(r.json["received"], 1)
         self.assertEqual(stored(src), 1)
 
+    def test_long_external_ids_kept_apart(self):
+        # 150 x "€" is 450 bytes: keys that agree on their first 300 bytes are
+        # different reviews, not a repeated key
+        src = source("u")
+        stem = "\u20ac" * 150
+        batch = [review(src, stem + "a", 5, "Gut.", "2025-04-01"),
+                 review(src, stem + "b", 4, "Gut.", "2025-04-02")]
+        r = post(INTEGRATE, batch, token=self.editor)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json["inserted"], r.json["updated"], r.json["unchanged"]), (2, 0, 0))
+        self.assertEqual([i["status"] for i in r.json["items"]], ["inserted", "inserted"])
+        self.assertEqual(stored(src), 2)
+        again = post(INTEGRATE, batch, token=self.editor)
+        self.assertEqual((again.json["inserted"], again.json["unchanged"]), (0, 2))
+
     def test_idempotency_key_replays(self):
         src = source("k")
         key = "it-" + secrets.token_hex(8)
@@ -271,6 +286,16 @@ class BadInput(Common):
         self.assertEqual(set(errors), {"[0].rating", "[1].external_id", "[2].published_at",
                                        "[3].rating", "[4].source", "[5].lang",
                                        "[6].replied_at", "[7]"})
+        self.assertEqual(stored(src), 0)
+
+    def test_year_zero_is_a_field_error(self):
+        # jsonld_is_iso8601 accepts 0000-01-01, PostgreSQL has no year 0: the
+        # batch used to fail in the database with a 422 naming no field
+        src = source("z")
+        bad = review(src, "z1", 5, "Gut.", "0000-01-01", reply="Danke",
+                     replied_at="0000-12-31T10:00:00Z")
+        errors = self.refused([review(src, "z0", 5, "Gut.", "2025-04-01"), bad])
+        self.assertEqual(set(errors), {"[1].published_at", "[1].replied_at"})
         self.assertEqual(stored(src), 0)
 
     def test_duplicate_key_in_batch(self):

@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "text.h"
@@ -205,12 +207,50 @@ static void test_stopwords_lang(void **state)
 	assert_int_equal(text_lang_parse("deu"), TEXT_LANG_UNKNOWN);
 }
 
+/* "a.a.a.…" once made every word rescan the rest of the text as the local
+ * part of an e-mail address: 1 MiB took hours. alarm() fails a relapse. */
+static void test_email_scan_linear(void **state)
+{
+	(void)state;
+	size_t n = 1u << 20;
+	char *s = malloc(n + 1);
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++)
+		s[i] = i % 2 ? '.' : 'a';
+	s[n] = '\0';
+	alarm(30);
+	assert_int_equal(text_word_count(s, n), n / 2);
+	text_spans_t sp;
+	assert_int_equal(sentences(s, &sp), 1);
+	assert_int_equal(sp.v[0].len, n);
+	text_spans_free(&sp);
+	alarm(0);
+	free(s);
+	/* RFC 5321: at most 64 bytes before the @ */
+	char mail[128];
+	text_tokens_t t = {0};
+	memset(mail, 'x', 64);
+	memcpy(mail + 64, "@zoe-solar.de", 14);
+	assert_int_equal(text_tokenize(mail, strlen(mail), &t), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.v[0].kind, TEXT_TOK_EMAIL);
+	text_tokens_free(&t);
+	memset(mail, 'x', 65);
+	memcpy(mail + 65, "@zoe-solar.de", 14);
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(text_tokenize(mail, strlen(mail), &t), 0);
+	assert_true(t.n > 1);
+	assert_int_equal(t.v[0].kind, TEXT_TOK_WORD);
+	text_tokens_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sentences_abbrev_ordinal_decimal),
 		cmocka_unit_test(test_sentences_more_rules),
 		cmocka_unit_test(test_tokenize),
+		cmocka_unit_test(test_email_scan_linear),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_syllables),
