@@ -271,6 +271,26 @@ test('token refresh: a spoiled access token gets one refresh and the calls are r
   assertClean(w, 'refresh after 401');
 });
 
+test('two tabs refreshing at the same moment keep the session (refresh serialised across tabs)', async (t) => {
+  const { page, w, context } = await session(t);
+  await uiLogin(page, ADMIN, '/ux-signals');
+  await settled(page);
+  const second = await context.newPage();
+  await second.goto(page.url());
+  await second.waitForFunction(() => window.__zoeTest?.state().loggedIn === true);
+  // both tabs rotate the shared cookie at once; unserialised, the second would present a
+  // spent token and the server would revoke the whole session
+  const at = Date.now() + 400;          // both tabs start at the same instant
+  const [a, b] = await Promise.all([page, second].map((p) => p.evaluate((when) => new Promise((done) => {
+    setTimeout(() => window.__zoeTest.refreshNow().then(done), when - Date.now());
+  }), at)));
+  assert.deepEqual([a, b], [true, true], 'both refreshes succeed');
+  const again = await page.evaluate(() => window.__zoeTest.refreshNow());
+  assert.equal(again, true, 'the session is still alive afterwards');
+  await second.close();
+  assertClean(w, 'two tabs');
+});
+
 test('token refresh: the timer refreshes silently 60 s before expiry (fake clock)', async (t) => {
   const { page, w } = await session(t);
   await page.clock.install();

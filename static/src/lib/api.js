@@ -105,12 +105,20 @@ async function loadMe() {
   } catch { /* the login answer already carries id, email, role */ }
 }
 
+/** Runs `fn` while holding a lock shared by every tab of the dashboard: two tabs refreshing
+ *  at once would present the same refresh cookie twice, which the server treats as reuse and
+ *  answers by revoking the whole session. Serialised, the second tab sends the cookie the
+ *  first one just received. */
+function acrossTabs(fn) {
+  return navigator.locks ? navigator.locks.request('zoe-refresh', fn) : fn();
+}
+
 /** Rotates the refresh cookie; resolves true when a new access token arrived. */
 export function refresh() {
   if (inflight) return inflight;
   inflight = (async () => {
     try {
-      const res = await fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' });
+      const res = await acrossTabs(() => fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' }));
       const body = await readBody(res);
       if (!res.ok || !body?.access_token) { clearSession('expired'); return false; }
       const first = user === null;
