@@ -236,6 +236,8 @@ int urlnorm_resolve(const char *href, const char *base_norm, char *out, size_t o
 		n = snprintf(abs, sizeof(abs), "%.*s%s", (int)(host - base_norm - 2), base_norm, href);
 	} else if (href[0] == '/') {
 		n = snprintf(abs, sizeof(abs), "%.*s%s", (int)origin, base_norm, href);
+	} else if (!urlnorm_path(base_norm)) {  /* "https://host": the root is the directory */
+		n = snprintf(abs, sizeof(abs), "%.*s/%s", (int)origin, base_norm, href);
 	} else {        /* relative to the base's directory */
 		const char *path = urlnorm_path(base_norm);
 		size_t dir = strcspn(path, "?");

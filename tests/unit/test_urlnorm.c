@@ -78,6 +78,9 @@ static void test_resolve(void **state)
 	assert_string_equal(out, "https://zoe-solar.de/wallbox");
 	assert_int_equal(urlnorm_resolve("kfw", base, out, sizeof(out)), 0);
 	assert_string_equal(out, "https://zoe-solar.de/ratgeber/kfw");
+	/* a base without a path: relative links hang off the root */
+	assert_int_equal(urlnorm_resolve("kontakt", "https://zoe-solar.de", out, sizeof(out)), 0);
+	assert_string_equal(out, "https://zoe-solar.de/kontakt");
 	assert_int_equal(urlnorm_resolve("//ZOE-solar.de/x", base, out, sizeof(out)), 0);
 	assert_string_equal(out, "https://zoe-solar.de/x");
 	assert_int_equal(urlnorm_resolve("https://www.zoe-solar.de/", base, out, sizeof(out)), 0);
