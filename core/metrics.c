@@ -19,11 +19,12 @@ struct counters {
 };
 
 struct slot {
-	_Atomic int64_t minute;
+	_Atomic int64_t period;         /* which 10-second period the slot holds */
 	struct counters c;
 };
 
-#define RING 60
+#define SLOT_SECONDS 10
+#define RING (3600 / SLOT_SECONDS)    /* one hour of 10-second slots */
 
 struct shm {
 	_Atomic uint64_t worker_restarts;
@@ -72,9 +73,9 @@ static void add(struct counters *c, int status, double seconds, int b)
 	atomic_fetch_add_explicit(&c->buckets[b], 1, memory_order_relaxed);
 }
 
-static int64_t now_minute(void)
+static int64_t now_period(void)
 {
-	return (int64_t)time(NULL) / 60;
+	return (int64_t)time(NULL) / SLOT_SECONDS;
 }
 
 static size_t slot_index(int route_idx)
@@ -90,11 +91,11 @@ void metrics_observe(int route_idx, int status, double seconds)
 	size_t i = slot_index(route_idx);
 	int b = bucket_of(seconds);
 	add(&totals[i], status, seconds, b);
-	int64_t m = now_minute();
+	int64_t m = now_period();
 	struct slot *s = &ring[(size_t)(m % RING) * shm->nroutes + i];
-	int64_t seen = atomic_load(&s->minute);
-	if (seen != m && atomic_compare_exchange_strong(&s->minute, &seen, m)) {
-		/* first request of a new minute in this slot: start it empty */
+	int64_t seen = atomic_load(&s->period);
+	if (seen != m && atomic_compare_exchange_strong(&s->period, &seen, m)) {
+		/* first request of a new period in this slot: start it empty */
 		atomic_store(&s->c.count, 0);
 		atomic_store(&s->c.errors, 0);
 		atomic_store(&s->c.client_errors, 0);
@@ -157,17 +158,20 @@ void metrics_window(int route_idx, int minutes, metrics_window_t *out)
 	memset(out, 0, sizeof(*out));
 	if (!shm)
 		goto done;
-	int64_t m = now_minute();
+	int64_t m = now_period();
 	if (minutes < 1)
 		minutes = 1;
-	if (minutes > RING)
-		minutes = RING;
+	if (minutes > 60)
+		minutes = 60;
+	/* the current, partial slot and the full ones before it: the last
+	 * minutes × 60 s, give or take the 10 s of the current slot */
+	int periods = minutes * 60 / SLOT_SECONDS;
 	size_t first = route_idx == -2 ? 0 : slot_index(route_idx);
 	size_t last = route_idx == -2 ? shm->nroutes - 1 : first;
-	for (int k = 0; k < minutes; k++) {
+	for (int k = 0; k < periods; k++) {
 		for (size_t i = first; i <= last; i++) {
 			struct slot *s = &ring[(size_t)((m - k) % RING) * shm->nroutes + i];
-			if (atomic_load(&s->minute) != m - k)
+			if (atomic_load(&s->period) != m - k)
 				continue;
 			out->count += atomic_load(&s->c.count);
 			out->errors += atomic_load(&s->c.errors);

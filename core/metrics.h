@@ -3,8 +3,8 @@
  * The master maps one anonymous shared region before forking, so every
  * worker adds to the same counters with atomic operations and each request is
  * counted once, whichever worker served it. Besides the all-time histograms
- * (for Prometheus) a ring of 60 one-minute slots per route gives windowed
- * percentiles (1 min, 5 min, 1 h) for the performance monitor. */
+ * (for Prometheus) a ring of 360 ten-second slots per route gives windowed
+ * percentiles (last 1 min, 5 min, 1 h) for the performance monitor. */
 #ifndef ZOE_METRICS_H
 #define ZOE_METRICS_H
 

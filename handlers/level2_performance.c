@@ -3,7 +3,7 @@
  * This backend's own performance, read from the shared memory every worker
  * of the pool writes to (core/metrics.c), never from the database: per route
  * the request count, the 5xx share and p50/p95/p99 latency over the last
- * 1 min, 5 min and 1 h (the ring of one-minute slots), the same over all
+ * 1 min, 5 min and 1 h (the ring of ten-second slots), the same over all
  * routes, PostgreSQL round trips, worker restarts and workers alive.
  *
  * The figures are those /metrics exposes: count and errors are the ring's
@@ -22,7 +22,7 @@
 #include "metrics.h"
 #include "router.h"
 
-/* The windows reported, in minutes (the ring holds 60). */
+/* The windows reported, in minutes (the ring holds one hour). */
 static const struct {
 	const char *name;
 	int minutes;
