@@ -1,9 +1,15 @@
-/* cache.c - an LRU of report replies keyed by request and data stamp; see cache.h. */
+/* cache.c - report replies keyed by request and data stamp; see cache.h. Shared
+ * through Redis when ZOE_REDIS is set (every worker and host sees one store);
+ * otherwise, or while Redis does not answer, an LRU in each worker. */
 #include "cache.h"
 
+#include <hiredis/hiredis.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "log.h"
 
 #include "buf.h"
 #include "config.h"
@@ -104,6 +110,108 @@ static const char *key_of(req_t *r)
 	return arena_printf(r->arena, "%s %s?%s", r->method, r->path, r->query ? r->query : "");
 }
 
+/* ---- the shared store ---- */
+
+static redisContext *rc;
+static time_t rc_retry;
+
+/* The Redis connection, (re)connecting at most every 5 s; NULL when not configured
+ * or unreachable, and the worker's own LRU serves instead. */
+static redisContext *shared(void)
+{
+	if (!cfg.redis)
+		return NULL;
+	if (rc && !rc->err)
+		return rc;
+	if (rc)
+		redisFree(rc);
+	rc = NULL;
+	if (time(NULL) < rc_retry)
+		return NULL;
+	struct timeval tv = {0, 200 * 1000};
+	char host[256];
+	const char *colon = strrchr(cfg.redis, ':');
+	if (strncmp(cfg.redis, "unix:", 5) == 0)
+		rc = redisConnectUnixWithTimeout(cfg.redis + 5, tv);
+	else if (colon && (size_t)(colon - cfg.redis) < sizeof(host)) {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg.redis), cfg.redis);
+		rc = redisConnectWithTimeout(host, (int)strtol(colon + 1, NULL, 10), tv);
+	}
+	if (!rc || rc->err || redisSetTimeout(rc, tv) != REDIS_OK) {
+		log_warn("report cache: Redis at %s does not answer; using the worker's own",
+			 cfg.redis);
+		if (rc)
+			redisFree(rc);
+		rc = NULL;
+		rc_retry = time(NULL) + 5;
+	}
+	return rc;
+}
+
+static void shared_failed(void)
+{
+	if (rc)
+		redisFree(rc);
+	rc = NULL;
+	rc_retry = time(NULL) + 5;
+}
+
+static const char *rkey_of(req_t *r, const char *key)
+{
+	return arena_printf(r->arena, "zoe:report:%s", key);
+}
+
+static const char *str_of(const redisReply *e)
+{
+	return e && e->type == REDIS_REPLY_STRING ? e->str : NULL;
+}
+
+/* 1 when Redis had the reply at this stamp and it was served; 0 otherwise. */
+static int shared_serve(req_t *r, redisContext *c, const char *key, const char *now)
+{
+	const char *rkey = rkey_of(r, key);
+	redisReply *rep = rkey ? redisCommand(c, "HMGET %s stamp ctype headers body", rkey) : NULL;
+	int served = 0;
+	if (!rep) {
+		shared_failed();
+		return 0;
+	}
+	if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 4) {
+		const char *stamp = str_of(rep->element[0]), *ctype = str_of(rep->element[1]);
+		const char *headers = str_of(rep->element[2]), *body = str_of(rep->element[3]);
+		if (stamp && ctype && headers && body && strcmp(stamp, now) == 0) {
+			replay_headers(r, headers);
+			reply_header(r, "X-Cache", "hit");
+			reply_raw(r, 200, arena_strdup(r->arena, ctype), body, rep->element[3]->len);
+			served = 1;
+		}
+	}
+	freeReplyObject(rep);
+	return served;
+}
+
+static void shared_store(req_t *r, redisContext *c)
+{
+	const char *rkey = rkey_of(r, r->cache_key);
+	char *headers = headers_of(r);
+	if (!rkey || !headers) {
+		free(headers);
+		return;
+	}
+	redisAppendCommand(c, "HSET %s stamp %s ctype %s headers %s body %b", rkey, r->cache_stamp,
+			   r->reply_ctype, headers, r->reply_body, r->reply_bytes);
+	redisAppendCommand(c, "EXPIRE %s %d", rkey, TTL_SECONDS);
+	free(headers);
+	for (int i = 0; i < 2; i++) {
+		redisReply *rep = NULL;
+		if (redisGetReply(c, (void **)&rep) != REDIS_OK) {
+			shared_failed();
+			return;
+		}
+		freeReplyObject(rep);
+	}
+}
+
 int cache_serve(req_t *r, const db_stmt_t *stamp)
 {
 	if (cfg.cache_mb == 0)
@@ -115,7 +223,10 @@ int cache_serve(req_t *r, const db_stmt_t *stamp)
 	const char *key = key_of(r);
 	if (!now || !key)
 		return 0;
-	struct entry *e = find(key);
+	redisContext *c = shared();
+	struct entry *e = c ? NULL : find(key);
+	if (c && shared_serve(r, c, key, now))
+		return 1;
 	if (e && strcmp(e->stamp, now) == 0 && time(NULL) - e->stored < TTL_SECONDS) {
 		e->used = ++clock_now;
 		replay_headers(r, e->headers);
@@ -133,6 +244,11 @@ void cache_store(req_t *r)
 {
 	if (!r->cache_key || r->status != 200 || !r->reply_body || !r->reply_ctype)
 		return;
+	redisContext *c = shared();
+	if (c) {
+		shared_store(r, c);
+		return;
+	}
 	size_t size = r->reply_bytes;
 	if (size > cap() / 4)
 		return;                 /* one report must not flush the whole cache */

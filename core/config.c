@@ -57,6 +57,7 @@ int config_load(void)
 	cfg.body_limit_large = 10u << 20;
 	cfg.json_max_depth = (int)depth;
 	cfg.cache_mb = (int)cache;
+	cfg.redis = env("ZOE_REDIS", NULL);
 	cfg.jwt_secret = env("ZOE_JWT_SECRET", NULL);
 	cfg.jwt_key_file = env("ZOE_JWT_KEY", NULL);
 	cfg.jwt_pub_file = env("ZOE_JWT_PUBKEY", NULL);

@@ -1,10 +1,14 @@
 """The report cache: a report whose data did not change is served from a worker's cache
 (X-Cache: hit, the same body); a write to the data it reads invalidates it at once, in
 every worker. Each worker has its own cache, so "a hit" is looked for over a few tries."""
+import os
 import secrets
+import subprocess
+import time
 import unittest
 
-from zoelib import CHROME_UA, RUN, get, post, token_for, zoe
+from zoelib import (CHROME_UA, ROOT, RUN, VAR, fcgi_get, free_port, get, post, stack_env,
+                    start_pool, token_for, zoe)
 
 REVIEWS = "/api/level2/social-proof/report"
 UX = "/api/level2/ux-signals/metrics"
@@ -76,6 +80,49 @@ class Cache(unittest.TestCase):
         self.assertEqual(hit.body, first.body)
         self.assertTrue(hit.headers["Content-Type"].startswith("text/csv"))
         self.assertIn("timeseries.csv", hit.headers.get("Content-Disposition", ""))
+
+
+    def redis(self, *args):
+        sock = stack_env("ZOE_REDIS")
+        if not sock.startswith("unix:"):
+            self.skipTest("the stack runs without its own Redis")
+        return subprocess.run(["redis-cli", "-s", sock[5:]] + list(args), capture_output=True,
+                              text=True, timeout=10).stdout
+
+    def test_shared_through_redis_and_served_when_redis_is_down(self):
+        path = TIMESERIES + "?from=2026-02-01&to=2026-02-28&n=%s" % secrets.token_hex(3)
+        self.assertEqual(self.redis("ping").strip(), "PONG")
+        first = get(path, token=self.viewer)
+        self.assertEqual(first.headers.get("X-Cache"), "miss")
+        self.assertIn("zoe:report:GET " + path, self.redis("--scan", "--pattern", "zoe:report:*"))
+        # one store for every worker: the very next request is a hit, whoever serves it
+        self.assertEqual([get(path, token=self.viewer).headers.get("X-Cache") for _ in range(4)],
+                         ["hit"] * 4)
+        self.redis("shutdown", "nosave")
+        try:
+            for _ in range(6):      # each worker finds Redis gone and answers anyway
+                r = get(path, token=self.viewer)
+                self.assertEqual(r.status, 200, r)
+                self.assertEqual(r.json["totals"], first.json["totals"])
+        finally:
+            subprocess.run([os.path.join(ROOT, "scripts/dev"), "redis-up"], check=True,
+                           env=dict(os.environ, ZOE_VAR=VAR), capture_output=True, timeout=30)
+        self.assertEqual(self.redis("ping").strip(), "PONG")
+
+    def test_each_worker_keeps_its_own_without_redis(self):
+        port = free_port()
+        pool = start_pool(port, ZOE_REDIS="")
+        try:
+            auth = {"HTTP_AUTHORIZATION": "Bearer " + self.viewer}
+            q = "from=2026-03-01&to=2026-03-31"
+            first = fcgi_get(port, "/api/level5/analytics/timeseries", q, auth)
+            second = fcgi_get(port, "/api/level5/analytics/timeseries", q, auth)
+            self.assertIn("X-Cache: miss", first)
+            self.assertIn("X-Cache: hit", second)
+            self.assertEqual(first.split("\r\n\r\n", 1)[1], second.split("\r\n\r\n", 1)[1])
+        finally:
+            pool.terminate()
+            pool.wait(timeout=15)
 
 
 if __name__ == "__main__":

@@ -11,44 +11,8 @@ import tempfile
 import time
 import unittest
 
-from zoelib import BIN, ROOT, VAR, database_url
-
-BEGIN, END, PARAMS, STDIN, STDOUT = 1, 3, 4, 5, 6
-
-
-def record(kind, content=b"", req=1):
-    return struct.pack(">BBHHBx", 1, kind, req, len(content), 0) + content
-
-
-def nv(name, value):
-    n, v = name.encode(), value.encode()
-    return bytes([len(n)]) + (bytes([len(v)]) if len(v) < 128 else struct.pack(">I", len(v) | 1 << 31)) + n + v
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def read_reply(sock):
-    """STDOUT bytes until END_REQUEST."""
-    out, buf = b"", b""
-    while True:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return out
-        buf += chunk
-        while len(buf) >= 8:
-            _, kind, _, length, pad = struct.unpack(">BBHHB", buf[:7])
-            if len(buf) < 8 + length + pad:
-                break
-            if kind == STDOUT:
-                out += buf[8:8 + length]
-            if kind == END:
-                return out
-            buf = buf[8 + length + pad:]
-
+from zoelib import (BEGIN, BIN, PARAMS, ROOT, STDIN, VAR, database_url, free_port, nv,
+                    read_reply, record)
 
 class Drain(unittest.TestCase):
     def test_sigterm_finishes_the_request_in_flight(self):

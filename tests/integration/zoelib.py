@@ -9,6 +9,8 @@ import hashlib
 import hmac
 import http.client
 import json
+import struct
+import socket
 import os
 import re
 import secrets
@@ -35,15 +37,19 @@ HOST, PORT = _parsed.hostname, _parsed.port or 80
 RUN = secrets.token_hex(4)
 
 
-def database_url():
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
+def stack_env(name):
+    """A value the stack's scripts/dev wrote into $ZOE_VAR/stack.env ('' when absent)."""
     env_file = os.path.join(VAR, "stack.env")
     # the file is written with bash's printf %q: let bash read it back
-    out = subprocess.run(["bash", "-c", '. "$1" && printf %s "$DATABASE_URL"', "-", env_file],
+    out = subprocess.run(["bash", "-c", '. "$1" && printf %s "${!2:-}"', "-", env_file, name],
                          capture_output=True, text=True, check=True)
-    os.environ["DATABASE_URL"] = out.stdout
     return out.stdout
+
+
+def database_url():
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = stack_env("DATABASE_URL")
+    return os.environ["DATABASE_URL"]
 
 
 class Reply:
@@ -246,3 +252,73 @@ def is_problem(testcase, r, status):
     testcase.assertEqual(p["status"], status)
     testcase.assertTrue(r.headers.get("X-Request-Id"), "no X-Request-Id on %r" % r)
     return p
+
+
+# ---- FastCGI spoken directly to a pool of a test's own (ZOE_LISTEN) ----------------------
+BEGIN, END, PARAMS, STDIN, STDOUT = 1, 3, 4, 5, 6   # FastCGI record types
+
+
+def record(kind, content=b"", req=1):
+    return struct.pack(">BBHHBx", 1, kind, req, len(content), 0) + content
+
+
+def nv(name, value):
+    n, v = name.encode(), value.encode()
+    return bytes([len(n)]) + (bytes([len(v)]) if len(v) < 128 else struct.pack(">I", len(v) | 1 << 31)) + n + v
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def read_reply(sock):
+    """STDOUT bytes until END_REQUEST."""
+    out, buf = b"", b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return out
+        buf += chunk
+        while len(buf) >= 8:
+            _, kind, _, length, pad = struct.unpack(">BBHHB", buf[:7])
+            if len(buf) < 8 + length + pad:
+                break
+            if kind == STDOUT:
+                out += buf[8:8 + length]
+            if kind == END:
+                return out
+            buf = buf[8 + length + pad:]
+
+
+
+def fcgi_get(port, path, query="", headers=None):
+    """One GET over FastCGI; returns the raw reply (status line, headers, body) as text."""
+    params = {"REQUEST_METHOD": "GET", "DOCUMENT_URI": path, "QUERY_STRING": query,
+              "REMOTE_ADDR": "192.0.2.9"}
+    params.update(headers or {})
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) +
+                     record(PARAMS, b"".join(nv(k, v) for k, v in params.items())) +
+                     record(PARAMS) + record(STDIN))
+        return read_reply(sock).decode()
+
+
+def start_pool(port, **env):
+    """A pool of its own on 127.0.0.1:port (one worker unless told); returns the process
+    once it accepts connections."""
+    e = dict(os.environ, DATABASE_URL=database_url(), ZOE_VAR=VAR, ZOE_WORKERS="1",
+             ZOE_LISTEN="127.0.0.1:%d" % port)
+    e.update(env)
+    pool = subprocess.Popen([BIN, "serve"], env=e, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return pool
+        except OSError:
+            time.sleep(0.05)
+    pool.kill()
+    raise AssertionError("the pool on port %d did not listen" % port)
