@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from zoelib import (BEGIN, BIN, PARAMS, ROOT, STDIN, VAR, database_url, free_port, nv,
+from zoelib import (BEGIN, BIN, PARAMS, ROOT, RUN, STDIN, VAR, database_url, free_port, nv,
                     read_reply, record)
 
 class Drain(unittest.TestCase):
@@ -30,7 +30,7 @@ class Drain(unittest.TestCase):
                 except OSError:
                     self.assertLess(time.time(), deadline, "the pool did not listen")
                     time.sleep(0.05)
-            body = json.dumps({"email": "nobody-drain@example.org",
+            body = json.dumps({"email": "nobody-drain-%s@example.org" % RUN,
                                "password": "not-the-password"}).encode()
             params = b"".join(nv(k, v) for k, v in {
                 "REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/auth/login",
