@@ -28,6 +28,7 @@
 #include "handlers.h"
 #include "json_in.h"
 #include "metrics.h"
+#include "reviews.h"
 #include "router.h"
 #include "vitals.h"
 
@@ -130,6 +131,9 @@ static const rule_t rules[] = {
 };
 #define N_RULES (sizeof(rules) / sizeof(rules[0]))
 
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
 /* The CTEs the rules read. $1 live route metrics, $2-$4 vital thresholds.
  * Pages are told apart by URL (host and path): several sites may share paths. */
 #define EVENT_URL "coalesce('https://' || host, '') || path"
@@ -152,7 +156,8 @@ static const char cte[] =
 	"  WHERE path NOT IN ('/kontakt', '/angebot-anfordern', '/impressum', '/datenschutz')"
 	"  GROUP BY url),"
 	" rev AS (SELECT source, count(*) AS n, avg(rating) AS mean,"
-	"  (10 * 4.0 + sum(rating)) / (10 + count(*)) AS bayes,"
+	"  (" XSTR(REVIEWS_PRIOR_C) " * " XSTR(REVIEWS_PRIOR_M) " + sum(rating))"
+	"  / (" XSTR(REVIEWS_PRIOR_C) " + count(*)) AS bayes,"        /* as #6 reports it */
 	"  count(*) FILTER (WHERE reply IS NOT NULL) AS replied, max(published_at) AS latest,"
 	"  count(*) FILTER (WHERE rating <= 2 AND reply IS NULL"
 	"   AND published_at > now() - interval '90 days') AS unanswered_negative"

@@ -12,11 +12,7 @@
 
 #include "entity.h"
 
-#define assert_near(a, b, eps) do { \
-	double a_ = (a), b_ = (b); \
-	if (!(fabs(a_ - b_) <= (eps))) \
-		fail_msg("%s = %.12g, want %.12g", #a, a_, b_); \
-} while (0)
+#include "testutil.h"
 
 /* Byte offset of the first occurrence of needle in s. */
 static size_t at(const char *s, const char *needle)

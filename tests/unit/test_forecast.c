@@ -8,11 +8,7 @@
 
 #include "forecast.h"
 
-#define assert_near(a, b, eps) do { \
-	double a_ = (a), b_ = (b); \
-	if (!(fabs(a_ - b_) <= (eps))) \
-		fail_msg("%s = %.12g, want %.12g", #a, a_, b_); \
-} while (0)
+#include "testutil.h"
 
 static const double week[7] = {-30, 10, 20, 25, 15, 5, -45};   /* sums to 0 */
 

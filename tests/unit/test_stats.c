@@ -9,12 +9,7 @@
 #include "stats.h"
 
 #define EPS 1e-9
-/* cmocka 1.1 compares only floats; doubles need their own check. */
-#define assert_near(a, b, eps) do { \
-	double a_ = (a), b_ = (b); \
-	if (!(fabs(a_ - b_) <= (eps))) \
-		fail_msg("%s = %.12g, want %.12g", #a, a_, b_); \
-} while (0)
+#include "testutil.h"
 
 static void test_quantile(void **state)
 {

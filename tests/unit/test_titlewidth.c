@@ -9,11 +9,7 @@
 
 #include "titlewidth.h"
 
-#define assert_near(a, b, eps) do { \
-	double a_ = (a), b_ = (b); \
-	if (!(fabs(a_ - b_) <= (eps))) \
-		fail_msg("%s = %.6g, want %.6g", #a, a_, b_); \
-} while (0)
+#include "testutil.h"
 
 static void test_glyphs(void **state)
 {

@@ -10,11 +10,7 @@
 #include "reviews.h"
 
 #define EPS 1e-9
-#define assert_near(a, b, eps) do { \
-	double a_ = (a), b_ = (b); \
-	if (!(fabs(a_ - b_) <= (eps))) \
-		fail_msg("%s = %.12g, want %.12g", #a, a_, b_); \
-} while (0)
+#include "testutil.h"
 
 static void test_bayes_prior(void **state)
 {
