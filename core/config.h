@@ -23,6 +23,7 @@ typedef struct config {
 	int refresh_ttl;            /* seconds, 30 days */
 	int cookie_secure;          /* ZOE_COOKIE_SECURE=1 adds Secure */
 	int cache_mb;               /* ZOE_CACHE_MB report cache per worker, 16; 0 = off */
+	int statement_timeout_ms;   /* ZOE_STATEMENT_TIMEOUT ms per statement in the pool, 25000 */
 	const char *redis;          /* ZOE_REDIS: unix:/path or host:port shares the cache */
 } config_t;
 

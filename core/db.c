@@ -18,6 +18,7 @@ static int n_prepared;
 static enum db_error last_err;
 static char last_msg[256];
 static char conninfo[1024];
+static int statement_timeout_ms;
 
 const char *db_conninfo(void)
 {
@@ -41,6 +42,19 @@ static void set_err(enum db_error e, const char *msg)
 		last_msg[--n] = '\0';
 }
 
+void db_set_statement_timeout(int ms) { statement_timeout_ms = ms > 0 ? ms : 0; }
+
+/* Session settings, after every (re)connect. */
+static void session_setup(void)
+{
+	char sql[160];
+	PQsetNoticeProcessor(conn, NULL, NULL);
+	snprintf(sql, sizeof(sql),
+		 "SET TIME ZONE 'UTC'; SET client_min_messages = warning; "
+		 "SET statement_timeout = %d", statement_timeout_ms);
+	PQclear(PQexec(conn, sql));
+}
+
 int db_open(void)
 {
 	if (conn)
@@ -51,9 +65,7 @@ int db_open(void)
 		set_err(DB_DOWN, PQerrorMessage(conn));
 		return -1;
 	}
-	PQsetNoticeProcessor(conn, NULL, NULL);
-	PGresult *res = PQexec(conn, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
-	PQclear(res);
+	session_setup();
 	return 0;
 }
 
@@ -73,8 +85,10 @@ static int ensure(void)
 	if (conn) {
 		PQreset(conn);
 		n_prepared = 0;
-		if (PQstatus(conn) == CONNECTION_OK)
+		if (PQstatus(conn) == CONNECTION_OK) {
+			session_setup();
 			return 0;
+		}
 		set_err(DB_DOWN, PQerrorMessage(conn));
 		return -1;
 	}
@@ -96,6 +110,8 @@ static void classify(PGresult *res)
 	if (PQstatus(conn) != CONNECTION_OK || (state && strncmp(state, "08", 2) == 0) ||
 	    (state && strncmp(state, "57P", 3) == 0))
 		e = DB_DOWN;
+	else if (state && strcmp(state, "57014") == 0)
+		e = DB_TIMEOUT;     /* statement_timeout (or a cancel) */
 	else if (state && strcmp(state, "23505") == 0)
 		e = DB_UNIQUE;
 	else if (state && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0))
@@ -146,8 +162,10 @@ PGresult *db_run(arena_t *a, const db_stmt_t *st, int n, const char *const *para
 		/* the server went away between requests: reconnect and retry once */
 		PQreset(conn);
 		n_prepared = 0;
-		if (PQstatus(conn) == CONNECTION_OK)
+		if (PQstatus(conn) == CONNECTION_OK) {
+			session_setup();
 			res = run_once(st, n, params);
+		}
 	}
 	metrics_db_roundtrip((now_us() - t0) / 1e6);
 	if (!res) {
@@ -251,6 +269,10 @@ int db_fail(req_t *r)
 	case DB_DOWN:
 		reply_header(r, "Retry-After", "1");
 		return reply_problem(r, 503, "the database is not reachable; try again shortly", NULL);
+	case DB_TIMEOUT:
+		reply_header(r, "Retry-After", "30");
+		return reply_problem(r, 503, "the report took longer than the server allows "
+				     "(ZOE_STATEMENT_TIMEOUT); try a shorter range or again later", NULL);
 	case DB_UNIQUE:
 		return reply_problem(r, 409, "this record already exists", NULL);
 	case DB_INVALID:

@@ -19,10 +19,15 @@ typedef struct db_stmt {
 	const char *sql;    /* $1..$n, all parameters passed as text */
 } db_stmt_t;
 
-enum db_error { DB_OK = 0, DB_DOWN, DB_UNIQUE, DB_INVALID, DB_OTHER };
+enum db_error { DB_OK = 0, DB_DOWN, DB_UNIQUE, DB_INVALID, DB_TIMEOUT, DB_OTHER };
 
 /* Connects with cfg.database_url (or the private cluster's socket); 0/-1. */
 int db_open(void);
+/* Every statement of this process's connection is cancelled after `ms`
+ * milliseconds (0: no limit); call before db_open. The pool's workers set it
+ * below nginx's read timeout, so a report that runs too long answers 503
+ * instead of nginx's 504 while the query goes on computing. */
+void db_set_statement_timeout(int ms);
 void db_close(void);
 /* The conninfo string in use. */
 const char *db_conninfo(void);
@@ -50,8 +55,9 @@ void db_copy_field(buf_t *b, const char *s, char sep);
 enum db_error db_last(void);
 const char *db_last_message(void);
 
-/* Answers the request for the last error: 503 when the database is down,
- * 409 for a unique violation, 500 otherwise; always returns 0. */
+/* Answers the request for the last error: 503 when the database is down or
+ * a statement ran past the timeout, 409 for a unique violation, 422 for
+ * invalid data, 500 otherwise; always returns 0. */
 int db_fail(req_t *r);
 
 /* Field helpers: text value or NULL for SQL NULL; numbers with defaults. */

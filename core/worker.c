@@ -151,6 +151,7 @@ int worker_run(int fd)
 	arena_t *a = arena_new(64 * 1024);
 	if (!a)
 		return 1;
+	db_set_statement_timeout(cfg.statement_timeout_ms);   /* below nginx's 30 s */
 	db_open();      /* failure is fine: the first request reconnects or answers 503 */
 	/* SIGTERM may interrupt the wait for a connection, never a request: a
 	 * request's reads and writes run with it blocked, so it is answered whole
