@@ -3,7 +3,8 @@
 #
 #   Rscript tests/reference/holtwinters.R
 #
-# prints the series and the table ref_cases embedded in test_forecast.c. The smoothing
+# prints the series and the table ref_cases embedded in test_forecast.c
+# (from `static const double daily[]` to the end of the table). The smoothing
 # parameters are fixed and the start values are those analysis/forecast.c
 # takes (R's own come from decompose() and its optimiser differs from our
 # grid), so R runs exactly our recursions and the comparison isolates the
@@ -19,8 +20,10 @@ daily <- c(173, 206, 220, 224, 214, 210, 160, 179, 236, 232, 231, 233, 233, 187,
 # moved to its last step; the seasonal terms are the first season's deviations
 # from (or ratios to) that line.
 ours <- function(x, f, seasonal, trend) {
-  if (f == 0)
+  if (f == 0 && trend)
     return(list(l = x[2], b = x[2] - x[1], s = NULL))
+  if (f == 0)
+    return(list(l = x[1], b = 0, s = NULL))
   m1 <- mean(x[1:f])
   m2 <- mean(x[(f + 1):(2 * f)])
   b <- if (trend) (m2 - m1) / f else 0
@@ -75,4 +78,6 @@ run("nottem 1920-1923, additive without trend (beta = FALSE)",
     "nottem", 48, 12, "additive", 0.2, FALSE, 0.3, 15)
 run("first three weeks of daily visitors, Holt (gamma = FALSE)",
     "daily", 21, 0, "additive", 0.5, 0.1, FALSE, 6)
+run("first three weeks of daily visitors, exponential smoothing (beta = gamma = FALSE)",
+    "daily", 21, 0, "additive", 0.3, FALSE, FALSE, 5)
 cat("};\n")
