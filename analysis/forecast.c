@@ -1,10 +1,13 @@
-/* forecast.c - additive Holt-Winters / Holt's linear trend; see forecast.h.
+/* forecast.c - Holt-Winters / Holt's linear trend; see forecast.h.
  *
- * Seasonal start values come from the first two seasons: the trend is the
- * difference of their means per step, the level is the first season's mean
- * moved to its last time step, and each seasonal term is the first season's
- * deviation from that straight line; so a series that is exactly trend +
- * season is forecast exactly. Holt starts from the first two observations. */
+ * The recursions are those of R's HoltWinters(). Seasonal start values come
+ * from the first two seasons: the trend is the difference of their means per
+ * step, the level is the first season's mean moved to its last time step, and
+ * each seasonal term is the first season's deviation from (multiplicative:
+ * ratio to) that straight line; so a series that is exactly trend + season is
+ * forecast exactly. Holt starts from the first two observations, a model
+ * without trend from the first one. R's own start values come from a moving
+ * average and put the level a few steps before the first season's end. */
 #include "forecast.h"
 
 #include <math.h>
@@ -25,89 +28,172 @@ static double mean_of(const double *y, size_t n)
 	return s / (double)n;
 }
 
-/* Start values of `m` for the parameters already set in it. */
-static void start(const double *y, hw_model_t *m)
+static int is_mult(const hw_model_t *m)
 {
-	int s = m->season;
-	if (s) {
-		double m1 = mean_of(y, (size_t)s), m2 = mean_of(y + s, (size_t)s);
-		m->trend = (m2 - m1) / s;
-		m->level = m1 + m->trend * (s - 1) / 2.0;
-		for (int i = 0; i < s; i++)
-			m->seas[i] = y[i] - (m1 + m->trend * (i - (s - 1) / 2.0));
-	} else {
-		m->level = y[1];
-		m->trend = y[1] - y[0];
-	}
-	m->sse = 0;
-	m->n_err = 0;
+	return m->season && m->kind == HW_MULTIPLICATIVE;
 }
 
-/* Runs the recursions over y with the parameters in m; leaves the final state
- * and the one-step SSE in m. */
-static void run(const double *y, size_t n, hw_model_t *m)
+/* 0 when y[0..n-1] can be smoothed with m's season, kind and trend. */
+static int usable(const double *y, size_t n, const hw_model_t *m)
 {
-	int s = m->season;
-	start(y, m);
-	for (size_t t = s ? (size_t)s : 2; t < n; t++) {
-		double st = s ? m->seas[t % (size_t)s] : 0;
-		double e = y[t] - (m->level + m->trend + st);
-		double prev = m->level;
-		m->sse += e * e;
-		m->n_err++;
-		m->level = m->alpha * (y[t] - st) + (1 - m->alpha) * (m->level + m->trend);
-		m->trend = m->beta * (m->level - prev) + (1 - m->beta) * m->trend;
-		if (s)
-			m->seas[t % (size_t)s] = m->gamma * (y[t] - m->level) + (1 - m->gamma) * st;
-	}
-	m->n = n;
-	m->sigma = m->n_err ? sqrt(m->sse / (double)m->n_err) : 0;
-}
-
-int hw_fit(const double *y, size_t n, int season, hw_model_t *out)
-{
-	if (!y || !out || n < 2)
+	size_t need = m->season ? 2 * (size_t)m->season : m->has_trend ? 2 : 1;
+	if (!y || m->season < 0 || m->season == 1 || m->season > HW_MAX_SEASON || n < need)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		if (!isfinite(y[i]))
+		if (!isfinite(y[i]) || (is_mult(m) && y[i] <= 0))
 			return -1;
-	int s = season >= 2 && season <= HW_MAX_SEASON && n >= 2 * (size_t)season ? season : 0;
+	return 0;
+}
+
+/* Start values of `m` for the model already set in it; -1 when a
+ * multiplicative season meets a start line that is not positive. */
+static int start(const double *y, hw_model_t *m)
+{
+	int s = m->season;
+	if (!s) {
+		m->level = m->has_trend ? y[1] : y[0];
+		m->trend = m->has_trend ? y[1] - y[0] : 0;
+		return 0;
+	}
+	double m1 = mean_of(y, (size_t)s), m2 = mean_of(y + s, (size_t)s);
+	m->trend = m->has_trend ? (m2 - m1) / s : 0;
+	m->level = m1 + m->trend * (s - 1) / 2.0;
+	for (int i = 0; i < s; i++) {
+		double line = m1 + m->trend * (i - (s - 1) / 2.0);
+		if (is_mult(m) && line <= 0)
+			return -1;
+		m->seas[i] = is_mult(m) ? y[i] / line : y[i] - line;
+	}
+	return 0;
+}
+
+/* Runs the recursions over y with the parameters in m; leaves the final state,
+ * the one-step SSE and the errors' standard deviation in m. */
+static int run(const double *y, size_t n, hw_model_t *m)
+{
+	int s = m->season, mult = is_mult(m);
+	double sum = 0;
+	if (start(y, m) < 0)
+		return -1;
+	m->sse = 0;
+	m->n_err = 0;
+	for (size_t t = s ? (size_t)s : m->has_trend ? 2 : 1; t < n; t++) {
+		double st = s ? m->seas[t % (size_t)s] : 0, base = m->level + m->trend;
+		double e = y[t] - (mult ? base * st : base + st);
+		double prev = m->level;
+		sum += e;
+		m->sse += e * e;
+		m->n_err++;
+		m->level = m->alpha * (mult ? y[t] / st : y[t] - st) + (1 - m->alpha) * base;
+		m->trend = m->beta * (m->level - prev) + (1 - m->beta) * m->trend;
+		if (s)
+			m->seas[t % (size_t)s] = m->gamma * (mult ? y[t] / m->level : y[t] - m->level) +
+						 (1 - m->gamma) * st;
+	}
+	m->n = n;
+	m->sigma = 0;
+	if (m->n_err > 1)
+		m->sigma = sqrt(fmax(0, (m->sse - sum * sum / (double)m->n_err) /
+					(double)(m->n_err - 1)));
+	return 0;
+}
+
+int hw_smooth(const double *y, size_t n, hw_model_t *m)
+{
+	if (!m || usable(y, n, m) < 0)
+		return -1;
+	if (!m->has_trend)
+		m->beta = 0;
+	if (!m->season)
+		m->gamma = 0;
+	return run(y, n, m);
+}
+
+int hw_fit(const double *y, size_t n, int season, hw_kind_t kind, hw_model_t *out)
+{
 	hw_model_t best, cur;
-	memset(&best, 0, sizeof(best));
+	if (!out || n < 2)
+		return -1;
 	memset(&cur, 0, sizeof(cur));
+	cur.season = season >= 2 && season <= HW_MAX_SEASON && n >= 2 * (size_t)season ? season : 0;
+	cur.kind = kind;
+	cur.has_trend = 1;
+	if (usable(y, n, &cur) < 0)
+		return -1;
+	best = cur;
 	best.sse = INFINITY;
-	cur.season = s;
-	size_t ng = s ? COUNT(gammas) : 1;
-	for (size_t a = 0; a < COUNT(alphas); a++)
-		for (size_t b = 0; b < COUNT(betas); b++)
-			for (size_t g = 0; g < ng; g++) {
-				cur.alpha = alphas[a];
-				cur.beta = betas[b];
-				cur.gamma = s ? gammas[g] : 0;
-				run(y, n, &cur);
-				if (cur.sse < best.sse)
-					best = cur;
-			}
+	size_t ng = cur.season ? COUNT(gammas) : 1, nb = COUNT(betas);
+	for (size_t k = 0; k < COUNT(alphas) * nb * ng; k++) {
+		cur.alpha = alphas[k / (nb * ng)];
+		cur.beta = betas[k / ng % nb];
+		cur.gamma = cur.season ? gammas[k % ng] : 0;
+		if (run(y, n, &cur) == 0 && cur.sse < best.sse)
+			best = cur;
+	}
+	if (!isfinite(best.sse))
+		return -1;
 	*out = best;
 	return 0;
 }
 
+/* Seasonal term of the step h >= 1 after the last observation. */
+static double seas_at(const hw_model_t *m, int h)
+{
+	return m->seas[(m->n + (size_t)h - 1) % (size_t)m->season];
+}
+
 double hw_point(const hw_model_t *m, int h)
 {
-	double st = m->season ? m->seas[(m->n + (size_t)h - 1) % (size_t)m->season] : 0;
-	return m->level + h * m->trend + st;
+	double base = m->level + h * m->trend;
+	if (!m->season)
+		return base;
+	return is_mult(m) ? base * seas_at(m, h) : base + seas_at(m, h);
+}
+
+/* Weight of the one-step error j >= 1 steps before the forecast step in the
+ * forecast error: the level and trend carry alpha (1 + j beta) of it, and the
+ * seasonal term, through its update from the new level, gamma (1 - alpha). */
+static double psi(const hw_model_t *m, int j)
+{
+	double seasonal = m->season && j % m->season == 0 ? m->gamma * (1 - m->alpha) : 0;
+	return m->alpha * (1 + j * m->beta) + seasonal;
+}
+
+/* R's predict.HoltWinters: additive sigma^2 (1 + sum_{j=1}^{h-1} psi(j)^2);
+ * multiplicative each psi(j) scaled by the ratio of the seasonal terms of the
+ * steps h and h - j. R's multiplicative sum weighs the error of the step itself
+ * (j = 0) with psi(0) = alpha + gamma (1 - alpha) where it has weight 1, and
+ * from h = season on divides by the trend b where a step falls on the season's
+ * last term; here both are as the derivation has them. */
+double hw_variance(const hw_model_t *m, int h)
+{
+	double sum = 1;
+	for (int j = 1; j < h; j++) {
+		double w = psi(m, j) * (is_mult(m) ? seas_at(m, h) / seas_at(m, h - j) : 1);
+		sum += w * w;
+	}
+	return m->sigma * m->sigma * sum;
+}
+
+int hw_forecast(const hw_model_t *m, int horizon, forecast_point_t *out)
+{
+	if (!m || !out || horizon < 1)
+		return -1;
+	for (int h = 1; h <= horizon; h++) {
+		double p = hw_point(m, h), sd = sqrt(hw_variance(m, h));
+		out[h - 1] = (forecast_point_t){p, p - Z80 * sd, p + Z80 * sd, p - Z95 * sd,
+						p + Z95 * sd};
+	}
+	return 0;
 }
 
 int forecast_run(const double *y, size_t n, int season, int horizon, forecast_point_t *out,
 		 hw_model_t *model)
 {
 	hw_model_t m;
-	if (horizon < 1 || !out || hw_fit(y, n, season, &m) < 0)
+	if (horizon < 1 || !out || hw_fit(y, n, season, HW_ADDITIVE, &m) < 0)
 		return -1;
-	for (int h = 1; h <= horizon; h++) {
-		double p = hw_point(&m, h), w = m.sigma * sqrt((double)h);
-		out[h - 1] = (forecast_point_t){p, p - Z80 * w, p + Z80 * w, p - Z95 * w, p + Z95 * w};
-	}
+	hw_forecast(&m, horizon, out);
 	if (model)
 		*model = m;
 	return 0;

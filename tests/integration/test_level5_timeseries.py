@@ -2,6 +2,7 @@
 conversion figures per bucket, previous period, filters, DST hours, CSV, forecast, 422."""
 import csv
 import io
+import math
 import unittest
 import urllib.parse
 
@@ -171,6 +172,25 @@ class Timeseries(unittest.TestCase):
         widths = [p["visitors"]["hi95"] - p["visitors"]["lo95"] for p in f["points"]]
         self.assertEqual(widths, sorted(widths))
         self.assertGreater(j["totals"]["conversions"], 0)
+
+    def test_forecast_interval_widths(self):
+        # additive Holt-Winters: the h-step variance is sigma^2 (1 + sum over j < h of
+        # (alpha (1 + j beta) + gamma (1 - alpha) [j mod m = 0])^2), as R's predict.HoltWinters
+        f = self.fetch(site="zoe-solar.de", forecast=15)["forecast"]
+        m = f["season"]
+        for name in ("visitors", "visits"):
+            mod = f["models"][name]
+            a, b, g, sigma = mod["alpha"], mod["beta"], mod["gamma"], mod["sigma"]
+            self.assertGreater(sigma, 0)
+            var = 1.0
+            for h, p in enumerate(f["points"], 1):
+                v = p[name]
+                self.assertGreater(v["point"], 0, p)
+                want = 1.2815515655 * sigma * math.sqrt(var)
+                self.assertAlmostEqual(v["hi80"] - v["point"], want, delta=0.02, msg=(name, h))
+                self.assertAlmostEqual(v["hi95"] - v["point"], want * 1.959963985 / 1.2815515655,
+                                       delta=0.02, msg=(name, h))
+                var += (a * (1 + h * b) + (h % m == 0) * g * (1 - a)) ** 2
 
     def test_forecast_without_history(self):
         f = self.fetch(forecast=3, from_="2030-01-01", to="2030-01-05")["forecast"]
