@@ -16,18 +16,19 @@
 #include "json_in.h"
 
 #define COOKIE "zoe_refresh"
-#define MAX_FAILS_ACCOUNT 5
-#define MAX_FAILS_IP 20
+#define MAX_FAILS_ACCOUNT 5       /* failed logins per account in 15 minutes */
+#define MAX_FAILS_IP 20           /* and per client address */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
+/* One row: the account (NULLs when unknown), whether this attempt is admitted
+ * to a password check (auth_login_admit counts it atomically against both
+ * limits), and the second from which the user's access tokens are honoured. */
 static const db_stmt_t q_login = {"auth_login",
-	"SELECT u.id, u.password_hash, u.role, u.disabled, "
-	" (SELECT count(*) FROM login_failures f WHERE f.email = lower($1) "
-	"   AND f.at > now() - interval '15 minutes'), "
-	" (SELECT count(*) FROM login_failures f WHERE f.ip_hash = $2 "
-	"   AND f.at > now() - interval '15 minutes'), u.email "
+	"SELECT u.id, u.password_hash, u.role, u.disabled, u.email, "
+	" auth_login_admit(lower($1), $2, $3, $4), "
+	" ceil(extract(epoch FROM u.tokens_valid_after))::bigint "
 	"FROM (SELECT 1) one LEFT JOIN users u ON u.email = lower($1)"};
-static const db_stmt_t q_fail = {"auth_fail",
-	"INSERT INTO login_failures (email, ip_hash) VALUES (lower($1), $2)"};
 static const db_stmt_t q_family = {"auth_family", "SELECT auth_start_family($1, $2, $3)"};
 static const db_stmt_t q_rotate = {"auth_rotate",
 	"SELECT status, user_id, email, role, family_id FROM auth_rotate($1, $2, $3)"};
@@ -83,22 +84,20 @@ int h_auth_login(req_t *r)
 	char ip_hash[65];
 	crypto_sha256_hex(r->remote_addr ? r->remote_addr : "-", ip_hash);
 
-	const char *p[] = {email, ip_hash};
-	PGresult *res = db_run(r->arena, &q_login, 2, p);
+	const char *p[] = {email, ip_hash, STR(MAX_FAILS_ACCOUNT), STR(MAX_FAILS_IP)};
+	PGresult *res = db_run(r->arena, &q_login, 4, p);
 	if (!res)
 		return db_fail(r);
-	if (db_getll(res, 0, 4, 0) >= MAX_FAILS_ACCOUNT || db_getll(res, 0, 5, 0) >= MAX_FAILS_IP) {
+	if (strcmp(db_get(res, 0, 5), "t") != 0) {
 		reply_header(r, "Retry-After", "900");
 		return reply_problem(r, 429, "too many failed logins; try again in 15 minutes", NULL);
 	}
+	/* the attempt stays recorded as a failure unless the login succeeds */
 	const char *hash = db_get(res, 0, 1);
 	int ok = auth_password_check(pw, hash ? hash : dummy_hash) && hash &&
 		 strcmp(db_get(res, 0, 3), "f") == 0;
-	if (!ok) {
-		if (!db_run(r->arena, &q_fail, 2, p))
-			return db_fail(r);
+	if (!ok)
 		return reply_problem(r, 401, "the e-mail or the password is wrong", NULL);
-	}
 	char refresh[64], rhash[65], uid[24], ttl[16];
 	crypto_token("zr_", 32, refresh, sizeof(refresh));
 	crypto_sha256_hex(refresh, rhash);
@@ -108,7 +107,7 @@ int h_auth_login(req_t *r)
 	PGresult *fam = db_run(r->arena, &q_family, 3, pf);
 	if (!fam)
 		return db_fail(r);
-	return reply_tokens(r, db_getll(res, 0, 0, 0), db_get(res, 0, 6), db_get(res, 0, 2),
+	return reply_tokens(r, db_getll(res, 0, 0, 0), db_get(res, 0, 4), db_get(res, 0, 2),
 			    db_getll(fam, 0, 0, 0), refresh, cookie);
 }
 

@@ -1,9 +1,22 @@
 """POST /api/auth/login, /refresh, /logout, GET /api/auth/me and the JWT checks over HTTP."""
+import hashlib
 import time
 import unittest
+from concurrent.futures import ThreadPoolExecutor
 
 from zoelib import (clear_login_failures, claims, forge, get, is_problem, login, make_user,
-                    post, request)
+                    post, psql_one, request)
+
+
+def parallel_logins(bodies):
+    """POSTs every login body at once (one thread each); the replies in order."""
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(lambda b: post("/api/auth/login", b, timeout=60), bodies))
+
+
+def failures_of(column, value):
+    """Failed password checks recorded for an account (email) or an address (ip_hash)."""
+    return int(psql_one("SELECT count(*) FROM login_failures WHERE %s = :'v1'" % column, value))
 
 
 class Auth(unittest.TestCase):
@@ -73,6 +86,41 @@ class Auth(unittest.TestCase):
         finally:
             clear_login_failures()
         login(email, pw)
+
+    def assert_limited(self, replies, allowed):
+        """`allowed` replies are 401 after a password check, every other one 429."""
+        codes = [r.status for r in replies]
+        self.assertEqual(codes.count(401), allowed, "password checks (401) of %d" % len(codes))
+        self.assertEqual(codes.count(429), len(replies) - allowed, codes)
+        for r in replies:
+            if r.status == 429:
+                is_problem(self, r, 429)
+                self.assertEqual(r.headers.get("Retry-After"), "900")
+
+    def test_rate_limit_per_account_under_concurrency(self):
+        email, pw = make_user("viewer")
+        clear_login_failures()
+        try:
+            replies = parallel_logins([{"email": email, "password": "bad-%d-password" % i}
+                                       for i in range(40)])
+            self.assert_limited(replies, 5)
+            self.assertEqual(failures_of("email", email), 5)   # exactly 5 password checks
+            is_problem(self, post("/api/auth/login", {"email": email, "password": pw}), 429)
+        finally:
+            clear_login_failures()
+
+    def test_rate_limit_per_address_under_concurrency(self):
+        email, pw = make_user("viewer")
+        clear_login_failures()
+        try:
+            replies = parallel_logins([{"email": "it-par-%d-%s@example.org" % (i, pw),
+                                        "password": "wrong-password"} for i in range(40)])
+            self.assert_limited(replies, 20)
+            local = hashlib.sha256(b"127.0.0.1").hexdigest()
+            self.assertEqual(failures_of("ip_hash", local), 20)
+            is_problem(self, post("/api/auth/login", {"email": email, "password": pw}), 429)
+        finally:
+            clear_login_failures()
 
     def test_refresh_rotates_and_reuse_revokes_family(self):
         j = login(self.email, self.password)
