@@ -305,17 +305,22 @@ static long monotonic_seconds(void)
 	return (long)ts.tv_sec;
 }
 
+static struct user_state *state_slot(int64_t id)
+{
+	return &states[(uint64_t)id % (sizeof(states) / sizeof(states[0]))];
+}
+
 void auth_user_revoked(int64_t id, long valid_after)
 {
-	struct user_state *s = &states[(uint64_t)id % (sizeof(states) / sizeof(states[0]))];
-	*s = (struct user_state){id, valid_after, monotonic_seconds()};
+	*state_slot(id) = (struct user_state){id, valid_after, monotonic_seconds()};
 }
 
 /* The first iat honoured for user `id` into *valid_after, from the cache unless
- * `fresh` or stale; 0/-1 (database error). */
+ * `fresh` or older than AUTH_STATE_SECONDS (whole seconds: a read may see it
+ * up to a second longer); 0/-1 (database error). */
 static int user_valid_after(req_t *r, int64_t id, int fresh, long *valid_after)
 {
-	struct user_state *s = &states[(uint64_t)id % (sizeof(states) / sizeof(states[0]))];
+	struct user_state *s = state_slot(id);
 	long now = monotonic_seconds();
 	if (!fresh && s->id == id && now - s->read_at < AUTH_STATE_SECONDS) {
 		*valid_after = s->valid_after;
@@ -328,8 +333,8 @@ static int user_valid_after(req_t *r, int64_t id, int fresh, long *valid_after)
 	if (!res)
 		return -1;
 	int gone = PQntuples(res) != 1 || strcmp(db_get(res, 0, 1), "t") == 0;
-	auth_user_revoked(id, gone ? LONG_MAX : (long)db_getll(res, 0, 0, 0));
-	*valid_after = s->valid_after;
+	*valid_after = gone ? LONG_MAX : (long)db_getll(res, 0, 0, 0);
+	*s = (struct user_state){id, *valid_after, now};
 	return 0;
 }
 
