@@ -4,6 +4,7 @@
 #include <crypt.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <jwt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,11 +130,13 @@ enum role role_parse(const char *name)
 }
 
 char *auth_issue_access(arena_t *a, int64_t user_id, const char *email, enum role role,
-			int64_t family)
+			int64_t family, long valid_after)
 {
 	jwt_t *jwt = NULL;
 	char *tok = NULL, *out = NULL, sub[32], jti[40];
 	long now = (long)time(NULL);
+	if (now < valid_after)
+		now = valid_after;      /* at most a second ahead; nbf allows 30 s of skew */
 	snprintf(sub, sizeof(sub), "%lld", (long long)user_id);
 	if (jwt_new(&jwt) != 0 || crypto_token("", 16, jti, sizeof(jti)) < 0)
 		goto out;
@@ -210,6 +213,10 @@ int auth_verify_access(arena_t *a, const char *token, long now, principal_t *who
 	if (!iss || !aud || strcmp(iss, cfg.jwt_issuer) || strcmp(aud, cfg.jwt_audience))
 		goto out;
 	long exp = jwt_get_grant_int(jwt, "exp"), nbf = jwt_get_grant_int(jwt, "nbf");
+	long iat = jwt_get_grant_int(jwt, "iat");
+	reason = "missing iat";
+	if (iat <= 0)
+		goto out;
 	reason = "expired";
 	if (exp <= 0 || now >= exp)
 		goto out;
@@ -225,6 +232,7 @@ int auth_verify_access(arena_t *a, const char *token, long now, principal_t *who
 	who->role = role;
 	who->id = strtoll(sub, NULL, 10);
 	who->token_family = jwt_get_grant_int(jwt, "fam");
+	who->issued_at = iat;
 	const char *email = jwt_get_grant(jwt, "email");
 	who->name = email && a ? arena_strdup(a, email) : NULL;
 	rc = 0;
@@ -279,15 +287,72 @@ static int refuse(req_t *r, int status, const char *detail)
 	return -1;
 }
 
+/* This worker's copy of users' token state, one slot per id modulo the size. */
+static struct user_state {
+	int64_t id;             /* 0: empty (ids start at 1) */
+	long valid_after;       /* first honoured iat; LONG_MAX: disabled or deleted */
+	long read_at;           /* monotonic seconds */
+} states[256];
+
+static const db_stmt_t q_user_state = {"auth_user_state",
+	"SELECT coalesce(ceil(extract(epoch FROM tokens_valid_after)), 0)::bigint, disabled "
+	"FROM users WHERE id = $1"};
+
+static long monotonic_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec;
+}
+
+static struct user_state *state_slot(int64_t id)
+{
+	return &states[(uint64_t)id % (sizeof(states) / sizeof(states[0]))];
+}
+
+void auth_user_revoked(int64_t id, long valid_after)
+{
+	*state_slot(id) = (struct user_state){id, valid_after, monotonic_seconds()};
+}
+
+/* The first iat honoured for user `id` into *valid_after, from the cache unless
+ * `fresh` or older than AUTH_STATE_SECONDS (whole seconds: a read may see it
+ * up to a second longer); 0/-1 (database error). */
+static int user_valid_after(req_t *r, int64_t id, int fresh, long *valid_after)
+{
+	struct user_state *s = state_slot(id);
+	long now = monotonic_seconds();
+	if (!fresh && s->id == id && now - s->read_at < AUTH_STATE_SECONDS) {
+		*valid_after = s->valid_after;
+		return 0;
+	}
+	char sid[24];
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	const char *p[] = {sid};
+	PGresult *res = db_run(r->arena, &q_user_state, 1, p);
+	if (!res)
+		return -1;
+	int gone = PQntuples(res) != 1 || strcmp(db_get(res, 0, 1), "t") == 0;
+	*valid_after = gone ? LONG_MAX : (long)db_getll(res, 0, 0, 0);
+	*s = (struct user_state){id, *valid_after, now};
+	return 0;
+}
+
 static int bearer(req_t *r)
 {
 	char why[64];
+	long valid_after;
 	const char *h = r->authorization;
 	if (strncasecmp(h, "Bearer ", 7) != 0)
 		return refuse(r, 401, "Authorization must be a Bearer token");
 	if (auth_verify_access(r->arena, h + 7, (long)time(NULL), &r->who, why, sizeof(why)) < 0)
 		return refuse(r, 401, why[0] == 'e' ? "the access token has expired"
 						    : "the access token is not valid");
+	int fresh = strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
+	if (user_valid_after(r, r->who.id, fresh, &valid_after) < 0)
+		return db_fail(r), -1;
+	if (r->who.issued_at < valid_after)
+		return refuse(r, 401, "the access token has been revoked");
 	return 0;
 }
 

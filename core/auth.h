@@ -21,9 +21,12 @@ void auth_free(void);
 /* Sets the HS256 secret directly (unit tests). */
 void auth_set_secret(const char *secret);
 
-/* Issues an access JWT valid for cfg.access_ttl seconds, into the arena. */
+/* Issues an access JWT valid for cfg.access_ttl seconds, into the arena. Its
+ * iat is now, or `valid_after` (the user's valid-after second) when that is
+ * later: a login right after "log out everywhere", in the same second, must
+ * get a token that passes. */
 char *auth_issue_access(arena_t *a, int64_t user_id, const char *email, enum role role,
-			int64_t family);
+			int64_t family, long valid_after);
 /* Verifies `token` at time `now`; fills `who` (name copied into `a`) and
  * returns 0, or -1 with a reason for the log in `why`. */
 int auth_verify_access(arena_t *a, const char *token, long now, principal_t *who, char *why,
@@ -39,8 +42,19 @@ const char *role_name(enum role r);
 enum role role_parse(const char *name);
 
 /* The generic auth step for r->route: resolves the credentials presented and
- * checks the role. On refusal replies 401/403 and returns -1. */
+ * checks the role. On refusal replies 401/403 and returns -1.
+ *
+ * Access tokens stay stateless but for one check: a user's tokens issued
+ * before users.tokens_valid_after (set when the user is disabled, changes
+ * role or password, or logs out everywhere), or of a user disabled or
+ * deleted, are refused. Each worker keeps that state for AUTH_STATE_SECONDS;
+ * every request but GET and HEAD reads it afresh, so writes stop at once and
+ * reads within those seconds. */
+#define AUTH_STATE_SECONDS 5
 int auth_request(req_t *r);
+/* Records user `id`'s new valid-after second in this worker's cache (after
+ * "log out everywhere"). */
+void auth_user_revoked(int64_t id, long valid_after);
 /* Authenticates a site key found in a body field (tracker beacons sent with
  * sendBeacon cannot set headers); replies and returns -1 on refusal. */
 int auth_site_key(req_t *r, const char *key);

@@ -39,6 +39,19 @@ static int connect_or_say(void)
 	return -1;
 }
 
+/* Runs `st` once; its row count, or -1 after printing the database's message. */
+static int run_rows(const db_stmt_t *st, int n, const char *const *params)
+{
+	PGresult *res = db_run(NULL, st, n, params);
+	if (!res) {
+		fprintf(stderr, "zoe: %s\n", db_last_message());
+		return -1;
+	}
+	int rows = PQntuples(res);
+	PQclear(res);
+	return rows;
+}
+
 static int cmd_serve(int argc, char **argv) { return pool_serve(); }
 static int cmd_jobs(int argc, char **argv) { return jobs_run(flag(argc, argv, "--once")); }
 
@@ -63,13 +76,32 @@ static const db_stmt_t q_user_add = {"cli_user_add",
 	"ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, "
 	"role = EXCLUDED.role WHERE $4::bool RETURNING id"};
 
-/* zoe user add --email E --role R [--password P | ZOE_PASSWORD] [--update] */
-static int cmd_user(int argc, char **argv)
+static const db_stmt_t q_user_hash = {"cli_user_hash",
+	"SELECT password_hash FROM users WHERE email = lower($1)"};
+
+/* The hash to store for `pw`: the user's current one when `pw` is already
+ * their password (a fresh salt would count as a new password and end their
+ * sessions), else a new yescrypt hash; 0/-1. */
+static int password_hash_for(const char *email, const char *pw, char *out, size_t outlen)
+{
+	const char *p[] = {email};
+	PGresult *res = db_run(NULL, &q_user_hash, 1, p);
+	const char *old = res && PQntuples(res) == 1 ? db_get(res, 0, 0) : NULL;
+	int same = old && strlen(old) < outlen && auth_password_check(pw, old);
+	if (same)
+		memcpy(out, old, strlen(old) + 1);
+	PQclear(res);
+	return same ? 0 : auth_password_hash(pw, out, outlen);
+}
+
+/* zoe user add --email E --role R [--password P | ZOE_PASSWORD] [--update]
+ * A new role or password ends the user's access tokens (trigger of 010). */
+static int user_add(int argc, char **argv)
 {
 	const char *email = opt(argc, argv, "--email"), *role = opt(argc, argv, "--role");
 	const char *pw = opt(argc, argv, "--password");
 	char gen[40], hash[256];
-	if (argc < 2 || strcmp(argv[1], "add") || !email || role_parse(role) == ROLE_NONE) {
+	if (!email || role_parse(role) == ROLE_NONE) {
 		fprintf(stderr, "usage: zoe user add --email E --role viewer|analyst|editor|admin "
 				"[--password P] [--update]\n");
 		return 2;
@@ -84,22 +116,69 @@ static int cmd_user(int argc, char **argv)
 		fprintf(stderr, "zoe: the password must have at least 8 characters\n");
 		return 2;
 	}
-	if (connect_or_say() < 0 || auth_password_hash(pw, hash, sizeof(hash)) < 0)
+	if (connect_or_say() < 0 || password_hash_for(email, pw, hash, sizeof(hash)) < 0)
 		return 1;
 	const char *p[] = {email, hash, role, flag(argc, argv, "--update") ? "t" : "f"};
-	PGresult *res = db_run(NULL, &q_user_add, 4, p);
-	if (!res) {
-		fprintf(stderr, "zoe: %s\n", db_last_message());
+	int made = run_rows(&q_user_add, 4, p);
+	if (made < 0)
 		return 1;
-	}
-	int made = PQntuples(res) == 1;
-	PQclear(res);
-	if (!made) {
+	if (made == 0) {
 		fprintf(stderr, "zoe: user %s exists (use --update to reset it)\n", email);
 		return 3;
 	}
 	printf("user %s (%s)%s%s\n", email, role, pw == gen ? " password " : "", pw == gen ? gen : "");
 	return 0;
+}
+
+static const db_stmt_t q_user_disable = {"cli_user_disable",
+	"UPDATE users SET disabled = true WHERE email = lower($1) RETURNING id"};
+static const db_stmt_t q_user_enable = {"cli_user_enable",
+	"UPDATE users SET disabled = false WHERE email = lower($1) RETURNING id"};
+static const db_stmt_t q_user_delete = {"cli_user_delete",
+	"DELETE FROM users WHERE email = lower($1) RETURNING id"};
+static const db_stmt_t q_user_logout_all = {"cli_user_logout_all",
+	"SELECT auth_logout_everywhere(id) FROM users WHERE email = lower($1)"};
+
+/* zoe user ACTION --email E: one statement on one user. Disabling, deleting
+ * and logging out everywhere end the user's access tokens at once for writes
+ * and within AUTH_STATE_SECONDS for reads; the first two also end the
+ * refresh tokens. */
+static const struct user_action {
+	const char *name;
+	const db_stmt_t *stmt;
+	const char *done;
+} user_actions[] = {
+	{"disable", &q_user_disable, "disabled, logged out everywhere"},
+	{"enable", &q_user_enable, "enabled"},
+	{"delete", &q_user_delete, "deleted"},
+	{"logout-all", &q_user_logout_all, "logged out everywhere"},
+};
+
+static int cmd_user(int argc, char **argv)
+{
+	const char *email = opt(argc, argv, "--email");
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return user_add(argc, argv);
+	for (size_t i = 0; argc >= 2 && email && i < sizeof(user_actions) / sizeof(user_actions[0]);
+	     i++) {
+		if (strcmp(argv[1], user_actions[i].name) != 0)
+			continue;
+		if (connect_or_say() < 0)
+			return 1;
+		const char *p[] = {email};
+		int found = run_rows(user_actions[i].stmt, 1, p);
+		if (found < 0)
+			return 1;
+		if (found == 0) {
+			fprintf(stderr, "zoe: no user %s\n", email);
+			return 3;
+		}
+		printf("user %s %s\n", email, user_actions[i].done);
+		return 0;
+	}
+	fprintf(stderr, "usage: zoe user add --email E --role R [--password P] [--update]\n"
+			"       zoe user disable|enable|delete|logout-all --email E\n");
+	return 2;
 }
 
 static const db_stmt_t q_key_add = {"cli_key_add",
@@ -118,12 +197,8 @@ static int cmd_apikey(int argc, char **argv)
 		return 1;
 	crypto_sha256_hex(key, hash);
 	const char *p[] = {name, hash, role};
-	PGresult *res = db_run(NULL, &q_key_add, 3, p);
-	if (!res) {
-		fprintf(stderr, "zoe: %s\n", db_last_message());
+	if (run_rows(&q_key_add, 3, p) < 0)
 		return 1;
-	}
-	PQclear(res);
 	printf("%s\n", key);
 	return 0;
 }
@@ -162,12 +237,8 @@ static int cmd_site(int argc, char **argv)
 		return 1;
 	crypto_sha256_hex(key, hash);
 	const char *p[] = {domain, hash, origins};
-	PGresult *res = db_run(NULL, &q_site_add, 3, p);
-	if (!res) {
-		fprintf(stderr, "zoe: %s\n", db_last_message());
+	if (run_rows(&q_site_add, 3, p) < 0)
 		return 1;
-	}
-	PQclear(res);
 	printf("%s\n", key);
 	return 0;
 }
@@ -181,7 +252,8 @@ static const struct command {
 	{"jobs", cmd_jobs, "run the job runner [--once]"},
 	{"migrate", cmd_migrate, "apply pending migrations from sql/"},
 	{"seed", cmd_seed, "--demo: fill the demo data set (deterministic, idempotent)"},
-	{"user", cmd_user, "add --email E --role R [--password P] [--update]"},
+	{"user", cmd_user, "add --email E --role R [--password P] [--update]; "
+			   "disable|enable|delete|logout-all --email E"},
 	{"apikey", cmd_apikey, "add --name N --role R"},
 	{"site", cmd_site, "add --domain D --origin O [--key K]"},
 };

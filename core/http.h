@@ -33,6 +33,7 @@ typedef struct principal {
 	int64_t id;             /* user id, api key id or site id */
 	const char *name;       /* email, key name or site domain */
 	int64_t token_family;   /* refresh family of the JWT (users) */
+	int64_t issued_at;      /* iat of the JWT (users) */
 } principal_t;
 
 typedef struct req {

@@ -1,9 +1,30 @@
 """POST /api/auth/login, /refresh, /logout, GET /api/auth/me and the JWT checks over HTTP."""
+import base64
+import hashlib
+import json
+import math
+import socket
+import struct
 import time
 import unittest
+from concurrent.futures import ThreadPoolExecutor
 
-from zoelib import (clear_login_failures, claims, forge, get, is_problem, login, make_user,
-                    post, request)
+from zoelib import (BEGIN, PARAMS, STDIN, clear_login_failures, claims, forge, free_port, get,
+                    is_problem, login, make_user, nv, post, psql_one, read_reply, record,
+                    request, start_pool, wait_until, zoe)
+
+WRITE = "/api/level2/entity-seo/analyze"    # editor; a write always re-reads the user's state
+
+
+def parallel_logins(bodies):
+    """POSTs every login body at once (one thread each); the replies in order."""
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(lambda b: post("/api/auth/login", b, timeout=60), bodies))
+
+
+def failures_of(column, value):
+    """Failed password checks recorded for an account (email) or an address (ip_hash)."""
+    return int(psql_one("SELECT count(*) FROM login_failures WHERE %s = :'v1'" % column, value))
 
 
 class Auth(unittest.TestCase):
@@ -74,6 +95,41 @@ class Auth(unittest.TestCase):
             clear_login_failures()
         login(email, pw)
 
+    def assert_limited(self, replies, allowed):
+        """`allowed` replies are 401 after a password check, every other one 429."""
+        codes = [r.status for r in replies]
+        self.assertEqual(codes.count(401), allowed, "password checks (401) of %d" % len(codes))
+        self.assertEqual(codes.count(429), len(replies) - allowed, codes)
+        for r in replies:
+            if r.status == 429:
+                is_problem(self, r, 429)
+                self.assertEqual(r.headers.get("Retry-After"), "900")
+
+    def test_rate_limit_per_account_under_concurrency(self):
+        email, pw = make_user("viewer")
+        clear_login_failures()
+        try:
+            replies = parallel_logins([{"email": email, "password": "bad-%d-password" % i}
+                                       for i in range(40)])
+            self.assert_limited(replies, 5)
+            self.assertEqual(failures_of("email", email), 5)   # exactly 5 password checks
+            is_problem(self, post("/api/auth/login", {"email": email, "password": pw}), 429)
+        finally:
+            clear_login_failures()
+
+    def test_rate_limit_per_address_under_concurrency(self):
+        email, pw = make_user("viewer")
+        clear_login_failures()
+        try:
+            replies = parallel_logins([{"email": "it-par-%d-%s@example.org" % (i, pw),
+                                        "password": "wrong-password"} for i in range(40)])
+            self.assert_limited(replies, 20)
+            local = hashlib.sha256(b"127.0.0.1").hexdigest()
+            self.assertEqual(failures_of("ip_hash", local), 20)
+            is_problem(self, post("/api/auth/login", {"email": email, "password": pw}), 429)
+        finally:
+            clear_login_failures()
+
     def test_refresh_rotates_and_reuse_revokes_family(self):
         j = login(self.email, self.password)
         first = j["refresh_token"]
@@ -139,12 +195,185 @@ class Auth(unittest.TestCase):
         self.assertIn("Max-Age=0", r3.headers.get("Set-Cookie", ""))
 
 
+def iat(token):
+    body = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))["iat"]
+
+
+def passes_auth(token):
+    """A write with `token`: True when authentication let it through to the handler."""
+    return post(WRITE, {"text": "x"}, token=token).status not in (401, 403)
+
+
+class Revocation(unittest.TestCase):
+    """Disabling, deleting, a new role or password, and logging out everywhere end the
+    access tokens issued so far: writes at once, reads within a worker's 5 s cache."""
+
+    def refused_at_once(self, token):
+        p = is_problem(self, post(WRITE, {"text": "x"}, token=token), 401)
+        self.assertEqual(p["detail"], "the access token has been revoked")
+
+    def refused_soon(self, token):
+        self.assertTrue(wait_until(lambda: get("/api/auth/me", token=token).status == 401,
+                                   timeout=10), "a read with a revoked token still passes")
+
+    def test_disable_then_enable(self):
+        email, pw = make_user("editor")
+        j = login(email, pw)
+        self.assertTrue(passes_auth(j["access_token"]))
+        zoe("user", "disable", "--email", email)
+        self.refused_at_once(j["access_token"])
+        self.refused_soon(j["access_token"])
+        is_problem(self, post("/api/auth/login", {"email": email, "password": pw}), 401)
+        is_problem(self, post("/api/auth/refresh", {"refresh_token": j["refresh_token"]}), 401)
+        zoe("user", "enable", "--email", email)
+        self.refused_at_once(j["access_token"])      # enabling does not revive old tokens
+        self.assertTrue(passes_auth(login(email, pw)["access_token"]))
+
+    def test_delete(self):
+        email, pw = make_user("editor")
+        tok = login(email, pw)["access_token"]
+        zoe("user", "delete", "--email", email)
+        self.refused_at_once(tok)
+        self.refused_soon(tok)
+        with self.assertRaises(RuntimeError):
+            zoe("user", "delete", "--email", email)   # no such user any more
+
+    def test_new_password_logs_out(self):
+        email, pw = make_user("editor")
+        j = login(email, pw)
+        zoe("user", "add", "--email", email, "--role", "editor", "--password", pw + "-new",
+            "--update")
+        self.refused_at_once(j["access_token"])
+        p = is_problem(self, post("/api/auth/refresh", {"refresh_token": j["refresh_token"]}),
+                       401)
+        self.assertIn("revoked", p["detail"])
+        self.assertTrue(passes_auth(login(email, pw + "-new")["access_token"]))
+
+    def test_same_password_keeps_sessions(self):
+        # scripts/dev up sets the admin's password again on every start
+        email, pw = make_user("editor")
+        j = login(email, pw)
+        zoe("user", "add", "--email", email, "--role", "editor", "--password", pw, "--update")
+        self.assertTrue(passes_auth(j["access_token"]))
+        self.assertEqual(post("/api/auth/refresh",
+                              {"refresh_token": j["refresh_token"]}).status, 200)
+
+    def test_logout_everywhere(self):
+        email, pw = make_user("editor")
+        a, b = login(email, pw), login(email, pw)          # two devices
+        r = post("/api/auth/logout", {"everywhere": True}, token=a["access_token"])
+        self.assertEqual(r.status, 204, r)
+        for j in (a, b):
+            self.refused_at_once(j["access_token"])
+            p = is_problem(self, post("/api/auth/refresh", {"refresh_token": j["refresh_token"]}),
+                           401)
+            self.assertIn("revoked", p["detail"])
+        self.refused_soon(b["access_token"])
+        c = login(email, pw)
+        self.assertTrue(passes_auth(c["access_token"]))
+        self.assertEqual(get("/api/auth/me", token=c["access_token"]).status, 200)
+
+    def test_logout_everywhere_in_the_same_second(self):
+        """iat has whole seconds: a token of the revocation's second dies, a token of a
+        login right after it (same second) lives."""
+        email, pw = make_user("editor")
+        for _ in range(5):
+            time.sleep(1.02 - time.time() % 1)               # at the start of a second
+            a = login(email, pw)["access_token"]
+            r = post("/api/auth/logout", {"everywhere": True}, token=a)
+            self.assertEqual(r.status, 204, r)
+            c = login(email, pw)["access_token"]
+            after = float(psql_one("SELECT extract(epoch FROM tokens_valid_after) FROM users "
+                                   "WHERE email = :'v1'", email))
+            if iat(a) == math.floor(after):
+                break
+        self.assertEqual(iat(a), math.floor(after), "could not log in and out within a second")
+        self.assertGreaterEqual(iat(c), math.ceil(after))
+        self.refused_at_once(a)
+        self.assertTrue(passes_auth(c))
+        self.assertEqual(get("/api/auth/me", token=c).status, 200)
+
+    def test_logout_all_from_the_command_line(self):
+        email, pw = make_user("editor")
+        j = login(email, pw)
+        zoe("user", "logout-all", "--email", email)
+        self.refused_at_once(j["access_token"])
+        is_problem(self, post("/api/auth/refresh", {"refresh_token": j["refresh_token"]}), 401)
+        self.assertTrue(passes_auth(login(email, pw)["access_token"]))
+
+    def test_logout_everywhere_must_be_a_boolean(self):
+        email, pw = make_user("viewer")
+        j = login(email, pw)
+        p = is_problem(self, post("/api/auth/logout", {"everywhere": "yes"},
+                                  token=j["access_token"]), 422)
+        self.assertEqual([e["field"] for e in p["errors"]], ["everywhere"])
+        # nothing was revoked
+        self.assertEqual(post("/api/auth/refresh",
+                              {"refresh_token": j["refresh_token"]}).status, 200)
+
+
+def fcgi_login(port, params):
+    """A cookie-mode login spoken over FastCGI to a pool of the test's own; the
+    reply's Set-Cookie line."""
+    body = json.dumps({"email": params.pop("email"), "password": params.pop("password"),
+                       "cookie": True}).encode()
+    p = {"REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/auth/login", "QUERY_STRING": "",
+         "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body))}
+    p.update(params)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) +
+                     record(PARAMS, b"".join(nv(k, v) for k, v in p.items())) + record(PARAMS) +
+                     record(STDIN, body) + record(STDIN))
+        reply = read_reply(sock).decode()
+    assert reply.startswith("Status: 200"), reply
+    return next(line for line in reply.splitlines() if line.lower().startswith("set-cookie:"))
+
+
+class SecureCookie(unittest.TestCase):
+    """The refresh cookie is Secure when the request came over HTTPS: nginx's $https,
+    or X-Forwarded-Proto from a proxy on a loopback or private address."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.email, cls.password = make_user("viewer")
+
+    def cookie(self, headers):
+        r = post("/api/auth/login", {"email": self.email, "password": self.password,
+                                     "cookie": True}, headers=headers)
+        self.assertEqual(r.status, 200, r)
+        return [p.strip() for p in r.headers.get("Set-Cookie").split(";")]
+
+    def test_through_nginx(self):
+        self.assertNotIn("Secure", self.cookie({}))                  # plain HTTP
+        self.assertIn("Secure", self.cookie({"X-Forwarded-Proto": "https"}))
+        self.assertNotIn("Secure", self.cookie({"X-Forwarded-Proto": "http"}))
+
+    def test_trusted_peers_only(self):
+        port = free_port()
+        pool = start_pool(port)
+        try:
+            def secure(**params):
+                line = fcgi_login(port, dict(params, email=self.email, password=self.password))
+                return "Secure" in [p.strip() for p in line.split(";")]
+            xfp = {"HTTP_X_FORWARDED_PROTO": "https"}
+            self.assertFalse(secure(REMOTE_ADDR="192.0.2.9"))
+            self.assertFalse(secure(REMOTE_ADDR="192.0.2.9", **xfp))     # anyone could send it
+            self.assertTrue(secure(REMOTE_ADDR="10.1.2.3", **xfp))
+            self.assertTrue(secure(REMOTE_ADDR="::1", **xfp))
+            self.assertTrue(secure(REMOTE_ADDR="192.0.2.9", HTTPS="on"))  # nginx terminated TLS
+        finally:
+            pool.terminate()
+            pool.wait(timeout=30)
+
+
 class JwtRefusals(unittest.TestCase):
     """Forged tokens over HTTP: only a well-formed HS256 token with our claims passes."""
 
     @classmethod
     def setUpClass(cls):
         cls.email, cls.password = make_user("viewer")
+        cls.uid = str(login(cls.email, cls.password)["user"]["id"])
 
     def me(self, token):
         return get("/api/auth/me", token=token)
@@ -157,10 +386,20 @@ class JwtRefusals(unittest.TestCase):
 
     def test_forged_good_token_is_accepted(self):
         # proves the forging below is right, so each refusal is about its one defect
-        r = self.me(forge(claims(role="viewer", sub="424242", email="forged@example.org")))
+        r = self.me(forge(claims(role="viewer", sub=self.uid, email="forged@example.org")))
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json["role"], "viewer")
-        self.assertEqual(r.json["id"], 424242)
+        self.assertEqual(r.json["id"], int(self.uid))
+
+    def test_unknown_user(self):
+        # a well-signed token of a user that does not exist (any more)
+        self.refused(forge(claims(role="viewer", sub="424242424")),
+                     "the access token has been revoked")
+
+    def test_missing_iat(self):
+        c = claims(sub=self.uid, role="viewer")
+        del c["iat"]
+        self.refused(forge(c))
 
     def test_alg_none(self):
         self.refused(forge(claims(), alg="none"))

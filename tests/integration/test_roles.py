@@ -2,7 +2,7 @@
 (or the 501 of a route not built yet)."""
 import unittest
 
-from zoelib import RUN, get, is_problem, post, token_for, zoe
+from zoelib import RUN, get, is_problem, login, make_user, post, token_for, wait_until, zoe
 
 MONITOR = "/api/level2/performance/monitor"        # analyst
 ENTITY = "/api/level2/entity-seo/analyze"           # editor
@@ -49,6 +49,26 @@ class Roles(unittest.TestCase):
         self.passes_auth(post(ENTITY, {"text": "x"}, token=t))
         p = is_problem(self, get(WEBHOOKS, token=t), 403)
         self.assertEqual(p["detail"], "this needs the admin role; you have editor")
+
+
+class RoleChange(unittest.TestCase):
+    def test_new_role_ends_old_tokens(self):
+        email, pw = make_user("analyst")
+        j = login(email, pw)
+        is_problem(self, post(ENTITY, {"text": "x"}, token=j["access_token"]), 403)
+        zoe("user", "add", "--email", email, "--role", "editor", "--password", pw, "--update")
+        # the analyst token is refused at once on a write, within seconds on a read
+        p = is_problem(self, post(ENTITY, {"text": "x"}, token=j["access_token"]), 401)
+        self.assertEqual(p["detail"], "the access token has been revoked")
+        self.assertTrue(wait_until(lambda: get("/api/auth/me", token=j["access_token"]).status
+                                   == 401, timeout=10))
+        # the session goes on: a refresh brings a token with the new role, valid at once
+        r = post("/api/auth/refresh", {"refresh_token": j["refresh_token"]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["user"]["role"], "editor")
+        self.assertNotIn(post(ENTITY, {"text": "x"}, token=r.json["access_token"]).status,
+                         (401, 403))
+        self.assertEqual(get("/api/auth/me", token=r.json["access_token"]).json["role"], "editor")
 
 
 class ApiKeys(unittest.TestCase):

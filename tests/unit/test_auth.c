@@ -70,7 +70,7 @@ static int verify(const char *tok)
 
 static void test_issue_and_verify(void **state)
 {
-	char *tok = auth_issue_access(arena, 7, "e@zoe-solar.de", ROLE_EDITOR, 3);
+	char *tok = auth_issue_access(arena, 7, "e@zoe-solar.de", ROLE_EDITOR, 3, 0);
 	assert_non_null(tok);
 	principal_t who = {0};
 	char why[64];
@@ -83,6 +83,35 @@ static void test_issue_and_verify(void **state)
 	assert_int_equal(auth_verify_access(arena, tok, (long)time(NULL) + 16 * 60, &who, why,
 					    sizeof(why)), -1);
 	assert_string_equal(why, "expired");
+}
+
+/* A login in the same second as "log out everywhere": the token's iat is the
+ * user's valid-after second (the ceiling of the revocation), not the earlier
+ * whole second of now, and it passes verification at once. */
+static void test_issue_after_revocation(void **state)
+{
+	long now = (long)time(NULL);
+	principal_t who = {0};
+	char why[64];
+	char *tok = auth_issue_access(arena, 7, "e@zoe-solar.de", ROLE_EDITOR, 3, now + 1);
+	assert_int_equal(auth_verify_access(arena, tok, now, &who, why, sizeof(why)), 0);
+	assert_int_equal(who.issued_at, now + 1);
+	tok = auth_issue_access(arena, 7, "e@zoe-solar.de", ROLE_EDITOR, 3, now - 60);
+	assert_int_equal(auth_verify_access(arena, tok, now, &who, why, sizeof(why)), 0);
+	assert_true(who.issued_at >= now && who.issued_at <= now + 1);
+}
+
+static void test_iat_required(void **state)
+{
+	long now = (long)time(NULL);
+	char *c = arena_printf(arena, "{\"iss\":\"zoe\",\"aud\":\"zoe-api\",\"sub\":\"7\","
+			       "\"role\":\"editor\",\"nbf\":%ld,\"exp\":%ld}", now, now + 60);
+	principal_t who = {0};
+	char why[64];
+	assert_int_equal(auth_verify_access(arena, forge("{\"alg\":\"HS256\"}", c, SECRET,
+							  strlen(SECRET)), now, &who, why, sizeof(why)),
+			 -1);
+	assert_string_equal(why, "missing iat");
 }
 
 static void test_forged_hs256_accepted_only_when_right(void **state)
@@ -119,7 +148,7 @@ static void test_refusals(void **state)
 	assert_int_equal(verify(forge(hdr, "{\"iss\":\"zoe\",\"aud\":\"zoe-api\",\"sub\":\"1\","
 				      "\"role\":\"admin\",\"nbf\":1}", SECRET, strlen(SECRET))), -1);
 	/* role escalation by editing the payload breaks the signature */
-	char *tok = auth_issue_access(arena, 7, "e@zoe-solar.de", ROLE_VIEWER, 3);
+	char *tok = auth_issue_access(arena, 7, "e@zoe-solar.de", ROLE_VIEWER, 3, 0);
 	char *dot = strchr(tok, '.');
 	dot[3] = dot[3] == 'A' ? 'B' : 'A';
 	assert_int_equal(verify(tok), -1);
@@ -149,7 +178,7 @@ static void test_rs256_key_confusion(void **state)
 	cfg.jwt_secret = NULL;
 	assert_int_equal(auth_init(), 0);
 
-	char *tok = auth_issue_access(arena, 9, "a@zoe-solar.de", ROLE_ADMIN, 1);
+	char *tok = auth_issue_access(arena, 9, "a@zoe-solar.de", ROLE_ADMIN, 1, 0);
 	assert_non_null(tok);
 	assert_int_equal(verify(tok), 0);           /* RS256 round trip works */
 
@@ -196,6 +225,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_issue_and_verify),
+		cmocka_unit_test(test_issue_after_revocation),
+		cmocka_unit_test(test_iat_required),
 		cmocka_unit_test(test_forged_hs256_accepted_only_when_right),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_rs256_key_confusion),
