@@ -214,9 +214,14 @@ static void shared_store(req_t *r, redisContext *c)
 
 int cache_serve(req_t *r, const db_stmt_t *stamp)
 {
+	return cache_serve_with(r, stamp, 0, NULL);
+}
+
+int cache_serve_with(req_t *r, const db_stmt_t *stamp, int n, const char *const *params)
+{
 	if (cfg.cache_mb == 0)
 		return 0;
-	PGresult *res = db_run(r->arena, stamp, 0, NULL);
+	PGresult *res = db_run(r->arena, stamp, n, params);
 	if (!res)
 		return db_fail(r), -1;
 	const char *now = db_get(res, 0, 0);
