@@ -26,4 +26,10 @@ void cache_store(req_t *r);
 /* Drops every entry (tests, reload). */
 void cache_clear(void);
 
+/* The worker's Redis connection (ZOE_REDIS), shared with core/ratelimit.c: NULL
+ * when not configured or not answering (it retries every 5 s). After a failed
+ * command call cache_redis_failed. */
+struct redisContext *cache_redis(void);
+void cache_redis_failed(void);
+
 #endif

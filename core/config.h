@@ -24,6 +24,8 @@ typedef struct config {
 	int cookie_secure;          /* ZOE_COOKIE_SECURE=1 adds Secure */
 	int cache_mb;               /* ZOE_CACHE_MB report cache per worker, 16; 0 = off */
 	const char *redis;          /* ZOE_REDIS: unix:/path or host:port shares the cache */
+	int apikey_rate;            /* ZOE_APIKEY_RATE requests/s per API key, 20; 0 = off */
+	int apikey_burst;           /* ZOE_APIKEY_BURST requests at once per API key, 100 */
 } config_t;
 
 extern config_t cfg;
