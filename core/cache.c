@@ -117,7 +117,7 @@ static time_t rc_retry;
 
 /* The Redis connection, (re)connecting at most every 5 s; NULL when not configured
  * or unreachable, and the worker's own LRU serves instead. */
-static redisContext *shared(void)
+redisContext *cache_redis(void)
 {
 	if (!cfg.redis)
 		return NULL;
@@ -148,7 +148,7 @@ static redisContext *shared(void)
 	return rc;
 }
 
-static void shared_failed(void)
+void cache_redis_failed(void)
 {
 	if (rc)
 		redisFree(rc);
@@ -173,7 +173,7 @@ static int shared_serve(req_t *r, redisContext *c, const char *key, const char *
 	redisReply *rep = rkey ? redisCommand(c, "HMGET %s stamp ctype headers body", rkey) : NULL;
 	int served = 0;
 	if (!rep) {
-		shared_failed();
+		cache_redis_failed();
 		return 0;
 	}
 	if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 4) {
@@ -205,7 +205,7 @@ static void shared_store(req_t *r, redisContext *c)
 	for (int i = 0; i < 2; i++) {
 		redisReply *rep = NULL;
 		if (redisGetReply(c, (void **)&rep) != REDIS_OK) {
-			shared_failed();
+			cache_redis_failed();
 			return;
 		}
 		freeReplyObject(rep);
@@ -214,16 +214,21 @@ static void shared_store(req_t *r, redisContext *c)
 
 int cache_serve(req_t *r, const db_stmt_t *stamp)
 {
+	return cache_serve_with(r, stamp, 0, NULL);
+}
+
+int cache_serve_with(req_t *r, const db_stmt_t *stamp, int n, const char *const *params)
+{
 	if (cfg.cache_mb == 0)
 		return 0;
-	PGresult *res = db_run(r->arena, stamp, 0, NULL);
+	PGresult *res = db_run(r->arena, stamp, n, params);
 	if (!res)
 		return db_fail(r), -1;
 	const char *now = db_get(res, 0, 0);
 	const char *key = key_of(r);
 	if (!now || !key)
 		return 0;
-	redisContext *c = shared();
+	redisContext *c = cache_redis();
 	struct entry *e = c ? NULL : find(key);
 	if (c && shared_serve(r, c, key, now))
 		return 1;
@@ -244,7 +249,7 @@ void cache_store(req_t *r)
 {
 	if (!r->cache_key || r->status != 200 || !r->reply_body || !r->reply_ctype)
 		return;
-	redisContext *c = shared();
+	redisContext *c = cache_redis();
 	if (c) {
 		shared_store(r, c);
 		return;

@@ -17,9 +17,19 @@
  * compute it (its 200 reply is then kept by cache_store), -1 when an error
  * reply was already sent. */
 int cache_serve(req_t *r, const db_stmt_t *stamp);
+/* The same for a stamp statement with parameters: reports over a date range
+ * pass its end and zone to events_stamp (sql/013_cache_by_day.sql), so that
+ * today's beacons leave a report over closed days cached. */
+int cache_serve_with(req_t *r, const db_stmt_t *stamp, int n, const char *const *params);
 /* Keeps the reply just given if cache_serve asked for it (called by the worker). */
 void cache_store(req_t *r);
 /* Drops every entry (tests, reload). */
 void cache_clear(void);
+
+/* The worker's Redis connection (ZOE_REDIS), shared with core/ratelimit.c: NULL
+ * when not configured or not answering (it retries every 5 s). After a failed
+ * command call cache_redis_failed. */
+struct redisContext *cache_redis(void);
+void cache_redis_failed(void);
 
 #endif

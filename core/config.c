@@ -35,7 +35,7 @@ static int env_long(const char *name, long dflt, long min, long max, long *out)
 int config_load(void)
 {
 	static char sock[4096];
-	long workers, backlog, body, depth, cache, stmt_ms;
+	long workers, backlog, body, depth, cache, stmt_ms, rate, burst;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpu < 1)
 		ncpu = 1;
@@ -50,7 +50,9 @@ int config_load(void)
 	    env_long("ZOE_BODY_LIMIT", 1L << 20, 1024, 1L << 30, &body) < 0 ||
 	    env_long("ZOE_JSON_DEPTH", 32, 2, 512, &depth) < 0 ||
 	    env_long("ZOE_CACHE_MB", 16, 0, 4096, &cache) < 0 ||
-	    env_long("ZOE_STATEMENT_TIMEOUT", 25000, 0, 3600000, &stmt_ms) < 0)
+	    env_long("ZOE_STATEMENT_TIMEOUT", 25000, 0, 3600000, &stmt_ms) < 0 ||
+	    env_long("ZOE_APIKEY_RATE", 20, 0, 1000000, &rate) < 0 ||
+	    env_long("ZOE_APIKEY_BURST", 100, 1, 1000000, &burst) < 0)
 		return -1;
 	cfg.workers = (int)workers;
 	cfg.backlog = (int)backlog;
@@ -60,6 +62,8 @@ int config_load(void)
 	cfg.cache_mb = (int)cache;
 	cfg.statement_timeout_ms = (int)stmt_ms;
 	cfg.redis = env("ZOE_REDIS", NULL);
+	cfg.apikey_rate = (int)rate;
+	cfg.apikey_burst = (int)burst;
 	cfg.jwt_secret = env("ZOE_JWT_SECRET", NULL);
 	cfg.jwt_key_file = env("ZOE_JWT_KEY", NULL);
 	cfg.jwt_pub_file = env("ZOE_JWT_PUBKEY", NULL);

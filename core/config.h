@@ -25,6 +25,8 @@ typedef struct config {
 	int cache_mb;               /* ZOE_CACHE_MB report cache per worker, 16; 0 = off */
 	int statement_timeout_ms;   /* ZOE_STATEMENT_TIMEOUT ms per statement in the pool, 25000 */
 	const char *redis;          /* ZOE_REDIS: unix:/path or host:port shares the cache */
+	int apikey_rate;            /* ZOE_APIKEY_RATE requests/s per API key, 20; 0 = off */
+	int apikey_burst;           /* ZOE_APIKEY_BURST requests at once per API key, 100 */
 } config_t;
 
 extern config_t cfg;

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
+#include "ratelimit.h"
 #include "router.h"
 #include "worker.h"
 
@@ -159,7 +160,8 @@ int pool_serve(void)
 		log_error("handler table: %s", err);
 		return 1;
 	}
-	if (cfg.workers > MAX_WORKERS || metrics_init(routes_count) < 0 || auth_init() < 0)
+	if (cfg.workers > MAX_WORKERS || metrics_init(routes_count) < 0 ||
+	    ratelimit_init() < 0 || auth_init() < 0)
 		return 1;
 	if (FCGX_Init() != 0)
 		return 1;

@@ -17,6 +17,7 @@
 #include "idempotency.h"
 #include "log.h"
 #include "metrics.h"
+#include "ratelimit.h"
 #include "router.h"
 
 static volatile sig_atomic_t stopping;
@@ -120,7 +121,7 @@ void worker_dispatch(req_t *r)
 						       : "no such endpoint", NULL);
 		return;
 	}
-	if (read_body(r) < 0 || auth_request(r) < 0)
+	if (read_body(r) < 0 || auth_request(r) < 0 || ratelimit_request(r) < 0)
 		return;
 	if (!r->route->handler) {
 		router_not_built(r);

@@ -449,13 +449,10 @@ static json_t *page_list(json_t *pages)
 
 /* The data this report reads, for the report cache (core/cache.h). */
 static const db_stmt_t q_ux_stamp = {"q_ux_stamp",
-	"SELECT (SELECT last_value FROM data_version_events) || '.' || (SELECT last_value FROM data_version_sites)"};
+	"SELECT events_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
 
 int h_ux_metrics(req_t *r)
 {
-	int cached = cache_serve(r, &q_ux_stamp);
-	if (cached)
-		return 0;
 	range_t rg;
 	json_t *errors = arena_json(r->arena, json_array());
 	const char *device = req_query(r, "device"), *path = req_query(r, "path");
@@ -472,6 +469,9 @@ int h_ux_metrics(req_t *r)
 		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
 	if (json_array_size(errors))
 		return reply_invalid(r, json_incref(errors));
+	const char *stamp[] = {rg.to, rg.tz};
+	if (cache_serve_with(r, &q_ux_stamp, 2, stamp))
+		return 0;
 
 	const char *p[] = {rg.from, rg.to, rg.tz, vitals_array_literal(VITALS_NAME),
 			   vitals_array_literal(VITALS_GOOD), vitals_array_literal(VITALS_POOR),

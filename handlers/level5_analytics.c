@@ -325,19 +325,19 @@ static int reply_csv(req_t *r, const query_t *q, const PGresult *res, int nb)
 
 /* The data this report reads, for the report cache (core/cache.h). */
 static const db_stmt_t q_ts_stamp = {"q_ts_stamp",
-	"SELECT (SELECT last_value FROM data_version_events) || '.' || (SELECT last_value FROM data_version_sites)"};
+	"SELECT events_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
 
 int h_analytics_timeseries(req_t *r)
 {
-	int cached = cache_serve(r, &q_ts_stamp);
-	if (cached)
-		return 0;
 	query_t q;
 	json_t *errors = arena_json(r->arena, json_array());
 	memset(&q, 0, sizeof(q));
 	parse_query(r, &q, errors);
 	if (json_array_size(errors))
 		return reply_invalid(r, json_incref(errors));
+	const char *stamp[] = {q.rg.to, q.rg.tz};
+	if (cache_serve_with(r, &q_ts_stamp, 2, stamp))
+		return 0;
 	char extra[8];
 	snprintf(extra, sizeof(extra), "%d", q.forecast);
 	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.interval, q.site, q.path, q.source,

@@ -1,14 +1,15 @@
 """The report cache: a report whose data did not change is served from a worker's cache
 (X-Cache: hit, the same body); a write to the data it reads invalidates it at once, in
 every worker. Each worker has its own cache, so "a hit" is looked for over a few tries."""
+import datetime
 import os
 import secrets
 import subprocess
 import time
 import unittest
 
-from zoelib import (CHROME_UA, ROOT, RUN, VAR, fcgi_get, free_port, get, post, stack_env,
-                    start_pool, token_for, zoe)
+from zoelib import (CHROME_UA, ROOT, RUN, VAR, fcgi_get, free_port, get, post, psql,
+                    psql_one, stack_env, start_pool, token_for, zoe)
 
 REVIEWS = "/api/level2/social-proof/report"
 UX = "/api/level2/ux-signals/metrics"
@@ -73,6 +74,36 @@ class Cache(unittest.TestCase):
         track(5000)                 # COPY into the partitioned table bumps the version too
         self.every_worker(path, lambda r: self.assertEqual(
             r.json["pages"][0]["vitals"]["LCP"]["samples"], 10))
+
+    def test_closed_days_stay_cached_through_todays_beacons(self):
+        domain = "closed-%s-%s.example" % (RUN, secrets.token_hex(3))
+        origin = "https://" + domain
+        key = zoe("site", "add", "--domain", domain, "--origin", origin)
+        site_id = psql_one("SELECT id FROM sites WHERE domain = :'v1'", domain)
+        page = "/closed-%s" % secrets.token_hex(3)
+        day = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=2)).date()
+
+        def late_rows(n):           # back-filled vitals of that closed day
+            psql("INSERT INTO events (site_id, ts, visitor_id, kind, path, device, name, value) "
+                 "SELECT :'v1', (:'v2')::timestamptz, g, 'vital', :'v3', 'desktop', 'LCP', 1200 "
+                 "FROM generate_series(1, %d) g" % n, site_id, "%s 12:00:00+00" % day, page)
+
+        def samples(r):
+            return r.json["pages"][0]["vitals"]["LCP"]["samples"]
+
+        late_rows(5)
+        path = UX + "?site=%s&path=%s&from=%s&to=%s" % (domain, page, day, day)
+        first, hit = self.until_hit(path)
+        self.assertEqual(samples(hit), 5)
+        r = post("/api/level2/ux-signals/track", [{"name": "LCP", "value": 900, "url": page}] * 3,
+                 headers={"X-Site-Key": key, "Origin": origin})
+        self.assertEqual(r.json["accepted"], 3, r)
+        # today's beacons leave the report over that day cached (one store: Redis)
+        after = [get(path, token=self.viewer) for _ in range(4)]
+        self.assertEqual([a.headers.get("X-Cache") for a in after], ["hit"] * 4)
+        self.assertEqual({a.body for a in after}, {first.body})
+        late_rows(2)                # a late row for that day invalidates it everywhere
+        self.every_worker(path, lambda r: self.assertEqual(samples(r), 7))
 
     def test_csv_keeps_its_headers_from_the_cache(self):
         path = TIMESERIES + "?format=csv&from=2026-01-01&to=2026-01-31"

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <string.h>
 
 #include "arena.h"
@@ -12,7 +13,9 @@
 #include "http.h"
 #include "json_in.h"
 #include "metrics.h"
+#include "ratelimit.h"
 #include "router.h"
+#include "testutil.h"
 
 /* ---- arena ---- */
 static int cleaned;
@@ -245,6 +248,26 @@ static void test_metrics_bucket_quantile(void **state)
 	assert_true(metrics_bucket_quantile(b, 0.99) <= 0.010);
 }
 
+/* A bucket of 3 at 2 per second: the burst, then refusals naming the wait,
+ * then the refill; never above the burst after a long pause or a clock step. */
+static void test_ratelimit_bucket(void **state)
+{
+	(void)state;
+	double tokens = 0, at = 0, wait = -1;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ratelimit_take(&tokens, &at, 100.0, 2, 3, &wait), 0);
+	assert_int_equal(ratelimit_take(&tokens, &at, 100.0, 2, 3, &wait), -1);
+	assert_near(wait, 0.5, 1e-9);
+	assert_int_equal(ratelimit_take(&tokens, &at, 100.25, 2, 3, &wait), -1);
+	assert_near(wait, 0.25, 1e-9);
+	assert_int_equal(ratelimit_take(&tokens, &at, 100.5, 2, 3, &wait), 0);
+	assert_near(wait, 0, 1e-12);
+	assert_int_equal(ratelimit_take(&tokens, &at, 1000.0, 2, 3, &wait), 0);
+	assert_near(tokens, 2, 1e-9);                 /* full at 3, one taken */
+	assert_int_equal(ratelimit_take(&tokens, &at, 999.0, 2, 3, &wait), 0);
+	assert_near(tokens, 1, 1e-9);                 /* a step back refills nothing */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_validate_collects_every_error),
 		cmocka_unit_test(test_problem_reply),
 		cmocka_unit_test(test_metrics_bucket_quantile),
+		cmocka_unit_test(test_ratelimit_bucket),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
