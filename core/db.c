@@ -19,6 +19,8 @@ static enum db_error last_err;
 static char last_msg[256];
 static char conninfo[1024];
 static int statement_timeout_ms;
+static int held;        /* a transaction held around a handler: see db_hold */
+static int saved;       /* ...and the handler's savepoint in it */
 
 const char *db_conninfo(void)
 {
@@ -116,6 +118,8 @@ static void classify(PGresult *res)
 		e = DB_TIMEOUT;     /* statement_timeout (or a cancel) */
 	else if (state && strcmp(state, "23505") == 0)
 		e = DB_UNIQUE;
+	else if (state && strcmp(state, "55P03") == 0)
+		e = DB_BUSY;
 	else if (state && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0))
 		e = DB_INVALID;
 	set_err(e, res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
@@ -249,12 +253,65 @@ void db_copy_field(buf_t *b, const char *s, char sep)
 	buf_add(b, &sep, 1);
 }
 
-int db_begin(void) { return db_exec("BEGIN"); }
-int db_commit(void) { return db_exec("COMMIT"); }
+/* Inside a held transaction a handler's own transaction is a savepoint. */
+int db_begin(void)
+{
+	saved = held;
+	return db_exec(held ? "SAVEPOINT handler" : "BEGIN");
+}
+
+int db_commit(void)
+{
+	if (!held)
+		return db_exec("COMMIT");
+	saved = 0;
+	return db_exec("RELEASE SAVEPOINT handler");
+}
+
+/* Keeps the error that made the handler roll back: db_fail answers for it. */
 void db_rollback(void)
 {
-	if (conn && PQtransactionStatus(conn) != PQTRANS_IDLE)
+	if (!conn || PQtransactionStatus(conn) == PQTRANS_IDLE)
+		return;
+	if (!held) {
 		db_exec("ROLLBACK");
+		return;
+	}
+	if (!saved)
+		return;         /* db_release(0) undoes everything */
+	enum db_error e = last_err;
+	char msg[sizeof(last_msg)];
+	memcpy(msg, last_msg, sizeof(msg));
+	db_exec("ROLLBACK TO SAVEPOINT handler");
+	saved = 0;
+	last_err = e;
+	memcpy(last_msg, msg, sizeof(msg));
+}
+
+int db_hold(const char *settings)
+{
+	int rc = db_exec("BEGIN");
+	if (rc < 0 && last_err == DB_DOWN) {
+		/* the server went away between requests: reconnect and retry once */
+		PQreset(conn);
+		n_prepared = 0;
+		rc = db_exec("BEGIN");
+	}
+	if (rc == 0 && settings && db_exec(settings) < 0) {
+		db_exec("ROLLBACK");
+		rc = -1;
+	}
+	held = rc == 0;
+	return rc;
+}
+
+int db_release(int commit)
+{
+	held = saved = 0;
+	if (commit)
+		return db_exec("COMMIT");
+	db_rollback();
+	return 0;
 }
 int db_in_transaction(void)
 {
@@ -273,7 +330,7 @@ int db_fail(req_t *r)
 		return reply_problem(r, 503, "the database is not reachable; try again shortly", NULL);
 	case DB_TIMEOUT:
 		reply_header(r, "Retry-After", "30");
-		return reply_problem(r, 503, "the report took longer than the server allows "
+		return reply_problem(r, 503, "the request took longer than the server allows "
 				     "(ZOE_STATEMENT_TIMEOUT); try a shorter range or again later", NULL);
 	case DB_UNIQUE:
 		return reply_problem(r, 409, "this record already exists", NULL);

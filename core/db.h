@@ -19,7 +19,7 @@ typedef struct db_stmt {
 	const char *sql;    /* $1..$n, all parameters passed as text */
 } db_stmt_t;
 
-enum db_error { DB_OK = 0, DB_DOWN, DB_UNIQUE, DB_INVALID, DB_TIMEOUT, DB_OTHER };
+enum db_error { DB_OK = 0, DB_DOWN, DB_UNIQUE, DB_INVALID, DB_TIMEOUT, DB_BUSY, DB_OTHER };	/* DB_TIMEOUT: statement timeout; DB_BUSY: lock timeout */
 
 /* Connects with cfg.database_url (or the private cluster's socket); 0/-1. */
 int db_open(void);
@@ -44,6 +44,12 @@ int db_begin(void);
 int db_commit(void);
 void db_rollback(void);
 int db_in_transaction(void);
+/* Holds one transaction around a handler (BEGIN, then the SET LOCAL
+ * `settings` or NULL); until db_release, db_begin/db_commit/db_rollback work
+ * on a savepoint, so the handler's work commits with what the caller adds.
+ * 0/-1. db_release commits (commit = 1) or rolls back; 0/-1. */
+int db_hold(const char *settings);
+int db_release(int commit);
 
 /* Bulk load: runs `copy_sql` (COPY ... FROM STDIN, text format) and sends
  * `len` bytes of rows; 0/-1 (db_last() tells why). */

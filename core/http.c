@@ -115,7 +115,7 @@ int reply_raw(req_t *r, int status, const char *ctype, const char *body, size_t 
 		r->reply_body = arena_strndup(r->arena, body ? body : "", len);
 		r->reply_ctype = ctype;
 	}
-	if (!r->fcgx)
+	if (!r->fcgx || r->hold_reply)
 		return 0;
 	/* libfcgi's own printf lacks %zu and friends: format with libc */
 	FCGX_Stream *out = ((FCGX_Request *)r->fcgx)->out;
@@ -134,6 +134,15 @@ int reply_raw(req_t *r, int status, const char *ctype, const char *body, size_t 
 	if (len)
 		FCGX_PutStr(body, (int)len, out);
 	return 0;
+}
+
+int reply_release(req_t *r)
+{
+	if (!r->hold_reply)
+		return 0;
+	r->hold_reply = 0;
+	r->replied = 0;
+	return reply_raw(r, r->status, r->reply_ctype, r->reply_body, r->reply_bytes);
 }
 
 int reply_json(req_t *r, int status, json_t *j)

@@ -55,6 +55,7 @@ typedef struct req {
 	int n_out_headers;
 	size_t reply_bytes;
 	int replied;
+	int hold_reply;                 /* kept, not sent, until reply_release */
 	const char *reply_body;         /* kept for unit tests, idempotency and the cache */
 	const char *reply_ctype;
 	const char *cache_key, *cache_stamp;    /* set by cache_serve on a miss */
@@ -78,6 +79,9 @@ int reply_json(req_t *r, int status, json_t *j);
 int reply_problem(req_t *r, int status, const char *detail, json_t *errors);
 /* 422 with the collected field errors. */
 int reply_invalid(req_t *r, json_t *errors);
+/* Sends the reply kept back while r->hold_reply was set (the idempotency
+ * commit comes first); 0. */
+int reply_release(req_t *r);
 
 /* Reason phrase for a status code. */
 const char *http_reason(int status);

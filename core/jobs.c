@@ -29,9 +29,11 @@ static const db_stmt_t q_maint = {"jobs_maint",
 	"WITH s AS (DELETE FROM visitor_salts WHERE day < current_date - 1 RETURNING 1), "
 	" f AS (DELETE FROM login_failures WHERE at < now() - interval '1 day' RETURNING 1), "
 	" t AS (DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day' "
+	"  RETURNING 1), "
+	" k AS (DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours' "
 	"  RETURNING 1) "
 	"SELECT events_ensure_partitions(now()::date, 3), (SELECT count(*) FROM s), "
-	" (SELECT count(*) FROM f), (SELECT count(*) FROM t)"};
+	" (SELECT count(*) FROM f), (SELECT count(*) FROM t), (SELECT count(*) FROM k)"};
 
 int job_maintenance(json_t *payload, char *err, size_t errlen)
 {
@@ -41,9 +43,9 @@ int job_maintenance(json_t *payload, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", db_last_message());
 		return -1;
 	}
-	log_info("maintenance: %s partitions made, %s salts, %s login failures, %s tokens purged",
-		 PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
-		 PQgetvalue(res, 0, 3));
+	log_info("maintenance: %s partitions made, %s salts, %s login failures, %s tokens,"
+		 " %s idempotency keys purged", PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+		 PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
 	PQclear(res);
 	return 0;
 }

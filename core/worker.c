@@ -127,14 +127,16 @@ void worker_dispatch(req_t *r)
 		router_not_built(r);
 		return;
 	}
-	if (idem_replay(r) != 0)
+	int idem = idem_begin(r);
+	if (idem < 0)
 		return;
 	r->route->handler(r);
+	if (idem)
+		idem_finish(r);
 	if (db_in_transaction())
 		db_rollback();
 	if (!r->replied)
 		reply_problem(r, 500, "the handler gave no answer", NULL);
-	idem_store(r);
 	cache_store(r);
 }
 
