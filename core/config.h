@@ -24,6 +24,7 @@ typedef struct config {
 	int cookie_secure;          /* ZOE_COOKIE_SECURE=1 adds Secure */
 	int cache_mb;               /* ZOE_CACHE_MB report cache per worker, 16; 0 = off */
 	const char *redis;          /* ZOE_REDIS: unix:/path or host:port shares the cache */
+	const char *public_url;     /* ZOE_PUBLIC_URL, the API's base URL for clients (OpenAPI servers) */
 } config_t;
 
 extern config_t cfg;
