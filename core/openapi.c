@@ -212,6 +212,9 @@ static json_t *success(const route_t *rt, const char *id)
 {
 	json_t *schema = openapi_reply_schema_new(id);
 	json_t *content = json_object();
+	if (rt->op && rt->op->status == 204)
+		return json_pack("{s:s, s:{s:{s:s}}}", "description", rt->summary, "headers",
+			"X-Request-Id", "$ref", "#/components/headers/RequestId");
 	int metrics = strcmp(rt->pattern, "/metrics") == 0;
 	json_object_set_new(content, metrics ? "text/plain" : "application/json",
 		json_pack("{s:o}", "schema", schema ? schema : json_pack("{s:s}", "type", "object")));

@@ -49,6 +49,8 @@ static const vschema_t login_body = {"LoginRequest", VRULES(login_rules), NULL, 
 const api_op_t op_auth_login = {NULL, 0, &login_body,
 	"{\"email\": \"admin@zoe-solar.de\", \"password\": \"correct horse\"}", 0, NULL};
 
+const api_op_t op_auth_logout = {NULL, 0, NULL, NULL, 204, NULL};
+
 /* Without a body the refresh token comes from the cookie. */
 static const vrule_t refresh_rules[] = {
 	{"refresh_token", V_STRING, 0, 1, 200, NULL, NULL},

@@ -21,7 +21,7 @@ const route_t routes[] = {
 /* platform */
 {"POST", "/api/auth/login", PUBLIC, h_auth_login, "Log in: access JWT + rotating refresh token", 0, 0, &op_auth_login},
 {"POST", "/api/auth/refresh", PUBLIC, h_auth_refresh, "Exchange a refresh token for a new pair", 0, 0, &op_auth_refresh},
-{"POST", "/api/auth/logout", ROLE_VIEWER, ACCEPT_JWT, h_auth_logout, "Revoke the refresh family of this session", 0, 0, NULL},
+{"POST", "/api/auth/logout", ROLE_VIEWER, ACCEPT_JWT, h_auth_logout, "Revoke the refresh family of this session", 0, 0, &op_auth_logout},
 {"GET", "/api/auth/me", USER(ROLE_VIEWER), h_auth_me, "The calling user or API key and its role", 0, 0, NULL},
 {"GET", "/api/health", PUBLIC, h_health, "Liveness", 0, 0, NULL},
 {"GET", "/api/ready", PUBLIC, h_ready, "Database reachable and migrations current", 0, 0, NULL},
