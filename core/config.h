@@ -27,6 +27,7 @@ typedef struct config {
 	const char *redis;          /* ZOE_REDIS: unix:/path or host:port shares the cache */
 	int apikey_rate;            /* ZOE_APIKEY_RATE requests/s per API key, 20; 0 = off */
 	int apikey_burst;           /* ZOE_APIKEY_BURST requests at once per API key, 100 */
+	const char *public_url;     /* ZOE_PUBLIC_URL, the API's base URL for clients (OpenAPI servers) */
 } config_t;
 
 extern config_t cfg;

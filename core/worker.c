@@ -127,6 +127,8 @@ void worker_dispatch(req_t *r)
 		router_not_built(r);
 		return;
 	}
+	if (router_check_query(r) < 0)
+		return;
 	int idem = idem_begin(r);
 	if (idem < 0)
 		return;
