@@ -151,6 +151,51 @@ class EntitySeo(unittest.TestCase):
         self.assertEqual(j["topic"]["cluster"], "emobilitaet")
         self.assertEqual(j["topic"]["missing_core"], [])
 
+    # ---- German surface forms (sql/011_entity_aliases.sql) ---------------------------
+    def test_german_compounds(self):
+        forms = [
+            ("Förderung für PV-Großanlagen", ["Photovoltaik"]),
+            ("Gewerbe-PV und Dach-PV", ["Photovoltaik"]),
+            ("Eine PV-Anlage auf dem Dach", ["Photovoltaik"]),
+            ("Die Solaranlagenförderung der Stadt", ["Photovoltaik"]),
+            ("Premium-Module aus Deutschland", ["Solarmodul"]),
+            ("Ein Solarstromspeicher im Keller", ["Batteriespeicher"]),
+            ("Der Speicher lädt mittags", ["Batteriespeicher"]),
+            ("Großspeicher und Speichersysteme", ["Batteriespeicher"]),
+            ("Wärmepumpenförderung und Wechselrichtertausch", ["Wechselrichter", "Wärmepumpe"]),
+            # other senses and other words
+            ("Der Rechner hat 16 GB Arbeitsspeicher und einen USB-Speicher", []),
+            ("Eine Speicherkarte und ein Warmwasserspeicher", []),
+            ("Wir speichern Daten beim GPV", []),
+            ("Softwaremodule und ein WLAN-Modul", []),
+        ]
+        for i, (text, want) in enumerate(forms):
+            r = self.analyze({"url": BASE + "/formen-%d" % i, "text": text})
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(sorted(e["name"] for e in r.json["entities"]), sorted(want), text)
+
+    def test_guide_title_is_about_pv(self):
+        r = self.analyze({"url": BASE + "/ratgeber/finanzierung-pv-grossanlagen",
+                          "title": "Finanzierung & Förderung für PV-Großanlagen",
+                          "text": "Die KfW fördert Gewerbe-PV mit dem Programm 270. Für "
+                                  "PV-Großanlagen lohnt sich ein Speicher."})
+        self.assertEqual(r.status, 200, r)
+        about = [t["name"] for t in r.json["jsonld"]["about"]]
+        self.assertIn("Photovoltaik", about)
+        pv = [e for e in r.json["entities"] if e["name"] == "Photovoltaik"][0]
+        self.assertEqual((pv["count"], pv["in_title"]), (2, True))
+        names = {e["name"] for e in r.json["entities"]}
+        self.assertEqual(names, {"Photovoltaik", "KfW", "Batteriespeicher"})
+
+    def test_title_overlap_counts_once(self):
+        # "PV-Carport" in the title is the carport, not also the bare "PV"
+        r = self.analyze({"url": BASE + "/carport-titel", "title": "PV-Carport für Ihr E-Auto",
+                          "text": "Ein Carport mit Solarmodulen."})
+        self.assertEqual(r.status, 200, r)
+        got = {e["name"]: e for e in r.json["entities"]}
+        self.assertTrue(got["PV-Carport"]["in_title"])
+        self.assertNotIn("Photovoltaik", got)
+
     # ---- roles -----------------------------------------------------------------
     def test_roles(self):
         body = {"url": BASE + "/roles", "text": "Photovoltaik"}
