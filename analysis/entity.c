@@ -87,14 +87,17 @@ static void build(sbuf_t *b, const entity_forms_t *f)
 		size_t n;
 	} form[] = {{f->alias, f->n_alias}, {f->head, f->n_head}, {f->modifier, f->n_modifier}};
 	const char *sep = "";
-	put(b, "(?C1)");
-	if (f->n_not_after)
-		put_senses(b, "(?<!", f->not_after, f->n_not_after, 1, ")");
-	put(b, "(?:");
+	put(b, "(?C1)(?:");
 	for (size_t k = 0; k < sizeof(form) / sizeof(form[0]); k++) {
 		if (!form[k].n)
 			continue;
 		put(b, sep);
+		if (f->n_not_after) {   /* the long look-behind only where the form is */
+			put(b, "(?=");
+			put_alternation(b, form[k].v, form[k].n);
+			put(b, ")");
+			put_senses(b, "(?<!", f->not_after, f->n_not_after, 1, ")");
+		}
 		put(b, wrap[k][0]);
 		put_alternation(b, form[k].v, form[k].n);
 		put(b, wrap[k][1]);

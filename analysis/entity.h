@@ -51,8 +51,10 @@ typedef struct entity_hit {
  *             hyphen: "arbeits" (Arbeitsspeicher, Arbeits-Speicher)
  *   not_before what may not follow a match: "karte" (Speicherkarte,
  *             Speicher-Karte)
- * Every branch starts with fixed-length look-behinds and a literal
- * alternation, so matching stays linear in the text. */
+ * Every branch is fixed-length look-arounds and an alternation of the
+ * dictionary's patterns, so matching stays linear in the text; the
+ * look-behind of other senses runs only where a form matches (a look-ahead
+ * first), so a page costs about as much as with whole words alone. */
 #define ENTITY_SENSE_MAX 64
 
 typedef struct entity_forms {
