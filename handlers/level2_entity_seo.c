@@ -133,34 +133,39 @@ static int dict_clusters(dict_t *d)
 	return 0;
 }
 
-/* The strings of the JSON array a (NULL when empty; the entries stay a's). */
+#define N_FORMS 5                /* aliases, heads, modifiers, not_after, not_before */
+
+/* The strings of the JSON array a, NULL elements left out (the entries stay
+ * a's; NULL on OOM). */
 static const char **strings(json_t *a, size_t *n)
 {
 	size_t i;
 	json_t *x;
-	*n = json_array_size(a);
-	const char **v = calloc(*n + 1, sizeof(char *));
+	const char **v = calloc(json_array_size(a) + 1, sizeof(char *));
+	*n = 0;
 	json_array_foreach(a, i, x)
-		if (v)
-			v[i] = json_string_value(x);
+		if (v && json_is_string(x))
+			v[(*n)++] = json_string_value(x);
 	return v;
 }
 
 /* The PCRE2 pattern (malloc'd) of the surface forms q_dict sends as
- * [aliases, heads, modifiers, not_after, not_before]; NULL on OOM. */
-static char *forms_pattern(const char *forms)
+ * [aliases, heads, modifiers, not_after, not_before]; NULL on OOM, *none
+ * set when there is no form to match. */
+static char *forms_pattern(const char *forms, int *none)
 {
 	json_t *j = json_loads(forms, 0, NULL);
-	entity_forms_t f;
 	char *pattern = NULL;
-	const char **v[5];
-	size_t n[5];
-	for (size_t k = 0; k < 5; k++)
-		v[k] = strings(json_array_get(j, k), &n[k]);
-	f = (entity_forms_t){v[0], v[1], v[2], v[3], v[4], n[0], n[1], n[2], n[3], n[4]};
-	if (j && v[0] && v[1] && v[2] && v[3] && v[4])
+	const char **v[N_FORMS];
+	size_t n[N_FORMS];
+	int ok = j != NULL;
+	for (size_t k = 0; k < N_FORMS; k++)
+		ok &= (v[k] = strings(json_array_get(j, k), &n[k])) != NULL;
+	entity_forms_t f = {v[0], v[1], v[2], v[3], v[4], n[0], n[1], n[2], n[3], n[4]};
+	*none = ok && n[0] + n[1] + n[2] == 0;
+	if (ok && !*none)
 		pattern = entity_pattern(&f);
-	for (size_t k = 0; k < 5; k++)
+	for (size_t k = 0; k < N_FORMS; k++)
 		free(v[k]);
 	json_decref(j);
 	return pattern;
@@ -170,20 +175,22 @@ static char *forms_pattern(const char *forms)
  * listed. */
 static int dict_compile(dict_t *d, dict_entry_t *e, const char *forms)
 {
-	int code;
-	PCRE2_SIZE off;
-	char *pattern = forms_pattern(forms);
-	if (!pattern)
+	int code = 0, none;
+	PCRE2_SIZE off = 0;
+	PCRE2_UCHAR msg[160] = "no alias, head or modifier";
+	char *pattern = forms_pattern(forms, &none);
+	if (!pattern && !none)
 		return -1;
-	e->re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-			      PCRE2_UTF | PCRE2_CASELESS | PCRE2_UCP, &code, &off, NULL);
+	if (pattern)
+		e->re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+				      PCRE2_UTF | PCRE2_CASELESS | PCRE2_UCP, &code, &off, NULL);
 	free(pattern);
 	if (e->re) {
 		pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);  /* optional speed-up */
 		return 0;
 	}
-	PCRE2_UCHAR msg[160];
-	pcre2_get_error_message(code, msg, sizeof(msg));
+	if (!none)
+		pcre2_get_error_message(code, msg, sizeof(msg));
 	log_warn("entity %s: aliases do not compile at %zu: %s", e->name, (size_t)off, (char *)msg);
 	return json_array_append_new(d->invalid, json_pack("{s:s, s:s}", "name", e->name,
 							   "error", (char *)msg));

@@ -308,6 +308,22 @@ class EntitySeo(unittest.TestCase):
         d = self.analyze({"url": BASE + "/neu-d", "text": "Zoeneu%s und Zoenie%s." % (RUN, RUN)})
         self.assertEqual([(e["name"], e["count"]) for e in d.json["entities"]], [(e2, 1)])
 
+    def test_unusable_aliases_are_listed(self):
+        # a NULL alias is skipped, an entity with none left or a pattern that
+        # does not compile is listed as invalid; the others still match
+        kept, empty, bad = ("Zoenull %s" % RUN, "Zoeleer %s" % RUN, "Zoekaputt %s" % RUN)
+        psql("INSERT INTO entities (type, name, aliases, cluster) VALUES "
+             "('Brand', :'v1', ARRAY[NULL, :'v4'], 'itest'), "
+             "('Brand', :'v2', ARRAY[NULL]::text[], 'itest'), "
+             "('Brand', :'v3', ARRAY['Zoe(kaputt'], 'itest')",
+             kept, empty, bad, "Zoenull" + RUN)
+        self.made += [kept, empty, bad]
+        r = self.analyze({"url": BASE + "/ungueltig", "text": "Zoenull%s und KfW." % RUN})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(sorted(e["name"] for e in r.json["entities"]), sorted([kept, "KfW"]))
+        invalid = {x["name"]: x["error"] for x in r.json["dictionary"]["invalid"]}
+        self.assertEqual(sorted(invalid), sorted([empty, bad]))
+
     def test_catastrophic_alias_is_cut(self):
         # (a+)+b backtracks 2^18 steps at each word of 18 a's: about 45 s of
         # matching on this page. The page's budget (2 s) cuts it and says so.
