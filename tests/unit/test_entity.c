@@ -225,7 +225,7 @@ static void test_communities(void **state)
 	assert_int_equal(entity_communities(ENTITY_GRAPH_MAX + 1, NULL, 0, c, &q), -1);
 }
 
-/* ---- surface forms: the rows of sql/011_entity_aliases.sql that the issue names ---- */
+/* ---- surface forms, shaped like the rows of sql/011_entity_aliases.sql ---------- */
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
