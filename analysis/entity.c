@@ -1,4 +1,6 @@
-/* entity.c - entity SEO computations (pure): which dictionary matches count,
+/* entity.c - entity SEO computations (pure): the PCRE2 pattern of an entity's
+ * surface forms (whole words, compound heads and modifiers, other senses),
+ * which dictionary matches count,
  * how salient each entity is, which entities share a sentence or paragraph,
  * the page's dominant topic cluster, and communities of the co-occurrence
  * graph. The formulas are in entity.h; the service (handlers/level2_entity_seo.c)
@@ -8,6 +10,127 @@
 #include <string.h>
 
 #include "entity.h"
+
+/* ---- surface forms ---------------------------------------------------------------- */
+
+/* A string built in two passes: p NULL measures, then the same calls write. */
+typedef struct sbuf {
+	char *p;
+	size_t n;
+} sbuf_t;
+
+static void put(sbuf_t *b, const char *s)
+{
+	size_t len = strlen(s);
+	if (b->p)
+		memcpy(b->p + b->n, s, len);
+	b->n += len;
+}
+
+/* s as a literal: ASCII punctuation escaped, letters and UTF-8 as they are. */
+static void put_literal(sbuf_t *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		int esc = c < 0x80 && !(c >= '0' && c <= '9') && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+		if (b->p) {
+			if (esc)
+				b->p[b->n] = '\\';
+			b->p[b->n + (size_t)esc] = (char)c;
+		}
+		b->n += 1 + (size_t)esc;
+	}
+}
+
+/* (?:(?:p0)|(?:p1)|…), each pattern in its own group. */
+static void put_alternation(sbuf_t *b, const char *const *v, size_t n)
+{
+	put(b, "(?:");
+	for (size_t i = 0; i < n; i++) {
+		put(b, i ? "|(?:" : "(?:");
+		put(b, v[i]);
+		put(b, ")");
+	}
+	put(b, ")");
+}
+
+/* What each form's alternation is wrapped in: a whole word; the end of a
+ * compound after three letters or a hyphen; its start before three more
+ * letters or a hyphen. */
+static const char *const wrap[][2] = {
+	{"(?<!\\w)", "(?!\\w)"},
+	{"(?<=\\w{3}|\\w-)", "(?!\\w)"},
+	{"(?<!\\w)", "(?=\\w{3}|-\\w)"},
+};
+
+/* (?<!a|a-|b|b-…) or (?!-?(?:a|b…)) of literal sense parts. */
+static void put_senses(sbuf_t *b, const char *open, const char *const *v, size_t n, int hyphen,
+		       const char *close)
+{
+	put(b, open);
+	for (size_t i = 0; i < n; i++) {
+		put(b, i ? "|" : "");
+		put_literal(b, v[i]);
+		if (hyphen) {
+			put(b, "|");
+			put_literal(b, v[i]);
+			put(b, "-");
+		}
+	}
+	put(b, close);
+}
+
+static void build(sbuf_t *b, const entity_forms_t *f)
+{
+	const struct {
+		const char *const *v;
+		size_t n;
+	} form[] = {{f->alias, f->n_alias}, {f->head, f->n_head}, {f->modifier, f->n_modifier}};
+	const char *sep = "";
+	put(b, "(?C1)(?:");
+	for (size_t k = 0; k < sizeof(form) / sizeof(form[0]); k++) {
+		if (!form[k].n)
+			continue;
+		put(b, sep);
+		if (f->n_not_after) {   /* the long look-behind only where the form is */
+			put(b, "(?=");
+			put_alternation(b, form[k].v, form[k].n);
+			put(b, ")");
+			put_senses(b, "(?<!", f->not_after, f->n_not_after, 1, ")");
+		}
+		put(b, wrap[k][0]);
+		put_alternation(b, form[k].v, form[k].n);
+		put(b, wrap[k][1]);
+		sep = "|";
+	}
+	put(b, ")");
+	if (f->n_not_before)
+		put_senses(b, "(?!-?(?:", f->not_before, f->n_not_before, 0, "))");
+}
+
+static int senses_ok(const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!v[i] || !v[i][0] || strlen(v[i]) > ENTITY_SENSE_MAX)
+			return 0;
+	return 1;
+}
+
+char *entity_pattern(const entity_forms_t *f)
+{
+	sbuf_t b = {NULL, 0};
+	if (f->n_alias + f->n_head + f->n_modifier == 0 ||
+	    !senses_ok(f->not_after, f->n_not_after) || !senses_ok(f->not_before, f->n_not_before))
+		return NULL;
+	build(&b, f);
+	b.p = malloc(b.n + 1);
+	if (!b.p)
+		return NULL;
+	b.n = 0;
+	build(&b, f);
+	b.p[b.n] = '\0';
+	return b.p;
+}
 
 /* ---- hits --------------------------------------------------------------------- */
 

@@ -35,6 +35,40 @@ typedef struct entity_hit {
 	size_t pos;             /* code points before start (entity_hits_positions) */
 } entity_hit_t;
 
+/* The surface forms of one dictionary entity. alias, head and modifier are
+ * PCRE2 patterns (compiled with UTF|CASELESS|UCP); not_after and not_before
+ * are literal word parts (at most ENTITY_SENSE_MAX bytes) that give a match
+ * next to them another sense. A hyphen separates words, so an alias also
+ * matches as a part of a hyphenated compound ("Gewerbe-PV", "PV-Großanlagen").
+ *   alias     a whole word: "Speicher[ns]?"
+ *   head      the end of a compound after at least three letters or a
+ *             hyphen: "speicher[ns]?" in "Großspeicher", "modul(?:e|en)?"
+ *             in "Premium-Module"
+ *   modifier  the start of a compound followed by at least three more
+ *             letters or a hyphen; linking elements need no listing:
+ *             "Solaranlage" in "Solaranlagenförderung"
+ *   not_after what may not stand right before a match, closed or with a
+ *             hyphen: "arbeits" (Arbeitsspeicher, Arbeits-Speicher)
+ *   not_before what may not follow a match: "karte" (Speicherkarte,
+ *             Speicher-Karte)
+ * Every branch is fixed-length look-arounds and an alternation of the
+ * dictionary's patterns, so matching stays linear in the text; the
+ * look-behind of other senses runs only where a form matches (a look-ahead
+ * first), so a page costs about as much as with whole words alone. */
+#define ENTITY_SENSE_MAX 64
+
+typedef struct entity_forms {
+	const char *const *alias, *const *head, *const *modifier;
+	const char *const *not_after, *const *not_before;
+	size_t n_alias, n_head, n_modifier, n_not_after, n_not_before;
+} entity_forms_t;
+
+/* The PCRE2 pattern of f, opening with the callout (?C1) (a caller's time
+ * budget; harmless without one). Returns a malloc'd string (caller free()s),
+ * NULL without any alias, head or modifier, for a sense part that is empty
+ * or too long, or on OOM. */
+char *entity_pattern(const entity_forms_t *f);
+
 /* Sorts hits by start (at equal start: longer first, then lower entity) and
  * drops every hit that overlaps one kept before it. Returns the number kept. */
 size_t entity_hits_resolve(entity_hit_t *h, size_t n);

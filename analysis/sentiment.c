@@ -23,7 +23,7 @@ static const struct valence lex_de[] = {
 	{"betrug", -3}, {"chaos", -2}, {"chaotisch", -2}, {"dank", 1}, {"dankbar", 2},
 	{"defekt", -2}, {"desinteressiert", -2}, {"dreckig", -2}, {"effektiv", 2}, {"effizient", 2},
 	{"ehrlich", 2}, {"einwandfrei", 3}, {"empfehl", 2}, {"empfehlenswert", 3}, {"empfehlung", 2},
-	{"empfiehlt", 2}, {"empfohl", 2}, {"engagiert", 2}, {"entsetzt", -3}, {"entspannt", 1},
+	{"empfiehlt", 2}, {"empfohl", 2}, {"engagiert", 2}, {"entschuldigt", 1}, {"entsetzt", -3}, {"entspannt", 1},
 	{"enttauschend", -2}, {"enttauscht", -2}, {"enttauschung", -2}, {"erfolgreich", 2}, {"erreichbar", 1},
 	{"erstklassig", 3}, {"ertragreich", 2}, {"exzellent", 3}, {"fachkundig", 2}, {"fachlich", 1},
 	{"fachmannisch", 2}, {"fair", 2}, {"falsch", -2}, {"fehl", -2}, {"fehlend", -1},
@@ -56,8 +56,8 @@ static const struct valence lex_de[] = {
 	{"unhoflich", -2}, {"unklar", -1}, {"unkompliziert", 2}, {"unmoglich", -2}, {"unordentlich", -2},
 	{"unprofessionell", -2}, {"unpunktlich", -2}, {"unsaub", -2}, {"unserios", -3}, {"unterstutzt", 1},
 	{"unterstutzung", 1}, {"unubersichtlich", -1}, {"unverschamt", -3}, {"unvollstandig", -2}, {"unzufried", -2},
-	{"unzumutbar", -3}, {"unzuverlassig", -2}, {"verargert", -2}, {"verlasslich", 2}, {"verlasslichkeit", 2},
-	{"verpfuscht", -3}, {"versagt", -2}, {"verspatet", -2}, {"verspatung", -2}, {"verstandlich", 1},
+	{"unzumutbar", -3}, {"unzuverlassig", -2}, {"verargert", -2}, {"vergeblich", -2}, {"verlasslich", 2}, {"verlasslichkeit", 2},
+	{"verpfuscht", -3}, {"versagt", -2}, {"verschob", -1}, {"verspatet", -2}, {"verspatung", -2}, {"verstandlich", 1},
 	{"vertrau", 2}, {"vertrauenswurdig", 2}, {"vertrostet", -2}, {"verzogert", -2}, {"verzogerung", -2},
 	{"vorbildlich", 3}, {"warn", -2}, {"warnung", -2}, {"wartezeit", -1}, {"weiterempfehl", 3},
 	{"weiterempfehlung", 3}, {"wertschatzend", 2}, {"wuch", -3}, {"wunderbar", 3}, {"wutend", -3},
@@ -118,6 +118,7 @@ static const struct modifier {
 	{"h\xC3\xB6" "chst", 1.5}, {"au\xC3\x9F" "erordentlich", 1.6}, {"unglaublich", 1.5},
 	{"ziemlich", 1.2}, {"\xC3\xBC" "beraus", 1.5}, {"mega", 1.4}, {"durchweg", 1.3},
 	{"rundum", 1.3}, {"stets", 1.2}, {"voll", 1.3}, {"immer", 1.1},
+	{"dreimal", 1.5}, {"mehrfach", 1.5}, {"mehrmals", 1.5}, {"st\xC3\xA4ndig", 1.3},
 	{"etwas", 0.6}, {"eher", 0.6}, {"bisschen", 0.6}, {"teilweise", 0.6}, {"relativ", 0.8},
 	{"halbwegs", 0.5}, {"einigerma\xC3\x9F" "en", 0.5}, {"leicht", 0.7},
 	{"very", 1.5}, {"really", 1.3}, {"extremely", 1.6}, {"absolutely", 1.5},
@@ -130,31 +131,45 @@ static const struct modifier {
 /* Folded negators; English "n't" contractions count too. */
 static const char *const negators[] = {
 	"nicht", "kein", "keine", "keinen", "keiner", "keinem", "keines", "nie", "niemals",
-	"nichts", "ohne", "weder", "kaum", "not", "no", "never", "without", "neither",
+	"nichts", "niemand", "ohne", "weder", "kaum", "not", "nobody", "no", "never", "without", "neither",
 	"nor", "none", "nothing", "hardly", "barely", "cannot",
 };
 
-/* Folded words after which a clause weighs more and what came before less. */
-static const char *const contrasts[] = {
-	"aber", "jedoch", "allerdings", "trotzdem", "but", "however", "yet",
+/* Folded words that carry the verdict: their clause and what follows weigh
+ * CONTRAST_AFTER, what came before CONTRAST_BEFORE; "leider" is itself
+ * negative (and never negated: "Das klappte leider nicht"). */
+static const struct contrast {
+	const char *word;
+	int score;
+} contrasts[] = {
+	{"aber", 0}, {"jedoch", 0}, {"allerdings", 0}, {"leider", -1}, {"trotzdem", 0},
+	{"but", 0}, {"however", 0}, {"yet", 0}, {"unfortunately", -1},
 };
 
-/* Two-word phrases scored as a whole (folded). */
+/* Phrases of two or three folded words scored as a whole (the longest
+ * wins); a word ending in '*' matches any ending. */
 static const struct phrase {
-	const char *w1, *w2;
+	const char *w[3];
 	int score;
 } phrases[] = {
-	{"nie", "wieder", -3}, {"niemals", "wieder", -3}, {"finger", "weg", -3},
-	{"gerne", "wieder", 2}, {"gern", "wieder", 2}, {"jederzeit", "wieder", 2},
-	{"never", "again", -3}, {"stay", "away", -3},
-	{"rip", "off", -3}, {"waste", "of", -3}, {"five", "stars", 3}, {"5", "sterne", 3},
-	{"5", "stars", 3}, {"1", "stern", -2}, {"one", "star", -2},
+	{{"nie", "wieder"}, -3}, {{"niemals", "wieder"}, -3}, {{"finger", "weg"}, -3},
+	{{"gerne", "wieder"}, 2}, {{"gern", "wieder"}, 2}, {{"jederzeit", "wieder"}, 2},
+	{{"funktionier*", "nicht"}, -2}, {{"funktionier*", "nicht", "richtig"}, -2},
+	{{"funktionier*", "nicht", "mehr"}, -2}, {{"nicht", "funktionier*"}, -2},
+	{{"nicht", "richtig", "funktionier*"}, -2}, {{"zu", "sp\xC3\xA4t"}, -2},
+	{{"l\xC3\xA4sst", "zu", "w\xC3\xBCnschen"}, -2}, {{"euro", "wert"}, 3},
+	{{"cent", "wert"}, 3}, {{"geld", "wert"}, 2},
+	{{"never", "again"}, -3}, {{"stay", "away"}, -3},
+	{{"rip", "off"}, -3}, {{"waste", "of"}, -3}, {{"five", "stars"}, 3}, {{"5", "sterne"}, 3},
+	{{"5", "stars"}, 3}, {{"1", "stern"}, -2}, {{"one", "star"}, -2},
 };
 
 #define NEGATION_FACTOR (-0.75)
 #define NEGATION_SCOPE 3   /* words before */
 #define POST_NEGATION_SCOPE 5 /* words after, German clause-final negator */
 #define MODIFIER_SCOPE 2
+#define CONTRAST_BEFORE 0.25
+#define CONTRAST_AFTER 1.5
 #define NORMALISE_ALPHA 15.0
 
 enum item_kind { IT_WORD, IT_CLAUSE, IT_SENTENCE };
@@ -267,21 +282,38 @@ static double modifier(const char *w)
 	return 1;
 }
 
-/* Score of a two-word phrase starting at i, 0 when none. */
-static int phrase_at(const struct items *it, size_t i)
+static int word_is(const char *pattern, const char *w)
 {
-	if (i + 1 >= it->n || it->v[i + 1].kind != IT_WORD)
-		return 0;
-	for (size_t k = 0; k < COUNT(phrases); k++)
-		if (strcmp(phrases[k].w1, it->v[i].word) == 0 && strcmp(phrases[k].w2, it->v[i + 1].word) == 0)
-			return phrases[k].score;
-	return 0;
+	size_t n = strlen(pattern);
+	if (n && pattern[n - 1] == '*')
+		return strncmp(pattern, w, n - 1) == 0;
+	return strcmp(pattern, w) == 0;
 }
 
-/* German puts the negator last: "Ich empfehle die Firma nicht." */
-static int post_negated(const struct items *it, size_t i)
+/* Score of the longest phrase starting at i (its words into *len), 0 when none. */
+static int phrase_at(const struct items *it, size_t i, size_t *len)
 {
-	for (size_t j = i + 1; j < it->n && j <= i + POST_NEGATION_SCOPE; j++) {
+	int score = 0;
+	*len = 1;
+	for (size_t k = 0; k < COUNT(phrases); k++) {
+		const struct phrase *p = &phrases[k];
+		size_t m = 0;
+		while (m < COUNT(p->w) && p->w[m] && i + m < it->n && it->v[i + m].kind == IT_WORD &&
+		       !it->v[i + m].used && word_is(p->w[m], it->v[i + m].word))
+			m++;
+		if ((m == COUNT(p->w) || !p->w[m]) && m > *len) {
+			*len = m;
+			score = p->score;
+		}
+	}
+	return score;
+}
+
+/* German puts the negator last: "Ich empfehle die Firma nicht."; from is
+ * the first item after the sentiment word or phrase. */
+static int post_negated(const struct items *it, size_t from)
+{
+	for (size_t j = from; j < it->n && j < from + POST_NEGATION_SCOPE; j++) {
 		if (it->v[j].kind != IT_WORD)
 			return 0;
 		if (is_negator(it, j))
@@ -292,8 +324,9 @@ static int post_negated(const struct items *it, size_t i)
 	return 0;
 }
 
-/* Factor from negators and modifiers around the sentiment word at i. */
-static double context_factor(const struct items *it, size_t i)
+/* Factor from negators and modifiers around the sentiment word or phrase
+ * at [i, end). */
+static double context_factor(const struct items *it, size_t i, size_t end)
 {
 	double f = 1;
 	int neg = 0;
@@ -307,42 +340,85 @@ static double context_factor(const struct items *it, size_t i)
 			f *= modifier(x->word);
 	}
 	if (!neg && it->lang == TEXT_LANG_DE)
-		neg = post_negated(it, i);
+		neg = post_negated(it, end);
 	return neg ? f * NEGATION_FACTOR : f;
+}
+
+static const struct contrast *contrast_word(const char *w)
+{
+	for (size_t i = 0; i < COUNT(contrasts); i++)
+		if (strcmp(contrasts[i].word, w) == 0)
+			return &contrasts[i];
+	return NULL;
+}
+
+/* Running sums: finished sentences (the last one's share apart), and of the
+ * sentence under way the part before its last contrast (weighted), the
+ * clauses finished since, the clause under way and their weight. */
+struct sums {
+	double total, last;
+	double before, done, clause, weight;
+	size_t words;     /* words of the sentence so far */
+};
+
+static void sentence_end(struct sums *s)
+{
+	s->last = s->before + (s->done + s->clause) * s->weight;
+	s->total += s->last;
+	s->before = s->done = s->clause = 0;
+	s->weight = 1;
+	s->words = 0;
+}
+
+/* What came before a contrast weighs less (the sentence before, when the
+ * contrast opens its sentence); its own clause joins what follows. */
+static void contrast(struct sums *s)
+{
+	if (s->words == 0) {
+		s->total -= s->last * (1 - CONTRAST_BEFORE);
+		s->last *= CONTRAST_BEFORE;
+	}
+	s->before = (s->before + s->done * s->weight) * CONTRAST_BEFORE;
+	s->done = 0;
+	s->weight = CONTRAST_AFTER;
 }
 
 static void score_items(struct items *it, sentiment_t *out)
 {
-	double total = 0, sent = 0, weight = 1;
+	struct sums s = {0, 0, 0, 0, 0, 1, 0};
 	for (size_t i = 0; i < it->n; i++) {
 		struct item *x = &it->v[i];
+		const struct contrast *c;
+		size_t len;
 		double v;
 		if (x->kind == IT_SENTENCE) {
-			total += sent * weight;
-			sent = 0;
-			weight = 1;
+			sentence_end(&s);
 			continue;
 		}
-		if (x->kind != IT_WORD || x->used)
-			continue;
-		if (in_list(contrasts, COUNT(contrasts), x->word, strlen(x->word))) {
-			total += sent * 0.5;
-			sent = 0;
-			weight = 1.5;
+		if (x->kind == IT_CLAUSE) {
+			s.done += s.clause;
+			s.clause = 0;
 			continue;
 		}
-		if ((v = phrase_at(it, i)) != 0)
-			x->used = it->v[i + 1].used = 1;
-		else if ((v = valence(x->word, it->lang)) != 0)
-			v *= context_factor(it, i);
-		else
+		if (x->used)
 			continue;
+		if ((c = contrast_word(x->word)) != NULL) {
+			contrast(&s);
+			v = c->score;
+		} else if ((v = phrase_at(it, i, &len)) != 0) {
+			for (size_t k = 0; k < len; k++)
+				it->v[i + k].used = 1;
+			v *= context_factor(it, i, i + len);
+		} else if ((v = valence(x->word, it->lang)) != 0) {
+			v *= context_factor(it, i, i + 1);
+		}
+		s.words++;
 		out->positive += v > 0;
 		out->negative += v < 0;
-		sent += v;
+		s.clause += v;
 	}
-	total += sent * weight;
-	out->score = total / sqrt(total * total + NORMALISE_ALPHA);
+	sentence_end(&s);
+	out->score = s.total / sqrt(s.total * s.total + NORMALISE_ALPHA);
 }
 
 const char *sentiment_label(double score)

@@ -4,10 +4,14 @@
  * Words are folded and stemmed (text.h) and looked up in a valence lexicon
  * (-3..+3). Negators within three words before a word ("nicht gut", "kein
  * Problem", "not bad"), or clause-final in German ("Ich empfehle sie nicht."),
- * flip and soften it (x -0.75); intensifiers ("sehr", "very") and dampeners
- * ("etwas", "slightly") scale it; after "aber"/"but" a clause weighs 1.5, the
- * part before 0.5; fixed phrases ("nie wieder", "finger weg", "never again")
- * score as one. The sum s becomes s / sqrt(s^2 + 15) (VADER's normalisation). */
+ * flip and soften it (x -0.75); intensifiers ("sehr", "dreimal", "very") and
+ * dampeners ("etwas", "slightly") scale it. A contrast ("aber", "jedoch",
+ * "allerdings", "leider", "but") carries the verdict: its clause and the rest
+ * of the sentence weigh 1.5, what came before 0.25 (the sentence before, when
+ * the contrast opens its sentence; "leider" itself counts -1). Phrases of two
+ * or three words ("nie wieder", "funktioniert nicht richtig", "jeden Euro
+ * wert", "never again") score as one, negators before them included. The sum
+ * s becomes s / sqrt(s^2 + 15) (VADER's normalisation). */
 #ifndef ZOE_SENTIMENT_H
 #define ZOE_SENTIMENT_H
 

@@ -1,8 +1,10 @@
 /* level2_entity_seo.c - #1 POST /api/level2/entity-seo/analyze and
  * #2 GET /api/level2/entity-seo/report, and the demo analyses of `zoe seed`.
  *
- * analyze: finds the entities of the dictionary (table `entities`, aliases
- * are PCRE2 patterns) in a page's text, or in the visible text of its HTML.
+ * analyze: finds the entities of the dictionary (table `entities`: aliases,
+ * compound heads and modifiers as PCRE2 patterns, word parts of other senses;
+ * entity_pattern in analysis/entity.h joins them into one pattern per entity)
+ * in a page's text, or in the visible text of its HTML.
  * Each worker compiles the patterns once per dictionary version (a trigger
  * bumps entity_dict_state.version on every change, so edits to the table take
  * effect on the next request). Overlapping matches keep the earliest, then the
@@ -73,8 +75,7 @@ static double match_deadline;   /* CLOCK_MONOTONIC seconds; set per page by anal
 
 static const db_stmt_t q_dict = {"ent_dict",
 	"SELECT s.version, e.id, e.name, e.type, e.same_as, e.cluster, e.core,"
-	" '(?C1)(?<!\\w)(?:' || (SELECT string_agg('(?:' || x || ')', '|' ORDER BY o)"
-	"   FROM unnest(e.aliases) WITH ORDINALITY AS u(x, o)) || ')(?!\\w)'"
+	" json_build_array(e.aliases, e.heads, e.modifiers, e.not_after, e.not_before)"
 	" FROM entity_dict_state s LEFT JOIN entities e ON true"
 	" WHERE s.version <> $1::bigint ORDER BY e.id"};
 
@@ -132,19 +133,64 @@ static int dict_clusters(dict_t *d)
 	return 0;
 }
 
-/* Compiles row i's pattern into e->re; a bad pattern is logged and listed. */
-static int dict_compile(dict_t *d, dict_entry_t *e, const char *pattern)
+#define N_FORMS 5                /* aliases, heads, modifiers, not_after, not_before */
+
+/* The strings of the JSON array a, NULL elements left out (the entries stay
+ * a's; NULL on OOM). */
+static const char **strings(json_t *a, size_t *n)
 {
-	int code;
-	PCRE2_SIZE off;
-	e->re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-			      PCRE2_UTF | PCRE2_CASELESS | PCRE2_UCP, &code, &off, NULL);
+	size_t i;
+	json_t *x;
+	const char **v = calloc(json_array_size(a) + 1, sizeof(char *));
+	*n = 0;
+	json_array_foreach(a, i, x)
+		if (v && json_is_string(x))
+			v[(*n)++] = json_string_value(x);
+	return v;
+}
+
+/* The PCRE2 pattern (malloc'd) of the surface forms q_dict sends as
+ * [aliases, heads, modifiers, not_after, not_before]; NULL on OOM, *none
+ * set when there is no form to match. */
+static char *forms_pattern(const char *forms, int *none)
+{
+	json_t *j = json_loads(forms, 0, NULL);
+	char *pattern = NULL;
+	const char **v[N_FORMS];
+	size_t n[N_FORMS];
+	int ok = j != NULL;
+	for (size_t k = 0; k < N_FORMS; k++)
+		ok &= (v[k] = strings(json_array_get(j, k), &n[k])) != NULL;
+	entity_forms_t f = {v[0], v[1], v[2], v[3], v[4], n[0], n[1], n[2], n[3], n[4]};
+	*none = ok && n[0] + n[1] + n[2] == 0;
+	if (ok && !*none)
+		pattern = entity_pattern(&f);
+	for (size_t k = 0; k < N_FORMS; k++)
+		free(v[k]);
+	json_decref(j);
+	return pattern;
+}
+
+/* Compiles row i's surface forms into e->re; a bad pattern is logged and
+ * listed. */
+static int dict_compile(dict_t *d, dict_entry_t *e, const char *forms)
+{
+	int code = 0, none;
+	PCRE2_SIZE off = 0;
+	PCRE2_UCHAR msg[160] = "no alias, head or modifier";
+	char *pattern = forms_pattern(forms, &none);
+	if (!pattern && !none)
+		return -1;
+	if (pattern)
+		e->re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+				      PCRE2_UTF | PCRE2_CASELESS | PCRE2_UCP, &code, &off, NULL);
+	free(pattern);
 	if (e->re) {
 		pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);  /* optional speed-up */
 		return 0;
 	}
-	PCRE2_UCHAR msg[160];
-	pcre2_get_error_message(code, msg, sizeof(msg));
+	if (!none)
+		pcre2_get_error_message(code, msg, sizeof(msg));
 	log_warn("entity %s: aliases do not compile at %zu: %s", e->name, (size_t)off, (char *)msg);
 	return json_array_append_new(d->invalid, json_pack("{s:s, s:s}", "name", e->name,
 							   "error", (char *)msg));
@@ -320,12 +366,23 @@ typedef struct result {
 	const unsigned char *cut;   /* per dictionary entry: matching stopped early */
 } result_t;
 
-static int zone_hit(size_t ix, const scan_t *sc, const char *const *s, size_t n)
+/* flags[i] = 1 for each entry with a match in one of s[0..n) that survives
+ * the overlap resolution, as in the text ("PV-Carport" is not also "PV"). */
+static int zone_flags(const scan_t *sc, const char *const *s, size_t n, unsigned char *flags)
 {
-	for (size_t k = 0; k < n; k++)
-		if (s[k] && find_all(sc, ix, s[k], strlen(s[k]), NULL) > 0)
-			return 1;
-	return 0;
+	hits_t h = {0};
+	int rc = 0;
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		h.n = 0;
+		for (size_t i = 0; s[k] && i < dict.n && rc == 0; i++)
+			if (dict.v[i].re && find_all(sc, i, s[k], strlen(s[k]), &h) < 0)
+				rc = -1;
+		size_t kept = entity_hits_resolve(h.v, h.n);
+		for (size_t x = 0; x < kept; x++)
+			flags[h.v[x].entity] = 1;
+	}
+	free(h.v);
+	return rc;
 }
 
 /* Per dictionary entry: count, first hit, zones; the found ones into res,
@@ -337,8 +394,12 @@ static int collect(arena_t *a, const page_t *pg, const scan_t *sc, hits_t *h,
 	size_t *to_found = arena_calloc(a, dict.n + 1, sizeof(size_t));
 	long *pos = arena_alloc(a, (dict.n + 1) * sizeof(long));
 	unsigned char *in_first = arena_calloc(a, dict.n + 1, 1);
+	unsigned char *in_title = arena_calloc(a, dict.n + 1, 1);
+	unsigned char *in_h1 = arena_calloc(a, dict.n + 1, 1);
 	res->f = arena_calloc(a, dict.n + 1, sizeof(found_t));
-	if (!count || !to_found || !pos || !in_first || !res->f)
+	if (!count || !to_found || !pos || !in_first || !in_title || !in_h1 || !res->f ||
+	    zone_flags(sc, &pg->title, 1, in_title) != 0 ||
+	    zone_flags(sc, pg->h1s, pg->n_h1, in_h1) != 0)
 		return -1;
 	for (size_t k = 0; k < h->n; k++) {
 		entity_hit_t *x = &h->v[k];
@@ -350,13 +411,11 @@ static int collect(arena_t *a, const page_t *pg, const scan_t *sc, hits_t *h,
 	for (size_t i = 0; i < dict.n; i++) {
 		if (!dict.v[i].re)
 			continue;
-		int in_title = zone_hit(i, sc, &pg->title, 1);
-		int in_h1 = zone_hit(i, sc, pg->h1s, pg->n_h1);
-		if (!count[i] && !in_title && !in_h1)
+		if (!count[i] && !in_title[i] && !in_h1[i])
 			continue;
 		to_found[i] = res->nf;
 		res->f[res->nf++] = (found_t){&dict.v[i],
-			{count[i], in_title, in_h1, in_first[i], 0, 0}, count[i] ? pos[i] : -1};
+			{count[i], in_title[i], in_h1[i], in_first[i], 0, 0}, count[i] ? pos[i] : -1};
 	}
 	for (size_t k = 0; k < h->n; k++)
 		h->v[k].entity = to_found[h->v[k].entity];

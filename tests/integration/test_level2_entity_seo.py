@@ -151,6 +151,51 @@ class EntitySeo(unittest.TestCase):
         self.assertEqual(j["topic"]["cluster"], "emobilitaet")
         self.assertEqual(j["topic"]["missing_core"], [])
 
+    # ---- German surface forms (sql/011_entity_aliases.sql) ---------------------------
+    def test_german_compounds(self):
+        forms = [
+            ("Förderung für PV-Großanlagen", ["Photovoltaik"]),
+            ("Gewerbe-PV und Dach-PV", ["Photovoltaik"]),
+            ("Eine PV-Anlage auf dem Dach", ["Photovoltaik"]),
+            ("Die Solaranlagenförderung der Stadt", ["Photovoltaik"]),
+            ("Premium-Module aus Deutschland", ["Solarmodul"]),
+            ("Ein Solarstromspeicher im Keller", ["Batteriespeicher"]),
+            ("Der Speicher lädt mittags", ["Batteriespeicher"]),
+            ("Großspeicher und Speichersysteme", ["Batteriespeicher"]),
+            ("Wärmepumpenförderung und Wechselrichtertausch", ["Wechselrichter", "Wärmepumpe"]),
+            # other senses and other words
+            ("Der Rechner hat 16 GB Arbeitsspeicher und einen USB-Speicher", []),
+            ("Eine Speicherkarte und ein Warmwasserspeicher", []),
+            ("Wir speichern Daten beim GPV", []),
+            ("Softwaremodule und ein WLAN-Modul", []),
+        ]
+        for i, (text, want) in enumerate(forms):
+            r = self.analyze({"url": BASE + "/formen-%d" % i, "text": text})
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(sorted(e["name"] for e in r.json["entities"]), sorted(want), text)
+
+    def test_guide_title_is_about_pv(self):
+        r = self.analyze({"url": BASE + "/ratgeber/finanzierung-pv-grossanlagen",
+                          "title": "Finanzierung & Förderung für PV-Großanlagen",
+                          "text": "Die KfW fördert Gewerbe-PV mit dem Programm 270. Für "
+                                  "PV-Großanlagen lohnt sich ein Speicher."})
+        self.assertEqual(r.status, 200, r)
+        about = [t["name"] for t in r.json["jsonld"]["about"]]
+        self.assertIn("Photovoltaik", about)
+        pv = [e for e in r.json["entities"] if e["name"] == "Photovoltaik"][0]
+        self.assertEqual((pv["count"], pv["in_title"]), (2, True))
+        names = {e["name"] for e in r.json["entities"]}
+        self.assertEqual(names, {"Photovoltaik", "KfW", "Batteriespeicher"})
+
+    def test_title_overlap_counts_once(self):
+        # "PV-Carport" in the title is the carport, not also the bare "PV"
+        r = self.analyze({"url": BASE + "/carport-titel", "title": "PV-Carport für Ihr E-Auto",
+                          "text": "Ein Carport mit Solarmodulen."})
+        self.assertEqual(r.status, 200, r)
+        got = {e["name"]: e for e in r.json["entities"]}
+        self.assertTrue(got["PV-Carport"]["in_title"])
+        self.assertNotIn("Photovoltaik", got)
+
     # ---- roles -----------------------------------------------------------------
     def test_roles(self):
         body = {"url": BASE + "/roles", "text": "Photovoltaik"}
@@ -262,6 +307,22 @@ class EntitySeo(unittest.TestCase):
         psql("UPDATE entities SET aliases = ARRAY['Zoeneu%s'] WHERE name = :'v1'" % RUN, e2)
         d = self.analyze({"url": BASE + "/neu-d", "text": "Zoeneu%s und Zoenie%s." % (RUN, RUN)})
         self.assertEqual([(e["name"], e["count"]) for e in d.json["entities"]], [(e2, 1)])
+
+    def test_unusable_aliases_are_listed(self):
+        # a NULL alias is skipped, an entity with none left or a pattern that
+        # does not compile is listed as invalid; the others still match
+        kept, empty, bad = ("Zoenull %s" % RUN, "Zoeleer %s" % RUN, "Zoekaputt %s" % RUN)
+        psql("INSERT INTO entities (type, name, aliases, cluster) VALUES "
+             "('Brand', :'v1', ARRAY[NULL, :'v4'], 'itest'), "
+             "('Brand', :'v2', ARRAY[NULL]::text[], 'itest'), "
+             "('Brand', :'v3', ARRAY['Zoe(kaputt'], 'itest')",
+             kept, empty, bad, "Zoenull" + RUN)
+        self.made += [kept, empty, bad]
+        r = self.analyze({"url": BASE + "/ungueltig", "text": "Zoenull%s und KfW." % RUN})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(sorted(e["name"] for e in r.json["entities"]), sorted([kept, "KfW"]))
+        invalid = {x["name"]: x["error"] for x in r.json["dictionary"]["invalid"]}
+        self.assertEqual(sorted(invalid), sorted([empty, bad]))
 
     def test_catastrophic_alias_is_cut(self):
         # (a+)+b backtracks 2^18 steps at each word of 18 a's: about 45 s of

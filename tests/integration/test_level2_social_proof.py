@@ -189,6 +189,29 @@ class Figures(Common):
         self.assertEqual(fields, {"source", "tz", "from"})
 
 
+class ContrastVerdict(Common):
+    """German reviews: the clause after aber/jedoch/allerdings/leider carries the verdict."""
+    SRC = source("contrast")
+    TEXTS = [
+        ("v0", 2, "Guter Preis, aber der Termin wurde dreimal verschoben und niemand hat sich "
+                  "entschuldigt.", "negative"),
+        ("v1", 5, "Teuer, aber jeden Euro wert.", "positive"),
+        ("v2", 2, "Die Montage war schnell, leider funktioniert die Wallbox nicht richtig.",
+         "negative"),
+        ("v3", 1, "Wir haben wochenlang vergeblich auf einen Rückruf gewartet.", "negative"),
+    ]
+
+    def test_verdict_after_contrast(self):
+        batch = [review(self.SRC, ext, stars, text, "2025-04-01", lang="de")
+                 for ext, stars, text, _ in self.TEXTS]
+        r = post(INTEGRATE, {"reviews": batch}, token=self.editor)
+        self.assertEqual(r.status, 200, r)
+        got = {i["external_id"]: i["sentiment"]["label"] for i in r.json["items"]}
+        self.assertEqual(got, {ext: want for ext, _, _, want in self.TEXTS})
+        self.assertEqual(self.report(self.SRC)["overall"]["sentiment"],
+                         {"positive": 1, "neutral": 0, "negative": 3, "unscored": 0})
+
+
 class Idempotency(Common):
     def test_same_batch_twice(self):
         src = source("i")

@@ -1,6 +1,7 @@
 /* test_entity.c - entity SEO computations: overlap resolution, positions in
  * code points, paragraphs, salience, co-occurrence, dominant cluster and
- * greedy-modularity communities, on German text. */
+ * greedy-modularity communities, on German text; the PCRE2 pattern of an
+ * entity's surface forms against German compounds and other senses. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "entity.h"
 
@@ -222,6 +225,189 @@ static void test_communities(void **state)
 	assert_int_equal(entity_communities(ENTITY_GRAPH_MAX + 1, NULL, 0, c, &q), -1);
 }
 
+/* ---- surface forms, shaped like the rows of sql/011_entity_aliases.sql ---------- */
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const pv_alias[] = {
+	"Photovoltaik(?:anlagen?)?", "PV-Anlagen?", "Solaranlagen?", "(?-i:PV)",
+};
+static const char *const pv_head[] = {"photovoltaik(?:anlagen?)?", "solaranlagen?"};
+static const char *const pv_mod[] = {"Photovoltaik", "Solaranlage"};
+static const entity_forms_t pv = {pv_alias, pv_head, pv_mod, NULL, NULL,
+				  N(pv_alias), N(pv_head), N(pv_mod), 0, 0};
+
+static const char *const bs_alias[] = {
+	"Batteriespeicher[ns]?", "Solarstromspeicher[ns]?", "(?-i:S)peicher[ns]?",
+};
+static const char *const bs_head[] = {"speicher[ns]?"};
+static const char *const bs_mod[] = {"Batteriespeicher", "(?-i:S)peicher"};
+static const char *const bs_after[] = {"arbeits", "haupt", "daten", "usb", "wärme", "wasser"};
+static const char *const bs_before[] = {"karte", "platz", "stick"};
+static const entity_forms_t bs = {bs_alias, bs_head, bs_mod, bs_after, bs_before,
+				  N(bs_alias), N(bs_head), N(bs_mod), N(bs_after), N(bs_before)};
+
+static const char *const mod_alias[] = {"Solarmodul(?:e|en|s)?", "PV-Modul(?:e|en|s)?"};
+static const char *const mod_head[] = {"modul(?:e|en|s)?"};
+static const char *const mod_after[] = {"software", "wlan", "lern"};
+static const entity_forms_t modul = {mod_alias, mod_head, NULL, mod_after, NULL,
+				     N(mod_alias), N(mod_head), 0, N(mod_after), 0};
+
+static pcre2_code *compile(const entity_forms_t *f)
+{
+	int code;
+	PCRE2_SIZE off;
+	char *p = entity_pattern(f);
+	assert_non_null(p);
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)p, PCRE2_ZERO_TERMINATED,
+				       PCRE2_UTF | PCRE2_CASELESS | PCRE2_UCP, &code, &off, NULL);
+	if (!re)
+		fail_msg("pattern does not compile at %zu: %s", (size_t)off, p);
+	free(p);
+	return re;
+}
+
+/* The first match of re in s: its text into got (empty when none). */
+static void first_match(pcre2_code *re, const char *s, char *got, size_t size)
+{
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	assert_non_null(md);
+	got[0] = '\0';
+	if (pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) >= 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		size_t len = ov[1] - ov[0] < size - 1 ? ov[1] - ov[0] : size - 1;
+		memcpy(got, s + ov[0], len);
+		got[len] = '\0';
+	}
+	pcre2_match_data_free(md);
+}
+
+struct form_case {
+	const char *text, *want;        /* want: the matched part, "" for none */
+};
+
+static void check_forms(const entity_forms_t *f, const struct form_case *c, size_t n)
+{
+	pcre2_code *re = compile(f);
+	char got[128];
+	for (size_t i = 0; i < n; i++) {
+		first_match(re, c[i].text, got, sizeof(got));
+		if (strcmp(got, c[i].want) != 0)
+			fail_msg("\"%s\": matched \"%s\", want \"%s\"", c[i].text, got, c[i].want);
+	}
+	pcre2_code_free(re);
+}
+
+static void test_forms_photovoltaik(void **state)
+{
+	(void)state;
+	static const struct form_case c[] = {
+		{"Förderung für PV-Großanlagen", "PV"},
+		{"Gewerbe-PV lohnt sich", "PV"},
+		{"Dach-PV und Speicher", "PV"},
+		{"Eine PV-Anlage mit 10 kWp", "PV-Anlage"},
+		{"zwei PV-Anlagen", "PV-Anlagen"},
+		{"die Solaranlagenförderung", "Solaranlage"},   /* + Fugen-n */
+		{"Photovoltaikförderung 2025", "Photovoltaik"},
+		{"Dachphotovoltaik", "photovoltaik"},
+		{"Freiflächen-Photovoltaikanlagen", "Photovoltaikanlagen"},
+		{"Photovoltaik", "Photovoltaik"},
+		{"GPV und PVC", ""},                            /* not inside other words */
+		{"die pv oder Pv", ""},                         /* PV only in capitals */
+		{"Photovoltaiks", ""},
+	};
+	check_forms(&pv, c, N(c));
+}
+
+static void test_forms_speicher(void **state)
+{
+	(void)state;
+	static const struct form_case c[] = {
+		{"Ein Speicher lohnt sich", "Speicher"},
+		{"die Kapazität des Speichers", "Speichers"},
+		{"Solarstromspeicher im Keller", "Solarstromspeicher"},
+		{"Großspeicher für Gewerbe", "speicher"},
+		{"der Premium-Speicher", "Speicher"},
+		{"Speichersystem und Speicherförderung", "Speicher"},
+		{"Speicher-Förderung", "Speicher"},
+		{"mit Hausspeichern", "speichern"},
+		/* the memory-chip and heating senses are other entities */
+		{"16 GB Arbeitsspeicher", ""},
+		{"der Arbeits-Speicher", ""},
+		{"Hauptspeicher, Datenspeicher, USB-Speicher", ""},
+		{"eine Speicherkarte, die Speicher-Karte, der Speicherplatz", ""},
+		{"Warmwasserspeicher und Wärmespeicher", ""},
+		/* the verb is not the noun */
+		{"Solarstrom speichern", ""},
+		{"Datenspeicherung", ""},
+	};
+	check_forms(&bs, c, N(c));
+}
+
+static void test_forms_modul(void **state)
+{
+	(void)state;
+	static const struct form_case c[] = {
+		{"Premium-Module von Meyer Burger", "Module"},
+		{"Hochleistungsmodule", "module"},
+		{"Glas-Glas-Module", "Module"},
+		{"24 Solarmodule", "Solarmodule"},
+		{"neue PV-Module", "PV-Module"},
+		{"Module", ""},                                 /* alone too vague */
+		{"ein Softwaremodul, das WLAN-Modul", ""},
+		{"Modulation", ""},
+	};
+	check_forms(&modul, c, N(c));
+}
+
+/* Every branch costs a bounded number of steps per start position: a long
+ * word neither matches nor runs into a small backtracking limit. */
+static void test_forms_linear(void **state)
+{
+	(void)state;
+	size_t n = 200000;
+	char *s = malloc(n + 1);
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++)
+		s[i] = "speicherx"[i % 9];
+	s[n] = '\0';
+	pcre2_code *re = compile(&bs);
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	pcre2_match_context *mc = pcre2_match_context_create(NULL);
+	assert_non_null(md);
+	assert_non_null(mc);
+	pcre2_set_match_limit(mc, 100);
+	assert_int_equal(pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, mc), PCRE2_ERROR_NOMATCH);
+	pcre2_match_context_free(mc);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	free(s);
+}
+
+static void test_forms_invalid(void **state)
+{
+	(void)state;
+	static const char *const none[] = {""};
+	static const char *const alias[] = {"Speicher"};
+	entity_forms_t f = {NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0};
+	assert_null(entity_pattern(&f));                /* nothing to match */
+	f.alias = alias;
+	f.n_alias = 1;
+	f.not_after = none;
+	f.n_not_after = 1;
+	assert_null(entity_pattern(&f));                /* an empty sense part */
+	/* sense parts are literal: "(" is no group */
+	static const char *const paren[] = {"a(b"};
+	f.not_after = paren;
+	pcre2_code *re = compile(&f);
+	char got[32];
+	first_match(re, "a(b-Speicher", got, sizeof(got));
+	assert_string_equal(got, "");
+	first_match(re, "ab-Speicher", got, sizeof(got));
+	assert_string_equal(got, "Speicher");
+	pcre2_code_free(re);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +419,11 @@ int main(void)
 		cmocka_unit_test(test_cooccur_many),
 		cmocka_unit_test(test_dominant),
 		cmocka_unit_test(test_communities),
+		cmocka_unit_test(test_forms_photovoltaik),
+		cmocka_unit_test(test_forms_speicher),
+		cmocka_unit_test(test_forms_modul),
+		cmocka_unit_test(test_forms_linear),
+		cmocka_unit_test(test_forms_invalid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -62,12 +62,49 @@ static void test_intensifier_contrast(void **state)
 	assert_true(very.score > plain.score);
 	/* exact: 2 * 1.5 = 3 -> 3 / sqrt(9 + 15) */
 	assert_true(fabs(very.score - 3 / sqrt(24)) < 1e-9);
-	/* after "aber" the clause counts more: 0.5 * 2 + 1.5 * (-2) < 0 */
+	/* after "aber" the clause counts more: 0.25 * 2 + 1.5 * (-2) = -2.5 */
 	sentiment_t c = run("Die Beratung war gut, aber die Montage war chaotisch.", "de");
 	assert_string_equal(c.label, "negative");
 	assert_int_equal(c.positive, 1);
 	assert_int_equal(c.negative, 1);
-	assert_true(fabs(c.score - (-2 / sqrt(4 + 15))) < 1e-9);
+	assert_true(fabs(c.score - (-2.5 / sqrt(6.25 + 15))) < 1e-9);
+	/* a sentence that opens with the contrast weighs the one before the same way */
+	c = run("Die Beratung war gut. Aber die Montage war chaotisch.", "de");
+	assert_true(fabs(c.score - (-2.5 / sqrt(6.25 + 15))) < 1e-9);
+}
+
+/* In German reviews the clause after aber, jedoch, allerdings, leider carries
+ * the verdict. */
+static void test_contrast_verdict(void **state)
+{
+	(void)state;
+	expect("Guter Preis, aber der Termin wurde dreimal verschoben und niemand hat sich "
+	       "entschuldigt.", "de", "negative");
+	expect("Guter Preis. Aber der Termin wurde dreimal verschoben.", "de", "negative");
+	expect("Teuer, aber jeden Euro wert.", "de", "positive");
+	expect("Keinen Euro wert.", "de", "negative");
+	expect("Die Beratung war gut, leider kam der Monteur zu sp\xC3\xA4t.", "de", "negative");
+	expect("Das klappte leider nicht.", "de", "negative");
+	/* a contrast inside its clause takes the whole clause along */
+	expect("Der Preis ist nicht gerade g\xC3\xBCnstig, die Qualit\xC3\xA4t passt aber.", "de",
+	       "positive");
+	sentiment_t s = run("Teuer, aber jeden Euro wert.", "de");
+	assert_int_equal(s.positive, 1);
+	assert_int_equal(s.negative, 1);
+}
+
+static void test_new_phrases(void **state)
+{
+	(void)state;
+	expect("Die Wallbox funktioniert nicht richtig.", "de", "negative");
+	expect("Die App funktionierte nicht richtig.", "de", "negative");
+	expect("Wir sind unzufrieden, weil die App nicht richtig funktioniert.", "de", "negative");
+	expect("Ich habe vergeblich auf einen R\xC3\xBC" "ckruf gewartet.", "de", "negative");
+	expect("Vergeblich.", "de", "negative");
+	expect("Funktioniert einwandfrei.", "de", "positive");
+	sentiment_t s = run("funktioniert nicht richtig", "de");
+	assert_int_equal(s.negative, 1);                /* one phrase, one count */
+	assert_int_equal(s.positive, 0);
 }
 
 static void test_english(void **state)
@@ -116,6 +153,8 @@ int main(void)
 		cmocka_unit_test(test_german_reviews),
 		cmocka_unit_test(test_german_negation),
 		cmocka_unit_test(test_intensifier_contrast),
+		cmocka_unit_test(test_contrast_verdict),
+		cmocka_unit_test(test_new_phrases),
 		cmocka_unit_test(test_english),
 		cmocka_unit_test(test_lexicon_and_labels),
 	};
