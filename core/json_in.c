@@ -5,9 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "config.h"
+#include "mediatype.h"
 #include "router.h"
 
 int utf8_valid(const char *str, size_t n)
@@ -74,16 +74,68 @@ int json_depth(const char *s, size_t n)
 	return max;
 }
 
+/* Media types a JSON body may come in, by route: every route takes
+ * application/json; routes open to site keys also take text/plain, which
+ * navigator.sendBeacon and Plausible's tracker send to avoid a CORS
+ * preflight; PATCH routes also take RFC 7396 merge patches. */
+static const struct body_type {
+	const char *method;     /* the route's method, NULL: any */
+	unsigned accept;        /* an ACCEPT_* bit the route has, 0: any */
+	const char *type;
+} body_types[] = {
+	{NULL, 0, "application/json"},
+	{NULL, ACCEPT_SITEKEY, "text/plain"},
+	{"PATCH", 0, "application/merge-patch+json"},
+};
+
+static int body_type_applies(const struct body_type *t, const route_t *rt)
+{
+	return (!t->method || (rt && strcmp(t->method, rt->method) == 0)) &&
+	       (!t->accept || (rt && (rt->accept & t->accept)));
+}
+
+const char *json_body_types(const route_t *rt, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(body_types) / sizeof(body_types[0]); i++)
+		if (body_type_applies(&body_types[i], rt) && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+					      body_types[i].type);
+	return buf;
+}
+
+/* 0 when r's Content-Type is one the route takes, else replies 415 naming
+ * the accepted types and returns -1. */
+static int check_content_type(req_t *r)
+{
+	char types[160], msg[256];
+	const char *why = NULL;
+	mediatype_t mt;
+	json_body_types(r->route, types, sizeof(types));
+	if (!r->content_type)
+		why = "is missing";
+	else if (mediatype_parse(r->content_type, &mt) < 0)
+		why = "is not a media type";
+	else if (mt.charset[0] && strcmp(mt.charset, "utf-8") != 0)
+		why = "names a charset other than utf-8";
+	for (size_t i = 0; !why && i < sizeof(body_types) / sizeof(body_types[0]); i++)
+		if (body_type_applies(&body_types[i], r->route) && mediatype_is(&mt, body_types[i].type))
+			return 0;
+	snprintf(msg, sizeof(msg), "%s; send %s", why ? why : "is not accepted here", types);
+	json_t *errors = json_array();
+	verr(errors, "Content-Type", "%s", msg);
+	reply_header(r, r->method && strcmp(r->method, "PATCH") == 0 ? "Accept-Patch" : "Accept-Post",
+		     types);
+	snprintf(msg, sizeof(msg), "Content-Type must be %s (UTF-8)", types);
+	reply_problem(r, 415, msg, errors);
+	return -1;
+}
+
 json_t *json_body(req_t *r)
 {
-	if (!r->content_type || strncasecmp(r->content_type, "application/json", 16) != 0) {
-		/* sendBeacon posts text/plain to avoid a CORS preflight: allow it for site keys */
-		if (!(r->route && (r->route->accept & ACCEPT_SITEKEY) && r->content_type &&
-		      strncasecmp(r->content_type, "text/plain", 10) == 0)) {
-			reply_problem(r, 415, "Content-Type must be application/json", NULL);
-			return NULL;
-		}
-	}
+	if (check_content_type(r) < 0)
+		return NULL;
 	if (r->body_len == 0) {
 		reply_problem(r, 400, "the request body is empty; a JSON document is expected", NULL);
 		return NULL;

@@ -17,8 +17,12 @@ int utf8_valid(const char *s, size_t n);
 int json_depth(const char *s, size_t n);
 
 /* Parses r->body. On a problem replies (400/415/422) and returns NULL; the
- * result is owned by the arena. */
+ * result is owned by the arena. The Content-Type must be one of the route's
+ * body types (json_body_types), with no charset other than utf-8. */
 json_t *json_body(req_t *r);
+/* The media types a JSON body may come in on route `rt`, comma-separated
+ * into buf ("application/json, text/plain"); returns buf. */
+const char *json_body_types(const struct route *rt, char *buf, size_t len);
 
 enum vtype { V_STRING, V_INT, V_NUMBER, V_BOOL, V_OBJECT, V_ARRAY, V_URL, V_DATE, V_EMAIL };
 

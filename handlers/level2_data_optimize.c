@@ -86,80 +86,31 @@ static const char *dup_key(const audit_t *a, const page_t *p, const char *text)
 	return arena_printf(a->arena, "%s\n%s", p->host, folded);
 }
 
-/* The part of a title before its brand suffix (" | ZOE Solar"), or NULL. */
-static const char *split_brand(arena_t *ar, const char *title, const char **suffix)
+/* The first max_cp code points of s, cut at a word boundary, no separator
+ * or stop word last. */
+static char *cut_words(arena_t *ar, const char *s, size_t max_cp)
 {
-	static const char *const seps[] = {" | ", " – ", " - ", " · "};
-	const char *cut = NULL;
-	for (size_t i = 0; i < sizeof(seps) / sizeof(seps[0]); i++) {
-		const char *s = strstr(title, seps[i]), *last = NULL;
-		for (; s; s = strstr(s + 1, seps[i]))
-			last = s;
-		if (last && (!cut || last > cut))
-			cut = last;
-	}
-	*suffix = cut ? cut : "";
-	return cut ? arena_strndup(ar, title, (size_t)(cut - title)) : NULL;
-}
-
-/* A cut text should not end on "auf einer": drops trailing German and
- * English stop words (at most three) from s[0..n); returns the new length. */
-static size_t drop_stopwords(const char *s, size_t n)
-{
-	for (int k = 0; k < 3; k++) {
-		char folded[TEXT_WORD_MAX];
-		size_t end = n, start;
-		while (end > 0 && strchr(" ,;:|-", s[end - 1]))
-			end--;
-		start = end;
-		while (start > 0 && s[start - 1] != ' ')
-			start--;
-		if (start == 0 || end - start >= sizeof(folded) ||
-		    text_fold(s + start, end - start, folded, sizeof(folded)) < 0 ||
-		    !(text_is_stopword(folded, TEXT_LANG_DE) || text_is_stopword(folded, TEXT_LANG_EN)))
-			return n;
-		n = start;
-	}
-	return n;
-}
-
-/* Longest prefix of s within limit_px (or max_cp code points when > 0), cut
- * at a word boundary, trailing separators trimmed. */
-static char *cut_words(arena_t *ar, const char *s, double limit_px, size_t max_cp)
-{
-	size_t n = strlen(s), fit = 0, cp = 0;
-	if (max_cp) {
-		for (; fit < n && cp < max_cp; cp++)
-			for (fit++; fit < n && ((unsigned char)s[fit] & 0xC0) == 0x80; fit++)
-				;
-	} else {
-		fit = titlewidth_fit(s, limit_px);
-	}
+	size_t n = strlen(s), fit = 0;
+	for (size_t cp = 0; fit < n && cp < max_cp; cp++)
+		for (fit++; fit < n && ((unsigned char)s[fit] & 0xC0) == 0x80; fit++)
+			;
 	if (fit < n) {
 		size_t sp = fit;
 		while (sp > 0 && s[sp] != ' ')
 			sp--;
 		if (sp > fit / 2)
 			fit = sp;
+		fit = titlewidth_cut_end(s, fit);
 	}
-	if (fit < n)
-		fit = drop_stopwords(s, fit);
-	while (fit > 0 && strchr(" ,;:|-", s[fit - 1]))
-		fit--;
-	if (fit >= 3 && strncmp(s + fit - 3, "\xE2\x80\x93", 3) == 0)     /* – */
-		return cut_words(ar, arena_strndup(ar, s, fit - 3), limit_px, max_cp);
 	return arena_strndup(ar, s, fit);
 }
 
-/* Title that fits 580 px: the brand suffix kept, the main part shortened. */
+/* A title that fits 580 px (analysis/titlewidth.c), or NULL. */
 static const char *shorten_title(arena_t *ar, const char *title)
 {
-	const char *suffix, *main = split_brand(ar, title, &suffix);
-	double room = TITLEWIDTH_LIMIT_PX - titlewidth_px(suffix);
-	if (!main || room < TITLEWIDTH_LIMIT_PX / 2)
-		return cut_words(ar, title, TITLEWIDTH_LIMIT_PX, 0);
-	const char *m = cut_words(ar, main, room, 0);
-	return m ? arena_printf(ar, "%s%s", m, suffix) : NULL;
+	size_t len = strlen(title) + 4;
+	char *out = arena_alloc(ar, len);
+	return out && titlewidth_shorten(title, TITLEWIDTH_LIMIT_PX, out, len, NULL) == 0 ? out : NULL;
 }
 
 /* The normal form with its path rewritten by `how` ('l' lowercase, 's'
@@ -299,7 +250,7 @@ static json_t *c_desc_long(const audit_t *a, const page_t *p, json_t **fix)
 {
 	if (blank(p->desc) || utf8_len(p->desc) <= DESC_MAX)
 		return NULL;
-	const char *d = cut_words(a->arena, p->desc, 0, DESC_MAX - 1);
+	const char *d = cut_words(a->arena, p->desc, DESC_MAX - 1);
 	const char *dd = d ? arena_printf(a->arena, "%s\xE2\x80\xA6", d) : NULL;    /* … */
 	*fix = dd ? json_string(dd) : NULL;
 	return desc_measure(p);
@@ -315,8 +266,8 @@ static json_t *c_h1_missing(const audit_t *a, const page_t *p, json_t **fix)
 {
 	if (h1_count(p))
 		return NULL;
-	const char *suffix, *main = blank(p->title) ? NULL : split_brand(a->arena, p->title, &suffix);
-	*fix = main ? json_string(main) : !blank(p->title) ? json_string(p->title) : NULL;
+	size_t brand = blank(p->title) ? 0 : titlewidth_brand(p->title);
+	*fix = brand ? json_stringn(p->title, brand) : !blank(p->title) ? json_string(p->title) : NULL;
 	return json_pack("{s:i}", "count", 0);
 }
 

@@ -4,7 +4,8 @@ import json
 import re
 import unittest
 
-from zoelib import clear_login_failures, get, is_problem, metric, metrics, post, request, token_for, unbuilt_routes
+from zoelib import (RUN, clear_login_failures, get, is_problem, metric, metrics, post, request,
+                    token_for, unbuilt_routes, zoe)
 
 LOGIN = "/api/auth/login"
 JSON = {"Content-Type": "application/json"}
@@ -57,6 +58,24 @@ class Errors(unittest.TestCase):
         p = is_problem(self, r, 415)
         self.assertIn("application/json", p["detail"])
         is_problem(self, request("POST", LOGIN, raw=b"{}"), 415)
+
+    def test_415_media_type_exact(self):
+        """application/json itself, case-insensitively, with charset utf-8 at
+        most; look-alikes and other charsets are refused naming the header."""
+        body = json.dumps({"email": "nobody@zoe-solar.de", "password": ""}).encode()
+        for ctype in ("application/jsonx", "application/json-patch+json", "text/json",
+                      "application/json; charset=latin1", "application/problem+json",
+                      "text/plain", "application/json, text/plain"):
+            r = request("POST", LOGIN, raw=body, headers={"Content-Type": ctype})
+            p = is_problem(self, r, 415)
+            self.assertEqual([e["field"] for e in p["errors"]], ["Content-Type"], ctype)
+            self.assertIn("application/json", p["detail"])
+            self.assertEqual(r.headers.get("Accept-Post"), "application/json")
+        for ctype in ("application/json; charset=UTF-8", "Application/JSON",
+                      "application/json;charset=\"utf-8\""):
+            r = request("POST", LOGIN, raw=body, headers={"Content-Type": ctype})
+            p = is_problem(self, r, 422)
+            self.assertEqual(sorted(e["field"] for e in p["errors"]), ["password"], ctype)
 
     def test_422_lists_every_bad_field(self):
         r = post(LOGIN, {"email": "not-an-address", "password": "", "cookie": "yes"})
@@ -116,6 +135,36 @@ class Errors(unittest.TestCase):
         self.assertEqual(r.json["status"], "ready")
         self.assertEqual(r.json["pending_migrations"], [])
 
+
+
+class BeaconMediaTypes(unittest.TestCase):
+    """The tracker's beacon (#3) also takes text/plain, as navigator.sendBeacon
+    and Plausible's tracker send it; nothing else loosens."""
+    TRACK = "/api/level2/ux-signals/track"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.domain = "it-mt-%s.example" % RUN
+        cls.origin = "https://" + cls.domain
+        cls.key = zoe("site", "add", "--domain", cls.domain, "--origin", cls.origin)
+
+    def send(self, ctype):
+        body = json.dumps({"type": "pageview", "url": "/medientyp"}).encode()
+        return request("POST", self.TRACK, raw=body, headers={
+            "Content-Type": ctype, "Origin": self.origin, "X-Site-Key": self.key})
+
+    def test_text_plain_and_json_accepted(self):
+        for ctype in ("text/plain", "text/plain;charset=UTF-8", "application/json",
+                      "application/json; charset=utf-8"):
+            self.assertEqual(self.send(ctype).status, 202, ctype)
+
+    def test_others_refused(self):
+        for ctype in ("text/plain; charset=iso-8859-1", "text/plainx", "application/jsonx",
+                      "text/html", "application/x-www-form-urlencoded"):
+            r = self.send(ctype)
+            p = is_problem(self, r, 415)
+            self.assertEqual(p["errors"][0]["field"], "Content-Type", ctype)
+            self.assertEqual(r.headers.get("Accept-Post"), "application/json, text/plain")
 
 class Unbuilt(unittest.TestCase):
     """Routes not built yet answer 501 naming the route, after the auth check.

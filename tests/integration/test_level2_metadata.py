@@ -103,9 +103,10 @@ class MetadataAudit(unittest.TestCase):
         self.assertEqual(long_issue["evidence"]["chars"], len(long_title))
         fix = long_issue["fix"]["value"]
         self.assertEqual(long_issue["fix"]["action"], "shorten_title")
-        self.assertLessEqual(px(fix), 580)
-        self.assertTrue(fix.endswith(" | Beispiel"), fix)
-        self.assertTrue(long_title.startswith(fix[:-len(" | Beispiel")]), fix)
+        # without the brand still 927 px, the first clause 598 px: whole words
+        # and an ellipsis, no "mit" before it
+        self.assertEqual(fix, "Photovoltaik fuer Gewerbebetriebe und Landwirtschaft\u2026")
+        self.assertLessEqual(px(fix[:-1]) + 20, 580)
         self.assertEqual(j["pages"][1]["issues"][0]["evidence"]["other_urls"],
                          ["https://%s/seite-2" % host])
         canon = j["pages"][3]["issues"][0]
@@ -135,6 +136,32 @@ class MetadataAudit(unittest.TestCase):
         ev = psql("SELECT type, data->>'pages', data->>'inserted' FROM event_log WHERE id = :'v1'",
                   j["event_id"])
         self.assertEqual(ev, [["audit.completed", "6", "6"]])
+
+    def test_shortened_title_keeps_the_sentence(self):
+        """The brand suffix goes first, then the clauses after a boundary;
+        the words that carry the meaning stay."""
+        host = new_host()
+        cases = [
+            ("EEG 2024: Was sich f\u00fcr gewerbliche PV-Anlagen \u00e4ndert | ZOE Solar",
+             "EEG 2024: Was sich f\u00fcr gewerbliche PV-Anlagen \u00e4ndert"),
+            ("W\u00e4rmepumpe und Photovoltaik kombinieren \u2013 so funktioniert die "
+             "Kopplung im Einfamilienhaus | ZOE Solar",
+             "W\u00e4rmepumpe und Photovoltaik kombinieren"),
+            ("Was kostet eine Photovoltaikanlage 2024? Preise, F\u00f6rderung und "
+             "Amortisation im \u00dcberblick | ZOE Solar",
+             "Was kostet eine Photovoltaikanlage 2024?"),
+        ]
+        pages = []
+        for i, (title, _) in enumerate(cases):
+            p = clean_page(host, i)
+            p["title"] = title
+            pages.append(p)
+        j = self.audit({"pages": pages})
+        for (title, want), page in zip(cases, j["pages"]):
+            issues = {i["check"]: i for i in page["issues"]}
+            self.assertEqual(list(issues), ["title_too_long"], title)
+            self.assertGreater(issues["title_too_long"]["evidence"]["px"], 580)
+            self.assertEqual(issues["title_too_long"]["fix"]["value"], want)
 
     def test_duplicates_against_stored_pages(self):
         host = new_host()
