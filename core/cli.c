@@ -11,6 +11,7 @@
 #include "db.h"
 #include "jobs.h"
 #include "migrate.h"
+#include "openapi.h"
 #include "pool.h"
 
 /* Value of --name in argv, or NULL. */
@@ -243,6 +244,18 @@ static int cmd_site(int argc, char **argv)
 	return 0;
 }
 
+/* zoe openapi : the OpenAPI description on stdout (the dashboard build types its
+ * API layer from it; no database needed) */
+static int cmd_openapi(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	json_t *doc = openapi_new(routes, routes_count, cfg.public_url);
+	int rc = doc && json_dumpf(doc, stdout, JSON_INDENT(1)) == 0 ? 0 : 1;
+	json_decref(doc);
+	putchar('\n');
+	return rc;
+}
+
 static const struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -256,6 +269,7 @@ static const struct command {
 			   "disable|enable|delete|logout-all --email E"},
 	{"apikey", cmd_apikey, "add --name N --role R"},
 	{"site", cmd_site, "add --domain D --origin O [--key K]"},
+	{"openapi", cmd_openapi, "print the OpenAPI description (servers: ZOE_PUBLIC_URL)"},
 };
 
 int cli_main(int argc, char **argv)

@@ -40,10 +40,16 @@ int h_metrics(req_t *r)
 	return 0;
 }
 
+/* The description cannot change while the process runs: built once per worker. */
 int h_openapi(req_t *r)
 {
-	json_t *doc = arena_json(r->arena, openapi_new(routes, routes_count, cfg.public_url));
-	if (!doc)
+	static char *text;
+	if (!text) {
+		json_t *doc = openapi_new(routes, routes_count, cfg.public_url);
+		text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+		json_decref(doc);
+	}
+	if (!text)
 		return reply_problem(r, 500, "out of memory", NULL);
-	return reply_json(r, 200, doc);
+	return reply_raw(r, 200, "application/json; charset=utf-8", text, strlen(text));
 }

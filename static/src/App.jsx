@@ -106,6 +106,7 @@ function Shell({ user, page }) {
               </a>
             </li>
           ))}
+          <li><a href="/api/docs/" data-testid="nav-api-docs">{t('nav.apidocs')}</a></li>
         </ul>
       </nav>
       <main id="main" tabIndex={-1} className="content" data-page={page.path}>

@@ -49,6 +49,11 @@ export function Problem({ error, onRetry, compact = false, need }) {
 }
 
 /** Renders loading / problem / children(data) for a useApi result. */
+/**
+ * @template T
+ * @param {{res: {data: T | undefined, error: any, loading: boolean, reload: () => void},
+ *   children: (data: T) => any, compact?: boolean, need?: string}} props
+ */
 export function Async({ res, children, compact, need }) {
   if (res.error) return <Problem error={res.error} onRetry={res.reload} compact={compact} need={need} />;
   if (res.loading && res.data === undefined) return <Loading />;

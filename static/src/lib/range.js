@@ -25,6 +25,8 @@ export function validRange(from, to) {
   return DATE_RE.test(from || '') && DATE_RE.test(to || '') && from <= to;
 }
 
+/** The range in the URL (?from=&to=) and its setter.
+ *  @returns {[{from: string, to: string, tz: string}, (r: {from: string, to: string}) => void]} */
 export function useRange() {
   const [q, setQ] = useQuery();
   const from = q.get('from');

@@ -1,6 +1,12 @@
 // useApi(load, deps): runs load(signal) when deps change; {loading, data, error, reload}.
 import { useEffect, useState, useCallback, useRef } from 'react';
 
+/**
+ * @template T
+ * @param {(signal: AbortSignal) => Promise<T>} load
+ * @param {unknown[]} deps
+ * @returns {{loading: boolean, data: T | undefined, error: any, reload: () => void}}
+ */
 export function useApi(load, deps) {
   const [state, setState] = useState({ loading: true, data: undefined, error: null });
   const [tick, setTick] = useState(0);

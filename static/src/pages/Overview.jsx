@@ -1,8 +1,11 @@
+// @ts-check
 // Overview: visitors and conversions with comparison (analytics timeseries), the Core Web
 // Vitals verdict and p75 per vital (ux-signals metrics), average rating (social-proof
 // report), open recommendations by priority (optimization status), API health and readiness.
+// Typed against the OpenAPI description (lib/endpoints.js): a renamed reply field fails the build.
 import { useI18n } from '../lib/i18n.js';
-import { api, ApiError } from '../lib/api.js';
+import { ApiError } from '../lib/api.js';
+import { endpoints } from '../lib/endpoints.js';
 import { useApi } from '../lib/useApi.js';
 import { useRange } from '../lib/range.js';
 import { useMemo } from 'react';
@@ -12,20 +15,27 @@ import { Chart } from '../components/Chart.jsx';
 import { Async, Empty } from '../components/States.jsx';
 import { VITALS, RatingBadge, CwvBadge, VitalValue } from '../components/Vitals.jsx';
 
+/** @typedef {import('../lib/endpoints.js').Timeseries} Timeseries */
+/** @typedef {import('../lib/endpoints.js').UxMetrics} UxMetrics */
+/** @typedef {import('../lib/endpoints.js').ReviewsReport} ReviewsReport */
+/** @typedef {import('../lib/endpoints.js').Recommendations} Recommendations */
+/** @typedef {import('../lib/endpoints.js').Health} Health */
+/** @typedef {import('../lib/endpoints.js').Ready} Ready */
+
 export function Overview() {
   const { t } = useI18n();
   const [range] = useRange();
-  const ts = useApi((signal) => api.get('/api/level5/analytics/timeseries',
-    { from: range.from, to: range.to, tz: range.tz, interval: 'day' }, { signal }),
+  const ts = useApi((signal) => endpoints.timeseries(
+    { from: range.from, to: range.to, tz: range.tz, interval: 'day' }, signal),
   [range.from, range.to]);
-  const ux = useApi((signal) => api.get('/api/level2/ux-signals/metrics', { from: range.from, to: range.to, tz: range.tz, device: 'all' }, { signal }),
+  const ux = useApi((signal) => endpoints.uxMetrics({ from: range.from, to: range.to, tz: range.tz, device: 'all' }, signal),
     [range.from, range.to]);
-  const reviews = useApi((signal) => api.get('/api/level2/social-proof/report', { from: range.from, to: range.to, tz: range.tz }, { signal }), [range.from, range.to]);
-  const recs = useApi((signal) => api.get('/api/level2/optimization/status', { status: 'open', limit: 5 }, { signal }), []);
+  const reviews = useApi((signal) => endpoints.reviewsReport({ from: range.from, to: range.to, tz: range.tz }, signal), [range.from, range.to]);
+  const recs = useApi((signal) => endpoints.recommendations({ status: 'open', limit: 5 }, signal), []);
   const health = useApi(async (signal) => {
     const [live, ready] = await Promise.all([
-      api.get('/api/health', undefined, { signal }).catch((e) => (e instanceof ApiError ? e.problem : Promise.reject(e))),
-      api.get('/api/ready', undefined, { signal }).catch((e) => (e instanceof ApiError ? e.problem : Promise.reject(e))),
+      endpoints.health(signal).catch((e) => (e instanceof ApiError ? e.problem : Promise.reject(e))),
+      endpoints.ready(signal).catch((e) => (e instanceof ApiError ? e.problem : Promise.reject(e))),
     ]);
     return { live, ready };
   }, []);
@@ -61,6 +71,7 @@ export function Overview() {
 
 // A total of the range from the timeseries (#45) with the API's own change versus the
 // previous period of equal length (percent, null when the previous value was 0).
+/** @param {{data: Timeseries, metric: keyof Timeseries['totals'], rate?: keyof Timeseries['totals']}} props */
 function Kpi({ data, metric, rate }) {
   const { t, lang } = useI18n();
   const cur = data?.totals?.[metric];
@@ -85,6 +96,7 @@ function Kpi({ data, metric, rate }) {
 }
 
 // Visitors per day of the range as a small line; the figures are in the aria-label.
+/** @param {{data: Timeseries}} props */
 function Sparkline({ data }) {
   const { t, lang } = useI18n();
   const buckets = asArray(data?.buckets);
@@ -100,11 +112,12 @@ function Sparkline({ data }) {
   return <Chart option={option} label={label} height={60} testid="overview-visitors-chart" />;
 }
 
+/** @param {{data: ReviewsReport}} props */
 function RatingKpi({ data }) {
   const { t, lang } = useI18n();
-  const mean = pick(data, 'overall.mean|overall.average|mean|average');
-  const bayes = pick(data, 'overall.bayesian_average|overall.bayesian|bayesian_average');
-  const count = pick(data, 'overall.count|count|n');
+  const mean = data.overall?.mean;
+  const bayes = data.overall?.bayesian_average;
+  const count = data.overall?.count;
   return (
     <div className="kpi">
       <span className="kpi-value" data-value={mean ?? ''}>{num(mean, lang, 2)} <span className="unit">/ 5</span></span>
@@ -113,6 +126,7 @@ function RatingKpi({ data }) {
   );
 }
 
+/** @param {{data: {live: Health, ready: Ready}}} props */
 function Health({ data }) {
   const { t } = useI18n();
   const live = data.live?.status === 'ok';
@@ -132,6 +146,7 @@ function Health({ data }) {
   );
 }
 
+/** @param {{data: UxMetrics}} props */
 function CwvSummary({ data }) {
   const { t, lang } = useI18n();
   const vitals = data?.overall?.vitals || {};
@@ -155,13 +170,14 @@ function CwvSummary({ data }) {
   );
 }
 
+/** @param {{data: Recommendations}} props */
 function RecsSummary({ data }) {
   const { t, lang } = useI18n();
-  const items = asArray(pick(data, 'items|recommendations|open', []))
+  const items = asArray(data.items)
     .filter((r) => (r.status ?? 'open') === 'open')
-    .sort((a, b) => (pick(b, 'priority', 0) - pick(a, 'priority', 0)));
-  const open = pick(data, 'counts.open|by_status.open|open_count', items.length);
-  const byCat = Object.entries(pick(data, 'open_by_category', {}));
+    .sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0));
+  const open = data.counts?.open ?? items.length;
+  const byCat = Object.entries(data.open_by_category ?? {});
   if (!open) return <Empty>{t('recs.empty')}</Empty>;
   return (
     <>
@@ -171,8 +187,8 @@ function RecsSummary({ data }) {
       <ol className="rec-list">
         {items.slice(0, 5).map((r, i) => (
           <li key={r.id ?? i}>
-            <span className="prio">{num(pick(r, 'priority'), lang, 2)}</span>
-            <span>{pick(r, lang === 'de' ? 'title_de|title|rule' : 'title|rule', DASH)}</span>
+            <span className="prio">{num(r.priority, lang, 2)}</span>
+            <span>{(lang === 'de' ? r.title_de : r.title) ?? r.title ?? r.rule ?? DASH}</span>
           </li>
         ))}
       </ol>
