@@ -36,7 +36,7 @@ static const struct {
 	{404, E_PARAM, "No such record"},
 	{412, E_PATCH, "If-Match does not match the current version"},
 	{413, E_BODY, "The body exceeds the route's limit"},
-	{415, E_JSON, "Content-Type is not application/json"},
+	{415, E_JSON, "Content-Type is not one of the media types the route accepts"},
 	{422, E_INPUT, "Validation failed; `errors` names every bad field"},
 	{429, E_LOGIN, "Too many failed logins"},
 	{500, E_BUILT, "An unexpected error; the server log has the request id"},
@@ -161,9 +161,12 @@ ref:;
 	return json_pack("{s:s}", "$ref", ref);
 }
 
-/* requestBody of a route with a body schema; a batch also takes an array. */
-static json_t *request_body(const api_op_t *op, json_t *components)
+/* requestBody of a route with a body schema; a batch also takes an array.
+ * Every media type the route accepts (json_body_types: the beacons also take
+ * text/plain, as sendBeacon sends) carries the same JSON schema. */
+static json_t *request_body(const route_t *rt, json_t *components)
 {
+	const api_op_t *op = rt->op;
 	json_t *one = object_schema(op->body, components), *schema = one;
 	if (op->body->batch)
 		schema = json_pack("{s:[o, {s:s, s:O, s:i, s:I}]}", "oneOf", one, "type", "array",
@@ -175,7 +178,18 @@ static json_t *request_body(const api_op_t *op, json_t *components)
 	json_t *example = op->example ? json_loads(op->example, 0, NULL) : NULL;
 	if (example)
 		json_object_set_new(media, "example", example);
-	return json_pack("{s:b, s:{s:o}}", "required", required, "content", "application/json", media);
+	char types[128];
+	json_t *content = json_object();
+	json_body_types(rt, types, sizeof(types));
+	for (char *t = types, *end; *t; t = end) {
+		end = t + strcspn(t, ",");
+		char save = *end;
+		*end = '\0';
+		json_object_set(content, t, media);
+		end += save ? 1 + strspn(end + 1, " ") : 0;
+	}
+	json_decref(media);
+	return json_pack("{s:b, s:o}", "required", required, "content", content);
 }
 
 static void add_ref(json_t *list, const char *kind, const char *name)
@@ -289,7 +303,7 @@ static json_t *operation(const route_t *table, size_t n, const route_t *rt, json
 	if (json_array_size(json_object_get(op, "parameters")) == 0)
 		json_object_del(op, "parameters");
 	if (rt->op && rt->op->body)
-		json_object_set_new(op, "requestBody", request_body(rt->op, comp));
+		json_object_set_new(op, "requestBody", request_body(rt, comp));
 	if (rt->spec_no)
 		json_object_set_new(op, "x-spec-number", json_integer(rt->spec_no));
 	return op;
