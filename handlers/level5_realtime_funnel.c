@@ -155,7 +155,10 @@ static void parse_steps(req_t *r, funnel_query_t *q, json_t *errors)
 	const char *spec = req_query(r, "steps");
 	if (!spec || strlen(spec) > STEPS_MAX_CHARS * 4)
 		return;         /* the router has named it */
-	q->n = funnel_split(arena_strdup(r->arena, spec), q->steps, FUNNEL_MAX_STEPS);
+	char *copy = arena_strdup(r->arena, spec);
+	if (!copy)
+		return;
+	q->n = funnel_split(copy, q->steps, FUNNEL_MAX_STEPS);
 	if (q->n < FUNNEL_MIN_STEPS || q->n > FUNNEL_MAX_STEPS) {
 		verr(errors, "steps", "needs %d to %d comma-separated steps, got %d",
 		     FUNNEL_MIN_STEPS, FUNNEL_MAX_STEPS, q->n);
@@ -225,22 +228,23 @@ static const db_stmt_t q_funnel = {"analytics_funnel",
 	"   bool_or($7::text IS NULL OR (kind = 'pageview' AND path = $7)) OVER v AS vpath"
 	"  FROM numbered WINDOW v AS (PARTITION BY site_id, visitor_id, visit ORDER BY seq"
 	"    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),"
-	" m AS MATERIALIZED (SELECT t.site_id, t.visitor_id, t.visit, t.seq, t.ts, st.step,"
-	"   lag(t.seq) OVER (PARTITION BY t.site_id, t.visitor_id, t.visit, st.step ORDER BY t.seq)"
-	"     AS prev"
+	/* per visit and step: the matching events in order */
+	" m AS (SELECT t.site_id, t.visitor_id, t.visit, st.step, array_agg(t.seq ORDER BY t.seq) AS seqs,"
+	"   array_agg(t.ts ORDER BY t.seq) AS tss"
 	"  FROM tagged t JOIN st ON (st.kind = 'goal' AND t.kind = 'event' AND t.name = st.val)"
 	"    OR (st.kind = 'page' AND t.kind = 'pageview' AND t.path ~ st.val)"
 	"  WHERE t.vpath AND ($5::text IS NULL OR t.vsource = $5)"
-	"    AND ($6::text IS NULL OR t.vdevice = $6)),"
-	/* each step: the first match after the previous step's (no earlier match in between) */
-	" r AS (SELECT site_id, visitor_id, visit, step, seq, ts, NULL::float8 AS secs"
-	"   FROM m WHERE step = 1 AND prev IS NULL"
+	"    AND ($6::text IS NULL OR t.vdevice = $6)"
+	"  GROUP BY t.site_id, t.visitor_id, t.visit, st.step),"
+	/* each step: the first match after the previous step's */
+	" r AS (SELECT site_id, visitor_id, visit, step, seqs[1] AS seq, tss[1] AS ts, NULL::float8 AS secs"
+	"   FROM m WHERE step = 1"
 	"  UNION ALL"
-	"  SELECT r.site_id, r.visitor_id, r.visit, m.step, m.seq, m.ts,"
-	"   extract(epoch FROM m.ts - r.ts)::float8"
+	"  SELECT r.site_id, r.visitor_id, r.visit, m.step, n.s, n.t, extract(epoch FROM n.t - r.ts)::float8"
 	"   FROM r JOIN m ON m.site_id = r.site_id AND m.visitor_id = r.visitor_id"
-	"    AND m.visit = r.visit AND m.step = r.step + 1 AND m.seq > r.seq"
-	"    AND (m.prev IS NULL OR m.prev <= r.seq))"
+	"    AND m.visit = r.visit AND m.step = r.step + 1"
+	"   CROSS JOIN LATERAL (SELECT u.s, u.t FROM unnest(m.seqs, m.tss) u(s, t) WHERE u.s > r.seq"
+	"    ORDER BY u.s LIMIT 1) n)"
 	" SELECT st.step, count(DISTINCT (r.site_id, r.visitor_id)) FILTER (WHERE r.step IS NOT NULL),"
 	"  count(r.step),"
 	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY r.secs), bool_and(p.site_known)"
