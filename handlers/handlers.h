@@ -8,7 +8,8 @@
 /* Inputs of the built routes, declared next to each handler (see router.h). */
 extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_analyze, op_entity_report,
 	op_ux_track, op_ux_metrics, op_reviews_integrate, op_reviews_report, op_opt_recommend,
-	op_opt_status, op_data_optimize, op_perf_monitor, op_analytics_timeseries;
+	op_opt_status, op_data_optimize, op_perf_monitor, op_analytics_timeseries,
+	op_analytics_realtime, op_analytics_funnel;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -42,5 +43,8 @@ int h_data_optimize(req_t *r);
 int h_perf_monitor(req_t *r);
 /* level5_analytics.c */
 int h_analytics_timeseries(req_t *r);
+/* level5_realtime_funnel.c */
+int h_analytics_realtime(req_t *r);
+int h_analytics_funnel(req_t *r);
 
 #endif

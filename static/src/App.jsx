@@ -15,10 +15,12 @@ import { Reviews } from './pages/Reviews.jsx';
 import { Recommendations } from './pages/Recommendations.jsx';
 import { Metadata } from './pages/Metadata.jsx';
 import { Performance } from './pages/Performance.jsx';
+import { Funnel } from './pages/Funnel.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
   { path: '/ux-signals', key: 'nav.ux', component: UxSignals, role: 'viewer' },
+  { path: '/funnel', key: 'nav.funnel', component: Funnel, role: 'viewer' },
   { path: '/entities', key: 'nav.entities', component: Entities, role: 'viewer' },
   { path: '/reviews', key: 'nav.reviews', component: Reviews, role: 'viewer' },
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },

@@ -109,6 +109,7 @@ function exampleRequest(op) {
   const special = {
     'POST /api/auth/login': () => ({ body: { email: 'admin@zoe-solar.de', password: readFileSync(join(VAR, 'admin.password'), 'utf8').trim() } }),
     'POST /api/auth/refresh': () => ({ body: { refresh_token: admin.refresh_token } }),
+    'GET /api/level5/analytics/funnel': () => ({ query: { steps: '/,/produkte/*,goal:lead' } }),
   };
   const req = { ...creds(op), ...(special[key] ? special[key]() : {}) };
   if (req.body === undefined && example(op) !== undefined) req.body = example(op);
@@ -175,7 +176,8 @@ test('the documented example request of every operation gets a documented reply'
   for (const op of operations()) {
     if (op === logout) continue;        // revokes the session: last
     const req = exampleRequest(op);
-    const r = await call(op.method.toUpperCase(), concrete(op.path), req);
+    const qs = req.query ? '?' + new URLSearchParams(req.query) : '';
+    const r = await call(op.method.toUpperCase(), concrete(op.path) + qs, req);
     conforms(op, r);
     assert.equal(r.status, has(op, 501) ? 501 : Number(Object.keys(op.op.responses).find((s) => s < '300')),
       `${op.method} ${op.path}: ${r.text.slice(0, 300)}`);

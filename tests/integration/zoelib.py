@@ -113,6 +113,18 @@ def psql_one(sql, *args):
     return rows[0][0] if rows else None
 
 
+def insert_events(domain, columns, rows):
+    """Inserts events of site `domain`: `rows` are SQL row constructors of `columns`."""
+    psql("INSERT INTO events (site_id, %s) SELECT (SELECT id FROM sites WHERE domain = :'v1'),"
+         " t.* FROM (VALUES %s) t" % (columns, ",".join(rows)), domain)
+
+
+def add_site_events(domain, columns, rows):
+    """A site of the test's own (origin https://domain) with the events of insert_events."""
+    zoe("site", "add", "--domain", domain, "--origin", "https://" + domain)
+    insert_events(domain, columns, rows)
+
+
 def zoe(*args):
     env = dict(os.environ, DATABASE_URL=database_url(), ZOE_VAR=VAR)
     out = subprocess.run([BIN] + list(args), capture_output=True, text=True, env=env,

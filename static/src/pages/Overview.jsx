@@ -1,6 +1,6 @@
 // @ts-check
 // Overview: visitors and conversions with comparison (analytics timeseries), the Core Web
-// Vitals verdict and p75 per vital (ux-signals metrics), average rating (social-proof
+// Vitals verdict and p75 per vital (ux-signals metrics), the realtime counter (#44), average rating (social-proof
 // report), open recommendations by priority (optimization status), API health and readiness.
 // Typed against the OpenAPI description (lib/endpoints.js): a renamed reply field fails the build.
 import { useI18n } from '../lib/i18n.js';
@@ -14,6 +14,7 @@ import { Card } from '../components/Card.jsx';
 import { Chart } from '../components/Chart.jsx';
 import { Async, Empty } from '../components/States.jsx';
 import { VITALS, RatingBadge, CwvBadge, VitalValue } from '../components/Vitals.jsx';
+import { Realtime } from '../components/Realtime.jsx';
 
 /** @typedef {import('../lib/endpoints.js').Timeseries} Timeseries */
 /** @typedef {import('../lib/endpoints.js').UxMetrics} UxMetrics */
@@ -43,6 +44,9 @@ export function Overview() {
   return (
     <>
       <h1>{t('overview.title')}</h1>
+      <Card title={t('realtime.title')} testid="card-realtime">
+        <Realtime />
+      </Card>
       <div className="grid cards-4">
         <Card title={t('overview.visitors')} testid="card-visitors">
           <Async res={ts} compact>{(d) => <><Kpi data={d} metric="visitors" /><Sparkline data={d} /></>}</Async>

@@ -1,0 +1,325 @@
+/* level5_realtime_funnel.c - #44 GET /api/level5/analytics/realtime and
+ * #47 GET /api/level5/analytics/funnel.
+ *
+ * Realtime (Plausible's "last 5 minutes"): visitors with any event in the
+ * last 5 minutes, pageviews per UTC minute for the last 30 minutes (the
+ * current, unfinished minute last), top pages by visitors viewing them in
+ * the last 5 minutes and top sources by the entry source of each of those
+ * visitors' current visit (30-minute rule, looked back at most a day).
+ * Never cached: every request reads the events.
+ *
+ * Funnel: visits are sessionised exactly as #45 does (pageview, engagement
+ * and event rows of one visitor, a new visit after 30 minutes without
+ * activity, within the range). A visit reaches step k when it completed
+ * steps 1..k in order, other events in between allowed; each step takes the
+ * first matching event after the previous step's. A step is a page path
+ * pattern (`*` within a segment, `**` across segments, analysis/funnel.c)
+ * or goal:<name>. As Plausible, steps count visitors: a visitor reaches step
+ * k when one of their visits did; visits are reported too. Conversion and
+ * drop-off are computed on visitors; the median time between steps on the
+ * visits that took them. The sessionising and matching are one SQL statement. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "db.h"
+#include "funnel.h"
+#include "handlers.h"
+#include "json_in.h"
+#include "range.h"
+
+#define TOP_DEFAULT "10"
+#define STEPS_MAX_CHARS 4096
+
+static const char *const devices[] = {"all", "mobile", "tablet", "desktop", NULL};
+
+/* ---- #44 realtime ---------------------------------------------------------------------- */
+
+static const vrule_t realtime_query[] = {
+	{"site", V_STRING, 0, 1, 253, NULL, NULL},
+	{"limit", V_INT, 0, 1, 100, NULL, NULL},
+};
+
+/* A site's domain: no blanks, no slash (the site itself is looked up by the query). */
+static void check_site(req_t *r, json_t *errors)
+{
+	const char *site = req_query(r, "site");
+	if (site && (!*site || strlen(site) > 253 || strpbrk(site, "/ ")))
+		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
+}
+const api_op_t op_analytics_realtime = {VRULES(realtime_query), NULL, NULL, 0, check_site};
+
+/* $1 site domain or NULL (all sites), $2 rows per top list. Rows (section,
+ * key, n) ordered: 'site' (1 when known), 'visitors', 30 'minute' rows
+ * oldest first, 'page' and 'source' rows by visitors. */
+static const db_stmt_t q_realtime = {"analytics_realtime",
+	"WITH p AS MATERIALIZED (SELECT now() AS t,"
+	"   date_trunc('minute', now()) - interval '29 minutes' AS m0,"
+	"   (SELECT id FROM sites WHERE domain = $1) AS sid),"
+	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path FROM events e, p"
+	"  WHERE e.ts >= p.m0 AND e.ts <= p.t AND ($1::text IS NULL OR e.site_id = p.sid)),"
+	" now5 AS (SELECT ev.* FROM ev, p WHERE ev.ts > p.t - interval '5 minutes'),"
+	" who AS (SELECT DISTINCT site_id, visitor_id FROM now5),"
+	" hist AS (SELECT e.site_id, e.visitor_id, e.ts, e.source, lag(e.ts) OVER w AS before"
+	"  FROM events e JOIN who USING (site_id, visitor_id), p"
+	"  WHERE e.ts > p.t - interval '1 day' AND e.ts <= p.t"
+	"  WINDOW w AS (PARTITION BY e.site_id, e.visitor_id ORDER BY e.ts)),"
+	" entry AS (SELECT DISTINCT ON (site_id, visitor_id) coalesce(source, 'direct') AS source"
+	"  FROM hist WHERE before IS NULL OR ts - before > interval '30 minutes'"
+	"  ORDER BY site_id, visitor_id, ts DESC),"
+	" minutes AS (SELECT generate_series(p.m0, date_trunc('minute', p.t), interval '1 minute') AS m"
+	"  FROM p),"
+	" pv AS (SELECT date_trunc('minute', ts) AS m, count(*) AS n FROM ev WHERE kind = 'pageview'"
+	"  GROUP BY 1),"
+	" pages AS (SELECT path AS k, count(DISTINCT (site_id, visitor_id)) AS n FROM now5"
+	"  WHERE kind = 'pageview' GROUP BY path),"
+	" sources AS (SELECT source AS k, count(*) AS n FROM entry GROUP BY source)"
+	" SELECT 1 AS o, 'site' AS section, NULL AS k,"
+	"  ($1::text IS NULL OR p.sid IS NOT NULL)::int::bigint AS n, 0::bigint AS r FROM p"
+	" UNION ALL SELECT 2, 'visitors', NULL, count(*), 0 FROM who"
+	" UNION ALL SELECT 3, 'minute', to_char(m AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	"  coalesce(pv.n, 0), row_number() OVER (ORDER BY m) FROM minutes LEFT JOIN pv USING (m)"
+	" UNION ALL SELECT 4, 'page', k, n, r FROM (SELECT k, n, row_number() OVER (ORDER BY n DESC, k) AS r"
+	"  FROM pages) x WHERE r <= $2::int"
+	" UNION ALL SELECT 5, 'source', k, n, r FROM (SELECT k, n, row_number() OVER (ORDER BY n DESC, k) AS r"
+	"  FROM sources) x WHERE r <= $2::int"
+	" ORDER BY 1, 5"};
+
+enum { RT_ORDER, RT_SECTION, RT_KEY, RT_N };
+
+/* Appends {key_name: key, value_name: n} for each row of `section`. */
+static json_t *rows_of(const PGresult *res, const char *section, const char *key_name,
+		       const char *value_name)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		if (strcmp(db_get(res, i, RT_SECTION), section) == 0)
+			json_array_append_new(a, json_pack("{s:s, s:I}", key_name,
+				db_get(res, i, RT_KEY), value_name,
+				(json_int_t)db_getll(res, i, RT_N, 0)));
+	return a;
+}
+
+int h_analytics_realtime(req_t *r)
+{
+	const char *site = req_query(r, "site"), *limit = req_query(r, "limit");
+	const char *p[] = {site, limit ? limit : TOP_DEFAULT};
+	PGresult *res = db_run(r->arena, &q_realtime, 2, p);
+	if (!res)
+		return db_fail(r);
+	if (PQntuples(res) < 2 || db_getll(res, 0, RT_N, 0) != 1) {
+		json_t *errors = json_array();
+		verr(errors, "site", "no site has this domain");
+		return reply_invalid(r, errors);
+	}
+	json_t *minutes = rows_of(res, "minute", "minute", "pageviews");
+	json_int_t total = 0;
+	size_t i;
+	json_t *m;
+	json_array_foreach(minutes, i, m)
+		total += json_integer_value(json_object_get(m, "pageviews"));
+	json_t *j = arena_json(r->arena, json_pack("{s:s?, s:i, s:I, s:I, s:o, s:o, s:o}",
+		"site", site, "window_minutes", 5, "visitors", (json_int_t)db_getll(res, 1, RT_N, 0),
+		"pageviews_30_minutes", total, "per_minute", minutes,
+		"top_pages", rows_of(res, "page", "path", "visitors"),
+		"top_sources", rows_of(res, "source", "source", "visitors")));
+	if (!j)
+		return reply_problem(r, 500, "out of memory while building the reply", NULL);
+	reply_header(r, "Cache-Control", "no-store");
+	return reply_json(r, 200, j);
+}
+
+/* ---- #47 funnel ------------------------------------------------------------------------ */
+
+static const vrule_t funnel_query[] = {
+	RANGE_RULES,
+	{"steps", V_STRING, 1, 1, STEPS_MAX_CHARS, NULL, NULL},
+	{"device", V_STRING, 0, 0, 0, devices, NULL},
+	{"source", V_STRING, 0, 1, 253, NULL, NULL},
+	{"path", V_STRING, 0, 1, 2048, NULL, NULL},
+	{"site", V_STRING, 0, 1, 253, NULL, NULL},
+};
+
+typedef struct funnel_query {
+	range_t rg;
+	const char *site, *source, *device, *path;
+	char *steps[FUNNEL_MAX_STEPS];
+	int n;
+	json_t *plan;       /* [{kind, match}] for the statement */
+} funnel_query_t;
+
+/* The steps of ?steps= into q->steps and q->plan; the first problem to errors. */
+static void parse_steps(req_t *r, funnel_query_t *q, json_t *errors)
+{
+	const char *spec = req_query(r, "steps");
+	if (!spec || strlen(spec) > STEPS_MAX_CHARS * 4)
+		return;         /* the router has named it */
+	char *copy = arena_strdup(r->arena, spec);
+	if (!copy)
+		return;
+	q->n = funnel_split(copy, q->steps, FUNNEL_MAX_STEPS);
+	if (q->n < FUNNEL_MIN_STEPS || q->n > FUNNEL_MAX_STEPS) {
+		verr(errors, "steps", "needs %d to %d comma-separated steps, got %d",
+		     FUNNEL_MIN_STEPS, FUNNEL_MAX_STEPS, q->n);
+		return;
+	}
+	q->plan = arena_json(r->arena, json_array());
+	for (int i = 0; i < q->n; i++) {
+		const char *s = q->steps[i], *why = funnel_step_error(s);
+		if (why) {
+			verr(errors, "steps", "step %d: %s", i + 1, why);
+			return;
+		}
+		int goal = funnel_kind(s) == FUNNEL_GOAL;
+		char *match = goal ? (char *)s + strlen(FUNNEL_GOAL_PREFIX)
+			: arena_alloc(r->arena, FUNNEL_REGEX_MAX(strlen(s)));
+		if (!goal && (!match || funnel_regex(s, match, FUNNEL_REGEX_MAX(strlen(s))) < 0))
+			return;
+		json_array_append_new(q->plan, json_pack("{s:s, s:s}", "kind", goal ? "goal" : "page",
+							 "match", match));
+	}
+}
+
+/* Reads and checks the query; every bad field goes to `errors`. */
+static void parse_funnel(req_t *r, funnel_query_t *q, json_t *errors)
+{
+	memset(q, 0, sizeof(*q));
+	range_parse(r, &q->rg, errors);
+	check_site(r, errors);
+	q->site = req_query(r, "site");
+	q->source = req_query(r, "source");
+	q->path = req_query(r, "path");
+	q->device = req_query(r, "device");
+	if (q->device && strcmp(q->device, "all") == 0)
+		q->device = NULL;
+	if (q->path && q->path[0] != '/')
+		verr(errors, "path", "must be a path starting with /");
+	parse_steps(r, q, errors);
+}
+
+static void funnel_check(req_t *r, json_t *errors)
+{
+	funnel_query_t q;
+	parse_funnel(r, &q, errors);
+}
+const api_op_t op_analytics_funnel = {VRULES(funnel_query), NULL, NULL, 0, funnel_check};
+
+/* $1 from, $2 to, $3 tz, $4 site domain, $5 source, $6 device, $7 path,
+ * $8 the steps as JSON [{kind, match}]. One row per step: step, visitors,
+ * visits, median seconds from the previous step, site known. */
+static const db_stmt_t q_funnel = {"analytics_funnel",
+	"WITH RECURSIVE p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
+	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
+	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known),"
+	" st AS (SELECT s.value->>'kind' AS kind, s.value->>'match' AS val, s.ordinality AS step"
+	"  FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s),"
+	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path, e.name, e.source, e.device"
+	"  FROM events e, p WHERE e.ts >= p.t0 AND e.ts < p.t1"
+	"    AND e.kind IN ('pageview', 'engagement', 'event')"
+	"    AND ($4::text IS NULL OR e.site_id = (SELECT id FROM sites WHERE domain = $4))),"
+	" marked AS (SELECT ev.*, row_number() OVER w AS seq, (lag(ts) OVER w IS NULL"
+	"    OR ts - lag(ts) OVER w > interval '30 minutes')::int AS starts"
+	"  FROM ev WINDOW w AS (PARTITION BY site_id, visitor_id ORDER BY ts)),"
+	" numbered AS (SELECT marked.*, sum(starts) OVER (PARTITION BY site_id, visitor_id"
+	"    ORDER BY seq ROWS UNBOUNDED PRECEDING) AS visit FROM marked),"
+	" tagged AS (SELECT numbered.*,"
+	"   first_value(source) OVER v AS vsource, first_value(device) OVER v AS vdevice,"
+	"   bool_or($7::text IS NULL OR (kind = 'pageview' AND path = $7)) OVER v AS vpath"
+	"  FROM numbered WINDOW v AS (PARTITION BY site_id, visitor_id, visit ORDER BY seq"
+	"    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),"
+	/* per visit and step: the matching events in order */
+	" m AS (SELECT t.site_id, t.visitor_id, t.visit, st.step, array_agg(t.seq ORDER BY t.seq) AS seqs,"
+	"   array_agg(t.ts ORDER BY t.seq) AS tss"
+	"  FROM tagged t JOIN st ON (st.kind = 'goal' AND t.kind = 'event' AND t.name = st.val)"
+	"    OR (st.kind = 'page' AND t.kind = 'pageview' AND t.path ~ st.val)"
+	"  WHERE t.vpath AND ($5::text IS NULL OR t.vsource = $5)"
+	"    AND ($6::text IS NULL OR t.vdevice = $6)"
+	"  GROUP BY t.site_id, t.visitor_id, t.visit, st.step),"
+	/* each step: the first match after the previous step's */
+	" r AS (SELECT site_id, visitor_id, visit, step, seqs[1] AS seq, tss[1] AS ts, NULL::float8 AS secs"
+	"   FROM m WHERE step = 1"
+	"  UNION ALL"
+	"  SELECT r.site_id, r.visitor_id, r.visit, m.step, n.s, n.t, extract(epoch FROM n.t - r.ts)::float8"
+	"   FROM r JOIN m ON m.site_id = r.site_id AND m.visitor_id = r.visitor_id"
+	"    AND m.visit = r.visit AND m.step = r.step + 1"
+	"   CROSS JOIN LATERAL (SELECT u.s, u.t FROM unnest(m.seqs, m.tss) u(s, t) WHERE u.s > r.seq"
+	"    ORDER BY u.s LIMIT 1) n)"
+	" SELECT st.step, count(DISTINCT (r.site_id, r.visitor_id)) FILTER (WHERE r.step IS NOT NULL),"
+	"  count(r.step),"
+	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY r.secs), bool_and(p.site_known)"
+	" FROM st CROSS JOIN p LEFT JOIN r ON r.step = st.step GROUP BY st.step ORDER BY st.step"};
+
+enum { F_STEP, F_VISITORS, F_VISITS, F_MEDIAN, F_SITE_KNOWN };
+
+static double rate(long long part, long long whole)
+{
+	return whole ? round((double)part / (double)whole * 1e4) / 1e4 : 0;
+}
+
+/* The reply's steps: figures per step from result rows 0..n-1. */
+static json_t *steps_json(const funnel_query_t *q, const PGresult *res)
+{
+	json_t *a = json_array();
+	long long first = db_getll(res, 0, F_VISITORS, 0), prev = first;
+	for (int i = 0; i < q->n; i++) {
+		long long v = db_getll(res, i, F_VISITORS, 0);
+		const char *med = db_get(res, i, F_MEDIAN);
+		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:I, s:I, s:f, s:f, s:I, s:f, s:o}",
+			"step", i + 1, "step_spec", q->steps[i],
+			"kind", funnel_kind(q->steps[i]) == FUNNEL_GOAL ? "goal" : "page",
+			"visitors", (json_int_t)v, "visits", (json_int_t)db_getll(res, i, F_VISITS, 0),
+			"conversion_from_previous", i ? rate(v, prev) : (first ? 1.0 : 0.0),
+			"conversion_from_first", rate(v, first),
+			"dropoff", (json_int_t)(i ? prev - v : 0), "dropoff_rate", i ? rate(prev - v, prev) : 0.0,
+			"median_seconds_from_previous", med && i
+				? json_real(round(db_getd(res, i, F_MEDIAN, 0) * 10) / 10) : json_null()));
+		prev = v;
+	}
+	return a;
+}
+
+/* The data this report reads, for the report cache (core/cache.h). */
+static const db_stmt_t q_funnel_stamp = {"q_funnel_stamp",
+	"SELECT (SELECT last_value FROM data_version_events) || '.'"
+	" || (SELECT last_value FROM data_version_sites)"};
+
+int h_analytics_funnel(req_t *r)
+{
+	if (cache_serve(r, &q_funnel_stamp))
+		return 0;
+	funnel_query_t q;
+	json_t *errors = arena_json(r->arena, json_array());
+	parse_funnel(r, &q, errors);
+	if (json_array_size(errors) || !q.plan)
+		return reply_invalid(r, json_incref(errors));
+	char *plan = json_dumps(q.plan, JSON_COMPACT);
+	if (!plan)
+		return reply_problem(r, 500, "out of memory", NULL);
+	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.source, q.device, q.path, plan};
+	PGresult *res = db_run(r->arena, &q_funnel, 8, p);
+	free(plan);
+	if (!res)
+		return db_fail(r);
+	if (PQntuples(res) != q.n)
+		return reply_problem(r, 500, "the funnel query returned no steps", NULL);
+	if (strcmp(db_get(res, 0, F_SITE_KNOWN), "t") != 0) {
+		verr(errors, "site", "no site has this domain");
+		return reply_invalid(r, json_incref(errors));
+	}
+	long long first = db_getll(res, 0, F_VISITORS, 0), last = db_getll(res, q.n - 1, F_VISITORS, 0);
+	json_t *j = arena_json(r->arena, json_pack(
+		"{s:o, s:{s:s?, s:s?, s:s?, s:s}, s:s, s:s, s:o, s:I, s:I, s:f}",
+		"range", range_json_new(&q.rg),
+		"filters", "site", q.site, "path", q.path, "source", q.source,
+		"device", q.device ? q.device : "all",
+		"counted", "visitors",
+		"definition", "a visitor reaches step k when one of their visits (30 minutes of "
+			"inactivity end a visit) completed steps 1..k in this order; other events "
+			"in between are allowed",
+		"steps", steps_json(&q, res), "entered", (json_int_t)first, "completed", (json_int_t)last,
+		"conversion_rate", rate(last, first)));
+	if (!j)
+		return reply_problem(r, 500, "out of memory while building the reply", NULL);
+	return reply_json(r, 200, j);
+}
