@@ -1,4 +1,6 @@
-// A table of API rows with a CSV download of exactly the rows and columns shown.
+// A table of API rows with a CSV download of exactly the rows and columns shown. On a phone
+// each row becomes a card of label: value lines (styles.css, .data-table), so no column is
+// lost to a sideways scroll; the labels come from data-label.
 import { useState } from 'react';
 import { useI18n } from '../lib/i18n.js';
 import { toCsv, downloadCsv } from '../lib/csv.js';
@@ -18,8 +20,8 @@ export function DataTable({ id, caption, label, columns, rows, filename, empty, 
         </button>
       </div>
       {rows.length === 0 ? <p className="state state-empty">{empty || t('table.empty')}</p> : (
-        <div className="table-scroll" tabIndex={0} role="region" aria-label={caption || label || id}>
-          <table aria-labelledby={caption ? `${id}-caption` : undefined} data-testid={testid || id}>
+        <div className="table-scroll" tabIndex={0} role="group" aria-label={caption || label || id}>
+          <table className="data-table" aria-labelledby={caption ? `${id}-caption` : undefined} data-testid={testid || id}>
             <thead>
               <tr>{columns.map((c) => <th key={c.key} scope="col" className={c.num ? 'num' : undefined}>{c.label}</th>)}</tr>
             </thead>
@@ -28,9 +30,10 @@ export function DataTable({ id, caption, label, columns, rows, filename, empty, 
                 <tr key={r.__key ?? i} {...(rowAttrs ? rowAttrs(r) : {})}>
                   {columns.map((c, j) => {
                     const content = c.render ? c.render(r) : String(c.value(r) ?? '—');
+                    const lab = typeof c.label === 'string' ? c.label : undefined;
                     return j === 0
-                      ? <th key={c.key} scope="row" className={c.num ? 'num' : undefined}>{content}</th>
-                      : <td key={c.key} className={c.num ? 'num' : undefined}>{content}</td>;
+                      ? <th key={c.key} scope="row" className={c.num ? 'num' : undefined} data-label={lab}>{content}</th>
+                      : <td key={c.key} className={c.num ? 'num' : undefined} data-label={lab}>{content}</td>;
                   })}
                 </tr>
               ))}
