@@ -6,7 +6,12 @@
 // Screenshots of every page at both sizes go to $ZOE_ARTIFACTS (layout-<page>-<width>.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, launch, newContext, uiLogin, settled, watch, screenshot, saveJson, URL_BASE } from './helpers.mjs';
+import { readFileSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ADMIN, launch, newContext, uiLogin, settled, watch, screenshot, saveJson, axeScan, URL_BASE } from './helpers.mjs';
+
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '../../static/dist');
 
 const SIZES = [{ width: 390, height: 844 }, { width: 1440, height: 900 }];
 // every page an admin reaches from the navigation (App.jsx's PAGES), by its nav test id
@@ -83,13 +88,17 @@ for (const size of SIZES) {
     await uiLogin(page);
     await settled(page);
     const failures = {};
+    const landmarks = {};
     for (const name of PAGES) {
       await openPage(page, name, size);
       await screenshot(page, `layout-${name}-${size.width}`);
       const bad = await overflowing(page);
       if (bad.length) failures[name] = bad.slice(0, 5);
+      const dup = (await axeScan(page)).filter((v) => v.id === 'landmark-unique');
+      if (dup.length) landmarks[name] = dup[0].nodes;
     }
     assert.deepEqual(failures, {}, 'elements wider than their box');
+    assert.deepEqual(landmarks, {}, 'landmarks of the same role and name (axe landmark-unique)');
     assert.deepEqual(w.check(), [], 'console errors or failed requests');
   });
 
@@ -176,3 +185,19 @@ for (const name of PAGES) {
     assert.deepEqual([...new Set(found)], [], `${URL_BASE}/${name}: English in German mode`);
   });
 }
+
+test('nginx sends the build precompressed: brotli or gzip -9 files as they are', async () => {
+  const html = await (await fetch(`${URL_BASE}/`)).text();
+  const assets = [...html.matchAll(/\/assets\/[\w.-]+\.(?:js|css)/g)].map((m) => m[0]);
+  assert.ok(assets.length >= 2, 'index.html names its script and style');
+  for (const path of assets) {
+    for (const [accept, ext] of [['br', 'br'], ['gzip', 'gz']]) {
+      const res = await fetch(`${URL_BASE}${path}`, { headers: { 'Accept-Encoding': accept } });
+      await res.arrayBuffer();
+      assert.equal(res.headers.get('content-encoding'), accept, `${path} as ${accept}`);
+      // a precompressed file is sent with its length; one compressed per request is chunked
+      assert.equal(Number(res.headers.get('content-length')), statSync(join(DIST, `${path}.${ext}`)).size, `${path}.${ext} sent as built`);
+    }
+  }
+  assert.ok(readFileSync(join(DIST, 'index.html'), 'utf8').includes('/assets/'), 'the build is the one served');
+});
