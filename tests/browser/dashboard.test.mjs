@@ -171,6 +171,52 @@ test('overview: "Gestern" compares with the same weekday a week earlier, "Vorjah
   assertClean(w, 'overview comparisons');
 });
 
+test('overview: "Heute" by the hour ends at the running hour, drawn dashed; hours to come are not drawn', async (t) => {
+  const { page, w } = await session(t);
+  const today = berlinToday();
+  await uiLogin(page, ADMIN, `/?from=${today}&to=${today}`);
+  await settled(page);
+  assert.equal(await page.getByTestId('range-preset').inputValue(), 'today');
+  const ts = (await apiGet(token, '/api/level5/analytics/timeseries', { from: today, to: today, tz: 'Europe/Berlin', interval: 'hour' })).body;
+  const running = ts.buckets.findIndex((b) => !b.complete);
+  assert.ok(running >= 0, "today's hours are not all complete");
+  // the range's own points come before the comparison's (last week's whole day, for the shape ahead)
+  const label = (await page.getByTestId('overview-chart').getAttribute('aria-label')).split('. Vergleich')[0];
+  const hour = (b) => `${bucketLabel(b.bucket, 'hour', 'de', true)} ${num(b.visitors, 'de')}`;
+  assert.ok(label.includes(hour(ts.buckets[running])), 'the running hour is in the chart');
+  if (running + 1 < ts.buckets.length) {
+    assert.ok(!label.includes(bucketLabel(ts.buckets[running + 1].bucket, 'hour', 'de', true).split(', ')[1] + ' '),
+      'the next hour is not drawn as zero');
+  }
+  assertClean(w, 'overview today');
+});
+
+test('tables sort by a column header (aria-sort) and the CSV follows the order shown', async (t) => {
+  const { page, w } = await session(t);
+  await uiLogin(page, ADMIN, '/ux-signals');
+  await settled(page);
+  const rows = () => page.locator('[data-testid=ux-pages-table] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.path));
+  const asSent = await rows();
+  const api = (await apiGet(token, '/api/level2/ux-signals/metrics', { tz: 'Europe/Berlin', device: 'all' })).body;
+  const pv = Object.fromEntries(api.pages.map((p) => [p.path, p.pageviews]));
+  const header = page.locator('[data-testid=ux-pages-table] thead th').nth(1);
+  await page.getByTestId('ux-pages-table-sort-pv').click();
+  assert.equal(await header.getAttribute('aria-sort'), 'descending');
+  const desc = (await rows()).map((p) => pv[p]);
+  assert.deepEqual(desc, [...desc].sort((a, b) => b - a), 'most pageviews first');
+  await page.getByTestId('ux-pages-table-sort-pv').click();
+  assert.equal(await header.getAttribute('aria-sort'), 'ascending');
+  const asc = (await rows()).map((p) => pv[p]);
+  assert.deepEqual(asc, [...asc].sort((a, b) => a - b), 'fewest pageviews first');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ux-pages-table-csv').click()]);
+  const csv = (await import('node:fs')).readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r\n/);
+  assert.ok(csv[1].startsWith(`${(await rows())[0]};`), 'CSV in the order shown');
+  await page.getByTestId('ux-pages-table-sort-pv').click();
+  assert.equal(await header.getAttribute('aria-sort'), 'none');
+  assert.deepEqual(await rows(), asSent, 'a third click restores the order as sent');
+  assertClean(w, 'table sort');
+});
+
 test('system page: API health and readiness straight from the API', async (t) => {
   const { page, w } = await session(t);
   await uiLogin(page, ADMIN, '/system');

@@ -4,7 +4,7 @@
 // itself get the chosen language's number format (never "1,000" in German).
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../lib/i18n.js';
-import { num } from '../lib/format.js';
+import { num, date, bucketLabel } from '../lib/format.js';
 
 let echartsPromise = null;
 const loadECharts = () => (echartsPromise ||= import('../lib/echarts.js'));
@@ -17,11 +17,27 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu
 
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
 
-/** Value axes and tooltips in the chosen language unless the option formats them itself. */
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_MONTH = /^\d{4}-\d{2}$/;
+
+/** Category labels that are ISO days or months, as dates of the chosen language. */
+function dateCategories(data, lang) {
+  if (!Array.isArray(data) || data.length === 0) return data;
+  if (data.every((d) => ISO_DAY.test(d))) return data.map((d) => date(d, lang));
+  if (data.every((d) => ISO_MONTH.test(d))) return data.map((d) => bucketLabel(`${d}-01`, 'month', lang));
+  return data;
+}
+
+/** Value axes, ISO-date categories and tooltips in the chosen language unless the option
+ *  formats them itself. */
 function localised(option, lang) {
   const fmt = (v) => num(v, lang, Number.isInteger(v) ? 0 : 2);
-  const axes = (a) => (a === undefined ? a : (Array.isArray(a) ? a : [a]).map((x) => (x?.type === 'value' && !x.axisLabel?.formatter
-    ? { ...x, axisLabel: { ...x.axisLabel, formatter: fmt } } : x)));
+  const axis = (x) => {
+    if (x?.type === 'value' && !x.axisLabel?.formatter) return { ...x, axisLabel: { ...x.axisLabel, formatter: fmt } };
+    if (x?.type === 'category' && x.data) return { ...x, data: dateCategories(x.data, lang) };
+    return x;
+  };
+  const axes = (a) => (a === undefined ? a : Array.isArray(a) ? a.map(axis) : axis(a));
   const out = { ...option, xAxis: axes(option.xAxis), yAxis: axes(option.yAxis) };
   if (option.tooltip && !option.tooltip.formatter && !option.tooltip.valueFormatter) {
     out.tooltip = { ...option.tooltip, valueFormatter: (v) => (typeof v === 'number' ? fmt(v) : v) };

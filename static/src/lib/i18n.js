@@ -243,6 +243,8 @@ const de = {
   'compare.vs.year': 'ggü. {range} (Vorjahr)',
   'compare.was': 'vorher {value}',
   'compare.none.short': 'kein Vergleichswert',
+  'compare.partial': 'der Zeitraum läuft noch, der Vergleich ist abgeschlossen',
+  'overview.rating.none': 'Keine Bewertungen im Zeitraum {range}.',
   'overview.metric': 'Kennzahl',
   'overview.chart': 'Verlauf',
   'overview.chart.label': '{metric} je {interval}, {range}: {points}',
@@ -273,6 +275,9 @@ const de = {
   'system.title': 'Systemstatus',
   'system.health': 'API-Status',
   'system.intro': 'Erreichbarkeit der API, Bereitschaft der Datenbank und ausstehende Migrationen.',
+  'table.search': 'In „{table}“ suchen',
+  'table.search.placeholder': 'Suchen …',
+  'table.nomatch': 'Keine Zeile enthält „{query}“.',
 };
 
 const en = {
@@ -507,6 +512,8 @@ const en = {
   'compare.vs.year': 'vs {range} (previous year)',
   'compare.was': 'before {value}',
   'compare.none.short': 'nothing to compare',
+  'compare.partial': 'the range is still running, the comparison is complete',
+  'overview.rating.none': 'No reviews in {range}.',
   'overview.metric': 'Metric',
   'overview.chart': 'Trend',
   'overview.chart.label': '{metric} per {interval}, {range}: {points}',
@@ -538,6 +545,9 @@ const en = {
   'system.title': 'System status',
   'system.health': 'API health',
   'system.intro': 'Whether the API answers, the database is ready and migrations are pending.',
+  'table.search': 'Search “{table}”',
+  'table.search.placeholder': 'Search …',
+  'table.nomatch': 'No row contains “{query}”.',
 };
 
 export const dictionaries = { de, en };

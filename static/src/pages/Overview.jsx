@@ -139,7 +139,9 @@ function Tiles({ data, days, mode, choice }) {
           );
         })}
       </ul>
-      <p id="tiles-vs" className="muted small tiles-vs" data-testid="overview-vs">{vs}</p>
+      <p id="tiles-vs" className="muted small tiles-vs" data-testid="overview-vs">
+        {vs}{asArray(cur.buckets).some((b) => !b.complete) ? ` · ${t('compare.partial')}` : ''}
+      </p>
     </>
   );
 }
@@ -174,6 +176,8 @@ function MainChart({ data, choice }) {
   const { metric, interval, compare } = choice;
   const cur = asArray(data.cur.buckets);
   const prev = compare === 'none' ? [] : asArray(data.prev.buckets);
+  const running = cur.findIndex((b) => !b.complete);
+  const sofar = running < 0 ? cur : cur.slice(0, running + 1);       // buckets later today are still to come
   const option = useMemo(() => chartOption(cur, prev, { metric, interval, lang, t, data }),
     [cur, prev, metric, interval, lang, t, data]);
   if (!data.cur.totals.visits && !data.prev.totals.visits) {
@@ -181,19 +185,21 @@ function MainChart({ data, choice }) {
   }
   const points = (/** @type {any[]} */ bs) => bs.map((b) => `${bucketLabel(b.bucket, interval, lang, true)} ${fmtMetric(metric, b[metric], lang)}`).join('; ');
   let label = t('overview.chart.label', { metric: t(`metric.${metric}`), interval: t(`interval.${interval}`),
-    range: dateRange(data.cur.range.from, data.cur.range.to, lang), points: points(cur) });
+    range: dateRange(data.cur.range.from, data.cur.range.to, lang), points: points(sofar) });
   if (prev.length) label += `. ${t('overview.chart.compare', { range: dateRange(data.prev.range.from, data.prev.range.to, lang), points: points(prev) })}`;
   return <Chart option={option} label={label} height={CHART_HEIGHT} testid="overview-chart" />;
 }
 
 /** The ECharts option: the range solid up to its last complete bucket, the running bucket
- *  dashed, the comparison grey underneath; axes and tooltip in the chosen language. */
+ *  dashed from there, buckets still to come (later in today) left out; the comparison grey
+ *  underneath; axes and tooltip in the chosen language. */
 function chartOption(cur, prev, { metric, interval, lang, t, data }) {
   const val = (b) => b[metric];
-  const lastDone = cur.reduce((n, b, i) => (b.complete ? i : n), -1);
+  const running = cur.findIndex((b) => !b.complete);          // the bucket now under way; later ones are to come
+  const lastDone = running < 0 ? cur.length - 1 : running - 1;
   const solid = cur.map((b, i) => (i <= lastDone ? val(b) : null));
-  const dashed = cur.map((b, i) => (i === lastDone || (i > lastDone && !b.complete) ? val(b) : null));
-  const hasRunning = cur.some((b) => !b.complete);
+  const dashed = cur.map((b, i) => (running >= 0 && (i === running || i === lastDone) ? val(b) : null));
+  const hasRunning = running >= 0;
   const curName = dateRange(data.cur.range.from, data.cur.range.to, lang);
   const prevName = dateRange(data.prev.range.from, data.prev.range.to, lang);
   const series = [];
@@ -216,7 +222,7 @@ function chartOption(cur, prev, { metric, interval, lang, t, data }) {
       formatter: (ps) => {
         const i = ps[0]?.dataIndex ?? 0;
         const lines = [];
-        if (cur[i]) lines.push(`${bucketLabel(cur[i].bucket, interval, lang, true)}: <b>${fmt(val(cur[i]))}</b>${cur[i].complete ? '' : ` (${t('overview.incomplete')})`}`);
+        if (cur[i] && (running < 0 || i <= running)) lines.push(`${bucketLabel(cur[i].bucket, interval, lang, true)}: <b>${fmt(val(cur[i]))}</b>${cur[i].complete ? '' : ` (${t('overview.incomplete')})`}`);
         if (prev.length && prev[i]) lines.push(`${bucketLabel(prev[i].bucket, interval, lang, true)}: ${fmt(val(prev[i]))}`);
         return lines.join('<br>');
       },
@@ -234,6 +240,7 @@ function RatingKpi({ data }) {
   const mean = data.overall?.mean;
   const bayes = data.overall?.bayesian_average;
   const count = data.overall?.count;
+  if (!count) return <Empty>{t('overview.rating.none', { range: dateRange(data.range?.from, data.range?.to, lang) })}</Empty>;
   return (
     <div className="kpi">
       <span className="kpi-value" data-value={mean ?? ''}>{num(mean, lang, 2)} <span className="unit">/ 5</span></span>
