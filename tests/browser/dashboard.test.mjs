@@ -217,6 +217,45 @@ test('tables sort by a column header (aria-sort) and the CSV follows the order s
   assertClean(w, 'table sort');
 });
 
+test('overview: a range without data says so (no tracker.js advice); a failing report reads as a sentence', async (t) => {
+  const { page, w } = await session(t);
+  await uiLogin(page, ADMIN, '/?from=2020-01-01&to=2020-01-31');
+  await settled(page);
+  const main = await page.locator('main').innerText();
+  assert.ok(main.includes('Keine Besuche im Zeitraum'), 'no visits in the range');
+  assert.ok(main.includes('Keine Vitals-Messungen im Zeitraum'), 'no vitals in the range');
+  assert.ok(!main.includes('tracker.js'), 'no installation advice when the tracker simply had nothing to send');
+  // the timeseries fails with a 500: the tiles and the chart say what happened in a sentence
+  w.allow((path, status) => path === '/api/level5/analytics/timeseries' && status === 500);
+  await page.route('**/api/level5/analytics/timeseries**', (route) => route.fulfill({
+    status: 500, contentType: 'application/problem+json',
+    body: JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'the time series query failed' }),
+  }));
+  await page.getByTestId('range-preset').selectOption('7d');
+  await page.locator('[data-testid=card-chart] [data-state=error]').waitFor();
+  const box = await page.getByTestId('card-chart').innerText();
+  assert.ok(box.includes('Der Server konnte die Anfrage gerade nicht beantworten.'), 'a sentence');
+  assert.ok(box.includes('the time series query failed'), "the API's detail");
+  assert.ok(!/Fehler 500|Internal Server Error/.test(box), 'no status line');
+  assertClean(w, 'overview empty and failing');
+});
+
+test('the chart code loads alongside the first data, not after it', async (t) => {
+  const { page, w } = await session(t);
+  await uiLogin(page);
+  const times = {};
+  page.on('request', (r) => {
+    const u = r.url();
+    if (/\/assets\/echarts-[\w-]+\.js$/.test(u)) times.chunk ??= Date.now();
+  });
+  page.on('response', (r) => { if (r.url().includes('/api/level5/analytics/timeseries')) times.data ??= Date.now(); });
+  await page.reload();
+  await page.getByTestId('overview-chart').waitFor();
+  assert.ok(times.chunk && times.data, 'both requested');
+  assert.ok(times.chunk <= times.data, 'the chart chunk was requested before the first data arrived');
+  assertClean(w, 'preload');
+});
+
 test('system page: API health and readiness straight from the API', async (t) => {
   const { page, w } = await session(t);
   await uiLogin(page, ADMIN, '/system');
