@@ -5,15 +5,24 @@ export const LOCALE = { de: 'de-DE', en: 'en-GB' };
 
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 
+// Intl formatters are costly to make and cheap to use: one per language and options.
+const made = new Map();
+function formatter(Kind, lang, opts) {
+  const key = `${Kind.name}|${lang}|${JSON.stringify(opts)}`;
+  let f = made.get(key);
+  if (!f) { f = new Kind(LOCALE[lang] || LOCALE.de, opts); made.set(key, f); }
+  return f;
+}
+
 export function num(v, lang = 'de', digits = 0) {
   if (!isNum(v)) return DASH;
-  return new Intl.NumberFormat(LOCALE[lang], { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+  return formatter(Intl.NumberFormat, lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 }
 
 /** A fraction 0..1 as a percentage. */
 export function pct(v, lang = 'de', digits = 1) {
   if (!isNum(v)) return DASH;
-  return new Intl.NumberFormat(LOCALE[lang], { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+  return formatter(Intl.NumberFormat, lang, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 }
 
 /** A web vital value in its unit: ms below 1 s, seconds with two decimals above; CLS unitless. */
@@ -38,10 +47,10 @@ export function date(iso, lang = 'de') {
   if (!iso) return DASH;
   const d = new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(LOCALE[lang], { dateStyle: 'medium', timeZone: 'Europe/Berlin' }).format(d);
+  return formatter(Intl.DateTimeFormat, lang, { dateStyle: 'medium', timeZone: 'Europe/Berlin' }).format(d);
 }
 
-const dtf = (lang, opts) => new Intl.DateTimeFormat(LOCALE[lang] || LOCALE.de, { timeZone: 'UTC', ...opts });
+const dtf = (lang, opts) => formatter(Intl.DateTimeFormat, lang, { timeZone: 'UTC', ...opts });
 const utcNoon = (iso) => new Date(`${iso.slice(0, 10)}T12:00:00Z`);
 
 /** A calendar date (YYYY-MM-DD) as the date fields show it: 29.11.2026 / 29/11/2026. */
