@@ -5,7 +5,7 @@
 // After sign-in and after each navigation the focus goes to the page's heading.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { LangContext, translate, initialLang, useI18n } from './lib/i18n.js';
-import { restore, onSession, currentUser, logout, roleAtLeast } from './lib/api.js';
+import { restore, onSession, currentUser, logout, roleAtLeast, hasSessionFlag } from './lib/api.js';
 import { useLocation, navigate, hrefWithQuery } from './lib/router.js';
 import { RangePicker } from './components/RangePicker.jsx';
 import { preloadCharts } from './components/Chart.jsx';
@@ -31,6 +31,9 @@ export const PAGES = [
   { path: '/system', key: 'nav.system', component: System, role: 'viewer' },
 ];
 
+// A returning user's chart code loads while the session is restored, before any data.
+if (hasSessionFlag()) preloadCharts();
+
 export function App() {
   const [lang, setLangState] = useState(initialLang);
   const [user, setUser] = useState(undefined);          // undefined: still restoring
@@ -51,7 +54,7 @@ export function App() {
       setUser(u ? { ...u } : null);
       if (!u && reason === 'expired') setNotice('auth.expired');
       if (u) setNotice(null);
-      if (reason === 'login') loggedIn.current = true;
+      if (reason === 'login') { loggedIn.current = true; preloadCharts(); }
     });
     restore().finally(() => setUser(currentUser()));
     return off;
