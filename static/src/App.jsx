@@ -1,11 +1,14 @@
 // The shell: session restore, login, language, navigation, the shared range picker and
 // the page for the current path. Pages above the user's role are not linked; reached by
-// URL, they show the API's 403 plainly.
-import { useEffect, useMemo, useState } from 'react';
+// URL, they show the API's 403 plainly. On a phone the header is one line (brand, menu,
+// sign-out) over the range picker; the menu button opens the navigation and the account.
+// After sign-in and after each navigation the focus goes to the page's heading.
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { LangContext, translate, initialLang, useI18n } from './lib/i18n.js';
-import { restore, onSession, currentUser, logout, roleAtLeast } from './lib/api.js';
+import { restore, onSession, currentUser, logout, roleAtLeast, hasSessionFlag } from './lib/api.js';
 import { useLocation, navigate, hrefWithQuery } from './lib/router.js';
 import { RangePicker } from './components/RangePicker.jsx';
+import { preloadCharts } from './components/Chart.jsx';
 import { Loading } from './components/States.jsx';
 import { Login } from './pages/Login.jsx';
 import { Overview } from './pages/Overview.jsx';
@@ -16,6 +19,7 @@ import { Recommendations } from './pages/Recommendations.jsx';
 import { Metadata } from './pages/Metadata.jsx';
 import { Performance } from './pages/Performance.jsx';
 import { Funnel } from './pages/Funnel.jsx';
+import { System } from './pages/System.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -26,12 +30,17 @@ export const PAGES = [
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },
   { path: '/performance', key: 'nav.performance', component: Performance, role: 'analyst' },
+  { path: '/system', key: 'nav.system', component: System, role: 'viewer' },
 ];
+
+// A returning user's chart code loads while the session is restored, before any data.
+if (hasSessionFlag()) preloadCharts();
 
 export function App() {
   const [lang, setLangState] = useState(initialLang);
   const [user, setUser] = useState(undefined);          // undefined: still restoring
   const [notice, setNotice] = useState(null);
+  const loggedIn = useRef(false);      // the shell was reached through the form: focus its heading
   const { path } = useLocation();
 
   const i18n = useMemo(() => ({
@@ -47,6 +56,7 @@ export function App() {
       setUser(u ? { ...u } : null);
       if (!u && reason === 'expired') setNotice('auth.expired');
       if (u) setNotice(null);
+      if (reason === 'login') { loggedIn.current = true; preloadCharts(); }
     });
     restore().finally(() => setUser(currentUser()));
     return off;
@@ -60,7 +70,7 @@ export function App() {
   let body;
   if (user === undefined) body = <main className="center"><Loading /></main>;
   else if (!user) body = <Login notice={notice} />;
-  else body = <Shell user={user} page={page} />;
+  else body = <Shell user={user} page={page} focusFirst={loggedIn} />;
   return <LangContext.Provider value={i18n}>{body}</LangContext.Provider>;
 }
 
@@ -75,30 +85,47 @@ function LangSwitch() {
   );
 }
 
-function Shell({ user, page }) {
+/** Moves the focus to the page's heading (or the main region when a page has none). */
+function focusHeading() {
+  const h = document.querySelector('#main h1');
+  if (h && !h.hasAttribute('tabindex')) h.setAttribute('tabindex', '-1');
+  (h || document.getElementById('main'))?.focus({ preventScroll: true });
+}
+
+function Shell({ user, page, focusFirst }) {
   const { t } = useI18n();
+  const [menu, setMenu] = useState(false);
   const Page = page.component;
+  useEffect(() => {
+    preloadCharts();                     // the chart code loads alongside the first data, not after it
+    if (focusFirst.current) { focusFirst.current = false; requestAnimationFrame(focusHeading); }
+  }, [focusFirst]);
   const onNav = (e, to) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
+    setMenu(false);
     navigate(hrefWithQuery(to));
-    document.getElementById('main')?.focus();
+    requestAnimationFrame(focusHeading);
   };
   return (
-    <div className="shell">
+    <div className="shell" data-menu={menu ? 'open' : 'closed'}>
       <a className="skip" href="#main">{t('app.skip')}</a>
       <header className="topbar">
         <div className="brand"><span className="logo" aria-hidden="true">☀</span> ZOE Solar</div>
         <RangePicker />
-        <div className="userbox">
+        <button type="button" className="btn-secondary menu-btn" aria-expanded={menu} aria-controls="sidenav"
+          onClick={() => setMenu(!menu)} data-testid="menu">
+          <span aria-hidden="true">☰</span> {t('app.menu')}
+        </button>
+        <div className="userbox" role="group" aria-label={t('app.account')}>
           <LangSwitch />
           <span className="user" data-testid="user">
             {user.email} · <span data-testid="role">{t(`role.${user.role}`)}</span>
           </span>
-          <button type="button" className="btn-secondary" data-testid="logout" onClick={() => logout()}>{t('auth.logout')}</button>
         </div>
+        <button type="button" className="btn-secondary logout" data-testid="logout" onClick={() => logout()}>{t('auth.logout')}</button>
       </header>
-      <nav className="sidenav" aria-label={t('nav.label')}>
+      <nav id="sidenav" className="sidenav" aria-label={t('nav.label')}>
         <ul>
           {PAGES.filter((p) => roleAtLeast(user.role, p.role)).map((p) => (
             <li key={p.path}>

@@ -14,7 +14,7 @@ import {
   URL_BASE, ADMIN, launch, newContext, apiLogin, apiGet, watch, axeScan, seriousOrWorse,
   screenshot, uiLogin, settled, ensureUser, saveJson,
 } from './helpers.mjs';
-import { vital } from '../../static/src/lib/format.js';
+import { vital, metric, num, pct, bucketLabel, dateRange, dateField } from '../../static/src/lib/format.js';
 
 const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
 let browser; let closeBrowser; let token;
@@ -47,6 +47,8 @@ async function assertAccessible(page, name) {
 function berlinToday() {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
+// the API's rounding of a change: percent, one decimal, half away from zero, none from 0
+const overviewChange = (c, p) => (p === 0 ? null : Math.sign((c - p) / p) * Math.round(Math.abs((c - p) / p * 1000)) / 10);
 function minusDays(iso, n) { const d = new Date(`${iso}T12:00:00Z`); d.setUTCDate(d.getUTCDate() - n); return d.toISOString().slice(0, 10); }
 
 test('login page is accessible and a wrong password shows the API problem detail', async (t) => {
@@ -70,7 +72,7 @@ test('login page is accessible and a wrong password shows the API problem detail
   assertClean(w, 'login');
 });
 
-test('overview: visitors, conversions, CWV verdict and p75 per vital equal the API; unbuilt services read "not available yet"', async (t) => {
+test('overview: tiles, chart, CWV verdict and p75 per vital equal the API; change against the period before', async (t) => {
   const { page, w } = await session(t);
   await uiLogin(page);
   await settled(page);
@@ -83,40 +85,48 @@ test('overview: visitors, conversions, CWV verdict and p75 per vital equal the A
     assert.equal(await el.getAttribute('data-value'), String(v.p75), `${k} raw`);
     assert.equal(await el.innerText(), vital(v.p75, v.unit, 'de'), `${k} shown`);
   }
-  // health and readiness straight from the API
-  const ready = (await apiGet(token, '/api/ready')).body;
-  const health = await page.getByTestId('health').innerText();
-  assert.ok(health.includes(ready.status), 'ready status shown');
-  // visitors and conversions (#45) for the default range: the last 28 days in Berlin
+  assert.equal(await page.getByTestId('card-health').count(), 0, 'API health is on the system page, not here');
+  // the tiles (#45) for the default range, the last 28 days in Berlin, against the 28 before
   const to = berlinToday();
   const ts = await apiGet(token, '/api/level5/analytics/timeseries', { from: minusDays(to, 27), to, tz: 'Europe/Berlin', interval: 'day' });
   assert.equal(ts.status, 200, 'timeseries answers');
   assert.ok(ts.body.totals.visitors > 0 && ts.body.totals.conversions > 0, 'demo data has visits and leads');
-  const fmt = (v, d = 0) => new Intl.NumberFormat('de-DE', { minimumFractionDigits: d, maximumFractionDigits: d }).format(v);
-  for (const m of ['visitors', 'conversions']) {
+  // the comparison range read on its own (#45's own "previous" cuts visits at its start: one
+  // running across it counts as a visit there; read alone, it belongs to the day before)
+  const pv = (await apiGet(token, '/api/level5/analytics/timeseries', { from: minusDays(to, 55), to: minusDays(to, 28), tz: 'Europe/Berlin', interval: 'day' })).body;
+  assert.equal(pv.range.from, ts.body.previous.from, 'the same period before');
+  for (const m of ['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration', 'conversions']) {
     const el = page.getByTestId(`overview-${m}`);
     assert.equal(await el.getAttribute('data-value'), String(ts.body.totals[m]), `${m} raw`);
-    assert.equal(await el.innerText(), fmt(ts.body.totals[m]), `${m} shown`);
+    assert.equal(await el.innerText(), metric(m, ts.body.totals[m], 'de'), `${m} shown`);
     const prev = page.getByTestId(`overview-${m}-previous`);
-    assert.equal(await prev.getAttribute('data-value'), String(ts.body.previous.totals[m]), `${m} previous`);
-    assert.ok((await prev.innerText()).includes(fmt(ts.body.previous.totals[m])), `${m} previous shown`);
-    const change = ts.body.change[m];
-    if (change !== null) {
-      const ch = page.getByTestId(`overview-${m}-change`);
-      assert.equal(await ch.getAttribute('data-value'), String(change), `${m} change`);
-      assert.ok((await ch.innerText()).includes(`${fmt(Math.abs(change), 1)} %`), `${m} change shown`);
-    }
+    assert.equal(await prev.getAttribute('data-value'), String(pv.totals[m]), `${m} previous`);
+    assert.ok((await prev.innerText()).includes(metric(m, pv.totals[m], 'de')), `${m} previous shown`);
+    const ch = page.getByTestId(`overview-${m}-change`);
+    const change = pv.totals[m] === ts.body.previous.totals[m] ? ts.body.change[m] : overviewChange(ts.body.totals[m], pv.totals[m]);
+    assert.equal(await ch.getAttribute('data-value'), change === null ? '' : String(change), `${m} change equals the API's`);
+    if (change !== null) assert.ok((await ch.innerText()).includes(`${num(Math.abs(change), 'de', 1)} %`), `${m} change shown`);
   }
   const rate = page.getByTestId('overview-conversion_rate');
   assert.equal(await rate.getAttribute('data-value'), String(ts.body.totals.conversion_rate), 'conversion rate');
-  const pctText = new Intl.NumberFormat('de-DE', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(ts.body.totals.conversion_rate);
-  assert.ok((await rate.innerText()).includes(pctText), `conversion rate shown as ${pctText}`);
-  const spark = await page.getByTestId('overview-visitors-chart').getAttribute('aria-label');
+  assert.ok((await rate.innerText()).includes(pct(ts.body.totals.conversion_rate, 'de', 1)), 'conversion rate shown');
+  // the chart: every bucket of the range with its German date and figure, and the comparison's
+  const label = await page.getByTestId('overview-chart').getAttribute('aria-label');
   for (const b of [ts.body.buckets[0], ts.body.buckets.at(-1)]) {
-    assert.ok(spark.includes(`${b.bucket} ${fmt(b.visitors)}`), `sparkline has ${b.bucket}`);
+    assert.ok(label.includes(`${bucketLabel(b.bucket, 'day', 'de', true)} ${num(b.visitors, 'de')}`), `chart has ${b.bucket}`);
   }
+  const p0 = pv.buckets[0];
+  assert.ok(label.includes(`${bucketLabel(p0.bucket, 'day', 'de', true)} ${num(p0.visitors, 'de')}`), 'chart has the comparison');
+  assert.equal(ts.body.buckets.at(-1).complete, false, "today's bucket is incomplete");
+  assert.ok(await page.locator('[data-testid=overview-chart] path[stroke-dasharray]').count() > 0, 'the running day is drawn dashed');
+  // the metric switch redraws the chart with bounce rates as percentages
+  await page.getByTestId('tile-bounce_rate').click();
+  await page.waitForURL(/metric=bounce_rate/);
+  const b0 = ts.body.buckets[0];
+  await page.waitForFunction((s) => document.querySelector('[data-testid=overview-chart]')?.getAttribute('aria-label').includes(s),
+    `${bucketLabel(b0.bucket, 'day', 'de', true)} ${pct(b0.bounce_rate, 'de', 1)}`);
   // cards of services not built yet say so, with the API's own detail
-  for (const [card, path] of [['card-visitors', '/api/level5/analytics/timeseries'], ['card-conversions', '/api/level5/analytics/timeseries'],
+  for (const [card, path] of [['card-chart', '/api/level5/analytics/timeseries'],
     ['card-rating', '/api/level2/social-proof/report'], ['card-recs', '/api/level2/optimization/status']]) {
     const r = await apiGet(token, path);
     const text = await page.getByTestId(card).innerText();
@@ -125,12 +135,142 @@ test('overview: visitors, conversions, CWV verdict and p75 per vital equal the A
       assert.ok(text.includes(r.body.detail), `${card}: shows "${r.body.detail}"`);
     } else {
       assert.equal(r.status, 200, `${path} answers`);
-      assert.ok(!/Fehler \d+/.test(text), `${card}: no error`);
+      assert.equal(await page.getByTestId(card).locator('[data-state=error]').count(), 0, `${card}: no error`);
     }
   }
   await assertAccessible(page, 'overview');
   await screenshot(page, '02-overview');
   assertClean(w, 'overview');
+});
+
+test('overview: "Gestern" compares with the same weekday a week earlier, "Vorjahr" with the year before', async (t) => {
+  const { page, w } = await session(t);
+  await uiLogin(page);
+  await settled(page);
+  await page.getByTestId('range-preset').selectOption('yesterday');
+  const day = minusDays(berlinToday(), 1);
+  await page.waitForURL(new RegExp(`from=${day}&to=${day}`));
+  await settled(page);
+  const week = minusDays(day, 7);
+  const ts = (await apiGet(token, '/api/level5/analytics/timeseries', { from: day, to: day, tz: 'Europe/Berlin', interval: 'hour' })).body;
+  const before = (await apiGet(token, '/api/level5/analytics/timeseries', { from: week, to: week, tz: 'Europe/Berlin', interval: 'hour' })).body;
+  assert.equal(await page.getByTestId('overview-visitors').getAttribute('data-value'), String(ts.totals.visitors));
+  assert.equal(await page.getByTestId('overview-visitors-previous').getAttribute('data-value'), String(before.totals.visitors),
+    'the comparison is the same weekday last week');
+  assert.ok((await page.getByTestId('overview-vs').innerText()).includes(dateRange(week, week, 'de')), 'says which day it compares with');
+  assert.equal(await page.getByTestId('chart-interval').inputValue(), 'hour', 'one day reads by hour');
+  await page.getByTestId('chart-compare').selectOption('year');
+  await page.waitForURL(/compare=year/);
+  await settled(page);
+  const lastYear = `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`;
+  const ly = (await apiGet(token, '/api/level5/analytics/timeseries', { from: lastYear, to: lastYear, tz: 'Europe/Berlin', interval: 'hour' })).body;
+  assert.equal(await page.getByTestId('overview-visitors-previous').getAttribute('data-value'), String(ly.totals.visitors), 'previous year');
+  if (ly.totals.visitors === 0) {
+    assert.equal(await page.getByTestId('overview-visitors-change').innerText(), 'kein Vergleichswert', 'no change against nothing');
+  }
+  assertClean(w, 'overview comparisons');
+});
+
+test('overview: "Heute" by the hour ends at the running hour, drawn dashed; hours to come are not drawn', async (t) => {
+  const { page, w } = await session(t);
+  const today = berlinToday();
+  await uiLogin(page, ADMIN, `/?from=${today}&to=${today}`);
+  await settled(page);
+  assert.equal(await page.getByTestId('range-preset').inputValue(), 'today');
+  const ts = (await apiGet(token, '/api/level5/analytics/timeseries', { from: today, to: today, tz: 'Europe/Berlin', interval: 'hour' })).body;
+  const running = ts.buckets.findIndex((b) => !b.complete);
+  assert.ok(running >= 0, "today's hours are not all complete");
+  // the range's own points come before the comparison's (last week's whole day, for the shape ahead)
+  const label = (await page.getByTestId('overview-chart').getAttribute('aria-label')).split('. Vergleich')[0];
+  const hour = (b) => `${bucketLabel(b.bucket, 'hour', 'de', true)} ${num(b.visitors, 'de')}`;
+  assert.ok(label.includes(hour(ts.buckets[running])), 'the running hour is in the chart');
+  if (running + 1 < ts.buckets.length) {
+    assert.ok(!label.includes(bucketLabel(ts.buckets[running + 1].bucket, 'hour', 'de', true).split(', ')[1] + ' '),
+      'the next hour is not drawn as zero');
+  }
+  assertClean(w, 'overview today');
+});
+
+test('tables sort by a column header (aria-sort) and the CSV follows the order shown', async (t) => {
+  const { page, w } = await session(t);
+  await uiLogin(page, ADMIN, '/ux-signals');
+  await settled(page);
+  const rows = () => page.locator('[data-testid=ux-pages-table] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.path));
+  const asSent = await rows();
+  const api = (await apiGet(token, '/api/level2/ux-signals/metrics', { tz: 'Europe/Berlin', device: 'all' })).body;
+  const pv = Object.fromEntries(api.pages.map((p) => [p.path, p.pageviews]));
+  const header = page.locator('[data-testid=ux-pages-table] thead th').nth(1);
+  await page.getByTestId('ux-pages-table-sort-pv').click();
+  assert.equal(await header.getAttribute('aria-sort'), 'descending');
+  const desc = (await rows()).map((p) => pv[p]);
+  assert.deepEqual(desc, [...desc].sort((a, b) => b - a), 'most pageviews first');
+  await page.getByTestId('ux-pages-table-sort-pv').click();
+  assert.equal(await header.getAttribute('aria-sort'), 'ascending');
+  const asc = (await rows()).map((p) => pv[p]);
+  assert.deepEqual(asc, [...asc].sort((a, b) => a - b), 'fewest pageviews first');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ux-pages-table-csv').click()]);
+  const csv = (await import('node:fs')).readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r\n/);
+  assert.ok(csv[1].startsWith(`${(await rows())[0]};`), 'CSV in the order shown');
+  await page.getByTestId('ux-pages-table-sort-pv').click();
+  assert.equal(await header.getAttribute('aria-sort'), 'none');
+  assert.deepEqual(await rows(), asSent, 'a third click restores the order as sent');
+  assertClean(w, 'table sort');
+});
+
+test('overview: a range without data says so (no tracker.js advice); a failing report reads as a sentence', async (t) => {
+  const { page, w } = await session(t);
+  await uiLogin(page, ADMIN, '/?from=2020-01-01&to=2020-01-31');
+  await settled(page);
+  const main = await page.locator('main').innerText();
+  assert.ok(main.includes('Keine Besuche im Zeitraum'), 'no visits in the range');
+  assert.ok(main.includes('Keine Vitals-Messungen im Zeitraum'), 'no vitals in the range');
+  assert.ok(!main.includes('tracker.js'), 'no installation advice when the tracker simply had nothing to send');
+  // the timeseries fails with a 500: the tiles and the chart say what happened in a sentence
+  w.allow((path, status) => path === '/api/level5/analytics/timeseries' && status === 500);
+  await page.route('**/api/level5/analytics/timeseries**', (route) => route.fulfill({
+    status: 500, contentType: 'application/problem+json',
+    body: JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'the time series query failed' }),
+  }));
+  await page.getByTestId('range-preset').selectOption('7d');
+  await page.locator('[data-testid=card-chart] [data-state=error]').waitFor();
+  const box = await page.getByTestId('card-chart').innerText();
+  assert.ok(box.includes('Der Server konnte die Anfrage gerade nicht beantworten.'), 'a sentence');
+  assert.ok(box.includes('the time series query failed'), "the API's detail");
+  assert.ok(!/Fehler 500|Internal Server Error/.test(box), 'no status line');
+  assertClean(w, 'overview empty and failing');
+});
+
+test('the chart code loads alongside the first data, not after it', async (t) => {
+  const { page, w } = await session(t);
+  await uiLogin(page);
+  // hold every timeseries answer until the chart chunk has been requested (5 s at most): an
+  // app that loads the chart code only after its data would leave the answers waiting
+  let seen;
+  const chunk = new Promise((resolve) => { seen = resolve; });
+  page.on('request', (r) => { if (/\/assets\/echarts-[\w-]+\.js$/.test(r.url())) seen(true); });
+  const held = [];
+  await page.route('**/api/level5/analytics/timeseries**', async (route) => {    // routing also bypasses the cache
+    held.push(await Promise.race([chunk, new Promise((resolve) => { setTimeout(resolve, 5000, false); })]));
+    await route.continue();
+  });
+  await page.reload();
+  await page.getByTestId('overview-chart').waitFor();
+  assert.ok(held.length >= 1, 'the overview asked for its data');
+  assert.deepEqual(held, held.map(() => true), 'the chart chunk was requested while the data was on its way');
+  assertClean(w, 'preload');
+});
+
+test('system page: API health and readiness straight from the API', async (t) => {
+  const { page, w } = await session(t);
+  await uiLogin(page, ADMIN, '/system');
+  await settled(page);
+  const ready = (await apiGet(token, '/api/ready')).body;
+  const el = page.getByTestId('health');
+  assert.equal(await el.locator('[data-value]').nth(1).getAttribute('data-value'), ready.status);
+  assert.ok((await el.innerText()).includes(ready.status === 'ready' ? 'bereit' : 'nicht bereit'), 'status in German');
+  await assertAccessible(page, 'system');
+  await screenshot(page, '12-system');
+  assertClean(w, 'system');
 });
 
 test('UX signals: overall p75 and the worst page equal the API for the range in the URL', async (t) => {
@@ -140,7 +280,7 @@ test('UX signals: overall p75 and the worst page equal the API for the range in 
   await uiLogin(page, ADMIN, `/ux-signals?from=${from}&to=${to}`);
   await settled(page);
   assert.ok(page.url().includes(`from=${from}`) && page.url().includes(`to=${to}`), 'range kept in the URL');
-  assert.equal(await page.locator('input[name=from]').inputValue(), from);
+  assert.equal(await page.locator('input[name=from]').inputValue(), dateField(from, 'de'), 'the date field speaks German');
   const api = (await apiGet(token, '/api/level2/ux-signals/metrics', { from, to, tz: 'Europe/Berlin', device: 'all' })).body;
   assert.equal(api.range.days, 60);
   for (const k of VITALS) {
