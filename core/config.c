@@ -60,6 +60,7 @@ int config_load(void)
 	cfg.cache_mb = (int)cache;
 	cfg.statement_timeout_ms = (int)stmt_ms;
 	cfg.redis = env("ZOE_REDIS", NULL);
+	cfg.public_url = env("ZOE_PUBLIC_URL", "http://localhost:8080");
 	cfg.jwt_secret = env("ZOE_JWT_SECRET", NULL);
 	cfg.jwt_key_file = env("ZOE_JWT_KEY", NULL);
 	cfg.jwt_pub_file = env("ZOE_JWT_PUBKEY", NULL);

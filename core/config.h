@@ -25,6 +25,7 @@ typedef struct config {
 	int cache_mb;               /* ZOE_CACHE_MB report cache per worker, 16; 0 = off */
 	int statement_timeout_ms;   /* ZOE_STATEMENT_TIMEOUT ms per statement in the pool, 25000 */
 	const char *redis;          /* ZOE_REDIS: unix:/path or host:port shares the cache */
+	const char *public_url;     /* ZOE_PUBLIC_URL, the API's base URL for clients (OpenAPI servers) */
 } config_t;
 
 extern config_t cfg;

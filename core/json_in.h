@@ -29,7 +29,28 @@ typedef struct vrule {
 	double min, max;            /* string: length in code points; numbers: value;
 				       arrays: items; both 0 = unchecked */
 	const char *const *oneof;   /* NULL-terminated allowed strings, or NULL */
+	const struct vschema *of;   /* V_OBJECT: its fields; V_ARRAY: each item; or NULL */
 } vrule_t;
+
+/* Fields that apply when the object's "type" field equals `when`. */
+typedef struct vpart {
+	const char *when;
+	const vrule_t *rules;
+	size_t n;
+} vpart_t;
+
+/* The shape of a JSON object: the one table both the validator (validate())
+ * and the OpenAPI generator (core/openapi.c) read. */
+typedef struct vschema {
+	const char *name;           /* component name in OpenAPI, e.g. "Review" */
+	const vrule_t *fields;      /* checked by validate() */
+	size_t n;
+	const vpart_t *parts;       /* extra fields chosen by "type", or NULL */
+	size_t nparts;
+	size_t batch;               /* > 0: an array of 1..batch such objects is also accepted */
+} vschema_t;
+
+#define VRULES(t) (t), sizeof(t) / sizeof((t)[0])
 
 /* Appends {field, message} to `errors` (a JSON array). */
 void verr(json_t *errors, const char *field, const char *fmt, ...)

@@ -15,6 +15,12 @@ typedef struct range {
 #define RANGE_DEFAULT_DAYS 28
 #define RANGE_MAX_DAYS 1100
 
+/* The rules of from/to/tz, for a route's query table (router.h). */
+#define RANGE_RULES \
+	{"from", V_DATE, 0, 0, 0, NULL, NULL}, \
+	{"to", V_DATE, 0, 0, 0, NULL, NULL}, \
+	{"tz", V_STRING, 0, 1, 64, NULL, NULL}
+
 /* Reads from/to/tz from the query (defaults: the last 28 days up to today in
  * tz). Bad values are added to `errors` as {field, message}; returns the
  * number of errors added. */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "http.h"
+#include "json_in.h"
 
 typedef int (*handler_fn)(req_t *r);
 
@@ -20,6 +21,21 @@ enum {
 	ACCEPT_SITEKEY = 4,     /* X-Site-Key (or body "site"), Origin checked */
 };
 
+/* What a route takes and gives, declared next to its handler: the router
+ * validates the query with it, the OpenAPI generator (core/openapi.c)
+ * describes it. The reply's JSON Schema lives in handlers/schemas/, one file
+ * per operationId, embedded by the build. */
+typedef struct api_op {
+	const vrule_t *query;   /* query parameters, checked before the handler runs */
+	size_t nquery;
+	const vschema_t *body;  /* request body (the handler validates it), or NULL */
+	const char *example;    /* an example request body (JSON), sent by the contract test */
+	int status;             /* success status: 0 = 200 */
+	/* what a table cannot say (a known time zone, to after from, a cursor
+	 * this route gave out): adds {field, message} to errors; or NULL */
+	void (*check)(req_t *r, json_t *errors);
+} api_op_t;
+
 typedef struct route {
 	const char *method;     /* GET POST PATCH DELETE */
 	const char *pattern;    /* /api/level5/content/drafts/{id} */
@@ -29,6 +45,7 @@ typedef struct route {
 	const char *summary;    /* one line, also the OpenAPI summary */
 	int spec_no;            /* number in SPEC.md, 0 for platform routes */
 	size_t body_limit;      /* 0: cfg.body_limit */
+	const api_op_t *op;     /* inputs and success status, or NULL: none */
 } route_t;
 
 extern const route_t routes[];
@@ -43,6 +60,15 @@ int router_init(const route_t *table, size_t n, char *err, size_t errlen);
 const route_t *router_match(const route_t *table, size_t n, const char *method,
 			    const char *path, arena_t *a, const char **params,
 			    int *status, char *allow, size_t allowlen);
+
+/* Checks the query against r->route->op's rules and check; replies 422
+ * naming every bad parameter (once) and returns -1, else 0. */
+int router_check_query(req_t *r);
+
+/* The stable operationId of a route ("level2UxSignalsMetrics"; a verb is
+ * appended when another method shares the path), written into out. */
+void router_operation_id(const route_t *table, size_t n, const route_t *rt, char *out,
+			 size_t outlen);
 
 /* Answers 501 problem+json naming the route: its service is not built yet. */
 int router_not_built(req_t *r);

@@ -126,6 +126,8 @@ void worker_dispatch(req_t *r)
 		router_not_built(r);
 		return;
 	}
+	if (router_check_query(r) < 0)
+		return;
 	if (idem_replay(r) != 0)
 		return;
 	r->route->handler(r);

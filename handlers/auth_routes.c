@@ -47,10 +47,22 @@ static const char dummy_hash[] =
 	"$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o7TMxrkCWVxDBJkRN7pLcyWc4xmSUzYs6";
 
 static const vrule_t login_rules[] = {
-	{"email", V_EMAIL, 1, 3, 254, NULL},
-	{"password", V_STRING, 1, 1, 1024, NULL},
-	{"cookie", V_BOOL, 0, 0, 0, NULL},
+	{"email", V_EMAIL, 1, 3, 254, NULL, NULL},
+	{"password", V_STRING, 1, 1, 1024, NULL, NULL},
+	{"cookie", V_BOOL, 0, 0, 0, NULL, NULL},
 };
+static const vschema_t login_body = {"LoginRequest", VRULES(login_rules), NULL, 0, 0};
+const api_op_t op_auth_login = {NULL, 0, &login_body,
+	"{\"email\": \"admin@zoe-solar.de\", \"password\": \"correct horse\"}", 0, NULL};
+
+const api_op_t op_auth_logout = {NULL, 0, NULL, NULL, 204, NULL};
+
+/* Without a body the refresh token comes from the cookie. */
+static const vrule_t refresh_rules[] = {
+	{"refresh_token", V_STRING, 0, 1, 200, NULL, NULL},
+};
+static const vschema_t refresh_body = {"RefreshRequest", VRULES(refresh_rules), NULL, 0, 0};
+const api_op_t op_auth_refresh = {NULL, 0, &refresh_body, "{\"refresh_token\": \"zr_...\"}", 0, NULL};
 
 static const vrule_t logout_rules[] = {
 	{"everywhere", V_BOOL, 0, 0, 0, NULL},

@@ -3,6 +3,12 @@
 #define ZOE_HANDLERS_H
 
 #include "http.h"
+#include "router.h"
+
+/* Inputs of the built routes, declared next to each handler (see router.h). */
+extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_analyze, op_entity_report,
+	op_ux_track, op_ux_metrics, op_reviews_integrate, op_reviews_report, op_opt_recommend,
+	op_opt_status, op_data_optimize, op_perf_monitor, op_analytics_timeseries;
 
 /* platform.c */
 int h_health(req_t *r);

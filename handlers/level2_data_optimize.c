@@ -533,14 +533,15 @@ static json_t *audit_page(const audit_t *a, const page_t *p, int *score)
 /* ---- the pages: sent, stored, and the context they are compared with ----- */
 
 static const vrule_t page_rules[] = {
-	{"url", V_URL, 1, 1, 2048, NULL},
-	{"title", V_STRING, 0, 0, 1000, NULL},
-	{"meta_description", V_STRING, 0, 0, 2000, NULL},
-	{"h1s", V_ARRAY, 0, 0, 50, NULL},
-	{"canonical", V_STRING, 0, 1, 2048, NULL},
-	{"lang", V_STRING, 0, 1, 35, NULL},
-	{"word_count", V_INT, 0, 0, 100000000, NULL},
+	{"url", V_URL, 1, 1, 2048, NULL, NULL},
+	{"title", V_STRING, 0, 0, 1000, NULL, NULL},
+	{"meta_description", V_STRING, 0, 0, 2000, NULL, NULL},
+	{"h1s", V_ARRAY, 0, 0, 50, NULL, NULL},
+	{"canonical", V_STRING, 0, 1, 2048, NULL, NULL},
+	{"lang", V_STRING, 0, 1, 35, NULL, NULL},
+	{"word_count", V_INT, 0, 0, 100000000, NULL, NULL},
 };
+static const vschema_t page_schema = {"PageMetadata", VRULES(page_rules), NULL, 0, 0};
 
 /* Normal form, dropped parameters and host of p->url (arena copies). */
 static int page_normalise(arena_t *ar, page_t *p, const char *fallback)
@@ -858,10 +859,17 @@ static int run_audit(const audit_t *a, int upsert, json_t *results, json_t *rows
 /* ---- the request --------------------------------------------------------------- */
 
 static const vrule_t body_rules[] = {
-	{"pages", V_ARRAY, 0, 1, MAX_PAGES, NULL},
-	{"stored", V_BOOL, 0, 0, 0, NULL},
-	{"host", V_STRING, 0, 1, 253, NULL},
+	{"pages", V_ARRAY, 0, 1, MAX_PAGES, NULL, &page_schema},
+	{"stored", V_BOOL, 0, 0, 0, NULL, NULL},
+	{"host", V_STRING, 0, 1, 253, NULL, NULL},
 };
+/* {"pages": [...]}, a bare page array, or {"stored": true}. */
+static const vschema_t optimize_body = {"DataOptimizeRequest", VRULES(body_rules), NULL, 0, 0};
+const api_op_t op_data_optimize = {NULL, 0, &optimize_body,
+	"{\"pages\": [{\"url\": \"https://www.zoe-solar.de/contract-test\", "
+	"\"title\": \"Photovoltaik für Gewerbe | ZOE Solar\", \"meta_description\": "
+	"\"Planung und Montage von Photovoltaikanlagen für Unternehmen in Berlin.\", "
+	"\"h1s\": [\"Photovoltaik für Gewerbe\"], \"lang\": \"de\"}]}", 0, NULL};
 
 /* Which mode: *list = the pages sent (NULL: the stored inventory), the field
  * prefix of their errors, the host filter of a stored audit. */

@@ -689,12 +689,16 @@ static int run(arena_t *a, const page_t *pg, json_t **out)
 /* ---- #1 analyze ---------------------------------------------------------------------- */
 
 static const vrule_t analyze_rules[] = {
-	{"url", V_URL, 1, 1, 2048, NULL},
-	{"text", V_STRING, 0, 1, 1048576, NULL},
-	{"html", V_STRING, 0, 1, 1048576, NULL},
-	{"title", V_STRING, 0, 0, 512, NULL},
-	{"lang", V_STRING, 0, 2, 35, NULL},
+	{"url", V_URL, 1, 1, 2048, NULL, NULL},
+	{"text", V_STRING, 0, 1, 1048576, NULL, NULL},
+	{"html", V_STRING, 0, 1, 1048576, NULL, NULL},
+	{"title", V_STRING, 0, 0, 512, NULL, NULL},
+	{"lang", V_STRING, 0, 2, 35, NULL, NULL},
 };
+static const vschema_t analyze_body = {"EntityAnalyzeRequest", VRULES(analyze_rules), NULL, 0, 0};
+const api_op_t op_entity_analyze = {NULL, 0, &analyze_body,
+	"{\"url\": \"https://www.zoe-solar.de/photovoltaik\", \"title\": \"Photovoltaik\", "
+	"\"text\": \"ZOE Solar plant Photovoltaikanlagen mit Stromspeicher in Berlin.\"}", 0, NULL};
 
 /* The rules a table cannot say: one of text/html, a host in url, a known lang. */
 static void check_body(json_t *body, json_t *errors)
@@ -941,6 +945,11 @@ static void sort_items(json_t *clusters)
 /* The data this report reads, for the report cache (core/cache.h). */
 static const db_stmt_t q_entity_stamp = {"q_entity_stamp",
 	"SELECT (SELECT last_value FROM data_version_entities) || '.' || (SELECT last_value FROM data_version_pages)"};
+
+static const vrule_t report_query[] = {
+	{"limit", V_INT, 0, 1, 500, NULL, NULL},
+};
+const api_op_t op_entity_report = {VRULES(report_query), NULL, NULL, 0, NULL};
 
 int h_entity_report(req_t *r)
 {

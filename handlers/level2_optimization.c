@@ -382,6 +382,20 @@ static int read_cursor(arena_t *a, const char *cur, const char **prio, const cha
 	return 0;
 }
 
+static const vrule_t status_query[] = {
+	{"status", V_STRING, 0, 0, 0, statuses, NULL},
+	{"category", V_STRING, 0, 0, 0, categories, NULL},
+	{"limit", V_INT, 0, 1, 500, NULL, NULL},
+	{"cursor", V_STRING, 0, 1, 128, NULL, NULL},
+};
+static void status_check(req_t *r, json_t *errors)
+{
+	const char *cursor = req_query(r, "cursor"), *prio, *id;
+	if (cursor && read_cursor(r->arena, cursor, &prio, &id) < 0)
+		verr(errors, "cursor", "is not a cursor this endpoint gave out");
+}
+const api_op_t op_opt_status = {VRULES(status_query), NULL, NULL, 0, status_check};
+
 /* Reads ?status ?category ?limit ?cursor; replies 422 and returns NULL on bad input. */
 static json_t *status_report(req_t *r, const char *status, const char *category, long limit,
 			     const char *cursor)
@@ -391,9 +405,7 @@ static json_t *status_report(req_t *r, const char *status, const char *category,
 	json_t *errors = arena_json(r->arena, json_array());
 	json_t *q = arena_json(r->arena, json_pack("{s:s?, s:s?}", "status", status,
 						   "category", category));
-	const vrule_t rl[] = {{"status", V_STRING, 0, 0, 0, statuses},
-			      {"category", V_STRING, 0, 0, 0, categories}};
-	validate(q, rl, 2, "", errors);
+	validate(q, status_query, 2, "", errors);
 	if (limit < 1 || limit > 500)
 		verr(errors, "limit", "must be between 1 and 500");
 	if (cursor && read_cursor(r->arena, cursor, &prio, &id) < 0)
@@ -483,6 +495,13 @@ static int dismiss(req_t *r, json_t *ids)
 	return reply_json(r, 200, arena_json(r->arena, json_pack("{s:o, s:I}", "dismissed", done,
 		"unchanged", (json_int_t)(json_array_size(ids) - (size_t)PQntuples(res)))));
 }
+
+/* {} (or no body) runs the rules; {"dismiss": [ids]} dismisses. */
+static const vrule_t recommend_rules[] = {
+	{"dismiss", V_ARRAY, 0, 1, 500, NULL, NULL},
+};
+static const vschema_t recommend_body = {"RecommendRequest", VRULES(recommend_rules), NULL, 0, 0};
+const api_op_t op_opt_recommend = {NULL, 0, &recommend_body, "{}", 0, NULL};
 
 int h_opt_recommend(req_t *r)
 {

@@ -121,15 +121,15 @@ static json_t *sources_json(void)
 	return j;
 }
 
+static const char *const flags[] = {"0", "1", "true", "false", NULL};
+static const vrule_t monitor_query[] = {
+	{"all", V_STRING, 0, 0, 0, flags, NULL},
+};
+const api_op_t op_perf_monitor = {VRULES(monitor_query), NULL, NULL, 0, NULL};
+
 int h_perf_monitor(req_t *r)
 {
-	const char *all = req_query(r, "all");
-	json_t *errors = arena_json(r->arena, json_array());
-	if (all && strcmp(all, "0") != 0 && strcmp(all, "1") != 0 && strcmp(all, "true") != 0 &&
-	    strcmp(all, "false") != 0)
-		verr(errors, "all", "must be 1 or 0");
-	if (json_array_size(errors))
-		return reply_invalid(r, json_incref(errors));
+	const char *all = req_query(r, "all");     /* checked by the router (monitor_query) */
 	int want_all = all && (strcmp(all, "1") == 0 || strcmp(all, "true") == 0);
 
 	uint64_t db_count, hour_all, hour_unmatched;

@@ -60,16 +60,22 @@ static const char *const langs[] = {"de", "en", NULL};
 
 /* Presence and type; contents are checked by `formats` below. */
 static const vrule_t review_rules[] = {
-	{"source", V_STRING, 1, 0, 0, NULL},
-	{"external_id", V_STRING, 1, 1, 200, NULL},
-	{"rating", V_INT, 1, 1, 5, NULL},
-	{"author", V_STRING, 1, 1, 200, NULL},
-	{"text", V_STRING, 0, 0, 20000, NULL},
-	{"lang", V_STRING, 0, 0, 0, langs},
-	{"published_at", V_STRING, 1, 0, 0, NULL},
-	{"reply", V_STRING, 0, 0, 20000, NULL},
-	{"replied_at", V_STRING, 0, 0, 0, NULL},
+	{"source", V_STRING, 1, 0, 0, NULL, NULL},
+	{"external_id", V_STRING, 1, 1, 200, NULL, NULL},
+	{"rating", V_INT, 1, 1, 5, NULL, NULL},
+	{"author", V_STRING, 1, 1, 200, NULL, NULL},
+	{"text", V_STRING, 0, 0, 20000, NULL, NULL},
+	{"lang", V_STRING, 0, 0, 0, langs, NULL},
+	{"published_at", V_STRING, 1, 0, 0, NULL, NULL},
+	{"reply", V_STRING, 0, 0, 20000, NULL, NULL},
+	{"replied_at", V_STRING, 0, 0, 0, NULL, NULL},
 };
+/* One review, an array of them, or {"reviews": [...]}. */
+static const vschema_t review_body = {"Review", VRULES(review_rules), NULL, 0, MAX_REVIEWS};
+const api_op_t op_reviews_integrate = {NULL, 0, &review_body,
+	"{\"source\": \"google\", \"external_id\": \"g-1001\", \"rating\": 5, "
+	"\"author\": \"Anna M.\", \"text\": \"Sehr gute Beratung, schnelle Montage.\", "
+	"\"lang\": \"de\", \"published_at\": \"2026-03-02\"}", 0, NULL};
 
 /* A lowercase token: google, trustpilot, provenexpert, facebook, other … */
 static int is_token(const char *s)
@@ -501,6 +507,20 @@ static int fill_report(const PGresult *res, json_t *out)
 static const db_stmt_t q_reviews_stamp = {"q_reviews_stamp",
 	"SELECT (SELECT last_value FROM data_version_reviews)::text"};
 
+static const vrule_t report_query[] = {
+	RANGE_RULES,
+	{"source", V_STRING, 0, 1, 32, NULL, NULL},
+};
+static void report_check(req_t *r, json_t *errors)
+{
+	range_t rg;
+	const char *source = req_query(r, "source");
+	range_parse(r, &rg, errors);
+	if (source && strcmp(source, "all") && !is_token(source))
+		verr(errors, "source", "must be a lowercase source token such as google");
+}
+const api_op_t op_reviews_report = {VRULES(report_query), NULL, NULL, 0, report_check};
+
 int h_reviews_report(req_t *r)
 {
 	int cached = cache_serve(r, &q_reviews_stamp);
@@ -511,13 +531,9 @@ int h_reviews_report(req_t *r)
 	const char *from = req_query(r, "from"), *to = req_query(r, "to");
 	const char *source = req_query(r, "source");
 	int all_time = !from && !to;
-	range_parse(r, &rg, errors);
+	range_parse(r, &rg, errors);     /* checked by the router: report_check */
 	if (source && !strcmp(source, "all"))
 		source = NULL;
-	if (source && !is_token(source))
-		verr(errors, "source", "must be a lowercase source token such as google");
-	if (json_array_size(errors))
-		return reply_invalid(r, json_incref(errors));
 	const char *p[] = {all_time ? NULL : rg.from, all_time ? NULL : rg.to, rg.tz, source};
 	PGresult *res = db_run(r->arena, &q_report, 4, p);
 	if (!res)

@@ -34,40 +34,41 @@
 static const char *const kinds[] = {"pageview", "engagement", "vital", "event", NULL};
 static const char *const vital_names[] = {"LCP", "INP", "CLS", "FCP", "TTFB", NULL};
 static const char *const ratings[] = {"good", "needs-improvement", "poor", NULL};
-static const char *const devices[] = {"mobile", "tablet", "desktop", NULL};
 
 /* Rules per beacon kind: common fields first, then the kind's own. */
 static const vrule_t common_rules[] = {
-	{"type", V_STRING, 1, 0, 0, kinds},
-	{"url", V_STRING, 1, 1, 2048, NULL},
-	{"referrer", V_STRING, 0, 0, 2048, NULL},
+	{"type", V_STRING, 1, 0, 0, kinds, NULL},
+	{"url", V_STRING, 1, 1, 2048, NULL, NULL},
+	{"referrer", V_STRING, 0, 0, 2048, NULL, NULL},
 };
 static const vrule_t vital_rules[] = {
-	{"name", V_STRING, 1, 0, 0, vital_names},
-	{"value", V_NUMBER, 1, 0, 1e9, NULL},
-	{"rating", V_STRING, 0, 0, 0, ratings},
-	{"id", V_STRING, 0, 0, 128, NULL},
-	{"navigationType", V_STRING, 0, 0, 32, NULL},
-	{"delta", V_NUMBER, 0, 0, 0, NULL},
+	{"name", V_STRING, 1, 0, 0, vital_names, NULL},
+	{"value", V_NUMBER, 1, 0, 1e9, NULL, NULL},
+	{"rating", V_STRING, 0, 0, 0, ratings, NULL},
+	{"id", V_STRING, 0, 0, 128, NULL, NULL},
+	{"navigationType", V_STRING, 0, 0, 32, NULL, NULL},
+	{"delta", V_NUMBER, 0, 0, 0, NULL, NULL},
 };
 static const vrule_t engagement_rules[] = {
-	{"engaged_ms", V_INT, 1, 0, 86400000, NULL},
-	{"scroll_pct", V_NUMBER, 0, 0, 100, NULL},
+	{"engaged_ms", V_INT, 1, 0, 86400000, NULL, NULL},
+	{"scroll_pct", V_NUMBER, 0, 0, 100, NULL, NULL},
 };
 static const vrule_t event_rules[] = {
-	{"name", V_STRING, 1, 1, 64, NULL},
-	{"props", V_OBJECT, 0, 0, 0, NULL},
+	{"name", V_STRING, 1, 1, 64, NULL, NULL},
+	{"props", V_OBJECT, 0, 0, 0, NULL, NULL},
 };
 
-static const struct {
-	const char *kind;
-	const vrule_t *rules;
-	size_t n;
-} kind_rules[] = {
+static const vpart_t kind_rules[] = {
 	{"vital", vital_rules, sizeof(vital_rules) / sizeof(vital_rules[0])},
 	{"engagement", engagement_rules, sizeof(engagement_rules) / sizeof(engagement_rules[0])},
 	{"event", event_rules, sizeof(event_rules) / sizeof(event_rules[0])},
 };
+
+static const vschema_t beacon = {"Beacon", VRULES(common_rules), VRULES(kind_rules),
+				  MAX_BEACONS};
+const api_op_t op_ux_track = {NULL, 0, &beacon,
+	"{\"type\": \"vital\", \"url\": \"https://zoe-solar.de/photovoltaik\", \"name\": \"LCP\", "
+	"\"value\": 1830, \"rating\": \"good\"}", 202, NULL};
 
 static const db_stmt_t q_salt = {"ux_salt", "SELECT visitor_salt(current_date), current_date"};
 /* Beacons go in with COPY: the fastest way into PostgreSQL (ts defaults to now()). */
@@ -182,7 +183,7 @@ static enum beacon_fate beacon_row(req_t *r, json_t *b, size_t i, const char *le
 		return BEACON_INVALID;
 	const char *kind = json_string_value(json_object_get(b, "type"));
 	for (size_t k = 0; k < sizeof(kind_rules) / sizeof(kind_rules[0]); k++)
-		if (strcmp(kind, kind_rules[k].kind) == 0 &&
+		if (strcmp(kind, kind_rules[k].when) == 0 &&
 		    validate(b, kind_rules[k].rules, kind_rules[k].n, prefix, errors))
 			return BEACON_INVALID;
 	json_t *props = json_object_get(b, "props");
@@ -451,6 +452,25 @@ static json_t *page_list(json_t *pages)
 static const db_stmt_t q_ux_stamp = {"q_ux_stamp",
 	"SELECT (SELECT last_value FROM data_version_events) || '.' || (SELECT last_value FROM data_version_sites)"};
 
+static const char *const device_filter[] = {"all", "mobile", "tablet", "desktop", NULL};
+static const vrule_t metrics_query[] = {
+	RANGE_RULES,
+	{"device", V_STRING, 0, 0, 0, device_filter, NULL},
+	{"path", V_STRING, 0, 1, 2048, NULL, NULL},
+	{"site", V_STRING, 0, 1, 253, NULL, NULL},
+};
+static void metrics_check(req_t *r, json_t *errors)
+{
+	range_t rg;
+	const char *path = req_query(r, "path"), *site = req_query(r, "site");
+	range_parse(r, &rg, errors);
+	if (path && (path[0] != '/' || strlen(path) > 2048))
+		verr(errors, "path", "must be a path starting with / (at most 2048 bytes)");
+	if (site && (!*site || strlen(site) > 253 || strpbrk(site, "/ ")))
+		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
+}
+const api_op_t op_ux_metrics = {VRULES(metrics_query), NULL, NULL, 0, metrics_check};
+
 int h_ux_metrics(req_t *r)
 {
 	int cached = cache_serve(r, &q_ux_stamp);
@@ -460,18 +480,9 @@ int h_ux_metrics(req_t *r)
 	json_t *errors = arena_json(r->arena, json_array());
 	const char *device = req_query(r, "device"), *path = req_query(r, "path");
 	const char *site = req_query(r, "site");       /* a domain: one site of several */
-	range_parse(r, &rg, errors);
+	range_parse(r, &rg, errors);     /* checked by the router: metrics_check */
 	if (device && !strcmp(device, "all"))
 		device = NULL;
-	vrule_t dev_rule[] = {{"device", V_STRING, 0, 0, 0, devices}};
-	json_t *q = arena_json(r->arena, json_pack("{s:s?}", "device", device));
-	validate(q, dev_rule, 1, "", errors);
-	if (path && (path[0] != '/' || strlen(path) > 2048))
-		verr(errors, "path", "must be a path starting with / (at most 2048 bytes)");
-	if (site && (!*site || strlen(site) > 253 || strpbrk(site, "/ ")))
-		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
-	if (json_array_size(errors))
-		return reply_invalid(r, json_incref(errors));
 
 	const char *p[] = {rg.from, rg.to, rg.tz, vitals_array_literal(VITALS_NAME),
 			   vitals_array_literal(VITALS_GOOD), vitals_array_literal(VITALS_POOR),

@@ -30,16 +30,21 @@
 #define CSV_CAP (16u << 20)
 
 static const char *const intervals[] = {"hour", "day", "week", "month", NULL};
-static const char *const devices[] = {"mobile", "tablet", "desktop", NULL};
 static const char *const formats[] = {"json", "csv", NULL};
 
-static const vrule_t query_rules[] = {
-	{"interval", V_STRING, 0, 0, 0, intervals},
-	{"device", V_STRING, 0, 0, 0, devices},
-	{"format", V_STRING, 0, 0, 0, formats},
-	{"source", V_STRING, 0, 1, 253, NULL},
-	{"goal", V_STRING, 0, 1, 64, NULL},
-	{"forecast", V_INT, 0, 1, 60, NULL},
+static const char *const device_filter[] = {"all", "mobile", "tablet", "desktop", NULL};
+
+/* What the router checks and OpenAPI describes: the range, the filters. */
+static const vrule_t ts_query[] = {
+	RANGE_RULES,
+	{"interval", V_STRING, 0, 0, 0, intervals, NULL},
+	{"device", V_STRING, 0, 0, 0, device_filter, NULL},
+	{"format", V_STRING, 0, 0, 0, formats, NULL},
+	{"source", V_STRING, 0, 1, 253, NULL, NULL},
+	{"goal", V_STRING, 0, 1, 64, NULL, NULL},
+	{"forecast", V_INT, 0, 1, 60, NULL, NULL},
+	{"path", V_STRING, 0, 1, 2048, NULL, NULL},
+	{"site", V_STRING, 0, 1, 253, NULL, NULL},
 };
 
 /* Season length per interval (a week of days, a day of hours, ...). */
@@ -209,7 +214,7 @@ static void parse_query(req_t *r, query_t *q, json_t *errors)
 		if (!(v && strcmp(keys[k], "device") == 0 && strcmp(v, "all") == 0))
 			put(o, errors, keys[k], v, strcmp(keys[k], "forecast") == 0);
 	}
-	validate(o, query_rules, sizeof(query_rules) / sizeof(query_rules[0]), "", errors);
+	/* the router has checked them against ts_query */
 	json_t *iv = json_object_get(o, "interval"), *fc = json_object_get(o, "forecast");
 	q->interval = json_is_string(iv) ? json_string_value(iv) : "day";
 	q->device = json_string_value(json_object_get(o, "device"));
@@ -230,6 +235,13 @@ static void parse_query(req_t *r, query_t *q, json_t *errors)
 	if (strcmp(q->interval, "hour") == 0 && q->rg.days > HOUR_MAX_DAYS)
 		verr(errors, "interval", "hour buckets need a range of at most %d days", HOUR_MAX_DAYS);
 }
+
+static void ts_check(req_t *r, json_t *errors)
+{
+	query_t q;
+	parse_query(r, &q, errors);
+}
+const api_op_t op_analytics_timeseries = {VRULES(ts_query), NULL, NULL, 0, ts_check};
 
 /* Forecast points {point, lo80, hi80, lo95, hi95}, clamped at 0 (counts). */
 static json_t *point_json(const forecast_point_t *f)

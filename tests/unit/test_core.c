@@ -65,11 +65,11 @@ static void test_buf_cap(void **state)
 static int dummy(req_t *r) { (void)r; return 0; }
 
 static const route_t table[] = {
-	{"GET", "/api/health", ROLE_NONE, 0, dummy, "health", 0, 0},
-	{"GET", "/api/items", ROLE_VIEWER, ACCEPT_JWT, dummy, "list", 0, 0},
-	{"POST", "/api/items", ROLE_EDITOR, ACCEPT_JWT, dummy, "create", 0, 0},
-	{"PATCH", "/api/items/{id}", ROLE_EDITOR, ACCEPT_JWT, dummy, "edit", 0, 0},
-	{"POST", "/api/items/{id}/publish", ROLE_EDITOR, ACCEPT_JWT, NULL, "publish", 0, 0},
+	{"GET", "/api/health", ROLE_NONE, 0, dummy, "health", 0, 0, NULL},
+	{"GET", "/api/items", ROLE_VIEWER, ACCEPT_JWT, dummy, "list", 0, 0, NULL},
+	{"POST", "/api/items", ROLE_EDITOR, ACCEPT_JWT, dummy, "create", 0, 0, NULL},
+	{"PATCH", "/api/items/{id}", ROLE_EDITOR, ACCEPT_JWT, dummy, "edit", 0, 0, NULL},
+	{"POST", "/api/items/{id}/publish", ROLE_EDITOR, ACCEPT_JWT, NULL, "publish", 0, 0, NULL},
 };
 #define N (sizeof(table) / sizeof(table[0]))
 
@@ -117,16 +117,16 @@ static void test_router_init_refuses_mistakes(void **state)
 {
 	char err[128];
 	const route_t dup[] = {
-		{"GET", "/api/a/{id}", ROLE_VIEWER, ACCEPT_JWT, dummy, "a", 0, 0},
-		{"GET", "/api/a/{x}", ROLE_VIEWER, ACCEPT_JWT, dummy, "b", 0, 0},
+		{"GET", "/api/a/{id}", ROLE_VIEWER, ACCEPT_JWT, dummy, "a", 0, 0, NULL},
+		{"GET", "/api/a/{x}", ROLE_VIEWER, ACCEPT_JWT, dummy, "b", 0, 0, NULL},
 	};
 	assert_int_equal(router_init(dup, 2, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "duplicates"));
-	const route_t bad[] = {{"GET", "/api/A b", ROLE_NONE, 0, dummy, "c", 0, 0}};
+	const route_t bad[] = {{"GET", "/api/A b", ROLE_NONE, 0, dummy, "c", 0, 0, NULL}};
 	assert_int_equal(router_init(bad, 1, err, sizeof(err)), -1);
-	const route_t norole[] = {{"GET", "/api/x", ROLE_EDITOR, 0, dummy, "d", 0, 0}};
+	const route_t norole[] = {{"GET", "/api/x", ROLE_EDITOR, 0, dummy, "d", 0, 0, NULL}};
 	assert_int_equal(router_init(norole, 1, err, sizeof(err)), -1);
-	const route_t method[] = {{"FETCH", "/api/x", ROLE_NONE, 0, dummy, "e", 0, 0}};
+	const route_t method[] = {{"FETCH", "/api/x", ROLE_NONE, 0, dummy, "e", 0, 0, NULL}};
 	assert_int_equal(router_init(method, 1, err, sizeof(err)), -1);
 }
 
@@ -193,12 +193,12 @@ static void test_validate_collects_every_error(void **state)
 {
 	static const char *const kinds[] = {"a", "b", NULL};
 	const vrule_t rules[] = {
-		{"email", V_EMAIL, 1, 3, 254, NULL},
-		{"name", V_STRING, 1, 1, 5, NULL},
-		{"rating", V_INT, 1, 1, 5, NULL},
-		{"kind", V_STRING, 0, 0, 0, kinds},
-		{"url", V_URL, 0, 0, 0, NULL},
-		{"day", V_DATE, 0, 0, 0, NULL},
+		{"email", V_EMAIL, 1, 3, 254, NULL, NULL},
+		{"name", V_STRING, 1, 1, 5, NULL, NULL},
+		{"rating", V_INT, 1, 1, 5, NULL, NULL},
+		{"kind", V_STRING, 0, 0, 0, kinds, NULL},
+		{"url", V_URL, 0, 0, 0, NULL, NULL},
+		{"day", V_DATE, 0, 0, 0, NULL, NULL},
 	};
 	json_t *errors = json_array();
 	json_t *obj = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "email", "nope", "name",
