@@ -65,7 +65,7 @@ static const vschema_t refresh_body = {"RefreshRequest", VRULES(refresh_rules), 
 const api_op_t op_auth_refresh = {NULL, 0, &refresh_body, "{\"refresh_token\": \"zr_...\"}", 0, NULL};
 
 static const vrule_t logout_rules[] = {
-	{"everywhere", V_BOOL, 0, 0, 0, NULL},
+	{"everywhere", V_BOOL, 0, 0, 0, NULL, NULL},
 };
 
 /* Proxies whose X-Forwarded-Proto is believed: loopback and private networks
