@@ -28,6 +28,14 @@ static const struct cond_def {
 };
 #define NCONDS (sizeof(conds) / sizeof(conds[0]))
 
+static const struct cond_def *cond_of(const char *key)
+{
+	for (size_t k = 0; k < NCONDS; k++)
+		if (strcmp(conds[k].key, key) == 0)
+			return &conds[k];
+	return NULL;
+}
+
 static void err(json_t *errors, const char *prefix, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static void err(json_t *errors, const char *prefix, const char *field, const char *fmt, ...)
@@ -139,10 +147,7 @@ int dyn_check_conditions(json_t *cond, const char *prefix, json_t *errors)
 	char p[192];
 	snprintf(p, sizeof(p), "%.150s.conditions", prefix);
 	json_object_foreach(cond, key, v) {
-		const struct cond_def *d = NULL;
-		for (size_t k = 0; k < NCONDS && !d; k++)
-			if (strcmp(conds[k].key, key) == 0)
-				d = &conds[k];
+		const struct cond_def *d = cond_of(key);
 		if (!d)
 			err(errors, p, key, "is not a condition (source, device, region, visit_count, "
 			    "pages_seen, time)");
@@ -203,10 +208,7 @@ int dyn_match(json_t *cond, const dyn_ctx_t *c)
 	const char *key;
 	json_t *v;
 	json_object_foreach(cond, key, v) {
-		const struct cond_def *d = NULL;
-		for (size_t k = 0; k < NCONDS && !d; k++)
-			if (strcmp(conds[k].key, key) == 0)
-				d = &conds[k];
+		const struct cond_def *d = cond_of(key);
 		if (!d)
 			return 0;
 		const char *field = (const char *)c + d->ctx_off;
