@@ -134,3 +134,129 @@ class BehaviouralMetrics(unittest.TestCase):
         r = get(METRICS + "?site=no-such-%s.example.org" % RUN, token=self.token)
         p = is_problem(self, r, 422)
         self.assertEqual([e["field"] for e in p["errors"]], ["site"])
+
+
+def rule(name, priority=0, conditions=None, **variant):
+    r = {"name": name, "priority": priority, "conditions": conditions or {}}
+    r.update(variant or {"variant": {"headline": name}})
+    return r
+
+
+RULES = [
+    rule("Standard"),
+    rule("Mobil Google", 5, {"device": ["mobile"], "source": ["google"]}),
+    rule("Mobil Google 2", 5, {"device": ["mobile"], "source": ["google"]}),
+    rule("Stammkunde", 9, {"visit_count": {"min": 3}, "pages_seen": {"min": 2, "max": 50}},
+         variants=[{"weight": 1, "content": {"headline": "A"}},
+                   {"weight": 3, "content": {"headline": "B"}}]),
+    rule("Bayern abends", 7, {"region": ["DE-BY"], "time": {"hours": {"from": 18, "to": 6},
+                                                             "days": [6, 7]}}),
+]
+
+
+class DynamicContent(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.domain = "dyn-%s.example.org" % RUN
+        cls.origin = "https://" + cls.domain
+        cls.site_key = zoe("site", "add", "--domain", cls.domain, "--origin", cls.origin)
+        cls.editor = token_for("editor")
+        cls.viewer = token_for("viewer")
+        cls.editor_key = zoe("apikey", "add", "--name", "it-dyn-" + RUN, "--role", "editor")
+        r = post(DYNAMIC, {"domain": cls.domain, "rules": RULES}, token=cls.editor)
+        assert r.status == 200, r
+
+    def evaluate(self, **ctx):
+        r = post(DYNAMIC, {"context": ctx},
+                 headers={"X-Site-Key": self.site_key, "Origin": self.origin})
+        self.assertEqual(r.status, 200, r)
+        return r.json
+
+    def stored(self):
+        return psql("SELECT position, name, priority FROM dynamic_rules r JOIN sites s"
+                    " ON s.id = r.site_id WHERE s.domain = :'v1' ORDER BY position", self.domain)
+
+    def test_replace_and_read(self):
+        r = post(DYNAMIC, {"domain": self.domain}, token=self.editor)
+        self.assertEqual(r.status, 200, r)
+        j = r.json
+        self.assertEqual((j["site"], j["replaced"], j["count"]), (self.domain, False, 5))
+        self.assertEqual(j["rules"][0], {"name": "Standard", "priority": 0, "conditions": {},
+                                         "variants": [{"weight": 1, "content": {"headline": "Standard"}}]})
+        self.assertEqual(j["rules"][3]["variants"][1], {"weight": 3, "content": {"headline": "B"}})
+        self.assertEqual([row[1] for row in self.stored()], [x["name"] for x in RULES])
+
+    def test_choice_by_priority_then_order(self):
+        base = dict(visit_count=1, pages_seen=1, time="2026-03-11T10:00:00+01:00", visitor_id="v1")
+        j = self.evaluate(**base)
+        self.assertEqual((j["rule"], j["default"], j["variant"]), ("Standard", False, {"headline": "Standard"}))
+        j = self.evaluate(device="mobile", source="Google", **base)
+        self.assertEqual((j["rule"], j["priority"]), ("Mobil Google", 5))
+        j = self.evaluate(device="mobile", source="google", **dict(base, visit_count=3, pages_seen=2))
+        self.assertEqual(j["rule"], "Stammkunde")
+        self.assertIn(j["variant"]["headline"], ("A", "B"))
+        # Saturday 20:00 in Berlin (19:00 UTC); Friday 20:00 is not a weekend evening
+        j = self.evaluate(region="DE-BY", **dict(base, time="2026-03-14T19:00:00Z"))
+        self.assertEqual((j["rule"], j["context"]["hour"], j["context"]["weekday"]),
+                         ("Bayern abends", 20, 6))
+        j = self.evaluate(region="DE-BY", **dict(base, time="2026-03-13T20:00:00+01:00"))
+        self.assertEqual(j["rule"], "Standard")
+
+    def test_sticky_weighted_variants(self):
+        ctx = dict(visit_count=4, pages_seen=3, visitor_id="visitor-42")
+        seen = {self.evaluate(**ctx)["variant_index"] for _ in range(12)}
+        self.assertEqual(len(seen), 1, seen)     # every request, whichever worker
+        picks = [self.evaluate(**dict(ctx, visitor_id="v-%d" % i))["variant_index"]
+                 for i in range(60)]
+        self.assertEqual(set(picks), {0, 1})
+        self.assertGreater(picks.count(1), picks.count(0))   # weight 3 against 1
+
+    def test_default_when_nothing_matches(self):
+        r = post(DYNAMIC, {"domain": self.domain, "rules": [RULES[1]]}, headers={"X-Api-Key": self.editor_key})
+        self.assertEqual((r.status, r.json["replaced"], r.json["count"]), (200, True, 1), r)
+        try:
+            j = self.evaluate(device="desktop")
+            self.assertEqual((j["default"], j["rule"], j["variant_index"], j["variant"]),
+                             (True, None, None, None))
+        finally:
+            post(DYNAMIC, {"domain": self.domain, "rules": RULES}, token=self.editor)
+
+    def test_roles(self):
+        body = {"domain": self.domain, "rules": []}
+        is_problem(self, post(DYNAMIC, body), 401)
+        is_problem(self, post(DYNAMIC, body, token=self.viewer), 403)
+        is_problem(self, post(DYNAMIC, body, headers={"X-Site-Key": self.site_key,
+                                                      "Origin": self.origin}), 403)
+        is_problem(self, post(DYNAMIC, {"context": {}}, headers={
+            "X-Site-Key": self.site_key, "Origin": "https://evil.example"}), 403)
+        is_problem(self, post(DYNAMIC, {"context": {}}, headers={"X-Site-Key": "nope",
+                                                                "Origin": self.origin}), 401)
+        self.assertEqual(len(self.stored()), 5)
+
+    def test_bad_rules_name_fields_and_write_nothing(self):
+        bad = [dict(r) for r in RULES]
+        bad[1] = dict(bad[1], variants=[{"weight": 0, "content": {}}])
+        bad[3] = dict(bad[3], conditions={"device": ["phone"], "visit_count": {"min": 5, "max": 1}})
+        bad[4] = dict(bad[4], name="Standard")
+        r = post(DYNAMIC, {"domain": self.domain, "rules": bad}, token=self.editor)
+        p = is_problem(self, r, 422)
+        fields = [e["field"] for e in p["errors"]]
+        for f in ("rules[1].variant", "rules[1].variants[0].weight", "rules[3].conditions.device",
+                  "rules[3].conditions.visit_count", "rules[4].name"):
+            self.assertIn(f, fields, p)
+        self.assertEqual([row[1] for row in self.stored()], [x["name"] for x in RULES])
+        too_many = [rule("r%d" % i) for i in range(201)]
+        p = is_problem(self, post(DYNAMIC, {"domain": self.domain, "rules": too_many},
+                                  token=self.editor), 422)
+        self.assertEqual([e["field"] for e in p["errors"]], ["rules"])
+        p = is_problem(self, post(DYNAMIC, {"context": {"device": "phone", "visit_count": -1,
+                                                        "time": "2026-03-14T25:00"}},
+                                  headers={"X-Site-Key": self.site_key, "Origin": self.origin}), 422)
+        self.assertEqual(sorted(e["field"] for e in p["errors"]),
+                         ["context.device", "context.visit_count"])
+        p = is_problem(self, post(DYNAMIC, {"context": {"time": "2026-03-14T25:00"}},
+                                  headers={"X-Site-Key": self.site_key, "Origin": self.origin}), 422)
+        self.assertEqual([e["field"] for e in p["errors"]], ["context.time"])
+        p = is_problem(self, post(DYNAMIC, {"domain": "none-%s.example.org" % RUN, "rules": []},
+                                  token=self.editor), 422)
+        self.assertEqual([e["field"] for e in p["errors"]], ["domain"])
