@@ -226,7 +226,8 @@ static const vrule_t context_rules[] = {
 	{"visitor_id", V_STRING, 0, 1, 128, NULL, NULL},
 };
 static const vschema_t context_schema = {"DynamicContext", VRULES(context_rules), NULL, 0, 0};
-/* Editors send rules (or nothing, to read the set) for the site `domain`;
+/* Editors send rules (or nothing, to read the set) for the site `domain`
+ * (default: the first site registered);
  * the site's tracker sends context with its site key. */
 static const vrule_t dynamic_rules[] = {
 	{"domain", V_STRING, 0, 1, 253, NULL, NULL},
@@ -243,9 +244,9 @@ const api_op_t op_behavior_dynamic = {NULL, 0, &dynamic_body,
 	" {\"name\": \"Abends\", \"conditions\": {\"time\": {\"hours\": {\"from\": 18, \"to\": 23}}},"
 	" \"variant\": {\"headline\": \"Rückruf morgen früh?\"}}]}", 0, NULL};
 
-/* $1 domain or NULL: the site, or two rows when NULL is ambiguous. */
+/* $1 domain, or NULL for the first site registered (the installation's own). */
 static const db_stmt_t q_dyn_site = {"dyn_site",
-	"SELECT id, domain FROM sites WHERE $1::text IS NULL OR domain = $1 ORDER BY id LIMIT 2"};
+	"SELECT id FROM sites WHERE $1::text IS NULL OR domain = $1 ORDER BY id LIMIT 1"};
 /* $1 site id, $2 time or NULL (now): the rule set in order, local hour and ISO weekday. */
 static const db_stmt_t q_dyn_load = {"dyn_load",
 	"SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object('name', name, 'priority', priority,"
@@ -433,7 +434,7 @@ static int evaluate_reply(req_t *r, const char *site_id, json_t *ctx)
 		"hour", c.hour, "weekday", c.wday)));
 }
 
-/* The site an editor names by domain (the only site when none is named). */
+/* The site an editor names by domain (the first site registered when none is named). */
 static const char *editor_site(req_t *r, json_t *body)
 {
 	const char *domain = json_string_value(json_object_get(body, "domain"));
@@ -446,8 +447,7 @@ static const char *editor_site(req_t *r, json_t *body)
 	}
 	if (PQntuples(res) == 1)
 		return db_get(res, 0, 0);
-	verr(errors, "domain", PQntuples(res) ? "is required: there are several sites"
-		: "no site has this domain");
+	verr(errors, "domain", "no site has this domain");
 	reply_invalid(r, json_incref(errors));
 	return NULL;
 }

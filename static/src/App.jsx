@@ -15,6 +15,7 @@ import { Reviews } from './pages/Reviews.jsx';
 import { Recommendations } from './pages/Recommendations.jsx';
 import { Metadata } from './pages/Metadata.jsx';
 import { Performance } from './pages/Performance.jsx';
+import { Behaviour } from './pages/Behaviour.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -22,6 +23,7 @@ export const PAGES = [
   { path: '/entities', key: 'nav.entities', component: Entities, role: 'viewer' },
   { path: '/reviews', key: 'nav.reviews', component: Reviews, role: 'viewer' },
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
+  { path: '/behaviour', key: 'nav.behaviour', component: Behaviour, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },
   { path: '/performance', key: 'nav.performance', component: Performance, role: 'analyst' },
 ];
