@@ -284,9 +284,8 @@ static json_t *rule_normal_new(json_t *rule, size_t i, json_t *errors)
 		verr(errors, pre, "must be an object");
 		return NULL;
 	}
-	if (validate(rule, rule_rules, sizeof(rule_rules) / sizeof(rule_rules[0]), pre, errors))
-		return NULL;
-	if (cond)
+	validate(rule, rule_rules, sizeof(rule_rules) / sizeof(rule_rules[0]), pre, errors);
+	if (json_is_object(cond))
 		dyn_check_conditions(cond, pre, errors);
 	if (!one == !many) {
 		snprintf(vp, sizeof(vp), "%s.variant", pre);

@@ -236,12 +236,14 @@ class DynamicContent(unittest.TestCase):
     def test_bad_rules_name_fields_and_write_nothing(self):
         bad = [dict(r) for r in RULES]
         bad[1] = dict(bad[1], variants=[{"weight": 0, "content": {}}])
+        bad[2] = {"priority": 1, "conditions": {"region": "DE"}, "variant": {}}   # no name either
         bad[3] = dict(bad[3], conditions={"device": ["phone"], "visit_count": {"min": 5, "max": 1}})
         bad[4] = dict(bad[4], name="Standard")
         r = post(DYNAMIC, {"domain": self.domain, "rules": bad}, token=self.editor)
         p = is_problem(self, r, 422)
         fields = [e["field"] for e in p["errors"]]
-        for f in ("rules[1].variant", "rules[1].variants[0].weight", "rules[3].conditions.device",
+        for f in ("rules[1].variant", "rules[1].variants[0].weight", "rules[2].name",
+                  "rules[2].conditions.region", "rules[3].conditions.device",
                   "rules[3].conditions.visit_count", "rules[4].name"):
             self.assertIn(f, fields, p)
         self.assertEqual([row[1] for row in self.stored()], [x["name"] for x in RULES])
