@@ -62,4 +62,9 @@ int visits_parse_filters(req_t *r, visit_filters_t *f, json_t *errors);
 /* {"site","path","source","device","goal"} for replies (new reference). */
 json_t *visits_filters_json_new(const visit_filters_t *f);
 
+/* The caller's visitor id for site r->who.id, as the tracker's beacons are
+ * stored: a keyed hash of the day's salt, the site, the address and the user
+ * agent (no cookie, no address kept), as decimal text into out. 0/-1. */
+int visits_visitor_id(req_t *r, char out[24]);
+
 #endif

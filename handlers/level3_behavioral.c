@@ -16,7 +16,9 @@
  * in one transaction after checking all of it, or reads it ({} without
  * rules); a site key evaluates {context} against its site's rules
  * (analysis/dynamic.c) and answers the variant of the rule that applies, the
- * same for the same context on every request and worker. */
+ * same for the same context on every request and worker: weighted variants
+ * are chosen by the context's visitor_id, else by the visitor id the tracker's
+ * beacons carry (core/visits.h), so a browser keeps its variant all day. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,6 +408,14 @@ static int evaluate_reply(req_t *r, const char *site_id, json_t *ctx)
 		json_string_value(json_object_get(ctx, "visitor_id"))};
 	if (!c.device && r->user_agent)
 		c.device = ua_device(r->user_agent);
+	const char *sticky = c.visitor ? "visitor_id" : "none";
+	char vid[24];
+	if (!c.visitor && r->who.cred == CRED_SITEKEY) {     /* the tracker's visitor id */
+		if (visits_visitor_id(r, vid) < 0)
+			return db_fail(r);
+		c.visitor = vid;
+		sticky = "tracker";
+	}
 	if (!c.visitor)
 		c.visitor = "";
 	if (load_rules(r, site_id, time, &rules, &c, &domain) < 0)
@@ -422,11 +432,12 @@ static int evaluate_reply(req_t *r, const char *site_id, json_t *ctx)
 	}
 	json_t *variant = json_object_get(json_array_get(variants, (size_t)k), "content");
 	return reply_json(r, 200, arena_json(r->arena, json_pack(
-		"{s:s, s:b, s:o, s:o, s:o, s:O?, s:{s:s?, s:s?, s:s?, s:o, s:o, s:i, s:i}}",
+		"{s:s, s:b, s:o, s:o, s:o, s:O?, s:s, s:{s:s?, s:s?, s:s?, s:o, s:o, s:i, s:i}}",
 		"site", domain, "default", rule == NULL,
 		"rule", rule ? json_incref(json_object_get(rule, "name")) : json_null(),
 		"priority", rule ? json_incref(json_object_get(rule, "priority")) : json_null(),
 		"variant_index", k >= 0 ? json_integer(k) : json_null(), "variant", variant,
+		"sticky_by", sticky,
 		"context", "source", c.source, "device", c.device, "region", c.region,
 		"visit_count", c.visit_count >= 0 ? json_integer(c.visit_count) : json_null(),
 		"pages_seen", c.pages_seen >= 0 ? json_integer(c.pages_seen) : json_null(),

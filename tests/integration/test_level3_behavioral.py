@@ -204,12 +204,27 @@ class DynamicContent(unittest.TestCase):
 
     def test_sticky_weighted_variants(self):
         ctx = dict(visit_count=4, pages_seen=3, visitor_id="visitor-42")
+        self.assertEqual(self.evaluate(**ctx)["sticky_by"], "visitor_id")
         seen = {self.evaluate(**ctx)["variant_index"] for _ in range(12)}
         self.assertEqual(len(seen), 1, seen)     # every request, whichever worker
         picks = [self.evaluate(**dict(ctx, visitor_id="v-%d" % i))["variant_index"]
                  for i in range(60)]
         self.assertEqual(set(picks), {0, 1})
         self.assertGreater(picks.count(1), picks.count(0))   # weight 3 against 1
+
+    def test_sticky_without_visitor_id(self):
+        """Without a visitor_id the tracker's own visitor id (day salt, site, address,
+        user agent) keys the choice: the same browser keeps its variant, browsers differ."""
+        ctx = {"context": {"visit_count": 4, "pages_seen": 3}}
+        site = {"X-Site-Key": self.site_key, "Origin": self.origin}
+
+        def pick(ua):
+            r = post(DYNAMIC, ctx, headers=site, ua=ua)
+            self.assertEqual((r.status, r.json["sticky_by"]), (200, "tracker"), r)
+            return r.json["variant_index"]
+        ua = "Mozilla/5.0 (X11; Linux x86_64) Firefox/%s.0"
+        self.assertEqual(len({pick(ua % 120) for _ in range(8)}), 1)
+        self.assertEqual({pick(ua % v) for v in range(60, 100)}, {0, 1})
 
     def test_default_when_nothing_matches(self):
         r = post(DYNAMIC, {"domain": self.domain, "rules": [RULES[1]]}, headers={"X-Api-Key": self.editor_key})
