@@ -108,3 +108,14 @@ int stats_robust_zscores(const double *x, size_t n, double *z)
 	}
 	return 0;
 }
+
+double stats_two_prop_p(double x1, double n1, double x2, double n2, double *z)
+{
+	double pool = n1 > 0 && n2 > 0 ? (x1 + x2) / (n1 + n2) : NAN;
+	double zz = NAN;
+	if (pool > 0 && pool < 1)
+		zz = (x1 / n1 - x2 / n2) / sqrt(pool * (1 - pool) * (1 / n1 + 1 / n2));
+	if (z)
+		*z = zz;
+	return isnan(zz) ? NAN : erfc(fabs(zz) / sqrt(2.0));
+}

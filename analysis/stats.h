@@ -32,6 +32,11 @@ double stats_robust_z(double x, double median, double mad);
  * that is 0 too, every z is 0. 0 = ok, -1 when n == 0 or out of memory. */
 int stats_robust_zscores(const double *x, size_t n, double *z);
 
+/* Pooled two-proportion z-test of x1 successes in n1 against x2 in n2: the
+ * two-sided p-value, z into *z (may be NULL). NAN when n1 or n2 is 0 or the
+ * pooled rate is 0 or 1 (no variance to test). */
+double stats_two_prop_p(double x1, double n1, double x2, double n2, double *z);
+
 /* |robust z| above this flags an outlier (Iglewicz and Hoaglin). */
 #define STATS_ROBUST_Z_FLAG 3.5
 

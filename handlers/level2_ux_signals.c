@@ -15,12 +15,10 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "auth.h"
 #include "buf.h"
 #include "config.h"
-#include "crypto.h"
 #include "cache.h"
 #include "db.h"
 #include "handlers.h"
@@ -28,6 +26,7 @@
 #include "json_in.h"
 #include "range.h"
 #include "useragent.h"
+#include "visits.h"
 #include "vitals.h"
 
 #define MAX_BEACONS 100
@@ -72,7 +71,6 @@ const api_op_t op_ux_track = {NULL, 0, &beacon,
 	"{\"type\": \"vital\", \"url\": \"https://zoe-solar.de/photovoltaik\", \"name\": \"LCP\", "
 	"\"value\": 1830, \"rating\": \"good\"}", 202, NULL};
 
-static const db_stmt_t q_salt = {"ux_salt", "SELECT visitor_salt(current_date), current_date"};
 /* Beacons go in with COPY: the fastest way into PostgreSQL (ts defaults to now()). */
 static const char q_copy[] =
 	"COPY events (site_id, visitor_id, kind, host, path, referrer, source, name, value, rating,"
@@ -251,44 +249,6 @@ static enum beacon_fate beacon_row(req_t *r, json_t *list, size_t i, const char 
 	return BEACON_STORED;
 }
 
-/* HMAC(salt of today, site \n ip \n ua) folded to a positive int64. The salt
- * is fetched once a day per worker. */
-static int visitor_id(req_t *r, char out[24])
-{
-	static unsigned char salt[64];
-	static size_t salt_len;
-	static char salt_day[16];
-	char today[16];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	if (strcmp(today, salt_day) != 0) {
-		PGresult *res = db_run(r->arena, &q_salt, 0, NULL);
-		if (!res)
-			return -1;
-		size_t n;
-		unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0), &n);
-		if (!raw)
-			return -1;
-		salt_len = n < sizeof(salt) ? n : sizeof(salt);
-		memcpy(salt, raw, salt_len);
-		PQfreemem(raw);
-		snprintf(salt_day, sizeof(salt_day), "%s", PQgetvalue(res, 0, 1));
-	}
-	char *msg = arena_printf(r->arena, "%lld\n%s\n%s", (long long)r->who.id,
-				 r->remote_addr ? r->remote_addr : "", r->user_agent ? r->user_agent : "");
-	unsigned char mac[32];
-	if (!msg)
-		return -1;
-	crypto_hmac_sha256(salt, salt_len, msg, strlen(msg), mac);
-	unsigned long long v = 0;
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | mac[i];
-	snprintf(out, 24, "%lld", (long long)(v >> 1));
-	return 0;
-}
-
 int h_ux_track(req_t *r)
 {
 	json_t *body = json_body(r);
@@ -320,7 +280,7 @@ int h_ux_track(req_t *r)
 			"accepted", 0, "dropped", (json_int_t)json_array_size(list), "reason", "bot")));
 	/* every row shares site and visitor before, device and browser after */
 	char vid[24];
-	if (visitor_id(r, vid) < 0)
+	if (visits_visitor_id(r, vid) < 0)
 		return db_fail(r);
 	buf_t lead, tail, copy;
 	buf_init(&lead, 256);

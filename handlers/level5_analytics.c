@@ -25,6 +25,7 @@
 #include "handlers.h"
 #include "json_in.h"
 #include "range.h"
+#include "visits.h"
 
 #define HOUR_MAX_DAYS 92
 #define CSV_CAP (16u << 20)
@@ -32,19 +33,13 @@
 static const char *const intervals[] = {"hour", "day", "week", "month", NULL};
 static const char *const formats[] = {"json", "csv", NULL};
 
-static const char *const device_filter[] = {"all", "mobile", "tablet", "desktop", NULL};
-
 /* What the router checks and OpenAPI describes: the range, the filters. */
 static const vrule_t ts_query[] = {
 	RANGE_RULES,
 	{"interval", V_STRING, 0, 0, 0, intervals, NULL},
-	{"device", V_STRING, 0, 0, 0, device_filter, NULL},
 	{"format", V_STRING, 0, 0, 0, formats, NULL},
-	{"source", V_STRING, 0, 1, 253, NULL, NULL},
-	{"goal", V_STRING, 0, 1, 64, NULL, NULL},
 	{"forecast", V_INT, 0, 1, 60, NULL, NULL},
-	{"path", V_STRING, 0, 1, 2048, NULL, NULL},
-	{"site", V_STRING, 0, 1, 253, NULL, NULL},
+	VISIT_FILTER_RULES,
 };
 
 /* Season length per interval (a week of days, a day of hours, ...). */
@@ -78,20 +73,9 @@ static const db_stmt_t q_timeseries = {"analytics_timeseries",
 	"  FROM events e"
 	"  WHERE e.ts >= (($1::date - ($2::date - $1::date + 1))::timestamp AT TIME ZONE $3)"
 	"    AND e.ts < (($2::date + 1)::timestamp AT TIME ZONE $3)"
-	"    AND e.kind IN ('pageview', 'engagement', 'event')"
+	"    AND e.kind IN " VISIT_KINDS
 	"    AND ($5::text IS NULL OR e.site_id = (SELECT id FROM sites WHERE domain = $5))),"
-	" marked AS (SELECT ev.*, (lag(ts) OVER w IS NULL"
-	"    OR ts - lag(ts) OVER w > interval '30 minutes')::int AS starts"
-	"  FROM ev WINDOW w AS (PARTITION BY site_id, visitor_id ORDER BY ts)),"
-	" numbered AS (SELECT marked.*, sum(starts) OVER (PARTITION BY site_id, visitor_id"
-	"    ORDER BY ts ROWS UNBOUNDED PRECEDING) AS visit FROM marked),"
-	" tagged AS (SELECT numbered.*,"
-	"   first_value(source) OVER v AS vsource, first_value(device) OVER v AS vdevice,"
-	"   bool_or($6::text IS NULL OR (kind = 'pageview' AND path = $6)) OVER v AS vpath"
-	"  FROM numbered WINDOW v AS (PARTITION BY site_id, visitor_id, visit ORDER BY ts"
-	"    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),"
-	" ke AS (SELECT * FROM tagged WHERE vpath AND ($7::text IS NULL OR vsource = $7)"
-	"    AND ($8::text IS NULL OR vdevice = $8)),"
+	VISITS_CTE "," VISIT_TAGS_CTE("$6") "," VISIT_FILTER_CTE("$7", "$8") ","
 	" kept AS (SELECT min(ts) AS start,"
 	"   (count(*) FILTER (WHERE kind = 'pageview') = 1"
 	"    AND count(*) FILTER (WHERE kind = 'event') = 0)::int AS bounce,"
@@ -137,7 +121,8 @@ enum { C_SECTION, C_LOCAL, C_OFFSET, C_INRANGE, C_COMPLETE, C_VISITORS, C_VISITS
 
 typedef struct query {
 	range_t rg;
-	const char *interval, *site, *path, *source, *device, *goal, *format;
+	visit_filters_t f;
+	const char *interval, *format;
 	int forecast;       /* 0 = none */
 } query_t;
 
@@ -206,32 +191,17 @@ static void put(json_t *q, json_t *errors, const char *key, const char *v, int i
 static void parse_query(req_t *r, query_t *q, json_t *errors)
 {
 	range_parse(r, &q->rg, errors);
+	visits_parse_filters(r, &q->f, errors);
 	json_t *o = arena_json(r->arena, json_object());
-	static const char *const keys[] = {"interval", "device", "format", "source", "goal",
-					   "forecast"};
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		const char *v = req_query(r, keys[k]);
-		if (!(v && strcmp(keys[k], "device") == 0 && strcmp(v, "all") == 0))
-			put(o, errors, keys[k], v, strcmp(keys[k], "forecast") == 0);
-	}
+	static const char *const keys[] = {"interval", "format", "forecast"};
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		put(o, errors, keys[k], req_query(r, keys[k]), strcmp(keys[k], "forecast") == 0);
 	/* the router has checked them against ts_query */
 	json_t *iv = json_object_get(o, "interval"), *fc = json_object_get(o, "forecast");
 	q->interval = json_is_string(iv) ? json_string_value(iv) : "day";
-	q->device = json_string_value(json_object_get(o, "device"));
 	q->format = json_is_string(json_object_get(o, "format"))
 		? json_string_value(json_object_get(o, "format")) : "json";
-	q->source = json_string_value(json_object_get(o, "source"));
-	q->goal = json_is_string(json_object_get(o, "goal"))
-		? json_string_value(json_object_get(o, "goal")) : "lead";
 	q->forecast = json_is_integer(fc) ? (int)json_integer_value(fc) : 0;
-	q->path = req_query(r, "path");
-	q->site = req_query(r, "site");
-	if (q->path && (q->path[0] != '/' || strlen(q->path) > 2048 ||
-			!utf8_valid(q->path, strlen(q->path))))
-		verr(errors, "path", "must be a path starting with / (at most 2048 bytes)");
-	if (q->site && (!*q->site || strlen(q->site) > 253 || strpbrk(q->site, "/ ") ||
-			!utf8_valid(q->site, strlen(q->site))))
-		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
 	if (strcmp(q->interval, "hour") == 0 && q->rg.days > HOUR_MAX_DAYS)
 		verr(errors, "interval", "hour buckets need a range of at most %d days", HOUR_MAX_DAYS);
 }
@@ -352,8 +322,8 @@ int h_analytics_timeseries(req_t *r)
 		return 0;
 	char extra[8];
 	snprintf(extra, sizeof(extra), "%d", q.forecast);
-	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.interval, q.site, q.path, q.source,
-			   q.device, q.goal, extra};
+	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.interval, q.f.site, q.f.path, q.f.source,
+			   q.f.device, q.f.goal, extra};
 	PGresult *res = db_run(r->arena, &q_timeseries, 10, p);
 	if (!res)
 		return db_fail(r);
@@ -380,10 +350,9 @@ int h_analytics_timeseries(req_t *r)
 			strcmp(db_get(res, i, C_COMPLETE), "t") == 0), v));
 	}
 	json_t *j = arena_json(r->arena, json_pack(
-		"{s:o, s:s, s:{s:s?, s:s?, s:s?, s:s, s:s}, s:o, s:{s:s, s:s, s:o}, s:o, s:o}",
+		"{s:o, s:s, s:o, s:o, s:{s:s, s:s, s:o}, s:o, s:o}",
 		"range", range_json_new(&q.rg), "interval", q.interval,
-		"filters", "site", q.site, "path", q.path, "source", q.source,
-		"device", q.device ? q.device : "all", "goal", q.goal,
+		"filters", visits_filters_json_new(&q.f),
 		"totals", figures_into(json_object(), cur),
 		"previous", "from", db_get(res, rows - 2, C_LOCAL), "to", db_get(res, rows - 2, C_PTO),
 		"totals", figures_into(json_object(), prev),

@@ -20,6 +20,7 @@ import { Metadata } from './pages/Metadata.jsx';
 import { Performance } from './pages/Performance.jsx';
 import { Funnel } from './pages/Funnel.jsx';
 import { System } from './pages/System.jsx';
+import { Behaviour } from './pages/Behaviour.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -28,6 +29,7 @@ export const PAGES = [
   { path: '/entities', key: 'nav.entities', component: Entities, role: 'viewer' },
   { path: '/reviews', key: 'nav.reviews', component: Reviews, role: 'viewer' },
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
+  { path: '/behaviour', key: 'nav.behaviour', component: Behaviour, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },
   { path: '/performance', key: 'nav.performance', component: Performance, role: 'analyst' },
   { path: '/system', key: 'nav.system', component: System, role: 'viewer' },

@@ -81,10 +81,25 @@ static void test_median_mad_robust_z(void **state)
 	assert_true(isnan(stats_mad(same, 0)));
 }
 
+/* R: prop.test(c(30, 20), c(100, 100), correct = FALSE): X-squared 2.6667, p 0.1025 */
+static void test_two_prop(void **state)
+{
+	(void)state;
+	double z;
+	assert_near(stats_two_prop_p(30, 100, 20, 100, &z), 0.10247043485974937, 1e-9);
+	assert_near(z, 1.6329931618554523, 1e-9);
+	assert_near(stats_two_prop_p(20, 100, 30, 100, &z), 0.10247043485974937, 1e-9);
+	assert_near(z, -1.6329931618554523, 1e-9);
+	assert_near(stats_two_prop_p(5, 10, 5, 10, NULL), 1, 1e-12);
+	assert_true(isnan(stats_two_prop_p(0, 10, 0, 20, &z)));   /* no variance */
+	assert_true(isnan(stats_two_prop_p(1, 0, 0, 20, NULL)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quantile),
+		cmocka_unit_test(test_two_prop),
 		cmocka_unit_test(test_mean_sd),
 		cmocka_unit_test(test_bayes),
 		cmocka_unit_test(test_median_mad_robust_z),

@@ -12,9 +12,9 @@ import { Card } from '../components/Card.jsx';
 import { Async, Empty } from '../components/States.jsx';
 import { DataTable } from '../components/DataTable.jsx';
 import { Chart } from '../components/Chart.jsx';
+import { DeviceFilter, useDevice } from '../components/DeviceFilter.jsx';
 import { VITALS, RatingBadge, CwvBadge, VitalValue, ShareBar } from '../components/Vitals.jsx';
 
-const DEVICES = ['all', 'mobile', 'tablet', 'desktop'];
 const RATING_COLOR = { good: '#0a7d3e', 'needs-improvement': '#b45309', poor: '#c62828' };
 
 /** Worst first by the vital's p75; pages without enough samples for it go last. */
@@ -32,7 +32,7 @@ export function UxSignals() {
   const { t } = useI18n();
   const [range] = useRange();
   const [q, setQ] = useQuery();
-  const device = DEVICES.includes(q.get('device')) ? q.get('device') : 'all';
+  const [device, setDevice] = useDevice();
   const sortKey = VITALS.includes(q.get('sort')) ? q.get('sort') : 'LCP';
   const res = useApi((signal) => api.get('/api/level2/ux-signals/metrics', { from: range.from, to: range.to, tz: range.tz, device }, { signal }),
     [range.from, range.to, device]);
@@ -40,12 +40,7 @@ export function UxSignals() {
     <>
       <h1>{t('ux.title')}</h1>
       <div className="filters">
-        <label>
-          <span className="label">{t('ux.device')}</span>
-          <select value={device} onChange={(e) => setQ({ device: e.target.value === 'all' ? null : e.target.value })} data-testid="device-filter">
-            {DEVICES.map((d) => <option key={d} value={d}>{t(`ux.device.${d}`)}</option>)}
-          </select>
-        </label>
+        <DeviceFilter device={device} onChange={setDevice} />
         <label>
           <span className="label">{t('ux.sort')}</span>
           <select value={sortKey} onChange={(e) => setQ({ sort: e.target.value === 'LCP' ? null : e.target.value }, { replace: true })} data-testid="sort">
