@@ -135,14 +135,15 @@ static const rule_t rules[] = {
 #define XSTR(x) STR(x)
 
 /* The CTEs the rules read. $1 live route metrics, $2-$4 vital thresholds.
- * Pages are told apart by URL (host and path): several sites may share paths. */
+ * Pages are told apart by URL (host and path): several sites may share paths.
+ * Vitals count each page load once, with its last report (report_events()). */
 #define EVENT_URL "coalesce('https://' || host, '') || path"
 static const char cte[] =
 	"WITH t(name, good, poor) AS (SELECT * FROM unnest($2::text[], $3::float8[], $4::float8[])),"
 	" vit AS (SELECT " EVENT_URL " AS url, e.name, count(*) AS n,"
 	"  percentile_cont(0.75) WITHIN GROUP (ORDER BY e.value) AS p75, t.good, t.poor"
-	"  FROM events e JOIN t ON t.name = e.name"
-	"  WHERE e.kind = 'vital' AND e.ts > now() - interval '28 days'"
+	"  FROM report_events(now() - interval '28 days', 'infinity') e JOIN t ON t.name = e.name"
+	"  WHERE e.kind = 'vital'"
 	"  GROUP BY 1, e.name, t.good, t.poor),"
 	" views AS (SELECT " EVENT_URL " AS url, count(*) AS n FROM events"
 	"  WHERE kind = 'pageview' AND ts > now() - interval '28 days' GROUP BY 1),"

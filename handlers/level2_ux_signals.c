@@ -4,11 +4,13 @@
  * track: the website's beacons (one object or an array of at most 100) are
  * validated whole, each bad one reported by index; a valid batch goes into the
  * event table with one COPY. The visitor id is HMAC(daily salt, site, IP, UA):
- * no cookie, no IP stored. Bots are answered 202 and dropped.
+ * no cookie, no IP stored. Bots are answered 202 and dropped. A vital report
+ * superseded later in its batch (same name and id) is accepted, not stored.
  * metrics: p75 per page and vital (PostgreSQL percentile_cont, the CrUX
- * method), good / needs-improvement / poor shares by the thresholds of
- * analysis/vitals.c, the Core Web Vitals verdict, engagement and scroll depth;
- * all aggregated in one SQL statement. */
+ * method) over page loads, each counted once with its last report, good /
+ * needs-improvement / poor shares by the thresholds of analysis/vitals.c, the
+ * Core Web Vitals verdict, engagement and scroll depth; all aggregated in one
+ * SQL statement. */
 #include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -149,7 +151,32 @@ static const char *source_of(arena_t *a, const char *utm, const char *referrer, 
 	return "direct";
 }
 
-enum beacon_fate { BEACON_STORED, BEACON_DROPPED, BEACON_INVALID };
+enum beacon_fate { BEACON_STORED, BEACON_SUPERSEDED, BEACON_DROPPED, BEACON_INVALID };
+
+/* Whether a later beacon of the batch reports the same vital of the same page
+ * load (name and id) with a value that will be stored. The web-vitals library
+ * reports CLS and INP again as they change, and a page load counts with its
+ * last report; rows of one COPY share their timestamp, so the order within a
+ * batch is settled here (report_events() in sql/012_vitals_dedup.sql orders
+ * the batches). */
+static int superseded(json_t *list, size_t i)
+{
+	json_t *b = json_array_get(list, i);
+	const char *name = json_string_value(json_object_get(b, "name"));
+	const char *id = json_string_value(json_object_get(b, "id"));
+	for (size_t j = i + 1; id && j < json_array_size(list); j++) {
+		json_t *o = json_array_get(list, j);
+		const char *type = json_string_value(json_object_get(o, "type"));
+		const char *oname = json_string_value(json_object_get(o, "name"));
+		const char *oid = json_string_value(json_object_get(o, "id"));
+		const vital_def_t *v = oname ? vitals_find(oname) : NULL;
+		if (v && oid && (!type || strcmp(type, "vital") == 0) && strcmp(oname, name) == 0 &&
+		    strcmp(oid, id) == 0 &&
+		    vitals_plausible(v, json_number_value(json_object_get(o, "value"))))
+			return 1;
+	}
+	return 0;
+}
 
 /* Text of a JSON number or string field for COPY, NULL when absent. 15
  * significant digits (DBL_DIG) give back the decimal the client sent. */
@@ -164,11 +191,12 @@ static const char *text_of(arena_t *a, json_t *v)
 	return NULL;
 }
 
-/* Validates beacon i; a valid one is appended to `copy` as a COPY line
- * (after `lead`, the columns every row of the batch shares). */
-static enum beacon_fate beacon_row(req_t *r, json_t *b, size_t i, const char *lead,
+/* Validates beacon i of `list`; a valid one is appended to `copy` as a COPY
+ * line (after `lead`, the columns every row of the batch shares). */
+static enum beacon_fate beacon_row(req_t *r, json_t *list, size_t i, const char *lead,
 				   const char *tail, buf_t *copy, json_t *errors)
 {
+	json_t *b = json_array_get(list, i);
 	char prefix[24];
 	snprintf(prefix, sizeof(prefix), "[%zu]", i);
 	if (!json_is_object(b)) {
@@ -202,6 +230,8 @@ static enum beacon_fate beacon_row(req_t *r, json_t *b, size_t i, const char *le
 		return BEACON_DROPPED;  /* impossible timing (> 60 s) or CLS > 100 */
 	if (json_array_size(errors))
 		return BEACON_INVALID;  /* the batch is refused: no need to format */
+	if (strcmp(kind, "vital") == 0 && superseded(list, i))
+		return BEACON_SUPERSEDED;
 	char *props_text = props ? json_dumps(props, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
 	if (props_text)
 		arena_cleanup(r->arena, free, props_text);
@@ -298,11 +328,11 @@ int h_ux_track(req_t *r)
 	buf_printf(&lead, "%lld\t%s\t", (long long)r->who.id, vid);
 	db_copy_field(&tail, ua_device(r->user_agent), '\t');
 	db_copy_field(&tail, ua_browser(r->user_agent), '\n');
-	size_t i, stored = 0, dropped = 0;
-	json_t *b;
-	json_array_foreach(list, i, b) {
-		enum beacon_fate f = beacon_row(r, b, i, lead.data, tail.data, &copy, errors);
+	size_t stored = 0, accepted = 0, dropped = 0;
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		enum beacon_fate f = beacon_row(r, list, i, lead.data, tail.data, &copy, errors);
 		stored += f == BEACON_STORED;
+		accepted += f == BEACON_STORED || f == BEACON_SUPERSEDED;
 		dropped += f == BEACON_DROPPED;
 	}
 	int rc = 0;
@@ -314,7 +344,7 @@ int h_ux_track(req_t *r)
 		rc = db_fail(r);
 	else
 		rc = reply_json(r, 202, arena_json(r->arena, json_pack("{s:I, s:I}",
-			"accepted", (json_int_t)stored, "dropped", (json_int_t)dropped)));
+			"accepted", (json_int_t)accepted, "dropped", (json_int_t)dropped)));
 	buf_free(&lead);
 	buf_free(&tail);
 	buf_free(&copy);
@@ -322,15 +352,15 @@ int h_ux_track(req_t *r)
 }
 
 /* One statement, one round trip: vitals per (page, vital) and per vital over
- * all pages; engagement per page and overall; pageviews per page. The vital
- * thresholds come from analysis/vitals.c as arrays ($4..$7). */
+ * all pages, each page load once with its last report (report_events(),
+ * sql/012_vitals_dedup.sql); engagement per page and overall; pageviews per
+ * page. The vital thresholds come from analysis/vitals.c as arrays ($4..$7). */
 static const db_stmt_t q_metrics = {"ux_metrics",
 	"WITH t(name, good, poor, maxv) AS ("
 	"  SELECT * FROM unnest($4::text[], $5::float8[], $6::float8[], $7::float8[])),"
-	" ev AS NOT MATERIALIZED (SELECT e.* FROM events e"
-	"  WHERE e.ts >= ($1::date::timestamp AT TIME ZONE $3)"
-	"    AND e.ts < (($2::date + 1)::timestamp AT TIME ZONE $3)"
-	"    AND ($8::text IS NULL OR e.device = $8) AND ($9::text IS NULL OR e.path = $9)"
+	" ev AS NOT MATERIALIZED (SELECT e.* FROM report_events($1::date::timestamp AT TIME ZONE $3,"
+	"    ($2::date + 1)::timestamp AT TIME ZONE $3) e"
+	"  WHERE ($8::text IS NULL OR e.device = $8) AND ($9::text IS NULL OR e.path = $9)"
 	"    AND ($10::text IS NULL OR e.site_id = (SELECT id FROM sites WHERE domain = $10)))"
 	" SELECT 'vital', e.path, e.name, count(*),"
 	"  percentile_cont(0.75) WITHIN GROUP (ORDER BY e.value), NULL::float8,"

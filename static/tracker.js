@@ -6,9 +6,10 @@
  * No cookies, no storage: the server derives a daily visitor id from a salted
  * hash. Vitals come from Google's web-vitals library when the page loads it
  * (its IIFE build defines window.webVitals: onLCP, onINP, onCLS, onFCP,
- * onTTFB); without it, LCP, CLS, FCP and TTFB are measured here with
- * PerformanceObserver (INP needs the library). Beacons are batched and sent
- * with sendBeacon when the page is hidden. Goals: window.zoe.track('lead', {...}).
+ * onTTFB), asked for final values only; without it, LCP, CLS, FCP and TTFB
+ * are measured here with PerformanceObserver (INP needs the library). Beacons
+ * are batched and sent with sendBeacon when the page is hidden.
+ * Goals: window.zoe.track('lead', {...}).
  */
 (function () {
   'use strict';
@@ -42,7 +43,14 @@
     }
   }
 
+  // The library reports a vital again as it changes, with the page load's id:
+  // a batch carries only the last report of each (the server keeps the last too).
   function vital(metric) {
+    if (metric.id) {
+      queue = queue.filter(function (b) {
+        return !(b.type === 'vital' && b.name === metric.name && b.id === metric.id);
+      });
+    }
     push({
       type: 'vital', name: metric.name, value: metric.value, rating: metric.rating,
       delta: metric.delta, id: metric.id, navigationType: metric.navigationType
@@ -52,8 +60,11 @@
   // ---- web vitals ----
   var wv = window.webVitals;
   if (wv && wv.onLCP) {
-    wv.onLCP(vital); wv.onCLS(vital); wv.onFCP(vital); wv.onTTFB(vital);
-    if (wv.onINP) wv.onINP(vital);
+    // final values only: CLS and INP once when the page is hidden, not every change
+    var final = { reportAllChanges: false };
+    wv.onLCP(vital, final); wv.onCLS(vital, final); wv.onFCP(vital, final);
+    wv.onTTFB(vital, final);
+    if (wv.onINP) wv.onINP(vital, final);
   } else if ('PerformanceObserver' in window) {
     var id = 'v1-' + Date.now() + '-' + Math.floor(Math.random() * 1e12);
     var nav = (performance.getEntriesByType('navigation')[0] || {});

@@ -151,3 +151,76 @@ test('with web-vitals loaded first, its callbacks report (ratings and ids as the
   const ttfb = vitals.find((v) => v.name === 'TTFB');
   assert.ok(Math.abs(p.vitals.TTFB.p75 - ttfb.value) < 0.001);
 });
+
+/** Fakes the page turning hidden or visible again (a tab switch); the browser's own
+ *  visibilitychange bubbles, so listeners on window hear it too. */
+const setVisibility = (tab, state) => tab.evaluate((s) => {
+  Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+  Object.defineProperty(document, 'hidden', { value: s === 'hidden', configurable: true });
+  document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+}, state);
+
+test('web-vitals: a page load reports CLS again after a later shift; it counts once, with its last value', async () => {
+  const { domain, key } = newSite();
+  server.setSite(key, true);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, userAgent: VISITOR_UA });
+  await context.addInitScript(() => {
+    // what the tracker asks of the library, and the batches it sends
+    window.zoeSeen = { opts: [], batches: [] };
+    const send = navigator.sendBeacon.bind(navigator);
+    navigator.sendBeacon = (url, blob) => {
+      blob.text().then((t) => window.zoeSeen.batches.push(JSON.parse(t)));
+      return send(url, blob);
+    };
+    let lib;
+    Object.defineProperty(window, 'webVitals', {
+      configurable: true,
+      get: () => lib,
+      set: (v) => {
+        lib = {};
+        for (const [k, f] of Object.entries(v)) {
+          lib[k] = typeof f !== 'function' ? f
+            : (cb, opts) => { window.zoeSeen.opts.push([k, opts]); return f(cb, opts); };
+        }
+      },
+    });
+  });
+  const tab = await context.newPage();
+  // content pushed down without input: a layout shift
+  const shift = (px) => tab.evaluate((h) => {
+    const gap = document.createElement('div');
+    gap.style.height = `${h}px`;
+    document.body.prepend(gap);
+  }, px);
+  await tab.goto(origin + '/waermepumpe', { waitUntil: 'load' });
+  await tab.waitForTimeout(300);
+  await shift(100);
+  await tab.waitForTimeout(300);
+  await setVisibility(tab, 'hidden');                  // CLS so far goes out
+  await tab.waitForTimeout(300);
+  await setVisibility(tab, 'visible');
+  await shift(300);
+  await tab.waitForTimeout(500);
+  await setVisibility(tab, 'hidden');                  // the larger CLS, same id
+  await tab.waitForTimeout(500);
+  const seen = await tab.evaluate(() => window.zoeSeen);
+  await context.close();
+
+  const asked = seen.opts.filter(([k]) => ['onLCP', 'onCLS', 'onINP', 'onFCP', 'onTTFB'].includes(k));
+  assert.equal(asked.length, 5, JSON.stringify(seen.opts));
+  assert.ok(asked.every(([, o]) => o?.reportAllChanges === false), 'final values only');
+  for (const batch of seen.batches) {
+    const ids = batch.filter((b) => b.type === 'vital').map((b) => `${b.name} ${b.id}`);
+    assert.equal(new Set(ids).size, ids.length, `one report per vital and id: ${ids}`);
+  }
+  const doc = await report(domain, '/waermepumpe', (d) => stored(domain).filter((r) => r.name === 'CLS').length >= 2
+    && pageOf(d, '/waermepumpe')?.vitals?.CLS);
+  const cls = stored(domain).filter((r) => r.kind === 'vital' && r.name === 'CLS');
+  assert.equal(cls.length, 2, `the library reported CLS twice: ${JSON.stringify(cls)}`);
+  assert.equal(cls[0].id, cls[1].id, 'one page load');
+  const last = Math.max(...cls.map((r) => r.value));
+  assert.ok(last > Math.min(...cls.map((r) => r.value)), 'the shift raised CLS');
+  const p = pageOf(doc, '/waermepumpe');
+  assert.equal(p.vitals.CLS.samples, 1);
+  assert.ok(Math.abs(p.vitals.CLS.p75 - last) < 0.001, 'the last report counts');
+});

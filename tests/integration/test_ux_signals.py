@@ -2,12 +2,13 @@
 
 Every test uses a site of its own (created with `zoe site add`) and page paths
 unique to this run, so the demo data and earlier runs never interfere."""
+import json
 import math
 import secrets
 import unittest
 import urllib.parse
 
-from zoelib import (BOT_UA, CHROME_UA, IPHONE_UA, RUN, get, is_problem, post, psql_one,
+from zoelib import (BOT_UA, CHROME_UA, IPHONE_UA, RUN, get, is_problem, post, psql, psql_one,
                     request, token_for, zoe)
 
 TRACK = "/api/level2/ux-signals/track"
@@ -349,6 +350,94 @@ class UxSignals(unittest.TestCase):
         self.track([{"name": "LCP", "value": 1000, "url": path}] * 5)
         _, page = self.report(path, **{"from": "2020-01-01", "to": "2020-01-31"})
         self.assertIsNone(page)
+
+    # ---- web-vitals reports: one per page load, the last one counts ----------------
+    def cls_loads(self, path, batches):
+        """Sends CLS reports as the library does, one request per batch of (id, value)."""
+        tag = secrets.token_hex(3)
+        for batch in batches:
+            r = self.track([{"name": "CLS", "value": v, "id": "v5-%s-%s" % (tag, i),
+                             "navigationType": "navigate", "url": path} for i, v in batch])
+            self.assertEqual(r.status, 202, r)
+            self.assertEqual(r.json, {"accepted": len(batch), "dropped": 0})
+
+    def test_vitals_counted_once_per_page_load(self):
+        # five page loads report CLS 0.02; two of them shift later and report again
+        path = self.page("dedup")
+        self.cls_loads(path, [[(c, 0.02) for c in "abcde"], [("a", 0.3), ("b", 0.3)]])
+        self.assertEqual(self.stored("path = :'v1'", path), 7)     # ingest keeps every report
+        doc, page = self.report(path)
+        C = page["vitals"]["CLS"]
+        self.assertEqual(C["samples"], 5)
+        self.assertAlmostEqual(C["p75"], 0.3)
+        self.assertEqual(C["rating"], "poor")
+        self.assertEqual((C["good"], C["needs_improvement"], C["poor"]), (0.6, 0, 0.4))
+        self.assertEqual(doc["n"], 5)
+        self.assertEqual(doc["overall"]["vitals"]["CLS"]["samples"], 5)
+
+    def test_vitals_repeated_within_one_batch(self):
+        # the same reports in one request: the later entry of an id wins
+        path = self.page("dedup-batch")
+        self.cls_loads(path, [[(c, 0.02) for c in "abcde"] + [("a", 0.3), ("b", 0.3)]])
+        self.assertEqual(self.stored("path = :'v1'", path), 5)
+        self.assertEqual(psql_one("SELECT string_agg(value::text, ',' ORDER BY value) FROM events "
+                                  "WHERE site_id = %d AND path = :'v1'" % int(self.site_id), path),
+                         "0.02,0.02,0.02,0.3,0.3")
+        _, page = self.report(path)
+        C = page["vitals"]["CLS"]
+        self.assertEqual((C["samples"], C["p75"], C["rating"]), (5, 0.3, "poor"))
+
+    def test_vitals_last_report_wins_not_the_largest(self):
+        # INP may fall as interactions add up: the latest report is the page load's value
+        path = self.page("dedup-last")
+        tag = secrets.token_hex(3)
+        for value in (600, 150):
+            self.track([{"name": "INP", "value": value, "id": "v5-%s-%d" % (tag, i),
+                         "url": path} for i in range(5)])
+        _, page = self.report(path)
+        I = page["vitals"]["INP"]
+        self.assertEqual((I["samples"], I["p75"], I["rating"]), (5, 150, "good"))
+
+    def test_vitals_dedup_keys_site_name_and_id(self):
+        # the tracker's own measurements share one id for all vitals of a page load; a
+        # bfcache restore gets a new id; another site may reuse an id: all count apart
+        path = self.page("dedup-keys")
+        other = "it-other2-%s.example" % RUN
+        key = zoe("site", "add", "--domain", other, "--origin", "https://" + other)
+        pid = "v1-%s" % secrets.token_hex(4)
+        r = self.track([{"name": "LCP", "value": 1800, "id": pid, "url": path},
+                        {"name": "CLS", "value": 0.05, "id": pid, "url": path},
+                        {"name": "CLS", "value": 0.01, "id": pid + "-bf", "url": path,
+                         "navigationType": "back-forward-cache"}])
+        self.assertEqual(r.json["accepted"], 3, r)
+        r = post(TRACK, {"name": "CLS", "value": 0.4, "id": pid, "url": path}, ua=CHROME_UA,
+                 headers={"X-Site-Key": key, "Origin": "https://" + other})
+        self.assertEqual(r.status, 202, r)
+        _, page = self.report(path)
+        self.assertEqual(page["vitals"]["LCP"]["samples"], 1)
+        self.assertEqual(page["vitals"]["CLS"]["samples"], 3)
+        _, page = self.report(path, site=self.domain)
+        self.assertEqual(page["vitals"]["CLS"]["samples"], 2)
+        self.assertAlmostEqual(page["vitals"]["CLS"]["p75"], 0.04)
+
+    def test_recommendations_count_page_loads_once(self):
+        # 20 page loads with CLS 0.02, six of them report 0.3 later: p75 is 0.3, a finding;
+        # counting every report (26 samples) would put p75 at 0.02 and find nothing
+        path = self.page("dedup-rule")
+        url = self.origin + path
+        self.cls_loads(url, [[(i, 0.02) for i in range(20)], [(i, 0.3) for i in range(6)]])
+        editor = token_for("editor")
+        try:
+            r = post("/api/level2/optimization/recommend", {}, token=editor)
+            self.assertEqual(r.status, 200, r)
+            ev = psql_one("SELECT evidence::text FROM recommendations WHERE rule = 'cwv-cls' "
+                          "AND target = :'v1' AND status = 'open'", url)
+            self.assertTrue(ev, "cwv-cls finding for %s" % url)
+            ev = json.loads(ev)
+            self.assertEqual(ev["samples"], 20)
+            self.assertAlmostEqual(ev["p75"], 0.3)
+        finally:
+            psql("DELETE FROM recommendations WHERE target = :'v1'", url)
 
     def test_metrics_validation_and_role(self):
         is_problem(self, get(METRICS), 401)
