@@ -44,13 +44,15 @@ static void set_err(enum db_error e, const char *msg)
 
 void db_set_statement_timeout(int ms) { statement_timeout_ms = ms > 0 ? ms : 0; }
 
-/* Session settings, after every (re)connect. */
+/* Session settings, after every (re)connect. JIT is off: our statements are
+ * short and planned once, and compiling them cost more than running them
+ * (a 50 ms report took half a second with JIT). */
 static void session_setup(void)
 {
 	char sql[160];
 	PQsetNoticeProcessor(conn, NULL, NULL);
 	snprintf(sql, sizeof(sql),
-		 "SET TIME ZONE 'UTC'; SET client_min_messages = warning; "
+		 "SET TIME ZONE 'UTC'; SET client_min_messages = warning; SET jit = off; "
 		 "SET statement_timeout = %d", statement_timeout_ms);
 	PQclear(PQexec(conn, sql));
 }
