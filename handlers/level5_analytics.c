@@ -65,7 +65,8 @@ static const struct {
  * Closed hours come from the rollups (sql/014_rollups.sql), the hours from
  * rollup_state.rolled_until on from the raw events, sessionised by the same
  * rule (session_events()); u holds both as per-hour figures, visitors as
- * HyperLogLog sketches merged per bucket and over the range.
+ * HyperLogLog sketches, merged per local day (ud: many small sketches into
+ * few), then per bucket and over the range.
  * Rows: ('bucket', local start, UTC offset in minutes, in range, complete,
  * figures..., site known, sort key) per bucket, then 'previous' (local = its
  * first day, pto = its last) and 'total'. Figures: visitors, visits,
@@ -90,17 +91,17 @@ static const db_stmt_t q_timeseries = {"analytics_timeseries",
 	" u AS (SELECT r.hour AS t, r.visitors AS h, r.pageviews, 0::numeric AS visits,"
 	"    0::numeric AS bounces, 0::float8 AS secs, 0::numeric AS conv"
 	"  FROM rollup_pages r, c WHERE r.hour >= c.tp AND r.hour < c.cut"
-	"    AND ($5::text IS NULL OR r.site_id = c.site) AND ($6::text IS NULL OR r.path = $6)"
-	"    AND ($7::text IS NULL OR r.source = $7) AND ($8::text IS NULL OR r.device = $8)"
+	"    AND ($5::text IS NULL OR r.site_id = c.site) AND r.path = coalesce($6, '*')"
+	"    AND r.source = coalesce($7, '*') AND r.device = coalesce($8, '*') AND r.browser = '*'"
 	"  UNION ALL SELECT r.hour, NULL, 0, sum(r.visits) FILTER (WHERE r.goal = ''),"
 	"   sum(r.bounces) FILTER (WHERE r.goal = ''), sum(r.secs) FILTER (WHERE r.goal = ''),"
 	"   sum(r.visits) FILTER (WHERE r.goal = $9)"
 	"  FROM rollup_visits r, c WHERE r.hour >= c.tp AND r.hour < c.cut"
-	"    AND ($5::text IS NULL OR r.site_id = c.site) AND r.path = coalesce($6, '')"
-	"    AND r.goal IN ('', $9) AND ($7::text IS NULL OR r.source = $7)"
-	"    AND ($8::text IS NULL OR r.device = $8) GROUP BY r.hour"
+	"    AND ($5::text IS NULL OR r.site_id = c.site) AND r.path = coalesce($6, '*')"
+	"    AND r.goal IN ('', $9) AND r.source = coalesce($7, '*')"
+	"    AND r.device = coalesce($8, '*') AND r.browser = '*' GROUP BY r.hour"
 	"  UNION ALL SELECT date_trunc('hour', ts),"
-	"   hll_add_agg(visitor_hash(site_id, visitor_id), 14, 5, -1, 1),"
+	"   hll_add_agg(visitor_hash(site_id, visitor_id), 14, 5, -1, 0),"
 	"   count(*) FILTER (WHERE kind = 'pageview'), 0, 0, 0, 0"
 	"  FROM se WHERE ($6::text IS NULL OR path = $6) AND ($7::text IS NULL OR vsource = $7)"
 	"    AND ($8::text IS NULL OR vdevice = $8) GROUP BY 1"
@@ -115,12 +116,15 @@ static const db_stmt_t q_timeseries = {"analytics_timeseries",
 	"    UNION ALL SELECT lb AT TIME ZONE $3 FROM generate_series(date_trunc($4, $1::date::timestamp),"
 	"      $2::date::timestamp + $10::int * ('1 ' || $4)::interval, ('1 ' || $4)::interval) lb"
 	"    WHERE $4 <> 'hour') s),"
+	" ud AS MATERIALIZED (SELECT date_trunc(CASE WHEN $4 = 'hour' THEN 'hour' ELSE 'day' END, t, $3)"
+	"    AS t, hll_union_agg(h) AS h, sum(pageviews) AS pageviews, sum(visits) AS visits,"
+	"    sum(bounces) AS bounces, sum(secs) AS secs, sum(conv) AS conv FROM u GROUP BY 1),"
 	" ub AS (SELECT date_trunc($4, t, $3) AS b, round(hll_cardinality(hll_union_agg(h)))::bigint"
 	"    AS visitors, sum(pageviews) AS pageviews, sum(visits) AS visits, sum(bounces) AS bounces,"
-	"    sum(secs) AS secs, sum(conv) AS conversions FROM u, p WHERE t >= p.t0 GROUP BY 1),"
+	"    sum(secs) AS secs, sum(conv) AS conversions FROM ud, p WHERE t >= p.t0 GROUP BY 1),"
 	" ut AS (SELECT t >= p.t0 AS cur, round(hll_cardinality(hll_union_agg(h)))::bigint AS visitors,"
 	"    sum(pageviews) AS pageviews, sum(visits) AS visits, sum(bounces) AS bounces,"
-	"    sum(secs) AS secs, sum(conv) AS conversions FROM u, p GROUP BY 1)"
+	"    sum(secs) AS secs, sum(conv) AS conversions FROM ud, p GROUP BY 1)"
 	" SELECT 'bucket' AS section, to_char(bk.b AT TIME ZONE $3, 'YYYY-MM-DD\"T\"HH24:MI:SS'),"
 	"  (extract(epoch FROM (bk.b AT TIME ZONE $3) - (bk.b AT TIME ZONE 'UTC')) / 60)::int,"
 	"  bk.b < p.t1, bk.e <= now(), coalesce(ub.visitors, 0), coalesce(ub.visits, 0),"

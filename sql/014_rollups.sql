@@ -59,11 +59,15 @@ SELECT * FROM (
 WHERE s.ts >= since AND s.ts < until
 $$;
 
+-- Each rollup also holds its totals over the dimensions a report filters by:
+-- '*' in a column stands for every value (no real path, device, source or
+-- browser is '*'), so an unfiltered report reads one row per hour, a filtered
+-- one the rows of its filter, and none sums rows that overlap.
+--
 -- Visits per (site, hour of their start, path, goal, device, source, browser).
--- path '' holds every visit once, a path the visits that viewed it; goal ''
+-- path '*' holds every visit once, a path the visits that viewed it; goal ''
 -- holds visits, bounces and seconds, a goal the visits that reached it (in
--- `visits`). So a path filter and a goal read exact rows, never a sum of
--- overlapping ones. secs: the summed durations of visits that did not bounce.
+-- `visits`). secs: the summed durations of visits that did not bounce.
 CREATE TABLE rollup_visits (
     site_id  bigint NOT NULL,
     hour     timestamptz NOT NULL,
@@ -181,7 +185,8 @@ BEGIN
 
     -- one row per visit started in [a, b), with the paths it viewed and goals it reached
     INSERT INTO rollup_visits
-    SELECT v.site_id, date_trunc('hour', v.vstart), p, g, v.vdevice, v.vsource, v.vbrowser,
+    SELECT v.site_id, date_trunc('hour', v.vstart), p, g, coalesce(v.vdevice, '*'),
+           coalesce(v.vsource, '*'), coalesce(v.vbrowser, '*'),
            count(*), sum(v.bounce), sum(v.secs * (1 - v.bounce))
     FROM (SELECT site_id, visitor_id, vstart, vdevice, vsource, vbrowser,
                  (count(*) FILTER (WHERE kind = 'pageview') = 1
@@ -191,36 +196,41 @@ BEGIN
                  array_agg(DISTINCT name) FILTER (WHERE kind = 'event' AND name IS NOT NULL) AS goals
           FROM rollup_se WHERE vstart >= a AND vstart < b
           GROUP BY site_id, visitor_id, vstart, vdevice, vsource, vbrowser) v,
-         unnest('{""}'::text[] || coalesce(v.paths, '{}')) p,
+         unnest('{*}'::text[] || coalesce(v.paths, '{}')) p,
          unnest('{""}'::text[] || coalesce(v.goals, '{}')) g
-    GROUP BY 1, 2, 3, 4, 5, 6, 7;
+    GROUP BY v.site_id, 2, p, g, GROUPING SETS ((v.vdevice, v.vsource, v.vbrowser),
+        (v.vdevice, v.vsource), (v.vdevice), (v.vsource), ());
 
     INSERT INTO rollup_pages
-    SELECT site_id, date_trunc('hour', ts), path, vdevice, vsource, vbrowser,
+    SELECT site_id, date_trunc('hour', ts), coalesce(path, '*'), coalesce(vdevice, '*'),
+           coalesce(vsource, '*'), coalesce(vbrowser, '*'),
            count(*) FILTER (WHERE kind = 'pageview'),
-           hll_add_agg(visitor_hash(site_id, visitor_id), 14, 5, -1, 1)   -- error 0.8 %
+           hll_add_agg(visitor_hash(site_id, visitor_id), 14, 5, -1, 0)   -- error 0.8 %
     FROM rollup_se WHERE ts >= a AND ts < b
-    GROUP BY 1, 2, 3, 4, 5, 6;
+    GROUP BY site_id, 2, GROUPING SETS ((path, vdevice, vsource, vbrowser),
+        (path, vdevice, vsource), (path, vdevice), (path, vsource), (path),
+        (vdevice, vsource), (vdevice), (vsource), ());
 
     INSERT INTO rollup_vitals
-    SELECT e.site_id, date_trunc('hour', e.ts), e.path, e.device, e.name, count(*),
+    SELECT e.site_id, date_trunc('hour', e.ts), coalesce(e.path, '*'), coalesce(e.device, '*'),
+           e.name, count(*),
            count(*) FILTER (WHERE e.value <= l.good),
            count(*) FILTER (WHERE e.value > l.good AND e.value <= l.poor),
            count(*) FILTER (WHERE e.value > l.poor),
            tdigest(e.value, 100)
     FROM report_events(a, b) e JOIN rollup_vital_limits l ON l.name = e.name
     WHERE e.kind = 'vital' AND e.value >= 0 AND e.value <= l.maxv
-    GROUP BY 1, 2, 3, 4, 5;
+    GROUP BY e.site_id, 2, e.name, GROUPING SETS ((e.path, e.device), (e.path), (e.device), ());
 
     INSERT INTO rollup_engagement
-    SELECT site_id, date_trunc('hour', ts), path, device, count(*),
+    SELECT site_id, date_trunc('hour', ts), coalesce(path, '*'), coalesce(device, '*'), count(*),
            count(*) FILTER (WHERE scroll_pct < 25),
            count(*) FILTER (WHERE scroll_pct >= 25 AND scroll_pct < 50),
            count(*) FILTER (WHERE scroll_pct >= 50 AND scroll_pct < 75),
            count(*) FILTER (WHERE scroll_pct >= 75),
            tdigest(engaged_ms::float8, 100)
     FROM events WHERE ts >= a AND ts < b AND kind = 'engagement' AND engaged_ms IS NOT NULL
-    GROUP BY 1, 2, 3, 4;
+    GROUP BY site_id, 2, GROUPING SETS ((path, device), (path), (device), ());
 
     INSERT INTO rollup_hours
     SELECT date_trunc('hour', ts), count(*) FROM events WHERE ts >= a AND ts < b GROUP BY 1;
