@@ -131,6 +131,12 @@ CREATE TABLE rollup_engagement (
     PRIMARY KEY (site_id, hour, path, device)
 );
 
+-- Rolling an hour again deletes its rows across sites.
+CREATE INDEX ON rollup_visits (hour);
+CREATE INDEX ON rollup_pages (hour);
+CREATE INDEX ON rollup_vitals (hour);
+CREATE INDEX ON rollup_engagement (hour);
+
 -- Rows per hour as last rolled: an hour whose count moved got late rows.
 CREATE TABLE rollup_hours (
     hour   timestamptz PRIMARY KEY,
@@ -302,11 +308,12 @@ BEGIN
     WHERE st.rolled_until IS NOT NULL AND start < upto
     ON CONFLICT DO NOTHING;
 
-    -- islands of consecutive hours, at most a day each
+    -- islands of consecutive hours, at most three days each (the vital reports
+    -- of an island are checked against every later one: fewer, longer islands)
     FOR r IN SELECT min(hour) AS a, max(hour) + interval '1 hour' AS b
              FROM (SELECT hour, hour - (row_number() OVER (ORDER BY hour)) * interval '1 hour' AS g
                    FROM rollup_dirty) s
-             GROUP BY g, date_trunc('day', hour) ORDER BY 1 LOOP
+             GROUP BY g, floor(extract(epoch FROM hour) / (3 * 86400)) ORDER BY 1 LOOP
         PERFORM rollup_hours_between(r.a, r.b);
     END LOOP;
 
