@@ -170,7 +170,8 @@ CREATE TABLE rollup_vital_limits (
 -- still commit started at or after the oldest open one.
 CREATE FUNCTION rollup_safe_until() RETURNS timestamptz LANGUAGE sql VOLATILE AS $$
     SELECT least(now(), (SELECT min(xact_start) FROM pg_stat_activity
-                         WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()))
+                         WHERE datname = current_database() AND backend_type = 'client backend'
+                           AND xact_start IS NOT NULL AND pid <> pg_backend_pid()))
 $$;
 
 -- Rolls the hours [a, b) again: deletes and recomputes their rows.
