@@ -6,9 +6,8 @@
  * event table with one COPY. The visitor id is HMAC(daily salt, site, IP, UA):
  * no cookie, no IP stored. Bots are answered 202 and dropped. A vital report
  * superseded later in its batch (same name and id) is accepted, not stored.
- * metrics: p75 per page and vital (the CrUX method; t-digests of the hour
- * rollups, exact percentile_cont over raw events where no hour is rolled yet)
- * over page loads, each counted once with its last report, good /
+ * metrics: p75 per page and vital (PostgreSQL percentile_cont, the CrUX
+ * method) over page loads, each counted once with its last report, good /
  * needs-improvement / poor shares by the thresholds of analysis/vitals.c, the
  * Core Web Vitals verdict, engagement and scroll depth; all aggregated in one
  * SQL statement. */
@@ -353,80 +352,36 @@ int h_ux_track(req_t *r)
 }
 
 /* One statement, one round trip: vitals per (page, vital) and per vital over
- * all pages, engagement per page and overall, pageviews per page. Closed
- * hours come from the rollups (sql/014_rollups.sql): t-digests merged for the
- * percentiles, counts summed; the hours from rollup_state.rolled_until on
- * from the raw events, each page load once with its last report
- * (report_events(), sql/012_vitals_dedup.sql), as digests too. Digests merge
- * in a fixed order: a t-digest's estimate depends on it, and two requests
- * over the same data must agree. A figure with
- * no rolled hour in it (today's, a small range) is percentile_cont over the
- * raw values, exact. The vital thresholds come from analysis/vitals.c as
- * arrays ($4..$7). */
+ * all pages, each page load once with its last report (report_events(),
+ * sql/012_vitals_dedup.sql); engagement per page and overall; pageviews per
+ * page. The vital thresholds come from analysis/vitals.c as arrays ($4..$7). */
 static const db_stmt_t q_metrics = {"ux_metrics",
 	"WITH t(name, good, poor, maxv) AS ("
 	"  SELECT * FROM unnest($4::text[], $5::float8[], $6::float8[], $7::float8[])),"
-	" c AS MATERIALIZED (SELECT p.*, greatest(p.t0, least(p.t1, coalesce(s.rolled_until,"
-	"    '-infinity'))) AS cut"
-	"  FROM (SELECT $1::date::timestamp AT TIME ZONE $3 AS t0,"
-	"    ($2::date + 1)::timestamp AT TIME ZONE $3 AS t1,"
-	"    (SELECT id FROM sites WHERE domain = $10) AS site) p, rollup_state s),"
-	" ev AS MATERIALIZED (SELECT e.* FROM c, report_events(c.cut, c.t1) e"
+	" ev AS NOT MATERIALIZED (SELECT e.* FROM report_events($1::date::timestamp AT TIME ZONE $3,"
+	"    ($2::date + 1)::timestamp AT TIME ZONE $3) e"
 	"  WHERE ($8::text IS NULL OR e.device = $8) AND ($9::text IS NULL OR e.path = $9)"
-	"    AND ($10::text IS NULL OR e.site_id = c.site)),"
-	" lv(lvl) AS (VALUES ('page'), ('all')),"
-	" vt AS (SELECT true AS rolled, CASE WHEN r.path = '*' THEN 'all' ELSE lv.lvl END AS lvl,"
-	"   r.path, r.name, r.n, r.good, r.ni, r.poor, r.digest, NULL::float8 AS v,"
-	"   r.hour, r.site_id, r.device"
-	"  FROM rollup_vitals r, c, lv WHERE r.hour >= c.t0 AND r.hour < c.cut"
-	"    AND r.device = coalesce($8, '*') AND ($10::text IS NULL OR r.site_id = c.site)"
-	"    AND (CASE WHEN $9::text IS NULL THEN (r.path = '*') = (lv.lvl = 'all')"
-	"     ELSE r.path = $9 END) AND (r.path <> '*' OR lv.lvl = 'all')"
-	"  UNION ALL SELECT false, lv.lvl, e.path, e.name, 1, (e.value <= t.good)::int,"
-	"   (e.value > t.good AND e.value <= t.poor)::int, (e.value > t.poor)::int, NULL, e.value,"
-	"   NULL, NULL, NULL FROM ev e JOIN t ON t.name = e.name, lv"
-	"  WHERE e.kind = 'vital' AND e.value >= 0 AND e.value <= t.maxv"
-	"  UNION ALL SELECT false, lv.lvl, e.path, e.name, 0, 0, 0, 0, tdigest(e.value, 100), NULL,"
-	"   NULL, NULL, NULL FROM ev e JOIN t ON t.name = e.name, lv"
-	"  WHERE e.kind = 'vital' AND e.value >= 0 AND e.value <= t.maxv GROUP BY 2, 3, 4),"
-	" et AS (SELECT true AS rolled, CASE WHEN r.path = '*' THEN 'all' ELSE lv.lvl END AS lvl,"
-	"   r.path, r.n, r.s0, r.s25, r.s50, r.s75, r.digest, NULL::float8 AS v,"
-	"   r.hour, r.site_id, r.device"
-	"  FROM rollup_engagement r, c, lv WHERE r.hour >= c.t0 AND r.hour < c.cut"
-	"    AND r.device = coalesce($8, '*') AND ($10::text IS NULL OR r.site_id = c.site)"
-	"    AND (CASE WHEN $9::text IS NULL THEN (r.path = '*') = (lv.lvl = 'all')"
-	"     ELSE r.path = $9 END) AND (r.path <> '*' OR lv.lvl = 'all')"
-	"  UNION ALL SELECT false, lv.lvl, e.path, 1, (e.scroll_pct < 25)::int,"
-	"   (e.scroll_pct >= 25 AND e.scroll_pct < 50)::int,"
-	"   (e.scroll_pct >= 50 AND e.scroll_pct < 75)::int, (e.scroll_pct >= 75)::int, NULL,"
-	"   e.engaged_ms, NULL, NULL, NULL FROM ev e, lv"
-	"  WHERE e.kind = 'engagement' AND e.engaged_ms IS NOT NULL"
-	"  UNION ALL SELECT false, lv.lvl, e.path, 0, 0, 0, 0, 0, tdigest(e.engaged_ms::float8, 100),"
-	"   NULL, NULL, NULL, NULL FROM ev e, lv"
-	"  WHERE e.kind = 'engagement' AND e.engaged_ms IS NOT NULL GROUP BY 2, 3)"
-	" SELECT 'vital', CASE WHEN lvl = 'page' THEN path END, name, sum(n),"
-	"  CASE WHEN bool_or(rolled)"
-	"   THEN tdigest_percentile(digest, 0.75 ORDER BY hour, site_id, path, device)"
-	"   ELSE percentile_cont(0.75) WITHIN GROUP (ORDER BY v) END, NULL::float8,"
-	"  sum(good), sum(ni), sum(poor), NULL::numeric"
-	" FROM vt GROUP BY lvl, 2, name"
+	"    AND ($10::text IS NULL OR e.site_id = (SELECT id FROM sites WHERE domain = $10)))"
+	" SELECT 'vital', e.path, e.name, count(*),"
+	"  percentile_cont(0.75) WITHIN GROUP (ORDER BY e.value), NULL::float8,"
+	"  count(*) FILTER (WHERE e.value <= t.good),"
+	"  count(*) FILTER (WHERE e.value > t.good AND e.value <= t.poor),"
+	"  count(*) FILTER (WHERE e.value > t.poor), NULL::bigint"
+	" FROM ev e JOIN t ON t.name = e.name"
+	" WHERE e.kind = 'vital' AND e.value >= 0 AND e.value <= t.maxv"
+	" GROUP BY GROUPING SETS ((e.path, e.name), (e.name))"
 	" UNION ALL"
-	" SELECT 'engagement', CASE WHEN lvl = 'page' THEN path END, NULL, sum(n),"
-	"  CASE WHEN bool_or(rolled)"
-	"   THEN tdigest_percentile(digest, 0.5 ORDER BY hour, site_id, path, device)"
-	"   ELSE percentile_cont(0.5) WITHIN GROUP (ORDER BY v) END,"
-	"  CASE WHEN bool_or(rolled)"
-	"   THEN tdigest_percentile(digest, 0.75 ORDER BY hour, site_id, path, device)"
-	"   ELSE percentile_cont(0.75) WITHIN GROUP (ORDER BY v) END,"
-	"  sum(s0), sum(s25), sum(s50), sum(s75)"
-	" FROM et GROUP BY lvl, 2"
+	" SELECT 'engagement', e.path, NULL, count(*),"
+	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY e.engaged_ms),"
+	"  percentile_cont(0.75) WITHIN GROUP (ORDER BY e.engaged_ms),"
+	"  count(*) FILTER (WHERE e.scroll_pct < 25),"
+	"  count(*) FILTER (WHERE e.scroll_pct >= 25 AND e.scroll_pct < 50),"
+	"  count(*) FILTER (WHERE e.scroll_pct >= 50 AND e.scroll_pct < 75),"
+	"  count(*) FILTER (WHERE e.scroll_pct >= 75)"
+	" FROM ev e WHERE e.kind = 'engagement' GROUP BY GROUPING SETS ((e.path), ())"
 	" UNION ALL"
-	" SELECT 'views', path, NULL, sum(pageviews), NULL, NULL, NULL, NULL, NULL, NULL"
-	" FROM (SELECT r.path, r.pageviews FROM rollup_pages r, c"
-	"   WHERE r.hour >= c.t0 AND r.hour < c.cut AND r.pageviews > 0 AND r.path <> '*'"
-	"    AND r.device = coalesce($8, '*') AND r.source = '*' AND r.browser = '*'"
-	"    AND ($9::text IS NULL OR r.path = $9) AND ($10::text IS NULL OR r.site_id = c.site)"
-	"  UNION ALL SELECT e.path, 1 FROM ev e WHERE e.kind = 'pageview') pv GROUP BY path"};
+	" SELECT 'views', e.path, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL"
+	" FROM ev e WHERE e.kind = 'pageview' GROUP BY e.path"};
 
 static double share(long long part, long long n)
 {
@@ -524,7 +479,7 @@ static json_t *page_list(json_t *pages)
 
 /* The data this report reads, for the report cache (core/cache.h). */
 static const db_stmt_t q_ux_stamp = {"q_ux_stamp",
-	"SELECT rollup_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
+	"SELECT events_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
 
 int h_ux_metrics(req_t *r)
 {
