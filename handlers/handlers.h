@@ -38,6 +38,8 @@ int reviews_seed_demo(void);       /* scores the demo reviews (zoe seed --demo) 
 int h_opt_recommend(req_t *r);
 int h_opt_status(req_t *r);
 int job_recommendations(json_t *payload, char *err, size_t errlen);
+/* The hour rollups (handlers/rollup.c). */
+int job_rollup(json_t *payload, char *err, size_t errlen);
 /* level2_data_optimize.c */
 int h_data_optimize(req_t *r);
 /* level2_performance.c */

@@ -10,7 +10,8 @@
  * to the bucket they start in, visitors and pageviews to their event's bucket.
  * Filters: source and device apply to the visit (its first event), a path
  * keeps the visits that viewed it and counts only its pageviews and visitors.
- * Everything is aggregated in one SQL statement; ?forecast=N appends
+ * Everything is aggregated in one SQL statement over the hour rollups and
+ * the raw tail of the hours not rolled yet; ?forecast=N appends
  * Holt-Winters forecasts of visitors and visits (analysis/forecast.c) learnt
  * from the complete buckets of the range; ?format=csv exports the buckets.
  * Rates are fractions (0..1), changes versus the previous period percent. */
@@ -61,6 +62,11 @@ static const struct {
 
 /* $1 from, $2 to, $3 tz, $4 interval, $5 site domain, $6 path, $7 source,
  * $8 device, $9 goal, $10 extra buckets after the range (for forecasts).
+ * Closed hours come from the rollups (sql/014_rollups.sql), the hours from
+ * rollup_state.rolled_until on from the raw events, sessionised by the same
+ * rule (session_events()); u holds both as per-hour figures, visitors as
+ * HyperLogLog sketches, merged per local day (ud: many small sketches into
+ * few), then per bucket and over the range.
  * Rows: ('bucket', local start, UTC offset in minutes, in range, complete,
  * figures..., site known, sort key) per bucket, then 'previous' (local = its
  * first day, pto = its last) and 'total'. Figures: visitors, visits,
@@ -68,21 +74,42 @@ static const struct {
 static const db_stmt_t q_timeseries = {"analytics_timeseries",
 	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
+	"   (($1::date - ($2::date - $1::date + 1))::timestamp AT TIME ZONE $3) AS tp,"
+	"   (SELECT id FROM sites WHERE domain = $5) AS site,"
 	"   ($5::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $5)) AS site_known),"
-	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path, e.name, e.source, e.device"
-	"  FROM events e"
-	"  WHERE e.ts >= (($1::date - ($2::date - $1::date + 1))::timestamp AT TIME ZONE $3)"
-	"    AND e.ts < (($2::date + 1)::timestamp AT TIME ZONE $3)"
-	"    AND e.kind IN " VISIT_KINDS
-	"    AND ($5::text IS NULL OR e.site_id = (SELECT id FROM sites WHERE domain = $5))),"
-	VISITS_CTE "," VISIT_TAGS_CTE("$6") "," VISIT_FILTER_CTE("$7", "$8") ","
-	" kept AS (SELECT min(ts) AS start,"
+	" c AS MATERIALIZED (SELECT p.*,"
+	"   greatest(p.tp, least(p.t1, coalesce(s.rolled_until, '-infinity'))) AS cut"
+	"  FROM p, rollup_state s),"
+	" se AS MATERIALIZED (SELECT s.* FROM c, session_events(c.cut, c.t1) s"
+	"  WHERE $5::text IS NULL OR s.site_id = c.site),"
+	" tv AS (SELECT vstart, vsource, vdevice,"
 	"   (count(*) FILTER (WHERE kind = 'pageview') = 1"
 	"    AND count(*) FILTER (WHERE kind = 'event') = 0)::int AS bounce,"
 	"   extract(epoch FROM max(ts) - min(ts))::float8 AS secs,"
-	"   coalesce(bool_or(kind = 'event' AND name = $9), false) AS converted"
-	"  FROM ke GROUP BY site_id, visitor_id, visit),"
-	" kev AS (SELECT site_id, visitor_id, ts, kind FROM ke WHERE $6::text IS NULL OR path = $6),"
+	"   coalesce(bool_or(kind = 'event' AND name = $9), false) AS converted,"
+	"   bool_or($6::text IS NULL OR (kind = 'pageview' AND path = $6)) AS vpath"
+	"  FROM se, c WHERE vstart >= c.cut GROUP BY site_id, visitor_id, vstart, vsource, vdevice),"
+	" u AS (SELECT r.hour AS t, r.visitors AS h, r.pageviews, 0::numeric AS visits,"
+	"    0::numeric AS bounces, 0::float8 AS secs, 0::numeric AS conv"
+	"  FROM rollup_pages r, c WHERE r.hour >= c.tp AND r.hour < c.cut"
+	"    AND ($5::text IS NULL OR r.site_id = c.site) AND r.path = coalesce($6, '*')"
+	"    AND r.source = coalesce($7, '*') AND r.device = coalesce($8, '*') AND r.browser = '*'"
+	"  UNION ALL SELECT r.hour, NULL, 0, sum(r.visits) FILTER (WHERE r.goal = ''),"
+	"   sum(r.bounces) FILTER (WHERE r.goal = ''), sum(r.secs) FILTER (WHERE r.goal = ''),"
+	"   sum(r.visits) FILTER (WHERE r.goal = $9)"
+	"  FROM rollup_visits r, c WHERE r.hour >= c.tp AND r.hour < c.cut"
+	"    AND ($5::text IS NULL OR r.site_id = c.site) AND r.path = coalesce($6, '*')"
+	"    AND r.goal IN ('', $9) AND r.source = coalesce($7, '*')"
+	"    AND r.device = coalesce($8, '*') AND r.browser = '*' GROUP BY r.hour"
+	"  UNION ALL SELECT date_trunc('hour', ts),"
+	"   hll_add_agg(visitor_hash(site_id, visitor_id), 14, 5, -1, 0),"
+	"   count(*) FILTER (WHERE kind = 'pageview'), 0, 0, 0, 0"
+	"  FROM se WHERE ($6::text IS NULL OR path = $6) AND ($7::text IS NULL OR vsource = $7)"
+	"    AND ($8::text IS NULL OR vdevice = $8) GROUP BY 1"
+	"  UNION ALL SELECT date_trunc('hour', vstart), NULL, 0, count(*), sum(bounce),"
+	"   sum(secs * (1 - bounce)), count(*) FILTER (WHERE converted)"
+	"  FROM tv WHERE vpath AND ($7::text IS NULL OR vsource = $7)"
+	"    AND ($8::text IS NULL OR vdevice = $8) GROUP BY 1),"
 	" bk AS (SELECT b, CASE WHEN $4 = 'hour' THEN b + interval '1 hour'"
 	"    ELSE ((b AT TIME ZONE $3) + ('1 ' || $4)::interval) AT TIME ZONE $3 END AS e"
 	"  FROM (SELECT generate_series(p.t0, p.t1 + ($10::int - 1) * interval '1 hour',"
@@ -90,30 +117,28 @@ static const db_stmt_t q_timeseries = {"analytics_timeseries",
 	"    UNION ALL SELECT lb AT TIME ZONE $3 FROM generate_series(date_trunc($4, $1::date::timestamp),"
 	"      $2::date::timestamp + $10::int * ('1 ' || $4)::interval, ('1 ' || $4)::interval) lb"
 	"    WHERE $4 <> 'hour') s),"
-	" eb AS (SELECT date_trunc($4, ts, $3) AS b, count(DISTINCT (site_id, visitor_id)) AS visitors,"
-	"   count(*) FILTER (WHERE kind = 'pageview') AS pageviews FROM kev, p WHERE ts >= p.t0 GROUP BY 1),"
-	" vb AS (SELECT date_trunc($4, start, $3) AS b, count(*) AS visits, sum(bounce) AS bounces,"
-	"   sum(secs * (1 - bounce)) AS secs, count(*) FILTER (WHERE converted) AS conversions"
-	"  FROM kept, p WHERE start >= p.t0 GROUP BY 1),"
-	" te AS (SELECT ts >= p.t0 AS cur, count(DISTINCT (site_id, visitor_id)) AS visitors,"
-	"   count(*) FILTER (WHERE kind = 'pageview') AS pageviews FROM kev, p GROUP BY 1),"
-	" tv AS (SELECT start >= p.t0 AS cur, count(*) AS visits, sum(bounce) AS bounces,"
-	"   sum(secs * (1 - bounce)) AS secs, count(*) FILTER (WHERE converted) AS conversions"
-	"  FROM kept, p GROUP BY 1)"
+	" ud AS MATERIALIZED (SELECT date_trunc(CASE WHEN $4 = 'hour' THEN 'hour' ELSE 'day' END, t, $3)"
+	"    AS t, hll_union_agg(h) AS h, sum(pageviews) AS pageviews, sum(visits) AS visits,"
+	"    sum(bounces) AS bounces, sum(secs) AS secs, sum(conv) AS conv FROM u GROUP BY 1),"
+	" ub AS (SELECT date_trunc($4, t, $3) AS b, round(hll_cardinality(hll_union_agg(h)))::bigint"
+	"    AS visitors, sum(pageviews) AS pageviews, sum(visits) AS visits, sum(bounces) AS bounces,"
+	"    sum(secs) AS secs, sum(conv) AS conversions FROM ud, p WHERE t >= p.t0 GROUP BY 1),"
+	" ut AS (SELECT t >= p.t0 AS cur, round(hll_cardinality(hll_union_agg(h)))::bigint AS visitors,"
+	"    sum(pageviews) AS pageviews, sum(visits) AS visits, sum(bounces) AS bounces,"
+	"    sum(secs) AS secs, sum(conv) AS conversions FROM ud, p GROUP BY 1)"
 	" SELECT 'bucket' AS section, to_char(bk.b AT TIME ZONE $3, 'YYYY-MM-DD\"T\"HH24:MI:SS'),"
 	"  (extract(epoch FROM (bk.b AT TIME ZONE $3) - (bk.b AT TIME ZONE 'UTC')) / 60)::int,"
-	"  bk.b < p.t1, bk.e <= now(), coalesce(eb.visitors, 0), coalesce(vb.visits, 0),"
-	"  coalesce(eb.pageviews, 0), coalesce(vb.bounces, 0), coalesce(vb.secs, 0),"
-	"  coalesce(vb.conversions, 0), p.site_known, NULL::text AS pto, bk.b AS sort"
-	" FROM bk CROSS JOIN p LEFT JOIN eb USING (b) LEFT JOIN vb USING (b)"
+	"  bk.b < p.t1, bk.e <= now(), coalesce(ub.visitors, 0), coalesce(ub.visits, 0),"
+	"  coalesce(ub.pageviews, 0), coalesce(ub.bounces, 0), coalesce(ub.secs, 0),"
+	"  coalesce(ub.conversions, 0), p.site_known, NULL::text AS pto, bk.b AS sort"
+	" FROM bk CROSS JOIN p LEFT JOIN ub USING (b)"
 	" UNION ALL"
 	" SELECT CASE WHEN c.cur THEN 'total' ELSE 'previous' END,"
 	"  CASE WHEN NOT c.cur THEN ($1::date - ($2::date - $1::date + 1))::text END, NULL, NULL, NULL,"
-	"  coalesce(te.visitors, 0), coalesce(tv.visits, 0), coalesce(te.pageviews, 0),"
-	"  coalesce(tv.bounces, 0), coalesce(tv.secs, 0), coalesce(tv.conversions, 0), p.site_known,"
+	"  coalesce(ut.visitors, 0), coalesce(ut.visits, 0), coalesce(ut.pageviews, 0),"
+	"  coalesce(ut.bounces, 0), coalesce(ut.secs, 0), coalesce(ut.conversions, 0), p.site_known,"
 	"  CASE WHEN NOT c.cur THEN ($1::date - 1)::text END, NULL"
-	" FROM (VALUES (true), (false)) c(cur) CROSS JOIN p"
-	"  LEFT JOIN te ON te.cur = c.cur LEFT JOIN tv ON tv.cur = c.cur"
+	" FROM (VALUES (true), (false)) c(cur) CROSS JOIN p LEFT JOIN ut ON ut.cur = c.cur"
 	" ORDER BY 1, 14"};
 
 enum { C_SECTION, C_LOCAL, C_OFFSET, C_INRANGE, C_COMPLETE, C_VISITORS, C_VISITS, C_PAGEVIEWS,
@@ -307,7 +332,7 @@ static int reply_csv(req_t *r, const query_t *q, const PGresult *res, int nb)
 
 /* The data this report reads, for the report cache (core/cache.h). */
 static const db_stmt_t q_ts_stamp = {"q_ts_stamp",
-	"SELECT events_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
+	"SELECT rollup_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
 
 int h_analytics_timeseries(req_t *r)
 {

@@ -6,7 +6,7 @@ import math
 import unittest
 import urllib.parse
 
-from zoelib import RUN, get, is_problem, psql, token_for, zoe
+from zoelib import RUN, get, is_problem, psql, rollup, token_for, zoe
 
 PATH = "/api/level5/analytics/timeseries"
 DOMAIN = "ts-%s.example.org" % RUN
@@ -57,6 +57,7 @@ class Timeseries(unittest.TestCase):
         psql("INSERT INTO events (site_id, ts, visitor_id, kind, path, device, source, name)"
              " SELECT (SELECT id FROM sites WHERE domain = :'v1'), t.* FROM (VALUES %s) t"
              % rows, DOMAIN)
+        rollup()     # past events: late rows for the rollups
         cls.token = token_for("viewer")
 
     def fetch(self, **q):
