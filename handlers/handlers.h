@@ -8,7 +8,8 @@
 /* Inputs of the built routes, declared next to each handler (see router.h). */
 extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_analyze, op_entity_report,
 	op_ux_track, op_ux_metrics, op_reviews_integrate, op_reviews_report, op_opt_recommend,
-	op_opt_status, op_data_optimize, op_perf_monitor, op_analytics_timeseries;
+	op_opt_status, op_data_optimize, op_perf_monitor, op_analytics_timeseries,
+	op_analytics_events;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -40,6 +41,8 @@ int job_recommendations(json_t *payload, char *err, size_t errlen);
 int h_data_optimize(req_t *r);
 /* level2_performance.c */
 int h_perf_monitor(req_t *r);
+/* level5_ingest.c */
+int h_analytics_events(req_t *r);
 /* level5_analytics.c */
 int h_analytics_timeseries(req_t *r);
 
