@@ -91,9 +91,11 @@ static void release(void *p)
 		buf_free(&in->col[c]);
 }
 
-int ingest_init(ingest_t *in, req_t *r, enum ingest_mode mode, const char *prefix)
+ingest_t *ingest_new(req_t *r, enum ingest_mode mode, const char *prefix)
 {
-	memset(in, 0, sizeof(*in));
+	ingest_t *in = arena_calloc(r->arena, 1, sizeof(*in));
+	if (!in)
+		return NULL;
 	in->r = r;
 	in->mode = mode;
 	in->prefix = prefix;
@@ -103,9 +105,9 @@ int ingest_init(ingest_t *in, req_t *r, enum ingest_mode mode, const char *prefi
 		buf_init(&in->col[c], 4 * cfg.body_limit + 64);
 	if (arena_cleanup(r->arena, release, in) < 0) {
 		release(in);
-		return -1;
+		return NULL;
 	}
-	return in->errors ? 0 : -1;
+	return in->errors ? in : NULL;
 }
 
 /* Appends one element to a column's array literal: NULL or a quoted string

@@ -48,8 +48,8 @@ typedef struct ingest {
  * of #43 (a beacon with timestamp, ip and user_agent). */
 extern const vschema_t ingest_beacon_schema, ingest_event_schema;
 
-/* Starts a batch for `r` (buffers released with its arena); 0/-1. */
-int ingest_init(ingest_t *in, req_t *r, enum ingest_mode mode, const char *prefix);
+/* A new batch for `r`, owned by its arena (buffers too); NULL when out of memory. */
+ingest_t *ingest_new(req_t *r, enum ingest_mode mode, const char *prefix);
 
 /* Validates event i of `list` and adds it to the batch. Its own `timestamp`
  * (ISO 8601, within in->max_age and not in the future; not for beacons) is

@@ -66,13 +66,13 @@ int h_ux_track(req_t *r)
 	}
 	if (ua_is_bot(r->user_agent))
 		return ingest_reply_dropped(r, json_array_size(list), "bot");
-	ingest_t in;
 	ingest_src_t src = {r->who.id, r->remote_addr, r->user_agent};
-	if (ingest_init(&in, r, INGEST_BEACON, "") < 0)
+	ingest_t *in = ingest_new(r, INGEST_BEACON, "");
+	if (!in)
 		return reply_problem(r, 500, "out of memory", NULL);
 	for (size_t i = 0; i < json_array_size(list); i++)
-		ingest_event(&in, list, i, &src);
-	return ingest_finish(&in);
+		ingest_event(in, list, i, &src);
+	return ingest_finish(in);
 }
 
 /* One statement, one round trip: vitals per (page, vital) and per vital over

@@ -134,13 +134,13 @@ static int plausible(req_t *r, json_t *body)
 		"props", json_object_get(body, "p"), "engaged_ms", json_object_get(body, "e")));
 	if (ev && sd)   /* the tracker's ratio may pass 100 while the page grows */
 		json_object_set_new(ev, "scroll_pct", json_integer(lround(fmin(json_number_value(sd), 100))));
-	ingest_t in;
-	if (!ev || ingest_init(&in, r, INGEST_BROWSER, "") < 0)
+	ingest_t *in = ev ? ingest_new(r, INGEST_BROWSER, "") : NULL;
+	if (!in)
 		return reply_problem(r, 500, "out of memory", NULL);
 	json_t *i = json_object_get(body, "i");
-	if (ingest_row(&in, ev, &src, amount, currency, json_is_false(i) ? "f" : NULL) < 0)
-		verr(in.errors, "u", "must be an absolute http(s) URL or a path starting with /");
-	return ingest_finish(&in);
+	if (ingest_row(in, ev, &src, amount, currency, json_is_false(i) ? "f" : NULL) < 0)
+		verr(in->errors, "u", "must be an absolute http(s) URL or a path starting with /");
+	return ingest_finish(in);
 }
 
 /* A batch: the site from the key (site key) or the domain (API key). */
@@ -176,12 +176,12 @@ static int batch(req_t *r, json_t *body)
 	}
 	if (!server && ua_is_bot(r->user_agent))
 		return ingest_reply_dropped(r, json_array_size(list), "bot");
-	ingest_t in;
-	if (ingest_init(&in, r, server ? INGEST_SERVER : INGEST_BROWSER, prefix) < 0)
+	ingest_t *in = ingest_new(r, server ? INGEST_SERVER : INGEST_BROWSER, prefix);
+	if (!in)
 		return reply_problem(r, 500, "out of memory", NULL);
 	for (size_t i = 0; i < json_array_size(list); i++)
-		ingest_event(&in, list, i, &src);
-	return ingest_finish(&in);
+		ingest_event(in, list, i, &src);
+	return ingest_finish(in);
 }
 
 /* Plausible's payload: an object naming a domain without a list of events. */

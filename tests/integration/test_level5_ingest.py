@@ -9,7 +9,7 @@ import secrets
 import unittest
 
 from zoelib import (BOT_UA, CHROME_UA, IPHONE_UA, RUN, is_problem, post, psql, psql_one,
-                    request, zoe)
+                    request, worker_pids, zoe)
 
 EVENTS = "/api/level5/analytics/events"
 PLAUSIBLE = "/api/event"
@@ -275,6 +275,19 @@ class BrowserBatch(unittest.TestCase):
         self.assertEqual(fields(r), {"events[0].ip"})
         r = self.send({"domain": "other.example", "events": [{"type": "pageview", "url": "/x"}]})
         self.assertEqual(fields(r), {"domain"})
+
+    def test_workers_outlive_their_batches(self):
+        """A batch's buffers are released with the request, not after it: every kind of
+        ingest leaves the worker that served it alive."""
+        workers = worker_pids()
+        for _ in range(3 * len(workers)):
+            self.assertEqual(self.send([{"type": "pageview", "url": "/alive"}]).status, 202)
+            self.assertEqual(plausible({"n": "pageview", "u": "https://x.example/alive",
+                                        "d": self.site.domain}).status, 202)
+            self.assertEqual(post("/api/level2/ux-signals/track", {"type": "pageview", "url": "/a"},
+                                  headers={"X-Site-Key": self.site.key,
+                                           "Origin": self.site.origin}).status, 202)
+        self.assertEqual(worker_pids(), workers)
 
     def test_without_credentials_401(self):
         r = post(EVENTS, [{"type": "pageview", "url": "/x"}])
