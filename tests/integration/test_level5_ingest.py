@@ -6,10 +6,12 @@ Every test class uses a site of its own and paths unique to this run."""
 import datetime
 import json
 import secrets
+import subprocess
+import threading
 import unittest
 
-from zoelib import (BOT_UA, CHROME_UA, IPHONE_UA, RUN, is_problem, post, psql, psql_one,
-                    request, worker_pids, zoe)
+from zoelib import (BOT_UA, CHROME_UA, IPHONE_UA, RUN, database_url, get, is_problem, post,
+                    psql, psql_one, request, token_for, wait_until, worker_pids, zoe)
 
 EVENTS = "/api/level5/analytics/events"
 PLAUSIBLE = "/api/event"
@@ -292,6 +294,61 @@ class BrowserBatch(unittest.TestCase):
     def test_without_credentials_401(self):
         r = post(EVENTS, [{"type": "pageview", "url": "/x"}])
         is_problem(self, r, 401)
+
+
+
+class ReportsDoNotStarveIngest(unittest.TestCase):
+    """Report GETs have workers of their own (ZOE_REPORT_WORKERS, a second socket, nginx
+    routes them there): while more slow reports run than the pool has workers, beacons
+    are still answered. A report is made slow honestly: another session holds a lock on
+    last month's events partition (as a maintenance job might), so every report over
+    that month waits in PostgreSQL; beacons write only into the current month."""
+    REPORTS = 8
+
+    def test_beacons_are_answered_while_reports_wait(self):
+        site = Site("rs")
+        viewer = token_for("viewer")
+        part = psql_one("SELECT tableoid::regclass FROM events WHERE ts < date_trunc('month', now())"
+                        " AND ts >= date_trunc('month', now()) - interval '10 days' LIMIT 1")
+        self.assertTrue(part, "the demo data has events last month")
+        lock = subprocess.Popen(["psql", database_url(), "-qAt"], stdin=subprocess.PIPE, text=True,
+                                stdout=subprocess.DEVNULL)
+        lock.stdin.write("BEGIN; LOCK TABLE %s IN ACCESS EXCLUSIVE MODE; SELECT 'locked';\n" % part)
+        lock.stdin.flush()
+        held = ("SELECT count(*) FROM pg_locks WHERE relation = '%s'::regclass AND granted"
+                " AND mode = 'AccessExclusiveLock'" % part)
+        waiting = ("SELECT count(*) FROM pg_locks WHERE relation = '%s'::regclass AND NOT granted"
+                   % part)
+        replies = {}
+        month = psql_one("SELECT date_trunc('month', now())")
+        first = datetime.date.today().replace(day=1) - datetime.timedelta(days=20)
+
+        def report(i):    # each over another range: no two share a cache entry
+            q = "from=%s&to=%s" % (first - datetime.timedelta(days=i), datetime.date.today())
+            replies[i] = get("/api/level2/ux-signals/metrics?" + q, token=viewer, timeout=60)
+
+        threads = [threading.Thread(target=report, args=(i,)) for i in range(self.REPORTS)]
+        try:
+            self.assertTrue(wait_until(lambda: psql_one(held) == "1", 10), "lock not taken")
+            for t in threads:
+                t.start()
+            self.assertTrue(wait_until(lambda: int(psql_one(waiting)) >= 1, 20),
+                            "no report reached the locked partition")
+            for i in range(20):
+                r = post(EVENTS, [{"type": "pageview", "url": "/starve-%d" % i}], timeout=10,
+                         headers={"X-Site-Key": site.key, "Origin": site.origin})
+                self.assertEqual(r.status, 202, r)
+            self.assertEqual(replies, {}, "a report finished while the lock was held")
+            # (a constant bound prunes the locked partition while planning)
+            self.assertEqual(psql_one("SELECT count(*) FROM events WHERE site_id = %d AND"
+                                      " ts >= '%s'" % (site.id, month)), "20")
+        finally:
+            lock.stdin.write("ROLLBACK;\n")
+            lock.stdin.close()
+            lock.wait(10)
+            for t in threads:
+                t.join(60)
+        self.assertEqual(sorted(r.status for r in replies.values()), [200] * self.REPORTS)
 
 
 if __name__ == "__main__":
