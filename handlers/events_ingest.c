@@ -425,6 +425,10 @@ void ingest_event(ingest_t *in, json_t *list, size_t i, const ingest_src_t *src)
 	snprintf(f, sizeof(f), "%s.props", prefix);
 	ingest_check_props(json_object_get(b, "props"), f, in->errors);
 	const char *ts = in->mode == INGEST_BEACON ? NULL : event_time(in, b, prefix);
+	const char *host, *path, *utm, *url = json_string_value(json_object_get(b, "url"));
+	snprintf(f, sizeof(f), "%s.url", prefix);
+	if (url && split_url(in->r->arena, url, &host, &path, &utm) < 0)
+		verr(in->errors, f, "must be an absolute http(s) URL or a path starting with /");
 	if (json_array_size(in->errors) > before)
 		return;
 	json_t *value = json_object_get(b, "value");
@@ -449,9 +453,7 @@ void ingest_event(ingest_t *in, json_t *list, size_t i, const ingest_src_t *src)
 		in->accepted++;
 		return;
 	}
-	snprintf(f, sizeof(f), "%s.url", prefix);
-	if (add_row(in, b, &own, ts, NULL, NULL, NULL) < 0)
-		verr(in->errors, f, "must be an absolute http(s) URL or a path starting with /");
+	add_row(in, b, &own, ts, NULL, NULL, NULL);     /* its url was checked above */
 }
 
 int ingest_reply_dropped(req_t *r, size_t n, const char *reason)

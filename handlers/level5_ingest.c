@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth.h"
 #include "db.h"
 #include "events_ingest.h"
 #include "handlers.h"
@@ -54,29 +55,18 @@ const api_op_t op_analytics_events = {NULL, 0, &ingest_event_schema,
 	"\"url\": \"https://zoe-solar.de/kontakt\", \"props\": {\"form\": \"angebot\"}}]",
 	202, NULL};
 
-/* The active site of `domain`, and whether `origin` (NULL: none sent) is one
- * of its origins. */
-static const db_stmt_t q_site_by_domain = {"ingest_site_by_domain",
-	"SELECT id, $2::text IS NULL OR $2 = ANY(origins) FROM sites"
-	" WHERE domain = lower($1) AND active"};
-
-/* The site's id into *site, or replies (422 naming `field`, 403) and -1. */
+/* The site of `domain` into *site, checking `origin` unless NULL; or replies
+ * (422 naming `field`, 403) and returns -1. */
 static int site_of(req_t *r, const char *domain, const char *origin, const char *field,
 		   int64_t *site)
 {
-	const char *p[] = {domain, origin};
-	PGresult *res = db_run(r->arena, &q_site_by_domain, 2, p);
-	if (!res)
-		return db_fail(r), -1;
-	if (PQntuples(res) != 1) {
+	int rc = auth_site_domain(r, domain, origin, site);
+	if (rc == 1) {
 		json_t *errors = json_array();
 		verr(errors, field, "no active site has the domain %.253s", domain);
-		return reply_invalid(r, errors), -1;
+		reply_invalid(r, errors);
 	}
-	if (strcmp(db_get(res, 0, 1), "t") != 0)
-		return reply_problem(r, 403, "this Origin is not allowed for the site", NULL), -1;
-	*site = db_getll(res, 0, 0, 0);
-	return 0;
+	return rc ? -1 : 0;
 }
 
 /* Plausible's revenue {amount, currency} as text; names "$" on a problem. */

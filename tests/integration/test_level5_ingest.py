@@ -216,11 +216,12 @@ class ServerBatch(unittest.TestCase):
         r = self.send([good, good, self.event(p, timestamp=iso(hours=-2)), good, no_ip,
                        self.event(p, timestamp=iso(days=8)),
                        self.event(p, timestamp="yesterday"),
-                       self.event(p, type="vital", name="LCP")])
+                       self.event(p, type="vital", name="LCP"),
+                       dict(self.event(p), url="mailto:info@zoe-solar.de")])
         is_problem(self, r, 422)
         self.assertEqual(fields(r), {"events[2].timestamp", "events[4].ip",
                                      "events[5].timestamp", "events[6].timestamp",
-                                     "events[7].value"})
+                                     "events[7].value", "events[8].url"})
         self.assertEqual(self.site.count(), before)
 
     def test_up_to_1000_events(self):
