@@ -373,25 +373,99 @@ static int api_key(req_t *r)
 	return 0;
 }
 
+static const db_stmt_t q_site_domain = {"auth_site_domain",
+	"SELECT id, domain, ($2::text IS NULL OR $2 = ANY (origins) OR '*' = ANY (origins))"
+	" FROM sites WHERE domain = lower($1) AND active"};
+
+/* Sites this worker resolved lately (by key hash or by domain, with the Origin
+ * asked for), so a beacon costs one round trip: its insert. Only admissions
+ * are kept, for SITE_MEMO_SECONDS: a site deactivated or an origin removed is
+ * refused within those seconds. */
+#define SITE_MEMO_SECONDS 5
+#define SITE_MEMO_SLOTS 64
+static struct site_memo {
+	char by[320], origin[256], domain[256];
+	int64_t id;
+	time_t at;
+} site_memo[SITE_MEMO_SLOTS];
+
+static struct site_memo *memo_slot(const char *by, const char *origin)
+{
+	unsigned long h = 5381;
+	for (const char *s = by; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	for (const char *s = origin ? origin : ""; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	return &site_memo[h % SITE_MEMO_SLOTS];
+}
+
+/* Resolves a site with `q` ($1 = by, $2 = the Origin or NULL): 0 admitted
+ * (*id, *domain into the arena), 1 no such site, 2 origin not allowed, -1
+ * database error. */
+static int site_lookup(req_t *r, const db_stmt_t *q, const char *by, const char *asked,
+		       const char *memo_by, int64_t *id, const char **domain)
+{
+	struct site_memo *m = memo_slot(memo_by, asked);
+	const char *origin = asked ? asked : "";
+	if (m->at && time(NULL) - m->at < SITE_MEMO_SECONDS && strcmp(m->by, memo_by) == 0 &&
+	    strcmp(m->origin, origin) == 0) {
+		*id = m->id;
+		*domain = arena_strdup(r->arena, m->domain);
+		return 0;
+	}
+	const char *p[] = {by, asked};
+	PGresult *res = db_run(r->arena, q, 2, p);
+	if (!res)
+		return -1;
+	if (PQntuples(res) != 1)
+		return 1;
+	if (strcmp(db_get(res, 0, 2), "t") != 0)
+		return 2;
+	*id = db_getll(res, 0, 0, 0);
+	*domain = db_get(res, 0, 1);
+	if (strlen(memo_by) < sizeof(m->by) && strlen(origin) < sizeof(m->origin) &&
+	    strlen(*domain) < sizeof(m->domain)) {
+		snprintf(m->by, sizeof(m->by), "%s", memo_by);
+		snprintf(m->origin, sizeof(m->origin), "%s", origin);
+		snprintf(m->domain, sizeof(m->domain), "%s", *domain);
+		m->id = *id;
+		m->at = time(NULL);
+	}
+	return 0;
+}
+
 int auth_site_key(req_t *r, const char *key)
 {
-	char hash[65];
+	char hash[65], by[68];
 	if (!r->origin)
 		return refuse(r, 403, "an Origin header is required with a site key");
 	crypto_sha256_hex(key, hash);
-	const char *p[] = {hash, r->origin};
-	PGresult *res = db_run(r->arena, &q_site, 2, p);
-	if (!res)
+	snprintf(by, sizeof(by), "k:%s", hash);
+	int64_t id;
+	const char *domain;
+	int rc = site_lookup(r, &q_site, hash, r->origin, by, &id, &domain);
+	if (rc < 0)
 		return db_fail(r), -1;
-	if (PQntuples(res) != 1)
+	if (rc == 1)
 		return refuse(r, 401, "the site key is not valid");
-	if (strcmp(db_get(res, 0, 2), "t") != 0)
+	if (rc == 2)
 		return refuse(r, 403, "this Origin is not allowed for the site key");
 	r->who.cred = CRED_SITEKEY;
 	r->who.role = ROLE_NONE;
-	r->who.id = db_getll(res, 0, 0, 0);
-	r->who.name = db_get(res, 0, 1);
+	r->who.id = id;
+	r->who.name = domain;
 	return 0;
+}
+
+int auth_site_domain(req_t *r, const char *domain, const char *origin, int64_t *site)
+{
+	const char *by = arena_printf(r->arena, "d:%s", domain), *name;
+	int rc = by ? site_lookup(r, &q_site_domain, domain, origin, by, site, &name) : -1;
+	if (rc < 0)
+		return db_fail(r), -1;
+	if (rc == 2)
+		return refuse(r, 403, "this Origin is not allowed for the site"), -1;
+	return rc;
 }
 
 int auth_request(req_t *r)

@@ -58,5 +58,10 @@ void auth_user_revoked(int64_t id, long valid_after);
 /* Authenticates a site key found in a body field (tracker beacons sent with
  * sendBeacon cannot set headers); replies and returns -1 on refusal. */
 int auth_site_key(req_t *r, const char *key);
+/* The active site of `domain` (Plausible's payload names its site so) into
+ * *site: 0, or 1 when there is none; `origin`, unless NULL, must be one of
+ * its origins, else replies 403 and returns -1 (also on a database error).
+ * Sites admitted are remembered per worker for a few seconds, as site keys. */
+int auth_site_domain(req_t *r, const char *domain, const char *origin, int64_t *site);
 
 #endif

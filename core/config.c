@@ -34,8 +34,8 @@ static int env_long(const char *name, long dflt, long min, long max, long *out)
 
 int config_load(void)
 {
-	static char sock[4096];
-	long workers, backlog, body, depth, cache, stmt_ms, rate, burst;
+	static char sock[4096], report_sock[4096];
+	long workers, report_workers, backlog, body, depth, cache, stmt_ms, rate, burst;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpu < 1)
 		ncpu = 1;
@@ -45,7 +45,12 @@ int config_load(void)
 	snprintf(sock, sizeof(sock), "%s/run/zoe.sock", cfg.var_dir);
 	cfg.socket = env("ZOE_SOCKET", sock);
 	cfg.listen = env("ZOE_LISTEN", NULL);
+	snprintf(report_sock, sizeof(report_sock), "%s/run/zoe-report.sock", cfg.var_dir);
+	cfg.report_socket = env("ZOE_REPORT_SOCKET", report_sock);
+	cfg.report_listen = env("ZOE_REPORT_LISTEN", NULL);
 	if (env_long("ZOE_WORKERS", 2 * ncpu, 1, 512, &workers) < 0 ||
+	    env_long("ZOE_REPORT_WORKERS", cfg.listen && !cfg.report_listen ? 0 :
+		     workers > 1 ? workers / 2 : 1, 0, 512, &report_workers) < 0 ||
 	    env_long("ZOE_BACKLOG", 1024, 16, 65535, &backlog) < 0 ||
 	    env_long("ZOE_BODY_LIMIT", 1L << 20, 1024, 1L << 30, &body) < 0 ||
 	    env_long("ZOE_JSON_DEPTH", 32, 2, 512, &depth) < 0 ||
@@ -55,6 +60,7 @@ int config_load(void)
 	    env_long("ZOE_APIKEY_BURST", 100, 1, 1000000, &burst) < 0)
 		return -1;
 	cfg.workers = (int)workers;
+	cfg.report_workers = (int)report_workers;
 	cfg.backlog = (int)backlog;
 	cfg.body_limit = (size_t)body;
 	cfg.body_limit_large = 10u << 20;

@@ -10,6 +10,11 @@ typedef struct config {
 	const char *socket;         /* ZOE_SOCKET, FastCGI unix socket path */
 	const char *listen;         /* ZOE_LISTEN, host:port instead of socket */
 	int workers;                /* ZOE_WORKERS, default 2 x cores */
+	const char *report_socket;  /* ZOE_REPORT_SOCKET, the report workers' socket */
+	const char *report_listen;  /* ZOE_REPORT_LISTEN, host:port instead */
+	int report_workers;         /* ZOE_REPORT_WORKERS, workers of their own for report
+				       GETs (nginx routes them), default workers / 2; 0 with
+				       ZOE_LISTEN and no ZOE_REPORT_LISTEN */
 	int backlog;                /* ZOE_BACKLOG, default 1024 */
 	size_t body_limit;          /* ZOE_BODY_LIMIT, default 1 MiB */
 	size_t body_limit_large;    /* image bytes, default 10 MiB */

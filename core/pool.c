@@ -1,4 +1,9 @@
-/* pool.c - master process: socket, fork, respawn, reload, drain; see pool.h. */
+/* pool.c - master process: sockets, fork, respawn, reload, drain; see pool.h.
+ *
+ * Two groups of workers, each on a socket of its own: the pool (every route)
+ * and ZOE_REPORT_WORKERS for report GETs, which nginx routes to the second
+ * socket. However long reports compute, they hold only their own group, so
+ * beacons and writes are answered by workers no report can take. */
 #include "pool.h"
 
 #include <errno.h>
@@ -27,6 +32,7 @@ struct worker {
 	pid_t pid;
 	int generation;
 	time_t started;
+	int fd;                 /* the socket it accepts on: its group */
 };
 
 static struct worker workers[MAX_WORKERS * 2];
@@ -63,7 +69,7 @@ static int spawn(int fd)
 		signal(SIGCHLD, SIG_DFL);
 		_exit(worker_run(fd));
 	}
-	workers[slot] = (struct worker){pid, generation, time(NULL)};
+	workers[slot] = (struct worker){pid, generation, time(NULL), fd};
 	return 0;
 }
 
@@ -75,8 +81,9 @@ static int count(int gen)
 	return n;
 }
 
-/* Reaps dead workers; respawns those of the current generation unless stopping. */
-static void reap(int fd)
+/* Reaps dead workers; respawns those of the current generation, on their
+ * socket, unless stopping. */
+static void reap(void)
 {
 	int st;
 	pid_t pid;
@@ -94,20 +101,27 @@ static void reap(int fd)
 				metrics_worker_restart();
 				if (quick)
 					usleep(200 * 1000); /* a crash loop must not spin the CPU */
-				spawn(fd);
+				spawn(workers[i].fd);
 			}
 		}
 	}
 	metrics_set_workers(count(-1));
 }
 
+/* Forks n workers on fd. */
+static void spawn_group(int fd, int n)
+{
+	for (int i = 0; i < n; i++)
+		spawn(fd);
+}
+
 /* Starts a new generation, then asks the old one to finish and exit. */
-static void reload(int fd)
+static void reload(int fd, int report_fd)
 {
 	int old = generation++;
 	log_info("reloading: replacing %d workers", count(old));
-	for (int i = 0; i < cfg.workers; i++)
-		spawn(fd);
+	spawn_group(fd, cfg.workers);
+	spawn_group(report_fd, cfg.report_workers);
 	for (int i = 0; i < MAX_WORKERS * 2; i++)
 		if (workers[i].pid && workers[i].generation == old)
 			kill(workers[i].pid, SIGTERM);
@@ -132,24 +146,25 @@ static void drain(void)
 			kill(workers[i].pid, SIGKILL);
 }
 
-static int open_socket(void)
+/* Listens on `listen` (host:port) if set, else on the unix socket `path`. */
+static int open_socket(const char *path, const char *listen)
 {
-	const char *where = cfg.listen ? cfg.listen : cfg.socket;
+	const char *where = listen ? listen : path;
 	char tcp[300];
-	if (cfg.listen) {
+	if (listen) {
 		/* libfcgi takes ":port" or "host:port" for TCP */
-		snprintf(tcp, sizeof(tcp), "%s", cfg.listen);
+		snprintf(tcp, sizeof(tcp), "%s", listen);
 		where = tcp;
 	} else {
-		unlink(cfg.socket);
+		unlink(path);
 	}
 	int fd = FCGX_OpenSocket(where, cfg.backlog);
 	if (fd < 0) {
 		log_error("cannot listen on %s: %s", where, strerror(errno));
 		return -1;
 	}
-	if (!cfg.listen)
-		chmod(cfg.socket, 0666); /* the directory's mode guards it */
+	if (!listen)
+		chmod(path, 0666); /* the directory's mode guards it */
 	return fd;
 }
 
@@ -160,13 +175,16 @@ int pool_serve(void)
 		log_error("handler table: %s", err);
 		return 1;
 	}
-	if (cfg.workers > MAX_WORKERS || metrics_init(routes_count) < 0 ||
+	if (cfg.workers + cfg.report_workers > MAX_WORKERS || metrics_init(routes_count) < 0 ||
 	    ratelimit_init() < 0 || auth_init() < 0)
 		return 1;
 	if (FCGX_Init() != 0)
 		return 1;
-	int fd = open_socket();
+	int fd = open_socket(cfg.socket, cfg.listen), report_fd = -1;
 	if (fd < 0)
+		return 1;
+	if (cfg.report_workers &&
+	    (report_fd = open_socket(cfg.report_socket, cfg.report_listen)) < 0)
 		return 1;
 
 	sigset_t block, old;
@@ -183,26 +201,29 @@ int pool_serve(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 
-	for (int i = 0; i < cfg.workers; i++)
-		spawn(fd);
+	spawn_group(fd, cfg.workers);
+	spawn_group(report_fd, cfg.report_workers);
 	metrics_set_workers(count(-1));
-	log_info("serving on %s with %d workers", cfg.listen ? cfg.listen : cfg.socket,
-		 cfg.workers);
+	log_info("serving on %s with %d workers, reports on %s with %d",
+		 cfg.listen ? cfg.listen : cfg.socket, cfg.workers,
+		 cfg.report_listen ? cfg.report_listen : cfg.report_socket, cfg.report_workers);
 	while (!got_term) {
 		sigsuspend(&old);
 		if (got_chld) {
 			got_chld = 0;
-			reap(fd);
+			reap();
 		}
 		if (got_hup) {
 			got_hup = 0;
-			reload(fd);
+			reload(fd, report_fd);
 		}
 	}
 	log_info("draining %d workers", count(-1));
 	drain();
 	if (!cfg.listen)
 		unlink(cfg.socket);
+	if (report_fd >= 0 && !cfg.report_listen)
+		unlink(cfg.report_socket);
 	log_info("stopped");
 	return 0;
 }

@@ -10,7 +10,8 @@ extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_
 	op_ux_track, op_ux_metrics, op_reviews_integrate, op_reviews_report, op_opt_recommend,
 	op_opt_status, op_data_optimize, op_perf_monitor, op_analytics_timeseries,
 	op_analytics_realtime, op_analytics_funnel,
-	op_behavior_metrics, op_behavior_dynamic;
+	op_behavior_metrics, op_behavior_dynamic,
+	op_analytics_events;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -47,6 +48,8 @@ int h_perf_monitor(req_t *r);
 /* level3_behavioral.c */
 int h_behavior_metrics(req_t *r);
 int h_behavior_dynamic(req_t *r);
+/* level5_ingest.c */
+int h_analytics_events(req_t *r);
 /* level5_analytics.c */
 int h_analytics_timeseries(req_t *r);
 /* level5_realtime_funnel.c */

@@ -3,9 +3,10 @@
  *
  * track: the website's beacons (one object or an array of at most 100) are
  * validated whole, each bad one reported by index; a valid batch goes into the
- * event table with one COPY. The visitor id is HMAC(daily salt, site, IP, UA):
- * no cookie, no IP stored. Bots are answered 202 and dropped. A vital report
- * superseded later in its batch (same name and id) is accepted, not stored.
+ * event table with one statement (handlers/events_ingest.c, shared with #43).
+ * The visitor id is HMAC(daily salt, site, IP, UA): no cookie, no IP stored.
+ * Bots are answered 202 and dropped. A vital report superseded later in its
+ * batch (same name and id) is accepted, not stored.
  * metrics: p75 per page and vital (PostgreSQL percentile_cont, the CrUX
  * method) over page loads, each counted once with its last report, good /
  * needs-improvement / poor shares by the thresholds of analysis/vitals.c, the
@@ -21,6 +22,7 @@
 #include "config.h"
 #include "cache.h"
 #include "db.h"
+#include "events_ingest.h"
 #include "handlers.h"
 #include "router.h"
 #include "json_in.h"
@@ -30,224 +32,10 @@
 #include "vitals.h"
 
 #define MAX_BEACONS 100
-#define MAX_PROPS 30
 
-static const char *const kinds[] = {"pageview", "engagement", "vital", "event", NULL};
-static const char *const vital_names[] = {"LCP", "INP", "CLS", "FCP", "TTFB", NULL};
-static const char *const ratings[] = {"good", "needs-improvement", "poor", NULL};
-
-/* Rules per beacon kind: common fields first, then the kind's own. */
-static const vrule_t common_rules[] = {
-	{"type", V_STRING, 1, 0, 0, kinds, NULL},
-	{"url", V_STRING, 1, 1, 2048, NULL, NULL},
-	{"referrer", V_STRING, 0, 0, 2048, NULL, NULL},
-};
-static const vrule_t vital_rules[] = {
-	{"name", V_STRING, 1, 0, 0, vital_names, NULL},
-	{"value", V_NUMBER, 1, 0, 1e9, NULL, NULL},
-	{"rating", V_STRING, 0, 0, 0, ratings, NULL},
-	{"id", V_STRING, 0, 0, 128, NULL, NULL},
-	{"navigationType", V_STRING, 0, 0, 32, NULL, NULL},
-	{"delta", V_NUMBER, 0, 0, 0, NULL, NULL},
-};
-static const vrule_t engagement_rules[] = {
-	{"engaged_ms", V_INT, 1, 0, 86400000, NULL, NULL},
-	{"scroll_pct", V_NUMBER, 0, 0, 100, NULL, NULL},
-};
-static const vrule_t event_rules[] = {
-	{"name", V_STRING, 1, 1, 64, NULL, NULL},
-	{"props", V_OBJECT, 0, 0, 0, NULL, NULL},
-};
-
-static const vpart_t kind_rules[] = {
-	{"vital", vital_rules, sizeof(vital_rules) / sizeof(vital_rules[0])},
-	{"engagement", engagement_rules, sizeof(engagement_rules) / sizeof(engagement_rules[0])},
-	{"event", event_rules, sizeof(event_rules) / sizeof(event_rules[0])},
-};
-
-static const vschema_t beacon = {"Beacon", VRULES(common_rules), VRULES(kind_rules),
-				  MAX_BEACONS};
-const api_op_t op_ux_track = {NULL, 0, &beacon,
+const api_op_t op_ux_track = {NULL, 0, &ingest_beacon_schema,
 	"{\"type\": \"vital\", \"url\": \"https://zoe-solar.de/photovoltaik\", \"name\": \"LCP\", "
 	"\"value\": 1830, \"rating\": \"good\"}", 202, NULL};
-
-/* Beacons go in with COPY: the fastest way into PostgreSQL (ts defaults to now()). */
-static const char q_copy[] =
-	"COPY events (site_id, visitor_id, kind, host, path, referrer, source, name, value, rating,"
-	" nav_type, metric_id, engaged_ms, scroll_pct, props, device, browser) FROM STDIN";
-
-/* The web-vitals library sends {name, value, rating, delta, id, navigationType}
- * without a type: recognise it. */
-static void infer_type(json_t *b)
-{
-	if (!json_object_get(b, "type") && json_is_string(json_object_get(b, "name")) &&
-	    json_is_number(json_object_get(b, "value")) &&
-	    vitals_find(json_string_value(json_object_get(b, "name"))))
-		json_object_set_new(b, "type", json_string("vital"));
-}
-
-/* Props: at most 30 pairs of short strings, numbers or booleans. */
-static void check_props(json_t *props, const char *prefix, json_t *errors)
-{
-	const char *k;
-	json_t *v;
-	char f[96];
-	snprintf(f, sizeof(f), "%s.props", prefix);
-	if (!props)
-		return;
-	if (json_object_size(props) > MAX_PROPS) {
-		verr(errors, f, "at most %d pairs", MAX_PROPS);
-		return;
-	}
-	json_object_foreach(props, k, v) {
-		if (strlen(k) > 64 || !(json_is_string(v) || json_is_number(v) || json_is_boolean(v)) ||
-		    (json_is_string(v) && strlen(json_string_value(v)) > 256))
-			verr(errors, f, "%.64s must be a string (at most 256 bytes), number or boolean",
-			     k);
-	}
-}
-
-/* Splits an absolute URL or a path into host and path (query and fragment
- * dropped); the utm_source, if any, into *utm. 0, or -1 if unusable. */
-static int split_url(arena_t *a, const char *url, const char **host, const char **path,
-		     const char **utm)
-{
-	const char *p = url, *h = NULL;
-	size_t hl = 0;
-	if (strncmp(p, "https://", 8) == 0 || strncmp(p, "http://", 7) == 0) {
-		h = strchr(p, '/') + 2;
-		hl = strcspn(h, "/?#");
-		p = h + hl;
-		if (hl == 0)
-			return -1;
-	} else if (*p != '/') {
-		return -1;
-	}
-	size_t pl = strcspn(p, "?#");
-	*host = h ? arena_strndup(a, h, hl) : NULL;
-	*path = pl ? arena_strndup(a, p, pl) : "/";
-	*utm = NULL;
-	const char *q = strstr(p, "utm_source=");
-	if (q && (q[-1] == '?' || q[-1] == '&'))
-		*utm = arena_strndup(a, q + 11, strcspn(q + 11, "&#"));
-	if (*host)
-		for (char *c = (char *)*host; *c; c++)
-			if (*c >= 'A' && *c <= 'Z')
-				*c = (char)(*c | 0x20);
-	return 0;
-}
-
-/* Where the visit came from: utm_source, else the referrer's host if it is
- * another site, else "direct". */
-static const char *source_of(arena_t *a, const char *utm, const char *referrer, const char *host)
-{
-	if (utm && *utm)
-		return utm;
-	const char *rh, *rp, *ru;
-	if (referrer && split_url(a, referrer, &rh, &rp, &ru) == 0 && rh &&
-	    (!host || strcmp(rh, host) != 0))
-		return strncmp(rh, "www.", 4) == 0 ? rh + 4 : rh;
-	return "direct";
-}
-
-enum beacon_fate { BEACON_STORED, BEACON_SUPERSEDED, BEACON_DROPPED, BEACON_INVALID };
-
-/* Whether a later beacon of the batch reports the same vital of the same page
- * load (name and id) with a value that will be stored. The web-vitals library
- * reports CLS and INP again as they change, and a page load counts with its
- * last report; rows of one COPY share their timestamp, so the order within a
- * batch is settled here (report_events() in sql/012_vitals_dedup.sql orders
- * the batches). */
-static int superseded(json_t *list, size_t i)
-{
-	json_t *b = json_array_get(list, i);
-	const char *name = json_string_value(json_object_get(b, "name"));
-	const char *id = json_string_value(json_object_get(b, "id"));
-	for (size_t j = i + 1; id && j < json_array_size(list); j++) {
-		json_t *o = json_array_get(list, j);
-		const char *type = json_string_value(json_object_get(o, "type"));
-		const char *oname = json_string_value(json_object_get(o, "name"));
-		const char *oid = json_string_value(json_object_get(o, "id"));
-		const vital_def_t *v = oname ? vitals_find(oname) : NULL;
-		if (v && oid && (!type || strcmp(type, "vital") == 0) && strcmp(oname, name) == 0 &&
-		    strcmp(oid, id) == 0 &&
-		    vitals_plausible(v, json_number_value(json_object_get(o, "value"))))
-			return 1;
-	}
-	return 0;
-}
-
-/* Text of a JSON number or string field for COPY, NULL when absent. 15
- * significant digits (DBL_DIG) give back the decimal the client sent. */
-static const char *text_of(arena_t *a, json_t *v)
-{
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v))
-		return arena_printf(a, "%lld", (long long)json_integer_value(v));
-	if (json_is_real(v))
-		return arena_printf(a, "%.15g", json_real_value(v));
-	return NULL;
-}
-
-/* Validates beacon i of `list`; a valid one is appended to `copy` as a COPY
- * line (after `lead`, the columns every row of the batch shares). */
-static enum beacon_fate beacon_row(req_t *r, json_t *list, size_t i, const char *lead,
-				   const char *tail, buf_t *copy, json_t *errors)
-{
-	json_t *b = json_array_get(list, i);
-	char prefix[24];
-	snprintf(prefix, sizeof(prefix), "[%zu]", i);
-	if (!json_is_object(b)) {
-		verr(errors, prefix, "must be an object");
-		return BEACON_INVALID;
-	}
-	infer_type(b);
-	if (!json_object_get(b, "url") && req_param(r, "HTTP_REFERER"))
-		json_object_set_new(b, "url", json_string(req_param(r, "HTTP_REFERER")));
-	if (validate(b, common_rules, 3, prefix, errors))
-		return BEACON_INVALID;
-	const char *kind = json_string_value(json_object_get(b, "type"));
-	for (size_t k = 0; k < sizeof(kind_rules) / sizeof(kind_rules[0]); k++)
-		if (strcmp(kind, kind_rules[k].when) == 0 &&
-		    validate(b, kind_rules[k].rules, kind_rules[k].n, prefix, errors))
-			return BEACON_INVALID;
-	json_t *props = json_object_get(b, "props");
-	if (strcmp(kind, "event") == 0)
-		check_props(props, prefix, errors);
-	const char *host, *path, *utm, *ref = json_string_value(json_object_get(b, "referrer"));
-	if (split_url(r->arena, json_string_value(json_object_get(b, "url")), &host, &path, &utm)) {
-		char f[40];
-		snprintf(f, sizeof(f), "%s.url", prefix);
-		verr(errors, f, "must be an absolute http(s) URL or a path starting with /");
-		return BEACON_INVALID;
-	}
-	json_t *value = json_object_get(b, "value"), *scroll = json_object_get(b, "scroll_pct");
-	if (strcmp(kind, "vital") == 0 &&
-	    !vitals_plausible(vitals_find(json_string_value(json_object_get(b, "name"))),
-			      json_number_value(value)))
-		return BEACON_DROPPED;  /* impossible timing (> 60 s) or CLS > 100 */
-	if (json_array_size(errors))
-		return BEACON_INVALID;  /* the batch is refused: no need to format */
-	if (strcmp(kind, "vital") == 0 && superseded(list, i))
-		return BEACON_SUPERSEDED;
-	char *props_text = props ? json_dumps(props, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-	if (props_text)
-		arena_cleanup(r->arena, free, props_text);
-	const char *cols[] = {kind, host, path, ref, source_of(r->arena, utm, ref, host),
-		text_of(r->arena, json_object_get(b, "name")), text_of(r->arena, value),
-		text_of(r->arena, json_object_get(b, "rating")),
-		text_of(r->arena, json_object_get(b, "navigationType")),
-		text_of(r->arena, json_object_get(b, "id")),
-		text_of(r->arena, json_object_get(b, "engaged_ms")),
-		scroll ? arena_printf(r->arena, "%ld", lround(json_number_value(scroll))) : NULL,
-		props_text};
-	buf_adds(copy, lead);
-	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
-		db_copy_field(copy, cols[k], '\t');
-	buf_adds(copy, tail);
-	return BEACON_STORED;
-}
 
 int h_ux_track(req_t *r)
 {
@@ -276,40 +64,14 @@ int h_ux_track(req_t *r)
 		return reply_invalid(r, json_incref(errors));
 	}
 	if (ua_is_bot(r->user_agent))
-		return reply_json(r, 202, arena_json(r->arena, json_pack("{s:i, s:I, s:s}",
-			"accepted", 0, "dropped", (json_int_t)json_array_size(list), "reason", "bot")));
-	/* every row shares site and visitor before, device and browser after */
-	char vid[24];
-	if (visits_visitor_id(r, vid) < 0)
-		return db_fail(r);
-	buf_t lead, tail, copy;
-	buf_init(&lead, 256);
-	buf_init(&tail, 256);
-	buf_init(&copy, 4 * cfg.body_limit);
-	buf_printf(&lead, "%lld\t%s\t", (long long)r->who.id, vid);
-	db_copy_field(&tail, ua_device(r->user_agent), '\t');
-	db_copy_field(&tail, ua_browser(r->user_agent), '\n');
-	size_t stored = 0, accepted = 0, dropped = 0;
-	for (size_t i = 0; i < json_array_size(list); i++) {
-		enum beacon_fate f = beacon_row(r, list, i, lead.data, tail.data, &copy, errors);
-		stored += f == BEACON_STORED;
-		accepted += f == BEACON_STORED || f == BEACON_SUPERSEDED;
-		dropped += f == BEACON_DROPPED;
-	}
-	int rc = 0;
-	if (json_array_size(errors))
-		rc = reply_invalid(r, json_incref(errors));
-	else if (copy.oom || lead.oom || tail.oom)
-		rc = reply_problem(r, 500, "out of memory while preparing the batch", NULL);
-	else if (stored && db_copy_in(q_copy, copy.data, copy.len) < 0)
-		rc = db_fail(r);
-	else
-		rc = reply_json(r, 202, arena_json(r->arena, json_pack("{s:I, s:I}",
-			"accepted", (json_int_t)accepted, "dropped", (json_int_t)dropped)));
-	buf_free(&lead);
-	buf_free(&tail);
-	buf_free(&copy);
-	return rc;
+		return ingest_reply_dropped(r, json_array_size(list), "bot");
+	ingest_src_t src = {r->who.id, r->remote_addr, r->user_agent};
+	ingest_t *in = ingest_new(r, INGEST_BEACON, "");
+	if (!in)
+		return reply_problem(r, 500, "out of memory", NULL);
+	for (size_t i = 0; i < json_array_size(list); i++)
+		ingest_event(in, list, i, &src);
+	return ingest_finish(in);
 }
 
 /* One statement, one round trip: vitals per (page, vital) and per vital over

@@ -73,7 +73,7 @@ const route_t routes[] = {
 {"GET", "/api/level4/intl-local/events-report", USER(ROLE_VIEWER), NULL, "Upcoming and past events", 41, 0, NULL},
 {"POST", "/api/level4/intl-local/languages", USER(ROLE_EDITOR), NULL, "hreflang cluster check and corrected tags", 42, 0, NULL},
 /* level 5 — expansion */
-{"POST", "/api/level5/analytics/events", ROLE_VIEWER, ACCEPT_APIKEY | ACCEPT_SITEKEY, NULL, "Batch event ingest (also Plausible payloads)", 43, 0, NULL},
+{"POST", "/api/level5/analytics/events", ROLE_EDITOR, ACCEPT_APIKEY | ACCEPT_SITEKEY, h_analytics_events, "Batch event ingest (API key: up to 1000 with timestamps; site key) and Plausible's event API", 43, 0, &op_analytics_events},
 {"GET", "/api/level5/analytics/realtime", USER(ROLE_VIEWER), h_analytics_realtime, "Visitors now, pageviews per minute", 44, 0, &op_analytics_realtime},
 {"GET", "/api/level5/analytics/timeseries", USER(ROLE_VIEWER), h_analytics_timeseries, "Visitors, visits, bounce, conversions over time", 45, 0, &op_analytics_timeseries},
 {"GET", "/api/level5/analytics/breakdown", USER(ROLE_VIEWER), NULL, "Top pages, sources, devices, goals", 46, 0, NULL},

@@ -1,0 +1,482 @@
+/* events_ingest.c - validating events and storing a batch in one statement;
+ * see events_ingest.h.
+ *
+ * Each column of the batch grows as a PostgreSQL array literal; the INSERT
+ * unnests them side by side. The statement is prepared once per connection,
+ * so a beacon costs one round trip (the daily salt is read once a day per
+ * worker). Rows without a timestamp take the transaction's now(): rows of one
+ * request share it, so the order of a vital's reports within a batch is
+ * settled here (superseded()), between batches by time
+ * (report_events() in sql/012_vitals_dedup.sql). */
+#include "events_ingest.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "useragent.h"
+#include "vitals.h"
+
+#define MAX_PROPS 30
+#define FUTURE_SKEW 60          /* seconds a client's clock may run ahead */
+
+static const char *const kinds[] = {"pageview", "engagement", "vital", "event", NULL};
+static const char *const vital_names[] = {"LCP", "INP", "CLS", "FCP", "TTFB", NULL};
+static const char *const ratings[] = {"good", "needs-improvement", "poor", NULL};
+
+/* A beacon's fields are the first three; #43's events add the rest. */
+static const vrule_t event_rules[] = {
+	{"type", V_STRING, 1, 0, 0, kinds, NULL},
+	{"url", V_STRING, 1, 1, 2048, NULL, NULL},
+	{"referrer", V_STRING, 0, 0, 2048, NULL, NULL},
+	{"timestamp", V_STRING, 0, 20, 35, NULL, NULL},
+	{"ip", V_STRING, 0, 2, 45, NULL, NULL},
+	{"user_agent", V_STRING, 0, 1, 1024, NULL, NULL},
+};
+static const vrule_t vital_rules[] = {
+	{"name", V_STRING, 1, 0, 0, vital_names, NULL},
+	{"value", V_NUMBER, 1, 0, 1e9, NULL, NULL},
+	{"rating", V_STRING, 0, 0, 0, ratings, NULL},
+	{"id", V_STRING, 0, 0, 128, NULL, NULL},
+	{"navigationType", V_STRING, 0, 0, 32, NULL, NULL},
+	{"delta", V_NUMBER, 0, 0, 0, NULL, NULL},
+};
+static const vrule_t engagement_rules[] = {
+	{"engaged_ms", V_INT, 1, 0, 86400000, NULL, NULL},
+	{"scroll_pct", V_NUMBER, 0, 0, 100, NULL, NULL},
+};
+static const vrule_t custom_rules[] = {
+	{"name", V_STRING, 1, 1, 64, NULL, NULL},
+	{"props", V_OBJECT, 0, 0, 0, NULL, NULL},
+};
+static const vpart_t kind_rules[] = {
+	{"vital", VRULES(vital_rules)},
+	{"engagement", VRULES(engagement_rules)},
+	{"event", VRULES(custom_rules)},
+};
+
+#define BEACON_FIELDS 3
+const vschema_t ingest_beacon_schema = {"Beacon", event_rules, BEACON_FIELDS,
+	VRULES(kind_rules), 100};
+const vschema_t ingest_event_schema = {"Event", VRULES(event_rules), VRULES(kind_rules), 1000};
+
+static const db_stmt_t q_salt = {"ingest_salt",
+	"SELECT visitor_salt(d), d FROM (SELECT (now() AT TIME ZONE 'UTC')::date AS d) t"};
+
+/* The whole batch in one statement: one array per column, unnested side by
+ * side (ts NULL: the transaction's now()). */
+static const db_stmt_t q_insert = {"ingest_insert",
+	"INSERT INTO events (site_id, ts, visitor_id, kind, host, path, referrer, source, name,"
+	" value, rating, nav_type, metric_id, engaged_ms, scroll_pct, props, device, browser,"
+	" revenue, currency, interactive)"
+	" SELECT site_id, coalesce(to_timestamp(ts), now()), visitor_id, kind, host, path,"
+	"  referrer, source, name, value, rating, nav_type, metric_id, engaged_ms, scroll_pct,"
+	"  props, device, browser, revenue, currency, interactive"
+	" FROM unnest($1::bigint[], $2::float8[], $3::bigint[], $4::text[], $5::text[],"
+	"  $6::text[], $7::text[], $8::text[], $9::text[], $10::float8[], $11::text[],"
+	"  $12::text[], $13::text[], $14::int[], $15::smallint[], $16::jsonb[], $17::text[],"
+	"  $18::text[], $19::numeric[], $20::text[], $21::boolean[])"
+	" AS u(site_id, ts, visitor_id, kind, host, path, referrer, source, name, value, rating,"
+	"  nav_type, metric_id, engaged_ms, scroll_pct, props, device, browser, revenue,"
+	"  currency, interactive)"};
+
+static void release(void *p)
+{
+	ingest_t *in = p;
+	for (int c = 0; c < INGEST_COLS; c++)
+		buf_free(&in->col[c]);
+}
+
+ingest_t *ingest_new(req_t *r, enum ingest_mode mode, const char *prefix)
+{
+	ingest_t *in = arena_calloc(r->arena, 1, sizeof(*in));
+	if (!in)
+		return NULL;
+	in->r = r;
+	in->mode = mode;
+	in->prefix = prefix;
+	in->max_age = 7 * 86400;
+	in->errors = arena_json(r->arena, json_array());
+	for (int c = 0; c < INGEST_COLS; c++)
+		buf_init(&in->col[c], 4 * cfg.body_limit + 64);
+	if (arena_cleanup(r->arena, release, in) < 0) {
+		release(in);
+		return NULL;
+	}
+	return in->errors ? in : NULL;
+}
+
+/* Appends one element to a column's array literal: NULL or a quoted string
+ * with " and \ escaped. */
+static void add_element(buf_t *b, const char *s)
+{
+	buf_add(b, b->len ? "," : "{", 1);
+	if (!s) {
+		buf_add(b, "NULL", 4);
+		return;
+	}
+	buf_add(b, "\"", 1);
+	for (const char *p = s; *p; ) {
+		size_t n = strcspn(p, "\"\\");
+		buf_add(b, p, n);
+		p += n;
+		if (*p) {
+			buf_add(b, "\\", 1);
+			buf_add(b, p++, 1);
+		}
+	}
+	buf_add(b, "\"", 1);
+}
+
+/* HMAC(salt of today (UTC), site \n ip \n ua) folded to a positive int64.
+ * The salt is read once a day per worker. */
+static int visitor_id(arena_t *a, const ingest_src_t *src, char out[24])
+{
+	static unsigned char salt[64];
+	static size_t salt_len;
+	static char salt_day[16];
+	char today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	if (strcmp(today, salt_day) != 0) {
+		PGresult *res = db_run(a, &q_salt, 0, NULL);
+		size_t n;
+		unsigned char *raw = res ? PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0),
+							   &n) : NULL;
+		if (!raw)
+			return -1;
+		salt_len = n < sizeof(salt) ? n : sizeof(salt);
+		memcpy(salt, raw, salt_len);
+		PQfreemem(raw);
+		snprintf(salt_day, sizeof(salt_day), "%s", PQgetvalue(res, 0, 1));
+	}
+	char *msg = arena_printf(a, "%lld\n%s\n%s", (long long)src->site_id,
+				 src->ip ? src->ip : "", src->ua ? src->ua : "");
+	unsigned char mac[32];
+	if (!msg)
+		return -1;
+	crypto_hmac_sha256(salt, salt_len, msg, strlen(msg), mac);
+	unsigned long long v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | mac[i];
+	snprintf(out, 24, "%lld", (long long)(v >> 1));
+	return 0;
+}
+
+/* The web-vitals library sends {name, value, rating, delta, id, navigationType}
+ * without a type: recognise it. */
+static void infer_type(json_t *b)
+{
+	if (!json_object_get(b, "type") && json_is_string(json_object_get(b, "name")) &&
+	    json_is_number(json_object_get(b, "value")) &&
+	    vitals_find(json_string_value(json_object_get(b, "name"))))
+		json_object_set_new(b, "type", json_string("vital"));
+}
+
+void ingest_check_props(json_t *props, const char *f, json_t *errors)
+{
+	const char *k;
+	json_t *v;
+	if (!json_is_object(props))
+		return;
+	if (json_object_size(props) > MAX_PROPS) {
+		verr(errors, f, "at most %d pairs", MAX_PROPS);
+		return;
+	}
+	json_object_foreach(props, k, v) {
+		if (strlen(k) > 64 || !(json_is_string(v) || json_is_number(v) || json_is_boolean(v)) ||
+		    (json_is_string(v) && strlen(json_string_value(v)) > 256))
+			verr(errors, f, "%.64s must be a string (at most 256 bytes), number or boolean",
+			     k);
+	}
+}
+
+/* Splits an absolute URL or a path into host and path (query and fragment
+ * dropped); the utm_source, if any, into *utm. 0, or -1 if unusable. */
+static int split_url(arena_t *a, const char *url, const char **host, const char **path,
+		     const char **utm)
+{
+	const char *p = url, *h = NULL;
+	size_t hl = 0;
+	if (strncmp(p, "https://", 8) == 0 || strncmp(p, "http://", 7) == 0) {
+		h = strchr(p, '/') + 2;
+		hl = strcspn(h, "/?#");
+		p = h + hl;
+		if (hl == 0)
+			return -1;
+	} else if (*p != '/') {
+		return -1;
+	}
+	size_t pl = strcspn(p, "?#");
+	*host = h ? arena_strndup(a, h, hl) : NULL;
+	*path = pl ? arena_strndup(a, p, pl) : "/";
+	*utm = NULL;
+	const char *q = strstr(p, "utm_source=");
+	if (q && (q[-1] == '?' || q[-1] == '&'))
+		*utm = arena_strndup(a, q + 11, strcspn(q + 11, "&#"));
+	if (*host)
+		for (char *c = (char *)*host; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c | 0x20);
+	return 0;
+}
+
+/* Where the visit came from: utm_source, else the referrer's host if it is
+ * another site, else "direct". */
+static const char *source_of(arena_t *a, const char *utm, const char *referrer, const char *host)
+{
+	if (utm && *utm)
+		return utm;
+	const char *rh, *rp, *ru;
+	if (referrer && split_url(a, referrer, &rh, &rp, &ru) == 0 && rh &&
+	    (!host || strcmp(rh, host) != 0))
+		return strncmp(rh, "www.", 4) == 0 ? rh + 4 : rh;
+	return "direct";
+}
+
+/* Whether a later event of the batch reports the same vital of the same page
+ * load (name and id) with a value that will be stored: the web-vitals library
+ * reports CLS and INP again as they change, and a page load counts with its
+ * last report. */
+static int superseded(json_t *list, size_t i)
+{
+	json_t *b = json_array_get(list, i);
+	const char *name = json_string_value(json_object_get(b, "name"));
+	const char *id = json_string_value(json_object_get(b, "id"));
+	for (size_t j = i + 1; id && j < json_array_size(list); j++) {
+		json_t *o = json_array_get(list, j);
+		const char *type = json_string_value(json_object_get(o, "type"));
+		const char *oname = json_string_value(json_object_get(o, "name"));
+		const char *oid = json_string_value(json_object_get(o, "id"));
+		const vital_def_t *v = oname ? vitals_find(oname) : NULL;
+		if (v && oid && (!type || strcmp(type, "vital") == 0) && strcmp(oname, name) == 0 &&
+		    strcmp(oid, id) == 0 &&
+		    vitals_plausible(v, json_number_value(json_object_get(o, "value"))))
+			return 1;
+	}
+	return 0;
+}
+
+/* Text of a JSON number or string, NULL when absent. 15 significant digits
+ * (DBL_DIG) give back the decimal the client sent. */
+static const char *text_of(arena_t *a, json_t *v)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v))
+		return arena_printf(a, "%lld", (long long)json_integer_value(v));
+	if (json_is_real(v))
+		return arena_printf(a, "%.15g", json_real_value(v));
+	return NULL;
+}
+
+/* n decimal digits at s, or -1. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)" to Unix seconds; 0/-1. */
+static int parse_ts(const char *s, double *out)
+{
+	struct tm tm = {0};
+	int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
+	int h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
+	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
+	    s[13] != ':' || s[16] != ':' || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60)
+		return -1;
+	const char *p = s + 19;
+	double frac = 0, scale = 0.1;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+			frac += (*p - '0') * scale;
+	long off = 0;
+	if ((*p == '+' || *p == '-') && digits(p + 1, 2) >= 0 && p[3] == ':' &&
+	    digits(p + 4, 2) >= 0 && p[6] == '\0')
+		off = (*p == '-' ? -1 : 1) * (digits(p + 1, 2) * 3600L + digits(p + 4, 2) * 60L);
+	else if (strcmp(p, "Z") != 0)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	*out = (double)timegm(&tm) - (double)off + frac;
+	return tm.tm_mday == d ? 0 : -1;        /* timegm normalised 31 April: not a date */
+}
+
+/* The event's own time as Unix seconds text, NULL for "now", or "" after
+ * naming a bad timestamp in the errors. */
+static const char *event_time(ingest_t *in, json_t *b, const char *prefix)
+{
+	const char *s = json_string_value(json_object_get(b, "timestamp"));
+	char f[64];
+	double t, now = (double)time(NULL);
+	if (!s)
+		return NULL;
+	snprintf(f, sizeof(f), "%s.timestamp", prefix);
+	if (parse_ts(s, &t) < 0)
+		verr(in->errors, f, "must be an ISO 8601 time with a zone, e.g. 2026-05-04T10:15:00Z");
+	else if (t > now + FUTURE_SKEW)
+		verr(in->errors, f, "must not be in the future");
+	else if (t < now - (double)in->max_age)
+		verr(in->errors, f, "must not be older than %ld days", in->max_age / 86400);
+	else
+		return arena_printf(in->r->arena, "%.6f", t);
+	return "";
+}
+
+/* Formats event b into one row of the batch; -1 when its url is unusable. */
+static int add_row(ingest_t *in, json_t *b, const ingest_src_t *src, const char *ts,
+		   const char *revenue, const char *currency, const char *interactive)
+{
+	arena_t *a = in->r->arena;
+	const char *host, *path, *utm, *ref = json_string_value(json_object_get(b, "referrer"));
+	if (split_url(a, json_string_value(json_object_get(b, "url")), &host, &path, &utm) < 0)
+		return -1;
+	char vid[24];
+	if (visitor_id(a, src, vid) < 0) {
+		in->failed = 1;
+		return 0;
+	}
+	json_t *props = json_object_get(b, "props"), *scroll = json_object_get(b, "scroll_pct");
+	char *props_text = props ? json_dumps(props, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+	if ((props && !props_text) || (props_text && arena_cleanup(a, free, props_text) < 0)) {
+		free(props_text);
+		in->oom = 1;
+		return 0;
+	}
+	const char *cols[INGEST_COLS] = {arena_printf(a, "%lld", (long long)src->site_id),
+		ts, vid,
+		json_string_value(json_object_get(b, "type")), host, path, ref,
+		source_of(a, utm, ref, host), text_of(a, json_object_get(b, "name")),
+		text_of(a, json_object_get(b, "value")), text_of(a, json_object_get(b, "rating")),
+		text_of(a, json_object_get(b, "navigationType")), text_of(a, json_object_get(b, "id")),
+		text_of(a, json_object_get(b, "engaged_ms")),
+		scroll ? arena_printf(a, "%ld", lround(json_number_value(scroll))) : NULL,
+		props_text, ua_device(src->ua), ua_browser(src->ua), revenue, currency, interactive};
+	for (int c = 0; c < INGEST_COLS; c++)
+		add_element(&in->col[c], cols[c]);
+	in->stored++;
+	in->accepted++;
+	return 0;
+}
+
+int ingest_row(ingest_t *in, json_t *ev, const ingest_src_t *src, const char *revenue,
+	       const char *currency, const char *interactive)
+{
+	return add_row(in, ev, src, NULL, revenue, currency, interactive);
+}
+
+/* The fields an event may carry besides a beacon's, by mode. */
+static void check_origin_fields(ingest_t *in, json_t *b, const char *prefix)
+{
+	static const char *const server_only[] = {"ip", "user_agent"};
+	char f[64];
+	for (size_t k = 0; k < 2; k++) {
+		int has = json_object_get(b, server_only[k]) != NULL;
+		snprintf(f, sizeof(f), "%s.%s", prefix, server_only[k]);
+		if (in->mode == INGEST_SERVER && !has)
+			verr(in->errors, f, "is required with an API key: the visitor's %s",
+			     k ? "User-Agent" : "IP address");
+		else if (in->mode == INGEST_BROWSER && has)
+			verr(in->errors, f, "is taken from the connection with a site key; "
+			     "send it with an API key");
+	}
+}
+
+void ingest_event(ingest_t *in, json_t *list, size_t i, const ingest_src_t *src)
+{
+	json_t *b = json_array_get(list, i);
+	char prefix[48], f[64];
+	snprintf(prefix, sizeof(prefix), "%s[%zu]", in->prefix, i);
+	if (!json_is_object(b)) {
+		verr(in->errors, prefix, "must be an object");
+		return;
+	}
+	infer_type(b);
+	if (in->mode == INGEST_BEACON && !json_object_get(b, "url") &&
+	    req_param(in->r, "HTTP_REFERER"))
+		json_object_set_new(b, "url", json_string(req_param(in->r, "HTTP_REFERER")));
+	size_t before = json_array_size(in->errors);
+	if (validate(b, event_rules, in->mode == INGEST_BEACON ? BEACON_FIELDS :
+		     sizeof(event_rules) / sizeof(event_rules[0]), prefix, in->errors))
+		return;
+	if (in->mode != INGEST_BEACON)
+		check_origin_fields(in, b, prefix);
+	const char *kind = json_string_value(json_object_get(b, "type"));
+	for (size_t k = 0; k < sizeof(kind_rules) / sizeof(kind_rules[0]); k++)
+		if (strcmp(kind, kind_rules[k].when) == 0)
+			validate(b, kind_rules[k].rules, kind_rules[k].n, prefix, in->errors);
+	snprintf(f, sizeof(f), "%s.props", prefix);
+	ingest_check_props(json_object_get(b, "props"), f, in->errors);
+	const char *ts = in->mode == INGEST_BEACON ? NULL : event_time(in, b, prefix);
+	const char *host, *path, *utm, *url = json_string_value(json_object_get(b, "url"));
+	snprintf(f, sizeof(f), "%s.url", prefix);
+	if (url && split_url(in->r->arena, url, &host, &path, &utm) < 0)
+		verr(in->errors, f, "must be an absolute http(s) URL or a path starting with /");
+	if (json_array_size(in->errors) > before)
+		return;
+	json_t *value = json_object_get(b, "value");
+	if (strcmp(kind, "vital") == 0 &&
+	    !vitals_plausible(vitals_find(json_string_value(json_object_get(b, "name"))),
+			      json_number_value(value))) {
+		in->dropped++;          /* impossible timing (> 60 s) or CLS > 100 */
+		return;
+	}
+	if (json_array_size(in->errors))
+		return;                 /* the batch is refused: no need to format */
+	ingest_src_t own = *src;
+	if (in->mode == INGEST_SERVER) {
+		own.ip = json_string_value(json_object_get(b, "ip"));
+		own.ua = json_string_value(json_object_get(b, "user_agent"));
+	}
+	if (ua_is_bot(own.ua)) {
+		in->dropped++;
+		return;
+	}
+	if (strcmp(kind, "vital") == 0 && superseded(list, i)) {
+		in->accepted++;
+		return;
+	}
+	add_row(in, b, &own, ts, NULL, NULL, NULL);     /* its url was checked above */
+}
+
+int ingest_reply_dropped(req_t *r, size_t n, const char *reason)
+{
+	return reply_json(r, 202, arena_json(r->arena, json_pack("{s:i, s:I, s:s}",
+		"accepted", 0, "dropped", (json_int_t)n, "reason", reason)));
+}
+
+int ingest_finish(ingest_t *in)
+{
+	req_t *r = in->r;
+	int oom = in->oom;
+	const char *p[INGEST_COLS];
+	for (int c = 0; c < INGEST_COLS; c++) {
+		oom |= in->stored && buf_add(&in->col[c], "}", 1) < 0;
+		p[c] = in->col[c].data;
+	}
+	if (json_array_size(in->errors))
+		return reply_invalid(r, json_incref(in->errors));
+	if (oom)
+		return reply_problem(r, 500, "out of memory while preparing the batch", NULL);
+	if (in->failed || (in->stored && !db_run(r->arena, &q_insert, INGEST_COLS, p)))
+		return db_fail(r);
+	return reply_json(r, 202, arena_json(r->arena, json_pack("{s:I, s:I}",
+		"accepted", (json_int_t)in->accepted, "dropped", (json_int_t)in->dropped)));
+}
