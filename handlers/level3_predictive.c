@@ -496,6 +496,8 @@ static void check_body(json_t *body, json_t *errors)
 			validate(body, parts[k].rules, parts[k].n, "", errors);
 	if (json_is_array(json_object_get(body, "path")))
 		check_path(json_object_get(body, "path"), errors);
+	if (json_is_object(json_object_get(body, "session")))
+		validate(json_object_get(body, "session"), VRULES(session_rules), "session", errors);
 	if (strcmp(type, "conversion") == 0 &&
 	    !json_is_true(json_object_get(body, "train")) == !json_object_get(body, "session"))
 		verr(errors, "session", "send either \"train\": true or a \"session\" to score");
