@@ -15,6 +15,7 @@ import { Reviews } from './pages/Reviews.jsx';
 import { Recommendations } from './pages/Recommendations.jsx';
 import { Metadata } from './pages/Metadata.jsx';
 import { Performance } from './pages/Performance.jsx';
+import { Journeys } from './pages/Journeys.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -23,6 +24,7 @@ export const PAGES = [
   { path: '/reviews', key: 'nav.reviews', component: Reviews, role: 'viewer' },
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },
+  { path: '/journeys', key: 'nav.journeys', component: Journeys, role: 'viewer' },
   { path: '/performance', key: 'nav.performance', component: Performance, role: 'analyst' },
 ];
 
