@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cache.h"
 #include "db.h"
 #include "handlers.h"
@@ -28,6 +29,7 @@
 #include "markov.h"
 #include "range.h"
 
+#define GOAL "lead"             /* the conversion, unless ?goal= names another event */
 #define MAX_GROUPS 40           /* groups in the chain; the less visited merge into OTHER */
 #define OTHER "(other)"
 #define TOP_DROPS 10
@@ -288,14 +290,14 @@ int h_behav_journey(req_t *r)
 	const char *stamp[] = {rg.to, rg.tz};
 	if (cache_serve_with(r, &q_journey_stamp, 2, stamp))
 		return 0;
-	if (journey_chain(r, &rg, site, goal ? goal : "lead", &c, &res) < 0)
+	if (journey_chain(r, &rg, site, goal ? goal : GOAL, &c, &res) < 0)
 		return 0;
 	json_t *attribution = attribution_json(&c);
 	if (!attribution)
 		return reply_problem(r, 500, "the journey chain could not be solved", NULL);
 	json_t *j = arena_json(r->arena, json_pack(
 		"{s:o, s:{s:s?, s:s}, s:s, s:I, s:I, s:o, s:o, s:o, s:o}",
-		"range", range_json_new(&rg), "filters", "site", site, "goal", goal ? goal : "lead",
+		"range", range_json_new(&rg), "filters", "site", site, "goal", goal ? goal : GOAL,
 		"grouping", "first path segment", "visits", (json_int_t)c.visits,
 		"conversions", (json_int_t)c.conversions, "top_paths", paths_json(&c, res),
 		"transitions", transitions_json(&c), "drop_offs", drop_offs_json(&c),
@@ -370,7 +372,7 @@ static int dropoff_findings(req_t *r, json_t *findings)
 	drop_t d[MAX_GROUPS];
 	json_t *errors = arena_json(r->arena, json_array());
 	range_parse(r, &rg, errors);        /* no query: the last 28 days */
-	if (journey_chain(r, &rg, NULL, "lead", &c, &res) < 0)
+	if (journey_chain(r, &rg, NULL, GOAL, &c, &res) < 0)
 		return -1;
 	int n = drop_offs(&c, d);
 	for (int i = 0; i < n; i++) {
@@ -391,7 +393,7 @@ const api_op_t op_behav_optimize = {NULL, 0, NULL, NULL, 0, NULL};
 
 int h_behav_optimize(req_t *r)
 {
-	const char *goal[] = {"lead"};
+	const char *goal[] = {GOAL};
 	json_t *findings = arena_json(r->arena, json_array());
 	PGresult *res = db_run(r->arena, &q_behav_rules, 1, goal);
 	if (!res)
@@ -401,8 +403,14 @@ int h_behav_optimize(req_t *r)
 			db_get(res, i, 1), json_loads(db_get(res, i, 2), 0, NULL), db_getd(res, i, 3, 1)));
 	if (dropoff_findings(r, findings) < 0)
 		return 0;
-	const char *evaluated = "{behaviour-exit-traffic,behaviour-reading-time,behaviour-journey-dropoff}";
-	json_t *run = arena_json(r->arena, opt_store(r->arena, findings, evaluated, "behavioural"));
+	buf_t evaluated;
+	buf_init(&evaluated, 1024);
+	for (size_t i = 0; i < R_COUNT; i++)
+		buf_printf(&evaluated, "%c%s", i ? ',' : '{', behav_rules[i].id);
+	buf_adds(&evaluated, "}");
+	json_t *run = evaluated.oom ? NULL
+		: arena_json(r->arena, opt_store(r->arena, findings, evaluated.data, "behavioural"));
+	buf_free(&evaluated);
 	if (!run)
 		return db_fail(r);
 	char *keys = json_dumps(findings, JSON_COMPACT);
