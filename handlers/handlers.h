@@ -63,5 +63,6 @@ int h_behav_journey(req_t *r);
 int h_behav_optimize(req_t *r);
 /* level3_predictive.c */
 int h_behav_predictive(req_t *r);
+int job_conversion_model(json_t *payload, char *err, size_t errlen);
 
 #endif

@@ -27,6 +27,7 @@
 #include "handlers.h"
 #include "json_in.h"
 #include "level3_visits.h"
+#include "log.h"
 #include "logreg.h"
 #include "markov.h"
 
@@ -34,6 +35,7 @@
 #define TRAIN_CAP 50000         /* visits a training run reads */
 #define MIN_TRAIN 20            /* visits to learn from */
 #define LAMBDA 1.0              /* L2 penalty on standardised features */
+#define GOAL "lead"
 #define STR(x) #x
 #define XSTR(x) STR(x)
 
@@ -397,51 +399,107 @@ static json_t *metrics_json(arena_t *a, const dataset_t *d, const double *beta)
 		"holdout", "a fifth of the visits by hash of site, visitor and visit");
 }
 
-static int train(req_t *r, const char *site_id)
+/* Stores the fitted model as the next version; the row (id, version,
+ * created_at), or NULL: db_last() tells why. */
+static PGresult *store_model(arena_t *a, const dataset_t *d, const double *beta,
+			     json_t *metrics, const char *site_id, const char *by)
 {
-	dataset_t d;
-	double beta[NF + 1];
-	const char *p[] = {site_id, "lead"};
-	PGresult *res = db_run(r->arena, &q_sessions, 2, p);
-	if (!res)
-		return db_fail(r);
-	if (dataset_read(r->arena, res, &d) < 0)
-		return reply_problem(r, 500, "out of memory while reading the sessions", NULL);
-	if (d.ntrain < MIN_TRAIN || d.pos_train < 1 || d.pos_train == (double)d.ntrain ||
-	    d.pos_test < 1 || d.pos_test == (double)d.ntest)
-		return reply_problem(r, 409, arena_printf(r->arena, "too little data to train: %zu "
-			"training visits (%.0f converted) and %zu held out (%.0f converted); needs at "
-			"least %d training visits and both outcomes in each part", d.ntrain, d.pos_train,
-			d.ntest, d.pos_test, MIN_TRAIN), NULL);
-	if (logreg_fit(d.xtrain, d.ytrain, d.ntrain, NF, LAMBDA, beta) < 0)
-		return reply_problem(r, 500, "the model did not converge", NULL);
-	json_t *feats = arena_json(r->arena, json_array());
-	json_t *coef = arena_json(r->arena, json_array());
+	json_t *feats = arena_json(a, json_array()), *coef = arena_json(a, json_array());
 	json_array_append_new(coef, json_real(beta[0]));
 	for (size_t j = 0; j < NF; j++) {
 		json_array_append_new(feats, json_pack("{s:s, s:f, s:f}", "name", features[j].name,
-			"mean", d.mean[j], "sd", d.sd[j]));
+			"mean", d->mean[j], "sd", d->sd[j]));
 		json_array_append_new(coef, json_real(beta[j + 1]));
 	}
-	json_t *metrics = arena_json(r->arena, metrics_json(r->arena, &d, beta));
 	char *fs = json_dumps(feats, JSON_COMPACT), *cs = json_dumps(coef, JSON_COMPACT);
-	char *ms = metrics ? json_dumps(metrics, JSON_COMPACT) : NULL;
-	const char *ps[] = {site_id, fs, cs, ms, r->who.name};
-	PGresult *st = fs && cs && ms ? db_run(r->arena, &q_store_model, 5, ps) : NULL;
+	char *ms = json_dumps(metrics, JSON_COMPACT);
+	const char *ps[] = {site_id, fs, cs, ms, by};
+	PGresult *st = fs && cs && ms ? db_run(a, &q_store_model, 5, ps) : NULL;
 	free(fs);
 	free(cs);
 	free(ms);
-	if (!st)
-		return metrics ? db_fail(r) : reply_problem(r, 500, "out of memory", NULL);
+	return st;
+}
+
+/* Trains on the visits of site_id (NULL: every site) and stores a version.
+ * Returns the reply (new reference), or NULL with *status: 409 too little
+ * data, 500 (why says it), or 0 for a database failure (db_last()). */
+static json_t *train_new(arena_t *a, const char *site_id, const char *by, int *status,
+			 const char **why)
+{
+	dataset_t d;
+	double beta[NF + 1];
+	const char *p[] = {site_id, GOAL};
+	PGresult *res = db_run(a, &q_sessions, 2, p), *st;
+	*status = 500;
+	*why = "out of memory";
+	if (!res)
+		return *status = 0, NULL;
+	if (dataset_read(a, res, &d) < 0)
+		return NULL;
+	if (d.ntrain < MIN_TRAIN || d.pos_train < 1 || d.pos_train == (double)d.ntrain ||
+	    d.pos_test < 1 || d.pos_test == (double)d.ntest) {
+		*status = 409;
+		*why = arena_printf(a, "too little data to train: %zu training visits (%.0f "
+			"converted) and %zu held out (%.0f converted); needs at least %d training "
+			"visits and both outcomes in each part", d.ntrain, d.pos_train, d.ntest,
+			d.pos_test, MIN_TRAIN);
+		return NULL;
+	}
+	if (logreg_fit(d.xtrain, d.ytrain, d.ntrain, NF, LAMBDA, beta) < 0)
+		return *why = "the model did not converge", NULL;
+	json_t *metrics = arena_json(a, metrics_json(a, &d, beta));
+	if (!metrics)
+		return NULL;
+	if (!(st = store_model(a, &d, beta, metrics, site_id, by)))
+		return *status = 0, NULL;
 	json_t *weights = json_array();
 	for (size_t j = 0; j < NF; j++)
 		json_array_append_new(weights, json_pack("{s:s, s:f}", "feature", features[j].name,
 			"weight", r4(beta[j + 1])));
-	return reply_json(r, 200, arena_json(r->arena, json_pack(
-		"{s:s, s:{s:I, s:I, s:s, s:s?}, s:O, s:f, s:o}", "type", "conversion", "model",
-		"id", (json_int_t)db_getll(st, 0, 0, 0), "version", (json_int_t)db_getll(st, 0, 1, 0),
-		"created_at", db_get(st, 0, 2), "site_id", site_id, "metrics", metrics,
-		"intercept", r4(beta[0]), "weights", weights)));
+	return json_pack("{s:s, s:{s:I, s:I, s:s, s:s?}, s:O, s:f, s:o}", "type", "conversion",
+		"model", "id", (json_int_t)db_getll(st, 0, 0, 0), "version",
+		(json_int_t)db_getll(st, 0, 1, 0), "created_at", db_get(st, 0, 2), "site_id", site_id,
+		"metrics", metrics, "intercept", r4(beta[0]), "weights", weights);
+}
+
+static int train(req_t *r, const char *site_id)
+{
+	int status;
+	const char *why;
+	json_t *j = arena_json(r->arena, train_new(r->arena, site_id, r->who.name, &status, &why));
+	if (j)
+		return reply_json(r, 200, j);
+	return status ? reply_problem(r, status, why, NULL) : db_fail(r);
+}
+
+/* The job "conversion-model" (nightly, and queued with {"site_id": n} for one
+ * site): trains like {"type": "conversion", "train": true}; too little data
+ * is not a failure to retry. */
+int job_conversion_model(json_t *payload, char *err, size_t errlen)
+{
+	arena_t *a = arena_new(64 * 1024);
+	json_t *site = json_object_get(payload, "site_id");
+	int status = 500, rc = -1;
+	const char *why = "out of memory";
+	if (!a)
+		goto out;
+	const char *site_id = json_is_integer(site)
+		? arena_printf(a, "%lld", (long long)json_integer_value(site)) : NULL;
+	json_t *j = train_new(a, site_id, "job", &status, &why);
+	rc = j || status == 409 ? 0 : -1;
+	if (j)
+		log_info("conversion model: version %lld, holdout AUC %.4f", (long long)json_integer_value(
+			json_object_get(json_object_get(j, "model"), "version")), json_number_value(
+			json_object_get(json_object_get(j, "metrics"), "auc")));
+	else if (status == 409)
+		log_info("conversion model: %s", why);
+	json_decref(j);
+out:
+	if (rc < 0)
+		snprintf(err, errlen, "%s", status ? why : db_last_message());
+	arena_free(a);
+	return rc;
 }
 
 static int score(req_t *r, json_t *sj, const char *site_id)

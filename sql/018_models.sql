@@ -15,3 +15,8 @@ CREATE TABLE models (
     created_by   text
 );
 CREATE UNIQUE INDEX models_version ON models (kind, coalesce(site_id, 0), version);
+
+-- The job runner trains the all-sites conversion model nightly; a job of the
+-- same kind with {"site_id": n} trains one site's.
+INSERT INTO job_schedules (kind, every_seconds) VALUES ('conversion-model', 86400)
+ON CONFLICT (kind) DO NOTHING;

@@ -5,7 +5,7 @@ the recommendation store of #7, roles and bad input."""
 import unittest
 import urllib.parse
 
-from zoelib import RUN, get, is_problem, post, psql, psql_one, token_for, zoe
+from zoelib import RUN, get, is_problem, post, psql, psql_one, token_for, wait_until, zoe
 
 PREDICT = "/api/level3/behavioral/predictive"
 JOURNEY = "/api/level3/behavioral/journey"
@@ -160,6 +160,18 @@ class ConversionModel(unittest.TestCase):
         self.assertEqual(again["metrics"], m)
         self.assertEqual(psql_one("SELECT count(*) FROM models m JOIN sites s ON s.id = m.site_id"
                                   " WHERE s.domain = :'v1'", MODEL_SITE), "2")
+
+    def test_b_the_job_runner_trains_a_version(self):
+        count = "SELECT count(*) FROM models m JOIN sites s ON s.id = m.site_id WHERE s.domain = :'v1'"
+        before = int(psql_one(count, MODEL_SITE))
+        psql("INSERT INTO jobs (kind, payload) SELECT 'conversion-model',"
+             " jsonb_build_object('site_id', id) FROM sites WHERE domain = :'v1'", MODEL_SITE)
+        self.assertTrue(wait_until(lambda: int(psql_one(count, MODEL_SITE)) == before + 1, 30),
+                        "the job runner stored no model version")
+        self.assertEqual(psql_one("SELECT created_by FROM models m JOIN sites s ON s.id = m.site_id"
+                                  " WHERE s.domain = :'v1' ORDER BY version DESC LIMIT 1",
+                                  MODEL_SITE), "job")
+        self.assertEqual(self.score(5).status, 200)
 
     def test_site_key_may_not_train(self):
         r = post(PREDICT, {"type": "conversion", "train": True}, headers=self.site)
