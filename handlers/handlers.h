@@ -11,7 +11,8 @@ extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_
 	op_opt_status, op_data_optimize, op_perf_monitor, op_analytics_timeseries,
 	op_analytics_realtime, op_analytics_funnel,
 	op_behavior_metrics, op_behavior_dynamic,
-	op_analytics_events;
+	op_analytics_events,
+	op_behav_predictive, op_behav_journey, op_behav_optimize;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -36,6 +37,21 @@ int h_reviews_integrate(req_t *r);
 int h_reviews_report(req_t *r);
 int reviews_seed_demo(void);       /* scores the demo reviews (zoe seed --demo) */
 /* level2_optimization.c */
+/* A recommendation rule: who it is and how its findings are weighed (#7, #25). */
+typedef struct opt_rule {
+	const char *id, *category, *title, *title_de;
+	double impact, confidence, effort;
+	int live;               /* #7: needs the pool's live route metrics */
+	const char *sql;        /* #7: SELECT target, evidence (jsonb), weight (0.5–2) */
+} opt_rule_t;
+/* A finding of rule rl on target (new reference; takes evidence's):
+ * priority = impact × weight × confidence ÷ effort. */
+json_t *opt_finding_new(const opt_rule_t *rl, const char *target, json_t *evidence, double weight);
+/* Stores findings (deduplicated by (rule, target)) and resolves the open
+ * recommendations of `source` whose rule is in `evaluated` (a PostgreSQL
+ * array literal) but which were not found again; records the run. Returns
+ * the run's summary (new reference), or NULL: db_last() tells why. */
+json_t *opt_store(arena_t *a, json_t *findings, const char *evaluated, const char *source);
 int h_opt_recommend(req_t *r);
 int h_opt_status(req_t *r);
 int job_recommendations(json_t *payload, char *err, size_t errlen);
@@ -55,5 +71,11 @@ int h_analytics_timeseries(req_t *r);
 /* level5_realtime_funnel.c */
 int h_analytics_realtime(req_t *r);
 int h_analytics_funnel(req_t *r);
+/* level3_journeys.c */
+int h_behav_journey(req_t *r);
+int h_behav_optimize(req_t *r);
+/* level3_next_page.c */
+int h_behav_predictive(req_t *r);
+int job_conversion_model(json_t *payload, char *err, size_t errlen);
 
 #endif

@@ -32,12 +32,7 @@
 #include "router.h"
 #include "vitals.h"
 
-typedef struct rule {
-	const char *id, *category, *title, *title_de;
-	double impact, confidence, effort;
-	int live;               /* needs the pool's live route metrics */
-	const char *sql;        /* SELECT target, evidence (jsonb), weight (0.5–2) */
-} rule_t;
+typedef opt_rule_t rule_t;
 
 /* Traffic weight of a page from its pageviews in 28 days. */
 #define TRAFFIC "least(2.0, 0.5 + coalesce(w.n, 0) / 400.0)"
@@ -188,8 +183,8 @@ static const db_stmt_t q_store = {"opt_store",
 	"  ORDER BY rule, target, priority DESC),"
 	" prev AS (SELECT r.rule, r.target, r.status FROM recommendations r JOIN f USING (rule, target)),"
 	" up AS (INSERT INTO recommendations AS r (rule, target, category, title, title_de, evidence,"
-	"  impact, confidence, effort, priority) SELECT rule, target, category, title, title_de,"
-	"  evidence, impact, confidence, effort, priority FROM f ON CONFLICT (rule, target) DO UPDATE"
+	"  impact, confidence, effort, priority, source) SELECT rule, target, category, title, title_de,"
+	"  evidence, impact, confidence, effort, priority, $3 FROM f ON CONFLICT (rule, target) DO UPDATE"
 	"  SET evidence = EXCLUDED.evidence, title = EXCLUDED.title, title_de = EXCLUDED.title_de,"
 	"  impact = EXCLUDED.impact,"
 	"  confidence = EXCLUDED.confidence, effort = EXCLUDED.effort, priority = EXCLUDED.priority,"
@@ -197,7 +192,7 @@ static const db_stmt_t q_store = {"opt_store",
 	"  resolved_at = CASE r.status WHEN 'resolved' THEN NULL ELSE r.resolved_at END"
 	"  RETURNING r.id),"
 	" gone AS (UPDATE recommendations r SET status = 'resolved', resolved_at = now()"
-	"  WHERE r.status = 'open' AND r.source = 'rules' AND r.rule = ANY ($2::text[])"
+	"  WHERE r.status = 'open' AND r.source = $3 AND r.rule = ANY ($2::text[])"
 	"  AND NOT EXISTS (SELECT 1 FROM f WHERE f.rule = r.rule AND f.target = r.target)"
 	"  RETURNING r.id),"
 	" counts AS (SELECT (SELECT count(*) FROM f) AS findings,"
@@ -241,23 +236,41 @@ static char *live_metrics(arena_t *a)
 	return s;
 }
 
+json_t *opt_finding_new(const opt_rule_t *rl, const char *target, json_t *evidence, double weight)
+{
+	double impact = rl->impact * weight;
+	double priority = round(impact * rl->confidence / rl->effort * 1000) / 1000;
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:f, s:f, s:f, s:f}",
+		"rule", rl->id, "target", target, "category", rl->category,
+		"title", rl->title, "title_de", rl->title_de, "evidence", evidence ? evidence : json_object(),
+		"impact", round(impact * 100) / 100, "confidence", rl->confidence,
+		"effort", rl->effort, "priority", priority);
+}
+
 /* Turns the evaluation rows into findings with priorities. */
 static json_t *findings_of(const PGresult *res)
 {
 	json_t *out = json_array();
-	for (int i = 0; out && i < PQntuples(res); i++) {
-		const rule_t *rl = &rules[db_getll(res, i, 0, 0)];
-		double weight = db_getd(res, i, 3, 1);
-		double impact = rl->impact * weight;
-		double priority = round(impact * rl->confidence / rl->effort * 1000) / 1000;
-		json_t *evidence = json_loads(db_get(res, i, 2), 0, NULL);
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:f, s:f, s:f, s:f}",
-			"rule", rl->id, "target", db_get(res, i, 1), "category", rl->category,
-			"title", rl->title, "title_de", rl->title_de, "evidence", evidence ? evidence : json_object(),
-			"impact", round(impact * 100) / 100, "confidence", rl->confidence,
-			"effort", rl->effort, "priority", priority));
-	}
+	for (int i = 0; out && i < PQntuples(res); i++)
+		json_array_append_new(out, opt_finding_new(&rules[db_getll(res, i, 0, 0)],
+			db_get(res, i, 1), json_loads(db_get(res, i, 2), 0, NULL), db_getd(res, i, 3, 1)));
 	return out;
+}
+
+json_t *opt_store(arena_t *a, json_t *findings, const char *evaluated, const char *source)
+{
+	char *text = findings ? json_dumps(findings, JSON_COMPACT) : NULL;
+	const char *ps[] = {text, evaluated, source};
+	PGresult *run = text ? db_run(a, &q_store, 3, ps) : NULL;
+	free(text);
+	if (!run)
+		return NULL;
+	return json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		"id", (json_int_t)db_getll(run, 0, 0, 0), "run_at", db_get(run, 0, 1),
+		"rules", (json_int_t)db_getll(run, 0, 2, 0), "findings", (json_int_t)db_getll(run, 0, 3, 0),
+		"created", (json_int_t)db_getll(run, 0, 4, 0), "reopened", (json_int_t)db_getll(run, 0, 5, 0),
+		"resolved", (json_int_t)db_getll(run, 0, 6, 0), "open", (json_int_t)db_getll(run, 0, 7, 0),
+		"dismissed", (json_int_t)db_getll(run, 0, 8, 0), "closed", (json_int_t)db_getll(run, 0, 9, 0));
 }
 
 /* Runs every rule (the live ones only with live metrics) and stores the
@@ -282,19 +295,9 @@ static json_t *engine_run(arena_t *a, int live)
 		if (live || !rules[i].live)
 			buf_printf(&evaluated, "%s%s", evaluated.len ? "," : "{", rules[i].id);
 	buf_adds(&evaluated, "}");
-	char *found_text = found ? json_dumps(found, JSON_COMPACT) : NULL;
-	const char *ps[] = {found_text, evaluated.data};
-	PGresult *run = found_text && !evaluated.oom ? db_run(a, &q_store, 2, ps) : NULL;
-	free(found_text);
+	json_t *run = evaluated.oom ? NULL : opt_store(a, found, evaluated.data, "rules");
 	buf_free(&evaluated);
-	if (!run)
-		return NULL;
-	return json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-		"id", (json_int_t)db_getll(run, 0, 0, 0), "run_at", db_get(run, 0, 1),
-		"rules", (json_int_t)db_getll(run, 0, 2, 0), "findings", (json_int_t)db_getll(run, 0, 3, 0),
-		"created", (json_int_t)db_getll(run, 0, 4, 0), "reopened", (json_int_t)db_getll(run, 0, 5, 0),
-		"resolved", (json_int_t)db_getll(run, 0, 6, 0), "open", (json_int_t)db_getll(run, 0, 7, 0),
-		"dismissed", (json_int_t)db_getll(run, 0, 8, 0), "closed", (json_int_t)db_getll(run, 0, 9, 0));
+	return run;
 }
 
 int job_recommendations(json_t *payload, char *err, size_t errlen)

@@ -51,9 +51,9 @@ const route_t routes[] = {
 {"POST", "/api/level3/multimodal/voice", USER(ROLE_EDITOR), NULL, "Voice search: questions, speakable, FAQPage", 20, 0, NULL},
 {"POST", "/api/level3/behavioral/dynamic", USER_OR_SITE(ROLE_EDITOR), h_behavior_dynamic, "Dynamic content rules / evaluate a visitor", 21, 0, &op_behavior_dynamic},
 {"GET", "/api/level3/behavioral/metrics", USER(ROLE_VIEWER), h_behavior_metrics, "Sessions, engagement, bounce and conversion", 22, 0, &op_behavior_metrics},
-{"POST", "/api/level3/behavioral/predictive", USER_OR_SITE(ROLE_ANALYST), NULL, "Next-page prediction and conversion model", 23, 0, NULL},
-{"GET", "/api/level3/behavioral/journey", USER(ROLE_VIEWER), NULL, "Paths to conversion and attribution", 24, 0, NULL},
-{"POST", "/api/level3/behavioral/optimize", USER(ROLE_EDITOR), NULL, "Behavioural recommendations", 25, 0, NULL},
+{"POST", "/api/level3/behavioral/predictive", USER_OR_SITE(ROLE_ANALYST), h_behav_predictive, "Next-page prediction and conversion model", 23, 0, &op_behav_predictive},
+{"GET", "/api/level3/behavioral/journey", USER(ROLE_VIEWER), h_behav_journey, "Paths to conversion and attribution", 24, 0, &op_behav_journey},
+{"POST", "/api/level3/behavioral/optimize", USER(ROLE_EDITOR), h_behav_optimize, "Behavioural recommendations", 25, 0, &op_behav_optimize},
 /* level 4 — content, schema, international and local */
 {"POST", "/api/level4/ai-content/analyze", USER(ROLE_EDITOR), NULL, "Content analysis: readability, keyphrase, score", 26, 0, NULL},
 {"GET", "/api/level4/ai-content/report", USER(ROLE_VIEWER), NULL, "Content scores across pages", 27, 0, NULL},

@@ -21,6 +21,7 @@ import { Performance } from './pages/Performance.jsx';
 import { Funnel } from './pages/Funnel.jsx';
 import { System } from './pages/System.jsx';
 import { Behaviour } from './pages/Behaviour.jsx';
+import { Journeys } from './pages/Journeys.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -31,6 +32,7 @@ export const PAGES = [
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
   { path: '/behaviour', key: 'nav.behaviour', component: Behaviour, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },
+  { path: '/journeys', key: 'nav.journeys', component: Journeys, role: 'viewer' },
   { path: '/performance', key: 'nav.performance', component: Performance, role: 'analyst' },
   { path: '/system', key: 'nav.system', component: System, role: 'viewer' },
 ];

@@ -1,0 +1,306 @@
+"""#23 next-page prediction and conversion model, #24 journeys, #25 behavioural
+recommendations: exact transition probabilities and back-off on handcrafted visits,
+removal-effect shares computed by hand, the model's training, scoring and 409,
+the recommendation store of #7, roles and bad input."""
+import unittest
+import urllib.parse
+
+from zoelib import RUN, get, is_problem, post, psql, psql_one, token_for, wait_until, zoe
+
+PREDICT = "/api/level3/behavioral/predictive"
+JOURNEY = "/api/level3/behavioral/journey"
+OPTIMIZE = "/api/level3/behavioral/optimize"
+
+NEXT_SITE = "next-%s.example.org" % RUN
+JOURNEY_SITE = "journey-%s.example.org" % RUN
+MODEL_SITE = "model-%s.example.org" % RUN
+EMPTY_SITE = "empty-%s.example.org" % RUN
+BEHAV_SITE = "behav-%s.example.org" % RUN
+MODEL_KEY = "site_model_%s" % RUN
+
+
+def add_site(domain, key=None):
+    args = ["site", "add", "--domain", domain, "--origin", "https://" + domain]
+    zoe(*(args + (["--key", key] if key else [])))
+
+
+def insert(domain, rows):
+    """rows: (visitor, minutes after two days ago, kind, path, name, engaged_ms)."""
+    values = ",".join(
+        "(%d, now() - interval '2 days' + %d * interval '1 minute', '%s', '%s', %s, %s)"
+        % (v, m, k, p, "'%s'" % n if n else "NULL", e if e is not None else "NULL")
+        for v, m, k, p, n, e in rows)
+    psql("INSERT INTO events (site_id, visitor_id, ts, kind, host, path, name, engaged_ms, device)"
+         " SELECT (SELECT id FROM sites WHERE domain = :'v1'), t.v, t.ts, t.k, :'v1', t.p, t.n::text,"
+         " t.e::int, 'desktop' FROM (VALUES %s) t(v, ts, k, p, n, e)" % values, domain)
+
+
+def visits(paths, first_visitor):
+    """One visitor per path list, a pageview a minute."""
+    rows = []
+    for i, path in enumerate(paths):
+        rows += [(first_visitor + i, m, "pageview", p, None, None) for m, p in enumerate(path)]
+    return rows
+
+
+class NextPage(unittest.TestCase):
+    """After /a, /b: /c 4 times (one with /a reloaded), /d once. After /b from anywhere:
+    /c 4, /d 5 (4 after /x), exit 3 (two visits of /b alone, and /q, /b with /c only 31
+    minutes later: a new visit)."""
+
+    @classmethod
+    def setUpClass(cls):
+        add_site(NEXT_SITE)
+        rows = visits([["/a", "/b", "/c"]] * 3 + [["/a", "/a", "/b", "/c"], ["/a", "/b", "/d"]]
+                      + [["/x", "/b", "/d"]] * 4 + [["/b"]] * 2 + [["/q", "/b"]], 1)
+        rows.append((12, 32, "pageview", "/c", None, None))
+        insert(NEXT_SITE, rows)
+        cls.analyst = token_for("analyst")
+
+    def predict(self, **body):
+        body.setdefault("domain", NEXT_SITE)
+        r = post(PREDICT, dict(type="next_page", **body), token=self.analyst)
+        self.assertEqual(r.status, 200, r)
+        return r.json
+
+    def test_order_two_when_the_context_is_seen_often_enough(self):
+        j = self.predict(path=["/a", "/b"], min_context=5)
+        self.assertEqual(j["context"]["order"], 2)
+        self.assertEqual(j["context"]["support"], 5)
+        self.assertEqual([(p["path"], p["probability"], p["count"]) for p in j["predictions"]],
+                         [("/c", 0.8, 4), ("/d", 0.2, 1)])
+        self.assertEqual(j["exit_probability"], 0)
+        self.assertEqual(j["speculation_rules"],
+                         {"prefetch": [{"source": "list", "urls": ["/c"]}]})
+
+    def test_backs_off_to_order_one(self):
+        j = self.predict(path=["/a", "/a", "/b"], min_context=6)
+        self.assertEqual(j["context"], {"previous": "/a", "current": "/b", "order": 1,
+                                        "support": 12, "order2_support": 5, "min_context": 6})
+        self.assertEqual([(p["path"], p["probability"]) for p in j["predictions"]],
+                         [("/d", 0.4167), ("/c", 0.3333)])
+        self.assertEqual(j["exit_probability"], 0.25)
+        self.assertEqual(j["speculation_rules"]["prefetch"][0]["urls"], ["/d", "/c"])
+        # a higher threshold leaves only /d; a single page is order 1 at once
+        j = self.predict(path=["/b"], threshold=0.4)
+        self.assertEqual(j["context"]["order"], 1)
+        self.assertEqual(j["speculation_rules"]["prefetch"][0]["urls"], ["/d"])
+
+    def test_unknown_page_and_empty_rules(self):
+        j = self.predict(path=["/nie-gesehen"])
+        self.assertEqual((j["context"]["order"], j["predictions"]), (0, []))
+        self.assertEqual(j["speculation_rules"], {"prefetch": []})
+
+    def test_bad_input_names_every_field(self):
+        r = post(PREDICT, {"type": "next_page", "path": ["/a", "kein-pfad", 3], "threshold": 2,
+                           "limit": 0}, token=self.analyst)
+        fields = {e["field"] for e in is_problem(self, r, 422)["errors"]}
+        self.assertEqual(fields, {"path[1]", "path[2]", "threshold", "limit"})
+        r = post(PREDICT, {"type": "next_page"}, token=self.analyst)
+        self.assertIn("path", {e["field"] for e in is_problem(self, r, 422)["errors"]})
+        r = post(PREDICT, {"type": "weather"}, token=self.analyst)
+        self.assertEqual(is_problem(self, r, 422)["errors"][0]["field"], "type")
+        r = post(PREDICT, {"type": "next_page", "path": ["/"], "domain": "nowhere.example"},
+                 token=self.analyst)
+        self.assertEqual(is_problem(self, r, 422)["errors"][0]["field"], "domain")
+
+    def test_roles(self):
+        body = {"type": "next_page", "path": ["/a"]}
+        is_problem(self, post(PREDICT, body, token=token_for("viewer")), 403)
+        is_problem(self, post(PREDICT, body), 401)
+
+
+class ConversionModel(unittest.TestCase):
+    """Visits of 1..5 pages; the longer ones convert (with a few exceptions both ways)."""
+
+    @classmethod
+    def setUpClass(cls):
+        add_site(MODEL_SITE, MODEL_KEY)
+        add_site(EMPTY_SITE)
+        rows = []
+        for v in range(1, 301):
+            pages = 1 + v % 5
+            converts = (pages >= 4) != (v % 11 == 0)
+            rows += [(v, m, "pageview", "/seite-%d" % m, None, None) for m in range(pages)]
+            if converts:
+                rows.append((v, pages, "event", "/angebot", "lead", None))
+        insert(MODEL_SITE, rows)
+        cls.analyst = token_for("analyst")
+        cls.site = {"X-Site-Key": MODEL_KEY, "Origin": "https://" + MODEL_SITE}
+
+    def score(self, pageviews):
+        return post(PREDICT, {"type": "conversion", "session": {
+            "pageviews": pageviews, "page_groups": pageviews, "device": "desktop",
+            "entry_path": "/seite-0"}},
+            headers=self.site)
+
+    def test_a_train_score_and_versions(self):
+        is_problem(self, self.score(3), 409)
+        r = post(PREDICT, {"type": "conversion", "train": True, "domain": MODEL_SITE},
+                 token=self.analyst)
+        self.assertEqual(r.status, 200, r)
+        j = r.json
+        m = j["metrics"]
+        self.assertEqual(m["train"]["sessions"] + m["test"]["sessions"], 300)
+        self.assertGreater(m["test"]["sessions"], 30)
+        self.assertGreater(m["auc"], 0.8)
+        self.assertLess(m["log_loss"], m["baseline_log_loss"])
+        self.assertGreater(j["weights"][0]["weight"], 0)     # log_pageviews
+        self.assertEqual(j["weights"][0]["feature"], "log_pageviews")
+        version = j["model"]["version"]
+        low, high = self.score(1), self.score(5)
+        self.assertEqual((low.status, high.status), (200, 200), (low, high))
+        self.assertEqual(high.json["model"]["version"], version)
+        self.assertLess(low.json["probability"], 0.3)
+        self.assertGreater(high.json["probability"], 0.7)
+        # the same data trains the same split and model; the version counts up
+        again = post(PREDICT, {"type": "conversion", "train": True, "domain": MODEL_SITE},
+                     token=self.analyst).json
+        self.assertEqual(again["model"]["version"], version + 1)
+        self.assertEqual(again["metrics"], m)
+        self.assertEqual(psql_one("SELECT count(*) FROM models m JOIN sites s ON s.id = m.site_id"
+                                  " WHERE s.domain = :'v1'", MODEL_SITE), "2")
+
+    def test_b_the_job_runner_trains_a_version(self):
+        count = "SELECT count(*) FROM models m JOIN sites s ON s.id = m.site_id WHERE s.domain = :'v1'"
+        before = int(psql_one(count, MODEL_SITE))
+        psql("INSERT INTO jobs (kind, payload) SELECT 'conversion-model',"
+             " jsonb_build_object('site_id', id) FROM sites WHERE domain = :'v1'", MODEL_SITE)
+        self.assertTrue(wait_until(lambda: int(psql_one(count, MODEL_SITE)) == before + 1, 30),
+                        "the job runner stored no model version")
+        self.assertEqual(psql_one("SELECT created_by FROM models m JOIN sites s ON s.id = m.site_id"
+                                  " WHERE s.domain = :'v1' ORDER BY version DESC LIMIT 1",
+                                  MODEL_SITE), "job")
+        self.assertEqual(self.score(5).status, 200)
+
+    def test_site_key_may_not_train(self):
+        r = post(PREDICT, {"type": "conversion", "train": True}, headers=self.site)
+        is_problem(self, r, 403)
+
+    def test_too_little_data_is_409(self):
+        r = post(PREDICT, {"type": "conversion", "train": True, "domain": EMPTY_SITE},
+                 token=self.analyst)
+        self.assertIn("too little data", is_problem(self, r, 409)["detail"])
+
+    def test_bad_session(self):
+        r = post(PREDICT, {"type": "conversion", "session": {"pageviews": 0, "device": "fax"}},
+                 token=self.analyst)
+        fields = {e["field"] for e in is_problem(self, r, 422)["errors"]}
+        self.assertEqual(fields, {"session.pageviews", "session.device"})
+        r = post(PREDICT, {"type": "conversion"}, token=self.analyst)
+        self.assertEqual(is_problem(self, r, 422)["errors"][0]["field"], "session")
+
+
+class Journeys(unittest.TestCase):
+    """Start -> /prod -> /info -> Conversion, Start -> /prod -> Exit (two /prod pages,
+    one group), Start -> /info -> Exit. By hand: P(conversion) = 2/3 · 1/2 · 1/2 + 1/3 · 1/2
+    = 1/3; without /prod 1/6 (effect 1/2), without /info 0 (effect 1): shares 1/3, 2/3."""
+
+    @classmethod
+    def setUpClass(cls):
+        add_site(JOURNEY_SITE)
+        rows = visits([["/prod/x", "/info/y"], ["/prod/z", "/prod/q"], ["/info/w"]], 1)
+        rows.append((1, 2, "event", "/info/y", "lead", None))
+        insert(JOURNEY_SITE, rows)
+        cls.viewer = token_for("viewer")
+
+    def journey(self, **q):
+        q.setdefault("site", JOURNEY_SITE)
+        r = get(JOURNEY + "?" + urllib.parse.urlencode(q), token=self.viewer)
+        self.assertEqual(r.status, 200, r)
+        return r.json
+
+    def test_matrix_paths_drop_offs_attribution(self):
+        j = self.journey()
+        self.assertEqual((j["visits"], j["conversions"]), (3, 1))
+        self.assertEqual(j["top_paths"], [{"path": ["/prod", "/info"], "conversions": 1,
+                                           "share": 1.0}])
+        t = j["transitions"]
+        self.assertEqual(t["states"], ["Start", "/info", "/prod", "Conversion", "Exit"])
+        self.assertEqual(t["counts"], [[0, 1, 2, 0, 0], [0, 0, 0, 1, 1], [0, 1, 0, 0, 1]])
+        self.assertEqual(t["probabilities"][0], [0, 0.3333, 0.6667, 0, 0])
+        self.assertEqual(j["drop_offs"], [
+            {"group": "/info", "visits": 2, "exits": 1, "exit_rate": 0.5,
+             "traffic_share": 0.6667, "weighted": 0.3333},
+            {"group": "/prod", "visits": 2, "exits": 1, "exit_rate": 0.5,
+             "traffic_share": 0.6667, "weighted": 0.3333}])
+        a = j["attribution"]
+        self.assertEqual(a["conversion_probability"], 0.3333)
+        self.assertEqual(a["groups"], [
+            {"group": "/info", "removal_effect": 1.0, "share": 0.6667},
+            {"group": "/prod", "removal_effect": 0.5, "share": 0.3333}])
+
+    def test_other_goal_and_empty_range(self):
+        j = self.journey(goal="newsletter")
+        self.assertEqual((j["visits"], j["conversions"], j["top_paths"]), (3, 0, []))
+        self.assertEqual(j["attribution"]["conversion_probability"], 0)
+        j = self.journey(**{"from": "2020-01-01", "to": "2020-01-31"})
+        self.assertEqual((j["visits"], j["transitions"]["states"]), (0, ["Start", "Conversion", "Exit"]))
+
+    def test_bad_input(self):
+        r = get(JOURNEY + "?from=gestern&tz=Mars/Base&site=" + JOURNEY_SITE, token=self.viewer)
+        fields = {e["field"] for e in is_problem(self, r, 422)["errors"]}
+        self.assertEqual(fields, {"from", "tz"})
+        r = get(JOURNEY + "?site=nowhere.example", token=self.viewer)
+        self.assertEqual(is_problem(self, r, 422)["errors"][0]["field"], "site")
+        is_problem(self, get(JOURNEY), 401)
+
+
+class Optimize(unittest.TestCase):
+    """/busy ends all of its 40 visits (site exit rate 0.6, its busiest quarter); /p1 -> /p2 ->
+    /p3 20 times; /lang has 1000 words (300 s to read) but 12 visits engaged 10 s."""
+
+    @classmethod
+    def setUpClass(cls):
+        add_site(BEHAV_SITE)
+        rows = visits([["/busy"]] * 40 + [["/p1", "/p2", "/p3"]] * 20, 1)
+        rows += [(100 + i, 0, "engagement", "/lang", None, 10000) for i in range(12)]
+        insert(BEHAV_SITE, rows)
+        cls.url = "https://%s/lang" % BEHAV_SITE
+        psql("INSERT INTO pages (site_id, url, url_norm, path, word_count) SELECT id, :'v2',"
+             " :'v2', '/lang', 1000 FROM sites WHERE domain = :'v1'", BEHAV_SITE, cls.url)
+        cls.editor = token_for("editor")
+
+    def run_rules(self):
+        r = post(OPTIMIZE, {}, token=self.editor)
+        self.assertEqual(r.status, 200, r)
+        return r.json
+
+    def find(self, j, rule, target):
+        return [i for i in j["items"] if i["rule"] == rule and i["target"] == target]
+
+    def test_findings_dedup_and_resolution(self):
+        j = self.run_rules()
+        busy = self.find(j, "behaviour-exit-traffic", "https://%s/busy" % BEHAV_SITE)
+        self.assertEqual(len(busy), 1, j["items"])
+        self.assertEqual(busy[0]["evidence"]["exit_rate"], 1.0)
+        self.assertEqual(busy[0]["evidence"]["site_exit_rate"], 0.6)
+        self.assertEqual(busy[0]["source"], "behavioural")
+        self.assertEqual(self.find(j, "behaviour-exit-traffic", "https://%s/p3" % BEHAV_SITE), [])
+        read = self.find(j, "behaviour-reading-time", self.url)
+        self.assertEqual(len(read), 1, j["items"])
+        self.assertEqual(read[0]["evidence"]["reading_time_s"], 300)
+        self.assertEqual(read[0]["evidence"]["median_engaged_s"], 10)
+        # priority = impact 5 × weight (0.5 + 12/200) × confidence 0.6 ÷ effort 5
+        self.assertAlmostEqual(read[0]["priority"], 0.336, places=3)
+        drop = self.find(j, "behaviour-journey-dropoff", "/busy*")
+        self.assertEqual(len(drop), 1, j["items"])
+        self.assertEqual(drop[0]["evidence"]["exit_rate"], 1.0)
+        # again: the same recommendations, updated, not duplicated
+        again = self.run_rules()
+        self.assertEqual(self.find(again, "behaviour-reading-time", self.url)[0]["id"], read[0]["id"])
+        self.assertEqual(psql_one("SELECT count(*) FROM recommendations WHERE target = :'v1'",
+                                  self.url), "1")
+        # the page got short: its finding no longer holds and is resolved
+        psql("UPDATE pages SET word_count = 40 WHERE url_norm = :'v1'", self.url)
+        self.run_rules()
+        self.assertEqual(psql_one("SELECT status FROM recommendations WHERE target = :'v1'",
+                                  self.url), "resolved")
+
+    def test_roles(self):
+        is_problem(self, post(OPTIMIZE, {}, token=token_for("analyst")), 403)
+        is_problem(self, post(OPTIMIZE, {}), 401)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,150 @@
+/* test_markov.c - next-page back-off and removal-effect attribution
+ * (analysis/markov.c); reference figures from tests/reference/journeys.R. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <math.h>
+#include <cmocka.h>
+
+#include "markov.h"
+
+#include "testutil.h"
+
+/* After /a then /b: /c 3 times, /d once (order 2). After /b from anywhere:
+ * /d 6, /c 4, exit 2 (order 1). */
+static const mk_gram_t grams[] = {
+	{"/a", "/b", "/c", 3}, {"/a", "/b", "/d", 1},
+	{NULL, "/b", "/d", 6}, {NULL, "/b", "/c", 4}, {NULL, "/b", NULL, 2},
+	{NULL, "/a", "/b", 5},
+};
+#define NG (sizeof(grams) / sizeof(grams[0]))
+
+static void test_order_two_when_supported(void **state)
+{
+	(void)state;
+	mk_next_t out[8];
+	mk_answer_t a;
+	assert_int_equal(mk_predict(grams, NG, "/a", "/b", 4, out, 8, &a), 0);
+	assert_int_equal(a.order, 2);
+	assert_int_equal(a.n, 2);
+	assert_near(a.support, 4, 0);
+	assert_string_equal(out[0].next, "/c");
+	assert_near(out[0].p, 0.75, 1e-12);
+	assert_string_equal(out[1].next, "/d");
+	assert_near(out[1].p, 0.25, 1e-12);
+}
+
+static void test_backs_off_below_min_context(void **state)
+{
+	(void)state;
+	mk_next_t out[8];
+	mk_answer_t a;
+	assert_int_equal(mk_predict(grams, NG, "/a", "/b", 5, out, 8, &a), 0);
+	assert_int_equal(a.order, 1);
+	assert_near(a.support2, 4, 0);
+	assert_near(a.support, 12, 0);
+	assert_int_equal(a.n, 3);
+	assert_string_equal(out[0].next, "/d");
+	assert_near(out[0].p, 0.5, 1e-12);
+	assert_string_equal(out[1].next, "/c");
+	assert_near(out[1].p, 4.0 / 12, 1e-12);
+	assert_null(out[2].next);           /* exit */
+	assert_near(out[2].p, 2.0 / 12, 1e-12);
+	/* an unseen order-2 context and no prev2 at all back off the same way */
+	assert_int_equal(mk_predict(grams, NG, "/x", "/b", 1, out, 8, &a), 0);
+	assert_int_equal(a.order, 1);
+	assert_int_equal(mk_predict(grams, NG, NULL, "/b", 1, out, 8, &a), 0);
+	assert_int_equal(a.order, 1);
+	assert_int_equal(a.n, 3);
+}
+
+static void test_unknown_page_and_bad_arguments(void **state)
+{
+	(void)state;
+	mk_next_t out[2];
+	mk_answer_t a;
+	assert_int_equal(mk_predict(grams, NG, "/a", "/nowhere", 1, out, 2, &a), 0);
+	assert_int_equal(a.order, 0);
+	assert_int_equal(a.n, 0);
+	assert_int_equal(mk_predict(grams, NG, "/a", NULL, 1, out, 2, &a), -1);
+	/* max caps the entries */
+	assert_int_equal(mk_predict(grams, NG, NULL, "/b", 1, out, 2, &a), 0);
+	assert_int_equal(a.n, 2);
+}
+
+/* Builds the (k+3)² count matrix of visits written as state indexes. */
+static void add_path(double *m, int k, const int *path, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		m[path[i] * (k + 3) + path[i + 1]] += 1;
+}
+
+enum { S = 0, A = 1, B = 2, C = 3 };
+
+static void test_removal_effects_by_hand(void **state)
+{
+	(void)state;
+	/* k = 2: Conversion 3, Exit 4 */
+	double m[25] = {0}, eff[2], share[2];
+	int p1[] = {S, A, B, 3}, p2[] = {S, A, 4}, p3[] = {S, B, 4};
+	add_path(m, 2, p1, 4);
+	add_path(m, 2, p2, 3);
+	add_path(m, 2, p3, 3);
+	assert_near(mk_removal_effects(m, 2, eff, share), 1.0 / 3, 1e-12);
+	assert_near(eff[0], 0.5, 1e-12);
+	assert_near(eff[1], 1.0, 1e-12);
+	assert_near(share[0], 1.0 / 3, 1e-12);
+	assert_near(share[1], 2.0 / 3, 1e-12);
+	unsigned char removed[5] = {0, 1, 0, 0, 0};
+	assert_near(mk_conversion_prob(m, 2, removed), 1.0 / 6, 1e-12);
+}
+
+static void test_removal_effects_with_loops_match_r(void **state)
+{
+	(void)state;
+	/* k = 3: Conversion 4, Exit 5 */
+	double m[36] = {0}, eff[3], share[3];
+	int a[] = {S, A, B, A, 4}, b[] = {S, A, C, 5}, c[] = {S, B, C, 4}, d[] = {S, C, 5},
+	    e[] = {S, B, A, C, 4}, f[] = {S, A, 5}, g[] = {S, C, B, 5};
+	add_path(m, 3, a, 5);
+	add_path(m, 3, b, 4);
+	add_path(m, 3, c, 4);
+	add_path(m, 3, d, 3);
+	add_path(m, 3, e, 5);
+	add_path(m, 3, f, 3);
+	add_path(m, 3, g, 4);
+	assert_near(mk_removal_effects(m, 3, eff, share), 0.428571428571429, 1e-12);
+	assert_near(eff[0], 0.649122807017544, 1e-12);
+	assert_near(eff[1], 0.373333333333333, 1e-12);
+	assert_near(eff[2], 0.703703703703704, 1e-12);
+	assert_near(share[0], 0.376050230373114, 1e-12);
+	assert_near(share[1], 0.216279700063240, 1e-12);
+	assert_near(share[2], 0.407670069563646, 1e-12);
+}
+
+static void test_nothing_converts(void **state)
+{
+	(void)state;
+	double m[16] = {0}, eff[1], share[1];
+	int p[] = {S, A, 3};           /* k = 1: Conversion 2, Exit 3 */
+	add_path(m, 1, p, 3);
+	assert_near(mk_removal_effects(m, 1, eff, share), 0, 0);
+	assert_near(eff[0], 0, 0);
+	assert_near(share[0], 0, 0);
+	assert_near(mk_conversion_prob(m, MK_MAX_STATES, NULL), -1, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_order_two_when_supported),
+		cmocka_unit_test(test_backs_off_below_min_context),
+		cmocka_unit_test(test_unknown_page_and_bad_arguments),
+		cmocka_unit_test(test_removal_effects_by_hand),
+		cmocka_unit_test(test_removal_effects_with_loops_match_r),
+		cmocka_unit_test(test_nothing_converts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
