@@ -8,7 +8,7 @@
 /* Inputs of the built routes, declared next to each handler (see router.h). */
 extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_analyze, op_entity_report,
 	op_ux_track, op_ux_metrics, op_reviews_integrate, op_reviews_report, op_opt_recommend,
-	op_opt_status, op_data_optimize, op_perf_monitor, op_analytics_timeseries;
+	op_opt_status, op_data_optimize, op_perf_monitor, op_analytics_timeseries, op_analytics_breakdown;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -42,5 +42,14 @@ int h_data_optimize(req_t *r);
 int h_perf_monitor(req_t *r);
 /* level5_analytics.c */
 int h_analytics_timeseries(req_t *r);
+/* level5_breakdown.c */
+int h_analytics_breakdown(req_t *r);
+/* event_dims.c: appends a beacon row's breakdown dimensions (the columns of
+ * EVENT_DIMS_COLUMNS, each followed by a tab) to a COPY buffer; `url` is the
+ * page, `host` the site's host in it (or NULL). */
+#define EVENT_DIMS_COLUMNS "os, country, region, utm_source, utm_medium, utm_campaign, source_group"
+struct buf;
+void event_dims(req_t *r, const char *url, const char *referrer, const char *host,
+		struct buf *copy);
 
 #endif

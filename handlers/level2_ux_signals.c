@@ -76,7 +76,8 @@ static const db_stmt_t q_salt = {"ux_salt", "SELECT visitor_salt(current_date), 
 /* Beacons go in with COPY: the fastest way into PostgreSQL (ts defaults to now()). */
 static const char q_copy[] =
 	"COPY events (site_id, visitor_id, kind, host, path, referrer, source, name, value, rating,"
-	" nav_type, metric_id, engaged_ms, scroll_pct, props, device, browser) FROM STDIN";
+	" nav_type, metric_id, engaged_ms, scroll_pct, props, " EVENT_DIMS_COLUMNS ", device, browser)"
+	" FROM STDIN";
 
 /* The web-vitals library sends {name, value, rating, delta, id, navigationType}
  * without a type: recognise it. */
@@ -247,6 +248,7 @@ static enum beacon_fate beacon_row(req_t *r, json_t *list, size_t i, const char 
 	buf_adds(copy, lead);
 	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
 		db_copy_field(copy, cols[k], '\t');
+	event_dims(r, json_string_value(json_object_get(b, "url")), ref, host, copy);
 	buf_adds(copy, tail);
 	return BEACON_STORED;
 }
