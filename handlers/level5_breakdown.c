@@ -1,6 +1,6 @@
 /* level5_breakdown.c - #46 GET /api/level5/analytics/breakdown.
  *
- * For one property (?property=page, entry_page, exit_page, source,
+ * For one property (?property=page, the default, entry_page, exit_page, source,
  * referrer, utm_source, utm_medium, utm_campaign, device, browser, os,
  * country, region, goal) every value with its visitors, visits, pageviews,
  * bounce rate, visit duration, conversions and conversion rate, sorted by
@@ -50,8 +50,8 @@ static const char *const formats[] = {"json", "csv", NULL};
 
 static const vrule_t bd_query[] = {
 	RANGE_RULES,
-	{"property", V_STRING, 1, 0, 0, prop_names, NULL},
-	{"filters", V_STRING, 0, 2, 16384, NULL, NULL},
+	{"property", V_STRING, 0, 0, 0, prop_names, NULL},
+	{"filters", V_STRING, 0, 2, 4096, NULL, NULL},
 	{"goal", V_STRING, 0, 1, 64, NULL, NULL},
 	{"site", V_STRING, 0, 1, 253, NULL, NULL},
 	{"limit", V_INT, 0, 1, 500, NULL, NULL},
@@ -235,7 +235,7 @@ static void parse_query(req_t *r, query_t *q, json_t *errors)
 	const char *limit = req_query(r, "limit"), *cursor = req_query(r, "cursor");
 	range_parse(r, &q->rg, errors);
 	parse_filters(r, q, errors);
-	q->prop = prop_find(req_query(r, "property"));
+	q->prop = prop_find(req_query(r, "property") ? req_query(r, "property") : "page");
 	q->site = req_query(r, "site");
 	q->goal = req_query(r, "goal") ? req_query(r, "goal") : "lead";
 	q->format = req_query(r, "format") ? req_query(r, "format") : "json";

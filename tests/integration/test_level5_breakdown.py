@@ -92,6 +92,7 @@ class Breakdown(unittest.TestCase):
             [i["value"] for i in j["items"]]
 
     def test_pages_counted_per_event(self):
+        self.assertEqual(self.fetch()["property"], "page")      # the default
         j = self.fetch(property="page")
         self.assertEqual((j["property"], j["counted_per"], j["total_values"]), ("page", "event", 4))
         self.assertEqual(j["totals"], figures(5, 6, 8, 0.5, 509.8, 1, 0.1667))
@@ -222,7 +223,6 @@ class Breakdown(unittest.TestCase):
     def test_422_names_the_field(self):
         cases = [
             (dict(property="colour"), ["property"]),
-            (dict(property=None), ["property"]),
             (dict(property="page", filters="not json"), ["filters"]),
             (dict(property="page", filters='{"is": "page"}'), ["filters"]),
             (dict(property="page", filters=[["equals", "page", ["/a"]]]), ["filters[0]"]),
@@ -238,9 +238,6 @@ class Breakdown(unittest.TestCase):
             (dict(property="page", tz="Mars/Olympus"), ["tz"]),
         ]
         for query, fields in cases:
-            query = {k: v for k, v in {**query}.items()}
-            if query.get("property") is None:
-                query.pop("property")
             p = is_problem(self, get(url(**query), token=self.token), 422)
             self.assertEqual([e["field"] for e in p["errors"]], fields, query)
 
