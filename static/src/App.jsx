@@ -9,6 +9,7 @@ import { RangePicker } from './components/RangePicker.jsx';
 import { Loading } from './components/States.jsx';
 import { Login } from './pages/Login.jsx';
 import { Overview } from './pages/Overview.jsx';
+import { Visitors } from './pages/Visitors.jsx';
 import { UxSignals } from './pages/UxSignals.jsx';
 import { Entities } from './pages/Entities.jsx';
 import { Reviews } from './pages/Reviews.jsx';
@@ -18,6 +19,7 @@ import { Performance } from './pages/Performance.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
+  { path: '/visitors', key: 'nav.visitors', component: Visitors, role: 'viewer' },
   { path: '/ux-signals', key: 'nav.ux', component: UxSignals, role: 'viewer' },
   { path: '/entities', key: 'nav.entities', component: Entities, role: 'viewer' },
   { path: '/reviews', key: 'nav.reviews', component: Reviews, role: 'viewer' },
