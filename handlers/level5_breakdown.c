@@ -33,15 +33,8 @@
 #define MAX_FILTER_VALUES 50
 #define CSV_CHUNK (64u << 10)
 
-/* Each property and whether it belongs to the visit (counted per visit). */
-static const struct prop {
-	const char *name;
-	int per_visit;
-} props[] = {
-	{"page", 0}, {"entry_page", 1}, {"exit_page", 1}, {"source", 1}, {"referrer", 1},
-	{"utm_source", 1}, {"utm_medium", 1}, {"utm_campaign", 1}, {"device", 1},
-	{"browser", 1}, {"os", 1}, {"country", 1}, {"region", 1}, {"goal", 0},
-};
+/* The properties, in the order of the SQL's dimension array (q_breakdown):
+ * the event's page, the visit's dimensions, the event's goal. */
 static const char *const prop_names[] = {"page", "entry_page", "exit_page", "source",
 	"referrer", "utm_source", "utm_medium", "utm_campaign", "device", "browser", "os",
 	"country", "region", "goal", NULL};
@@ -71,22 +64,20 @@ static const struct {
 
 /* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 property, $6 filters
  * (jsonb [[op, dimension, [values]]]), $7 goal, $8 offset, $9 limit (NULL:
- * all). Rows: ('total', NULL, figures, number of values, site known) first,
- * then ('row', value, figures, ...) in reply order. Figures: visitors,
- * visits, pageviews, bounces, seconds of non-bounce visits, conversions. */
+ * all), $10 the property names (prop_names). Each event carries the
+ * dimensions as a text array in that order: its page, its visit's (from the
+ * visit's first event; entry and exit page from its first and last
+ * pageview), its goal. Rows: ('total', NULL,
+ * figures, number of values, site known), then ('row', value, figures, ...)
+ * in reply order. Figures: visitors, visits, pageviews, bounces, seconds of
+ * non-bounce visits, conversions. */
 static const db_stmt_t q_breakdown = {"analytics_breakdown",
 	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
-	"   (SELECT id FROM sites WHERE domain = $4) AS site),"
-	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path, e.name,"
-	"   coalesce(e.source_group, CASE WHEN e.source IS NULL OR e.source = 'direct'"
-	"     THEN 'Direct / None' ELSE e.source END) AS src,"
-	"   CASE WHEN e.referrer ~* '^https?://[^/?#]' AND lower(regexp_replace(substring("
-	"     e.referrer FROM '^[a-zA-Z]+://([^/?#:]+)'), '^www\\.', '')) IS DISTINCT FROM"
-	"     lower(regexp_replace(e.host, '^www\\.', ''))"
-	"     THEN regexp_replace(e.referrer, '[?#].*$', '') ELSE 'Direct / None' END AS ref,"
-	"   e.utm_source, e.utm_medium, e.utm_campaign, e.device, e.browser, e.os, e.country,"
-	"   e.region"
+	"   (SELECT id FROM sites WHERE domain = $4) AS site, $10::text[] AS names),"
+	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path, e.name, e.host, e.referrer,"
+	"   e.source, e.source_group, e.utm_source, e.utm_medium, e.utm_campaign, e.device,"
+	"   e.browser, e.os, e.country, e.region"
 	"  FROM events e, p WHERE e.ts >= p.t0 AND e.ts < p.t1"
 	"   AND e.kind IN ('pageview', 'engagement', 'event')"
 	"   AND ($4::text IS NULL OR e.site_id = p.site)),"
@@ -100,76 +91,73 @@ static const db_stmt_t q_breakdown = {"analytics_breakdown",
 	"    AND count(*) FILTER (WHERE kind = 'event') = 0)::int AS bounce,"
 	"   extract(epoch FROM max(ts) - min(ts))::float8 AS secs,"
 	"   coalesce(bool_or(kind = 'event' AND name = $7), false) AS converted,"
-	"   jsonb_build_object("
-	"    'entry_page', (array_agg(path ORDER BY ts) FILTER (WHERE kind = 'pageview'))[1],"
-	"    'exit_page', (array_agg(path ORDER BY ts DESC) FILTER (WHERE kind = 'pageview'))[1],"
-	"    'source', (array_agg(src ORDER BY ts))[1], 'referrer', (array_agg(ref ORDER BY ts))[1],"
-	"    'utm_source', (array_agg(utm_source ORDER BY ts))[1],"
-	"    'utm_medium', (array_agg(utm_medium ORDER BY ts))[1],"
-	"    'utm_campaign', (array_agg(utm_campaign ORDER BY ts))[1],"
-	"    'device', (array_agg(device ORDER BY ts))[1], 'browser', (array_agg(browser ORDER BY ts))[1],"
-	"    'os', (array_agg(os ORDER BY ts))[1], 'country', (array_agg(country ORDER BY ts))[1],"
-	"    'region', (array_agg(region ORDER BY ts))[1]) AS d"
+	"   (array_agg(path ORDER BY ts) FILTER (WHERE kind = 'pageview'))[1] AS entry_page,"
+	"   (array_agg(path ORDER BY ts DESC) FILTER (WHERE kind = 'pageview'))[1] AS exit_page"
 	"  FROM numbered GROUP BY site_id, visitor_id, visit),"
-	" evd AS (SELECT n.site_id, n.visitor_id, n.visit, n.kind, v.d || jsonb_build_object("
-	"    'page', n.path, 'goal', CASE WHEN n.kind = 'event' THEN n.name END) AS d"
-	"  FROM numbered n JOIN visits v USING (site_id, visitor_id, visit)),"
+	" vd AS (SELECT v.site_id, v.visitor_id, v.visit, ARRAY[v.entry_page, v.exit_page,"
+	"    coalesce(n.source_group, CASE WHEN n.source IS NULL OR n.source = 'direct'"
+	"     THEN 'Direct / None' ELSE n.source END),"
+	"    CASE WHEN n.referrer ~* '^https?://[^/?#]' AND lower(regexp_replace(substring("
+	"     n.referrer FROM '^[a-zA-Z]+://([^/?#:]+)'), '^www\\.', '')) IS DISTINCT FROM"
+	"     lower(regexp_replace(n.host, '^www\\.', ''))"
+	"     THEN regexp_replace(n.referrer, '[?#].*$', '') ELSE 'Direct / None' END,"
+	"    n.utm_source, n.utm_medium, n.utm_campaign, n.device, n.browser, n.os, n.country,"
+	"    n.region] AS d"
+	"  FROM numbered n JOIN visits v USING (site_id, visitor_id, visit) WHERE n.starts = 1),"
+	" evd AS (SELECT n.site_id, n.visitor_id, n.visit, n.kind, ARRAY[n.path] || vd.d"
+	"    || CASE WHEN n.kind = 'event' THEN n.name END AS d"
+	"  FROM numbered n JOIN vd USING (site_id, visitor_id, visit)),"
 	" kept AS (SELECT site_id, visitor_id, visit, kind,"
-	"   CASE WHEN $5 = 'page' AND kind <> 'pageview' THEN NULL ELSE d ->> $5 END AS v"
-	"  FROM evd WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements($6::jsonb) f(x)"
+	"   CASE WHEN $5 = 'page' AND kind <> 'pageview' THEN NULL"
+	"    ELSE d[array_position(p.names, $5)] END AS v"
+	"  FROM evd, p WHERE $6::jsonb = '[]'::jsonb OR NOT EXISTS (SELECT 1"
+	"   FROM jsonb_array_elements($6::jsonb) f(x),"
+	"    LATERAL (SELECT d[array_position(p.names, x ->> 1)] AS dv) c"
 	"   WHERE NOT CASE x ->> 0"
-	"    WHEN 'is' THEN coalesce(d ->> (x ->> 1) IN (SELECT jsonb_array_elements_text(x -> 2)), false)"
-	"    WHEN 'is_not' THEN NOT coalesce(d ->> (x ->> 1) IN"
-	"     (SELECT jsonb_array_elements_text(x -> 2)), false)"
+	"    WHEN 'is' THEN coalesce(c.dv IN (SELECT jsonb_array_elements_text(x -> 2)), false)"
+	"    WHEN 'is_not' THEN NOT coalesce(c.dv IN (SELECT jsonb_array_elements_text(x -> 2)), false)"
 	"    ELSE EXISTS (SELECT 1 FROM jsonb_array_elements_text(x -> 2) t(s)"
-	"     WHERE strpos(d ->> (x ->> 1), t.s) > 0) END)),"
-	" em AS (SELECT v, count(DISTINCT (site_id, visitor_id)) AS visitors,"
-	"   count(DISTINCT (site_id, visitor_id, visit)) AS visits,"
+	"     WHERE strpos(c.dv, t.s) > 0) END)),"
+	" kv AS (SELECT GROUPING(v) AS g, v, site_id, visitor_id, visit,"
 	"   count(*) FILTER (WHERE kind = 'pageview') AS pageviews"
-	"  FROM kept WHERE v IS NOT NULL GROUP BY v),"
-	" vm AS (SELECT k.v, sum(vi.bounce) AS bounces, sum(vi.secs * (1 - vi.bounce)) AS secs,"
-	"   count(*) FILTER (WHERE vi.converted) AS conversions"
-	"  FROM (SELECT DISTINCT v, site_id, visitor_id, visit FROM kept WHERE v IS NOT NULL) k"
-	"  JOIN visits vi USING (site_id, visitor_id, visit) GROUP BY k.v),"
-	" kv AS (SELECT DISTINCT site_id, visitor_id, visit FROM kept),"
-	" tot AS (SELECT (SELECT count(DISTINCT (site_id, visitor_id)) FROM kept) AS visitors,"
-	"   count(*) AS visits, (SELECT count(*) FROM kept WHERE kind = 'pageview') AS pageviews,"
-	"   coalesce(sum(vi.bounce), 0) AS bounces, coalesce(sum(vi.secs * (1 - vi.bounce)), 0) AS secs,"
-	"   count(*) FILTER (WHERE vi.converted) AS conversions"
-	"  FROM kv JOIN visits vi USING (site_id, visitor_id, visit))"
+	"  FROM kept GROUP BY GROUPING SETS ((v, site_id, visitor_id, visit),"
+	"   (site_id, visitor_id, visit))),"
+	" agg AS (SELECT kv.g, kv.v, count(DISTINCT (kv.site_id, kv.visitor_id)) AS visitors,"
+	"   count(*) AS visits, sum(kv.pageviews) AS pageviews, sum(vi.bounce) AS bounces,"
+	"   sum(vi.secs * (1 - vi.bounce)) AS secs, count(*) FILTER (WHERE vi.converted) AS conversions"
+	"  FROM kv JOIN visits vi USING (site_id, visitor_id, visit)"
+	"  WHERE kv.g = 1 OR kv.v IS NOT NULL GROUP BY kv.g, kv.v)"
 	" (SELECT 'total' AS section, NULL::text AS value, visitors, visits, pageviews, bounces, secs,"
-	"   conversions, (SELECT count(*) FROM em) AS nvalues,"
-	"   ($4::text IS NULL OR p.site IS NOT NULL) AS site_known FROM tot, p)"
+	"   conversions, (SELECT count(*) FROM agg WHERE g = 0) AS nvalues,"
+	"   ($4::text IS NULL OR p.site IS NOT NULL) AS site_known FROM p LEFT JOIN agg ON agg.g = 1)"
 	" UNION ALL"
-	" (SELECT 'row', em.v, em.visitors, em.visits, em.pageviews, vm.bounces, vm.secs,"
-	"   vm.conversions, NULL, NULL FROM em JOIN vm USING (v)"
-	"  ORDER BY em.visitors DESC, em.v COLLATE \"C\" OFFSET $8::bigint LIMIT $9::bigint)"};
+	" (SELECT 'row', v, visitors, visits, pageviews, bounces, secs, conversions, NULL, NULL"
+	"  FROM agg WHERE g = 0"
+	"  ORDER BY visitors DESC, v COLLATE \"C\" OFFSET $8::bigint LIMIT $9::bigint)"};
 
 enum { C_SECTION, C_VALUE, C_VISITORS, C_VISITS, C_PAGEVIEWS, C_BOUNCES, C_SECS, C_CONV,
        C_NVALUES, C_SITE_KNOWN };
 
 typedef struct query {
 	range_t rg;
-	const struct prop *prop;
+	const char *prop;
 	const char *site, *goal, *format;
 	json_t *filters;        /* normalised: [[op, dimension, [values]]] */
 	long long offset, limit;
 } query_t;
 
-static const struct prop *prop_find(const char *name)
-{
-	for (size_t i = 0; name && i < sizeof(props) / sizeof(props[0]); i++)
-		if (strcmp(props[i].name, name) == 0)
-			return &props[i];
-	return NULL;
-}
-
 static int in_list(const char *s, const char *const *list)
 {
-	for (; *list; list++)
+	for (; s && *list; list++)
 		if (strcmp(s, *list) == 0)
 			return 1;
 	return 0;
+}
+
+/* Page and goal belong to an event, the others to the visit. */
+static int per_visit(const char *prop)
+{
+	return strcmp(prop, "page") != 0 && strcmp(prop, "goal") != 0;
 }
 
 /* Checks filter i ([op, dimension, [values]]); adds the normalised one to
@@ -190,7 +178,7 @@ static void filter_one(json_t *f, size_t i, json_t *out, json_t *errors)
 		verr(errors, field, "must be [operator, dimension, [values]]");
 	else if (!op || !in_list(op, ops))
 		verr(errors, field, "operator must be one of is, is_not, contains");
-	else if (!prop_find(dim))
+	else if (!in_list(dim, prop_names))
 		verr(errors, field, "dimension must be one of the properties (page, source, country, ...)");
 	else if (!json_is_array(vals) || !json_array_size(vals) ||
 		 json_array_size(vals) > MAX_FILTER_VALUES || bad)
@@ -235,7 +223,7 @@ static void parse_query(req_t *r, query_t *q, json_t *errors)
 	const char *limit = req_query(r, "limit"), *cursor = req_query(r, "cursor");
 	range_parse(r, &q->rg, errors);
 	parse_filters(r, q, errors);
-	q->prop = prop_find(req_query(r, "property") ? req_query(r, "property") : "page");
+	q->prop = req_query(r, "property") ? req_query(r, "property") : "page";
 	q->site = req_query(r, "site");
 	q->goal = req_query(r, "goal") ? req_query(r, "goal") : "lead";
 	q->format = req_query(r, "format") ? req_query(r, "format") : "json";
@@ -259,7 +247,7 @@ static void figures_of(const query_t *q, const PGresult *res, int i, double all_
 		       double v[F_N])
 {
 	double visits = (double)db_getll(res, i, C_VISITS, 0);
-	int goal = strcmp(q->prop->name, "goal") == 0 && !strcmp(db_get(res, i, C_SECTION), "row");
+	int goal = strcmp(q->prop, "goal") == 0 && !strcmp(db_get(res, i, C_SECTION), "row");
 	v[F_VISITORS] = (double)db_getll(res, i, C_VISITORS, 0);
 	v[F_VISITS] = visits;
 	v[F_PAGEVIEWS] = (double)db_getll(res, i, C_PAGEVIEWS, 0);
@@ -302,9 +290,9 @@ static int reply_csv(req_t *r, const query_t *q, const PGresult *res, int total,
 	int rc = 0;
 	buf_init(&b, 2 * CSV_CHUNK + 8192);
 	reply_header(r, "Content-Disposition", arena_printf(r->arena,
-		"attachment; filename=\"breakdown-%s.csv\"", q->prop->name));
+		"attachment; filename=\"breakdown-%s.csv\"", q->prop));
 	reply_stream_start(r, 200, "text/csv; charset=utf-8");
-	buf_adds(&b, q->prop->name);
+	buf_adds(&b, q->prop);
 	for (int k = 0; k < F_N; k++)
 		buf_printf(&b, ",%s", fields[k].name);
 	buf_adds(&b, "\r\n");
@@ -356,14 +344,27 @@ static int reply_page(req_t *r, const query_t *q, const PGresult *res, int total
 	}
 	json_t *j = arena_json(r->arena, json_pack(
 		"{s:o, s:s, s:s, s:O, s:s, s:s?, s:s, s:o, s:I, s:o, s:o}",
-		"range", range_json_new(&q->rg), "property", q->prop->name,
-		"counted_per", q->prop->per_visit ? "visit" : "event", "filters", q->filters,
+		"range", range_json_new(&q->rg), "property", q->prop,
+		"counted_per", per_visit(q->prop) ? "visit" : "event", "filters", q->filters,
 		"goal", q->goal, "site", q->site, "geo_source", geo_source(),
 		"totals", figures_json(json_object(), t), "total_values", (json_int_t)nvalues,
 		"items", items, "next_cursor", next));
 	if (!j)
 		return reply_problem(r, 500, "out of memory while building the reply", NULL);
 	return reply_json(r, 200, j);
+}
+
+/* prop_names as a PostgreSQL array literal, "{page,entry_page,...}". */
+static const char *names_array(void)
+{
+	static char lit[256];
+	size_t n = 0;
+	if (lit[0])
+		return lit;
+	for (size_t i = 0; prop_names[i] && n + 20 < sizeof(lit); i++)
+		n += (size_t)snprintf(lit + n, sizeof(lit) - n, "%c%s", i ? ',' : '{', prop_names[i]);
+	snprintf(lit + n, sizeof(lit) - n, "}");
+	return lit;
 }
 
 int h_analytics_breakdown(req_t *r)
@@ -384,9 +385,9 @@ int h_analytics_breakdown(req_t *r)
 	arena_cleanup(r->arena, free, ftext);
 	snprintf(off, sizeof(off), "%lld", csv ? 0 : q.offset);
 	snprintf(lim, sizeof(lim), "%lld", q.limit);
-	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.prop->name, ftext, q.goal, off,
-			   csv ? NULL : lim};
-	PGresult *res = db_run(r->arena, &q_breakdown, 9, p);
+	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.prop, ftext, q.goal, off,
+			   csv ? NULL : lim, names_array()};
+	PGresult *res = db_run(r->arena, &q_breakdown, 10, p);
 	if (!res)
 		return db_fail(r);
 	int total = -1;
