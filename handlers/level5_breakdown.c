@@ -67,10 +67,10 @@ static const struct {
  * all), $10 the property names (prop_names). Each event carries the
  * dimensions as a text array in that order: its page, its visit's (from the
  * visit's first event; entry and exit page from its first and last
- * pageview), its goal. Rows: ('total', NULL,
- * figures, number of values, site known), then ('row', value, figures, ...)
- * in reply order. Figures: visitors, visits, pageviews, bounces, seconds of
- * non-bounce visits, conversions. */
+ * pageview), its goal. Rows: ('total', NULL, figures, number of values,
+ * site known), then ('row', value, figures, ...) in reply order. Figures:
+ * visitors, visits, pageviews, bounces, seconds of non-bounce visits,
+ * conversions. */
 static const db_stmt_t q_breakdown = {"analytics_breakdown",
 	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
