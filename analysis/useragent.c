@@ -21,6 +21,13 @@ static const struct marker browsers[] = {
 	{"Chrome/", "Chrome"}, {"Safari/", "Safari"},
 };
 
+/* iOS before macOS (an iPhone says "like Mac OS X"), Android before Linux. */
+static const struct marker systems[] = {
+	{"iPhone", "iOS"}, {"iPad", "iOS"}, {"iPod", "iOS"}, {"Android", "Android"},
+	{"CrOS", "Chrome OS"}, {"Windows", "Windows"}, {"Macintosh", "macOS"},
+	{"Mac OS X", "macOS"}, {"Linux", "Linux"},
+};
+
 static const char *const bots[] = {
 	"bot", "Bot", "crawler", "Crawler", "spider", "Spider", "HeadlessChrome",
 	"Lighthouse", "curl/", "Wget", "python-requests", "facebookexternalhit",
@@ -44,6 +51,11 @@ const char *ua_device(const char *ua)
 const char *ua_browser(const char *ua)
 {
 	return lookup(browsers, sizeof(browsers) / sizeof(browsers[0]), ua, "Other");
+}
+
+const char *ua_os(const char *ua)
+{
+	return lookup(systems, sizeof(systems) / sizeof(systems[0]), ua, "Other");
 }
 
 int ua_is_bot(const char *ua)

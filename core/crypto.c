@@ -71,6 +71,29 @@ void crypto_b64url(const unsigned char *in, size_t n, char *out)
 	b64(in, n, out, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 0);
 }
 
+int crypto_b64url_decode(const char *in, unsigned char *out, size_t n)
+{
+	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t o = 0;
+	unsigned v = 0;
+	int bits = 0;
+	for (const char *c = in; *c; c++) {
+		const char *p = strchr(alpha, *c);
+		if (!p)
+			return -1;
+		v = (v << 6) | (unsigned)(p - alpha);
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			if (o + 1 >= n)
+				return -1;
+			out[o++] = (unsigned char)((v >> bits) & 0xFF);
+		}
+	}
+	if (n)
+		out[o] = '\0';
+	return (int)o;
+}
+
 void crypto_b64(const unsigned char *in, size_t n, char *out)
 {
 	b64(in, n, out, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 1);

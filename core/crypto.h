@@ -18,6 +18,9 @@ void crypto_hex(const unsigned char *in, size_t n, char *out);
 void crypto_sha256_hex(const char *s, char out[65]);
 /* base64url without padding of `n` bytes into `out` (4*ceil(n/3)+1 bytes). */
 void crypto_b64url(const unsigned char *in, size_t n, char *out);
+/* Decodes base64url without padding into out (size n, NUL-terminated);
+ * returns the number of bytes, or -1 on a bad character or too long input. */
+int crypto_b64url_decode(const char *in, unsigned char *out, size_t n);
 /* Standard base64 with padding into out (4*ceil(n/3)+1 bytes). */
 void crypto_b64(const unsigned char *in, size_t n, char *out);
 /* A random token: `prefix` followed by base64url of `nbytes` random bytes. */

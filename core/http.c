@@ -104,6 +104,26 @@ const char *http_reason(int status)
 	return "Unknown";
 }
 
+/* Writes the status line and headers; Content-Length unless len < 0. */
+static void write_head(req_t *r, int status, const char *ctype, long long len)
+{
+	/* libfcgi's own printf lacks %zu and friends: format with libc */
+	FCGX_Stream *out = ((FCGX_Request *)r->fcgx)->out;
+	char head[2048];
+	int n = snprintf(head, sizeof(head), "Status: %d %s\r\nX-Request-Id: %s\r\n", status,
+			 http_reason(status), r->request_id);
+	if (ctype)
+		n += snprintf(head + n, sizeof(head) - (size_t)n, "Content-Type: %s\r\n", ctype);
+	if (ctype && len >= 0)
+		n += snprintf(head + n, sizeof(head) - (size_t)n, "Content-Length: %lld\r\n", len);
+	FCGX_PutStr(head, n, out);
+	for (int i = 0; i < r->n_out_headers; i++) {
+		FCGX_PutS(r->out_headers[i], out);
+		FCGX_PutS("\r\n", out);
+	}
+	FCGX_PutS("\r\n", out);
+}
+
 int reply_raw(req_t *r, int status, const char *ctype, const char *body, size_t len)
 {
 	if (r->replied)
@@ -117,23 +137,31 @@ int reply_raw(req_t *r, int status, const char *ctype, const char *body, size_t 
 	}
 	if (!r->fcgx || r->hold_reply)
 		return 0;
-	/* libfcgi's own printf lacks %zu and friends: format with libc */
-	FCGX_Stream *out = ((FCGX_Request *)r->fcgx)->out;
-	char head[2048];
-	int n = snprintf(head, sizeof(head), "Status: %d %s\r\nX-Request-Id: %s\r\n", status,
-			 http_reason(status), r->request_id);
-	if (ctype)
-		n += snprintf(head + n, sizeof(head) - (size_t)n,
-			      "Content-Type: %s\r\nContent-Length: %zu\r\n", ctype, len);
-	FCGX_PutStr(head, n, out);
-	for (int i = 0; i < r->n_out_headers; i++) {
-		FCGX_PutS(r->out_headers[i], out);
-		FCGX_PutS("\r\n", out);
-	}
-	FCGX_PutS("\r\n", out);
+	write_head(r, status, ctype, (long long)len);
 	if (len)
-		FCGX_PutStr(body, (int)len, out);
+		FCGX_PutStr(body, (int)len, ((FCGX_Request *)r->fcgx)->out);
 	return 0;
+}
+
+int reply_stream_start(req_t *r, int status, const char *ctype)
+{
+	if (r->replied)
+		return -1;
+	r->replied = 1;
+	r->status = status;
+	r->reply_bytes = 0;
+	r->cache_key = NULL;
+	if (r->fcgx)
+		write_head(r, status, ctype, -1);
+	return 0;
+}
+
+int reply_stream(req_t *r, const char *data, size_t len)
+{
+	r->reply_bytes += len;
+	if (!r->fcgx || !len)
+		return 0;
+	return FCGX_PutStr(data, (int)len, ((FCGX_Request *)r->fcgx)->out) < 0 ? -1 : 0;
 }
 
 int reply_release(req_t *r)

@@ -74,6 +74,11 @@ void reply_header(req_t *r, const char *name, const char *value);
 int reply_raw(req_t *r, int status, const char *ctype, const char *body, size_t len);
 /* Serialises and sends `j` (reference stays with the caller / arena). */
 int reply_json(req_t *r, int status, json_t *j);
+/* A reply of unknown length (an export without a row cap): the head now,
+ * the body in parts with reply_stream; neither cached nor kept for
+ * idempotency. 0/-1. */
+int reply_stream_start(req_t *r, int status, const char *ctype);
+int reply_stream(req_t *r, const char *data, size_t len);
 /* Sends RFC 9457 problem+json. `errors` may be NULL (a JSON array of
  * {field, message}); its reference is taken. Always returns 0. */
 int reply_problem(req_t *r, int status, const char *detail, json_t *errors);

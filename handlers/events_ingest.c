@@ -18,6 +18,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "handlers.h"
 #include "useragent.h"
 #include "vitals.h"
 
@@ -72,17 +73,18 @@ static const db_stmt_t q_salt = {"ingest_salt",
 static const db_stmt_t q_insert = {"ingest_insert",
 	"INSERT INTO events (site_id, ts, visitor_id, kind, host, path, referrer, source, name,"
 	" value, rating, nav_type, metric_id, engaged_ms, scroll_pct, props, device, browser,"
-	" revenue, currency, interactive)"
+	" revenue, currency, interactive, " EVENT_DIMS_COLUMNS ")"
 	" SELECT site_id, coalesce(to_timestamp(ts), now()), visitor_id, kind, host, path,"
 	"  referrer, source, name, value, rating, nav_type, metric_id, engaged_ms, scroll_pct,"
-	"  props, device, browser, revenue, currency, interactive"
+	"  props, device, browser, revenue, currency, interactive, " EVENT_DIMS_COLUMNS
 	" FROM unnest($1::bigint[], $2::float8[], $3::bigint[], $4::text[], $5::text[],"
 	"  $6::text[], $7::text[], $8::text[], $9::text[], $10::float8[], $11::text[],"
 	"  $12::text[], $13::text[], $14::int[], $15::smallint[], $16::jsonb[], $17::text[],"
-	"  $18::text[], $19::numeric[], $20::text[], $21::boolean[])"
+	"  $18::text[], $19::numeric[], $20::text[], $21::boolean[], $22::text[], $23::text[],"
+	"  $24::text[], $25::text[], $26::text[], $27::text[], $28::text[])"
 	" AS u(site_id, ts, visitor_id, kind, host, path, referrer, source, name, value, rating,"
 	"  nav_type, metric_id, engaged_ms, scroll_pct, props, device, browser, revenue,"
-	"  currency, interactive)"};
+	"  currency, interactive, " EVENT_DIMS_COLUMNS ")"};
 
 static void release(void *p)
 {
@@ -369,6 +371,8 @@ static int add_row(ingest_t *in, json_t *b, const ingest_src_t *src, const char 
 		text_of(a, json_object_get(b, "engaged_ms")),
 		scroll ? arena_printf(a, "%ld", lround(json_number_value(scroll))) : NULL,
 		props_text, ua_device(src->ua), ua_browser(src->ua), revenue, currency, interactive};
+	event_dims(a, src->ip, src->ua, json_string_value(json_object_get(b, "url")), ref, host,
+		   cols + INGEST_COLS - EVENT_DIMS_N);
 	for (int c = 0; c < INGEST_COLS; c++)
 		add_element(&in->col[c], cols[c]);
 	in->stored++;

@@ -15,7 +15,7 @@
 #include "http.h"
 #include "json_in.h"
 
-#define INGEST_COLS 21
+#define INGEST_COLS 28       /* 21 of the event, 7 breakdown dimensions */
 
 /* Who sent an event: the site and the visitor's address and user agent. */
 typedef struct ingest_src {

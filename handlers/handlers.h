@@ -12,7 +12,8 @@ extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_
 	op_analytics_realtime, op_analytics_funnel,
 	op_behavior_metrics, op_behavior_dynamic,
 	op_analytics_events,
-	op_behav_predictive, op_behav_journey, op_behav_optimize;
+	op_behav_predictive, op_behav_journey, op_behav_optimize,
+	op_analytics_breakdown;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -77,5 +78,15 @@ int h_behav_optimize(req_t *r);
 /* level3_next_page.c */
 int h_behav_predictive(req_t *r);
 int job_conversion_model(json_t *payload, char *err, size_t errlen);
+/* level5_breakdown.c */
+int h_analytics_breakdown(req_t *r);
+/* event_dims.c: a row's breakdown dimensions, in the order of
+ * EVENT_DIMS_COLUMNS (NULL where unknown), arena strings: `addr` and `ua` are
+ * the visitor's (the address is looked up, never kept), `url` the page,
+ * `host` its host. */
+#define EVENT_DIMS_N 7
+#define EVENT_DIMS_COLUMNS "os, country, region, utm_source, utm_medium, utm_campaign, source_group"
+void event_dims(arena_t *a, const char *addr, const char *ua, const char *url,
+		const char *referrer, const char *host, const char *out[EVENT_DIMS_N]);
 
 #endif

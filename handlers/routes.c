@@ -76,7 +76,7 @@ const route_t routes[] = {
 {"POST", "/api/level5/analytics/events", ROLE_EDITOR, ACCEPT_APIKEY | ACCEPT_SITEKEY, h_analytics_events, "Batch event ingest (API key: up to 1000 with timestamps; site key) and Plausible's event API", 43, 0, &op_analytics_events},
 {"GET", "/api/level5/analytics/realtime", USER(ROLE_VIEWER), h_analytics_realtime, "Visitors now, pageviews per minute", 44, 0, &op_analytics_realtime},
 {"GET", "/api/level5/analytics/timeseries", USER(ROLE_VIEWER), h_analytics_timeseries, "Visitors, visits, bounce, conversions over time", 45, 0, &op_analytics_timeseries},
-{"GET", "/api/level5/analytics/breakdown", USER(ROLE_VIEWER), NULL, "Top pages, sources, devices, goals", 46, 0, NULL},
+{"GET", "/api/level5/analytics/breakdown", USER(ROLE_VIEWER), h_analytics_breakdown, "Visitors, visits, bounce, conversions per page, source, campaign, device, country or goal", 46, 0, &op_analytics_breakdown},
 {"GET", "/api/level5/analytics/funnel", USER(ROLE_VIEWER), h_analytics_funnel, "Ordered funnel with drop-off", 47, 0, &op_analytics_funnel},
 {"POST", "/api/level5/content/generate", USER(ROLE_EDITOR), NULL, "Generate and score a content draft", 48, 0, NULL},
 {"GET", "/api/level5/content/drafts", USER(ROLE_VIEWER), NULL, "Drafts by status", 49, 0, NULL},

@@ -12,6 +12,7 @@ import { preloadCharts } from './components/Chart.jsx';
 import { Loading } from './components/States.jsx';
 import { Login } from './pages/Login.jsx';
 import { Overview } from './pages/Overview.jsx';
+import { Visitors } from './pages/Visitors.jsx';
 import { UxSignals } from './pages/UxSignals.jsx';
 import { Entities } from './pages/Entities.jsx';
 import { Reviews } from './pages/Reviews.jsx';
@@ -25,6 +26,7 @@ import { Journeys } from './pages/Journeys.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
+  { path: '/visitors', key: 'nav.visitors', component: Visitors, role: 'viewer' },
   { path: '/ux-signals', key: 'nav.ux', component: UxSignals, role: 'viewer' },
   { path: '/funnel', key: 'nav.funnel', component: Funnel, role: 'viewer' },
   { path: '/entities', key: 'nav.entities', component: Entities, role: 'viewer' },

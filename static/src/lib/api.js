@@ -173,7 +173,7 @@ async function request(path, opts = {}, retry = true) {
     if (await refresh()) return request(path, opts, false);
     throw new ApiError(401, await readBody(res));
   }
-  const data = await readBody(res);
+  const data = opts.text && res.ok ? await res.text() : await readBody(res);
   if (res.status === 401 && user) clearSession('expired');
   if (!res.ok) throw new ApiError(res.status, data);
   return data;
@@ -185,6 +185,8 @@ export const api = {
     return request(q && q.toString() ? `${path}?${q}` : path, opts);
   },
   post: (path, body, opts = {}) => request(path, { ...opts, method: 'POST', body: body ?? {} }),
+  /** A non-JSON reply (a CSV export) as text. */
+  text: (path, params, opts = {}) => api.get(path, params, { ...opts, text: true }),
 };
 
 function installTestHook() {

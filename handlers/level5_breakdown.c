@@ -1,0 +1,407 @@
+/* level5_breakdown.c - #46 GET /api/level5/analytics/breakdown.
+ *
+ * For one property (?property=page, the default, entry_page, exit_page, source,
+ * referrer, utm_source, utm_medium, utm_campaign, device, browser, os,
+ * country, region, goal) every value with its visitors, visits, pageviews,
+ * bounce rate, visit duration, conversions and conversion rate, sorted by
+ * visitors (desc) then value, a page at a time ({items, next_cursor}) or all
+ * of them as CSV, streamed. Visits and their figures follow #45 (Plausible's
+ * definitions, level5_analytics.c). Page and goal are event properties: a
+ * value counts the visits with such an event and its own pageviews and
+ * visitors; the others belong to the visit (its first event, its first and
+ * last pageview) and count per visit. For goal values, conversions are the
+ * visits with that goal and the rate is taken over all visits of the
+ * selection. ?filters= takes Plausible's API v2 form, a JSON array of
+ * [op, dimension, [values]] with op is / is_not / contains (case-sensitive),
+ * all of which must hold (AND); an event is kept when every filter holds for
+ * it, a visit when one of its events is kept. One SQL statement computes it
+ * all; the filter list travels as one jsonb parameter. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "crypto.h"
+#include "db.h"
+#include "geo.h"
+#include "handlers.h"
+#include "json_in.h"
+#include "range.h"
+
+#define MAX_FILTERS 20
+#define MAX_FILTER_VALUES 50
+#define CSV_CHUNK (64u << 10)
+
+/* The properties, in the order of the SQL's dimension array (q_breakdown):
+ * the event's page, the visit's dimensions, the event's goal. */
+static const char *const prop_names[] = {"page", "entry_page", "exit_page", "source",
+	"referrer", "utm_source", "utm_medium", "utm_campaign", "device", "browser", "os",
+	"country", "region", "goal", NULL};
+static const char *const ops[] = {"is", "is_not", "contains", NULL};
+static const char *const formats[] = {"json", "csv", NULL};
+
+static const vrule_t bd_query[] = {
+	RANGE_RULES,
+	{"property", V_STRING, 0, 0, 0, prop_names, NULL},
+	{"filters", V_STRING, 0, 2, 4096, NULL, NULL},
+	{"goal", V_STRING, 0, 1, 64, NULL, NULL},
+	{"site", V_STRING, 0, 1, 253, NULL, NULL},
+	{"limit", V_INT, 0, 1, 500, NULL, NULL},
+	{"cursor", V_STRING, 0, 1, 64, NULL, NULL},
+	{"format", V_STRING, 0, 0, 0, formats, NULL},
+};
+
+/* The metrics in reply order: counts, then rates rounded to `scale`. */
+enum { F_VISITORS, F_VISITS, F_PAGEVIEWS, F_BOUNCE, F_DURATION, F_CONV, F_CONV_RATE, F_N };
+static const struct {
+	const char *name;
+	double scale;       /* 0: a count */
+} fields[F_N] = {
+	{"visitors", 0}, {"visits", 0}, {"pageviews", 0}, {"bounce_rate", 1e4},
+	{"visit_duration", 10}, {"conversions", 0}, {"conversion_rate", 1e4},
+};
+
+/* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 property, $6 filters
+ * (jsonb [[op, dimension, [values]]]), $7 goal, $8 offset, $9 limit (NULL:
+ * all), $10 the property names (prop_names). Each event carries the
+ * dimensions as a text array in that order: its page, its visit's (from the
+ * visit's first event; entry and exit page from its first and last
+ * pageview), its goal. Rows: ('total', NULL, figures, number of values,
+ * site known), then ('row', value, figures, ...) in reply order. Figures:
+ * visitors, visits, pageviews, bounces, seconds of non-bounce visits,
+ * conversions. */
+static const db_stmt_t q_breakdown = {"analytics_breakdown",
+	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
+	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
+	"   (SELECT id FROM sites WHERE domain = $4) AS site, $10::text[] AS names),"
+	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path, e.name, e.host, e.referrer,"
+	"   e.source, e.source_group, e.utm_source, e.utm_medium, e.utm_campaign, e.device,"
+	"   e.browser, e.os, e.country, e.region"
+	"  FROM events e, p WHERE e.ts >= p.t0 AND e.ts < p.t1"
+	"   AND e.kind IN ('pageview', 'engagement', 'event')"
+	"   AND ($4::text IS NULL OR e.site_id = p.site)),"
+	" marked AS (SELECT ev.*, (lag(ts) OVER w IS NULL"
+	"    OR ts - lag(ts) OVER w > interval '30 minutes')::int AS starts"
+	"  FROM ev WINDOW w AS (PARTITION BY site_id, visitor_id ORDER BY ts)),"
+	" numbered AS (SELECT marked.*, sum(starts) OVER (PARTITION BY site_id, visitor_id"
+	"    ORDER BY ts ROWS UNBOUNDED PRECEDING) AS visit FROM marked),"
+	" visits AS (SELECT site_id, visitor_id, visit,"
+	"   (count(*) FILTER (WHERE kind = 'pageview') = 1"
+	"    AND count(*) FILTER (WHERE kind = 'event') = 0)::int AS bounce,"
+	"   extract(epoch FROM max(ts) - min(ts))::float8 AS secs,"
+	"   coalesce(bool_or(kind = 'event' AND name = $7), false) AS converted,"
+	"   (array_agg(path ORDER BY ts) FILTER (WHERE kind = 'pageview'))[1] AS entry_page,"
+	"   (array_agg(path ORDER BY ts DESC) FILTER (WHERE kind = 'pageview'))[1] AS exit_page"
+	"  FROM numbered GROUP BY site_id, visitor_id, visit),"
+	" vd AS (SELECT v.site_id, v.visitor_id, v.visit, ARRAY[v.entry_page, v.exit_page,"
+	"    coalesce(n.source_group, CASE WHEN n.source IS NULL OR n.source = 'direct'"
+	"     THEN 'Direct / None' ELSE n.source END),"
+	"    CASE WHEN n.referrer ~* '^https?://[^/?#]' AND lower(regexp_replace(substring("
+	"     n.referrer FROM '^[a-zA-Z]+://([^/?#:]+)'), '^www\\.', '')) IS DISTINCT FROM"
+	"     lower(regexp_replace(n.host, '^www\\.', ''))"
+	"     THEN regexp_replace(n.referrer, '[?#].*$', '') ELSE 'Direct / None' END,"
+	"    n.utm_source, n.utm_medium, n.utm_campaign, n.device, n.browser, n.os, n.country,"
+	"    n.region] AS d"
+	"  FROM numbered n JOIN visits v USING (site_id, visitor_id, visit) WHERE n.starts = 1),"
+	" evd AS (SELECT n.site_id, n.visitor_id, n.visit, n.kind, ARRAY[n.path] || vd.d"
+	"    || CASE WHEN n.kind = 'event' THEN n.name END AS d"
+	"  FROM numbered n JOIN vd USING (site_id, visitor_id, visit)),"
+	" kept AS (SELECT site_id, visitor_id, visit, kind,"
+	"   CASE WHEN $5 = 'page' AND kind <> 'pageview' THEN NULL"
+	"    ELSE d[array_position(p.names, $5)] END AS v"
+	"  FROM evd, p WHERE $6::jsonb = '[]'::jsonb OR NOT EXISTS (SELECT 1"
+	"   FROM jsonb_array_elements($6::jsonb) f(x),"
+	"    LATERAL (SELECT d[array_position(p.names, x ->> 1)] AS dv) c"
+	"   WHERE NOT CASE x ->> 0"
+	"    WHEN 'is' THEN coalesce(c.dv IN (SELECT jsonb_array_elements_text(x -> 2)), false)"
+	"    WHEN 'is_not' THEN NOT coalesce(c.dv IN (SELECT jsonb_array_elements_text(x -> 2)), false)"
+	"    ELSE EXISTS (SELECT 1 FROM jsonb_array_elements_text(x -> 2) t(s)"
+	"     WHERE strpos(c.dv, t.s) > 0) END)),"
+	" kv AS (SELECT GROUPING(v) AS g, v, site_id, visitor_id, visit,"
+	"   count(*) FILTER (WHERE kind = 'pageview') AS pageviews"
+	"  FROM kept GROUP BY GROUPING SETS ((v, site_id, visitor_id, visit),"
+	"   (site_id, visitor_id, visit))),"
+	" agg AS (SELECT kv.g, kv.v, count(DISTINCT (kv.site_id, kv.visitor_id)) AS visitors,"
+	"   count(*) AS visits, sum(kv.pageviews) AS pageviews, sum(vi.bounce) AS bounces,"
+	"   sum(vi.secs * (1 - vi.bounce)) AS secs, count(*) FILTER (WHERE vi.converted) AS conversions"
+	"  FROM kv JOIN visits vi USING (site_id, visitor_id, visit)"
+	"  WHERE kv.g = 1 OR kv.v IS NOT NULL GROUP BY kv.g, kv.v)"
+	" (SELECT 'total' AS section, NULL::text AS value, visitors, visits, pageviews, bounces, secs,"
+	"   conversions, (SELECT count(*) FROM agg WHERE g = 0) AS nvalues,"
+	"   ($4::text IS NULL OR p.site IS NOT NULL) AS site_known FROM p LEFT JOIN agg ON agg.g = 1)"
+	" UNION ALL"
+	" (SELECT 'row', v, visitors, visits, pageviews, bounces, secs, conversions, NULL, NULL"
+	"  FROM agg WHERE g = 0"
+	"  ORDER BY visitors DESC, v COLLATE \"C\" OFFSET $8::bigint LIMIT $9::bigint)"};
+
+enum { C_SECTION, C_VALUE, C_VISITORS, C_VISITS, C_PAGEVIEWS, C_BOUNCES, C_SECS, C_CONV,
+       C_NVALUES, C_SITE_KNOWN };
+
+typedef struct query {
+	range_t rg;
+	const char *prop;
+	const char *site, *goal, *format;
+	json_t *filters;        /* normalised: [[op, dimension, [values]]] */
+	long long offset, limit;
+} query_t;
+
+static int in_list(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* Page and goal belong to an event, the others to the visit. */
+static int per_visit(const char *prop)
+{
+	return strcmp(prop, "page") != 0 && strcmp(prop, "goal") != 0;
+}
+
+/* Checks filter i ([op, dimension, [values]]); adds the normalised one to
+ * `out` (a dimension's "event:"/"visit:" prefix of Plausible is dropped). */
+static void filter_one(json_t *f, size_t i, json_t *out, json_t *errors)
+{
+	char field[32];
+	snprintf(field, sizeof(field), "filters[%zu]", i);
+	const char *op = json_string_value(json_array_get(f, 0));
+	const char *dim = json_string_value(json_array_get(f, 1));
+	json_t *vals = json_array_get(f, 2), *v;
+	size_t k, bad = 0;
+	json_array_foreach(vals, k, v)
+		bad += !json_is_string(v) || strlen(json_string_value(v)) > 2048;
+	if (dim && (strncmp(dim, "event:", 6) == 0 || strncmp(dim, "visit:", 6) == 0))
+		dim += 6;
+	if (!json_is_array(f) || json_array_size(f) != 3)
+		verr(errors, field, "must be [operator, dimension, [values]]");
+	else if (!op || !in_list(op, ops))
+		verr(errors, field, "operator must be one of is, is_not, contains");
+	else if (!in_list(dim, prop_names))
+		verr(errors, field, "dimension must be one of the properties (page, source, country, ...)");
+	else if (!json_is_array(vals) || !json_array_size(vals) ||
+		 json_array_size(vals) > MAX_FILTER_VALUES || bad)
+		verr(errors, field, "values must be an array of 1 to %d strings", MAX_FILTER_VALUES);
+	else
+		json_array_append_new(out, json_pack("[s, s, O]", op, dim, vals));
+}
+
+/* Parses ?filters= into q->filters (an arena-owned array, empty if absent). */
+static void parse_filters(req_t *r, query_t *q, json_t *errors)
+{
+	const char *text = req_query(r, "filters");
+	q->filters = arena_json(r->arena, json_array());
+	if (!text)
+		return;
+	json_t *list = arena_json(r->arena, json_loads(text, JSON_REJECT_DUPLICATES, NULL)), *f;
+	size_t i;
+	if (!json_is_array(list) || json_array_size(list) > MAX_FILTERS) {
+		verr(errors, "filters", "must be a JSON array of at most %d [operator, dimension, "
+		     "[values]] filters", MAX_FILTERS);
+		return;
+	}
+	json_array_foreach(list, i, f)
+		filter_one(f, i, q->filters, errors);
+}
+
+/* The cursor is base64url of "offset:N". 0, or -1 if not one of ours. */
+static int read_cursor(const char *cur, long long *offset)
+{
+	unsigned char raw[48];
+	char *end;
+	if (crypto_b64url_decode(cur, raw, sizeof(raw)) < 8 ||
+	    strncmp((const char *)raw, "offset:", 7) != 0)
+		return -1;
+	*offset = strtoll((const char *)raw + 7, &end, 10);
+	return *end || end == (char *)raw + 7 || *offset < 0 ? -1 : 0;
+}
+
+/* Reads and checks the query; every bad field goes to `errors`. */
+static void parse_query(req_t *r, query_t *q, json_t *errors)
+{
+	const char *limit = req_query(r, "limit"), *cursor = req_query(r, "cursor");
+	range_parse(r, &q->rg, errors);
+	parse_filters(r, q, errors);
+	q->prop = req_query(r, "property") ? req_query(r, "property") : "page";
+	q->site = req_query(r, "site");
+	q->goal = req_query(r, "goal") ? req_query(r, "goal") : "lead";
+	q->format = req_query(r, "format") ? req_query(r, "format") : "json";
+	q->limit = limit ? strtoll(limit, NULL, 10) : 50;
+	if (cursor && read_cursor(cursor, &q->offset) < 0)
+		verr(errors, "cursor", "is not a cursor this endpoint gave out");
+	if (q->site && (!*q->site || strpbrk(q->site, "/ ")))
+		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
+}
+
+static void bd_check(req_t *r, json_t *errors)
+{
+	query_t q;
+	memset(&q, 0, sizeof(q));
+	parse_query(r, &q, errors);
+}
+const api_op_t op_analytics_breakdown = {VRULES(bd_query), NULL, NULL, 0, bd_check};
+
+/* The figures of result row i; `all_visits` is the selection's (goal rates). */
+static void figures_of(const query_t *q, const PGresult *res, int i, double all_visits,
+		       double v[F_N])
+{
+	double visits = (double)db_getll(res, i, C_VISITS, 0);
+	int goal = strcmp(q->prop, "goal") == 0 && !strcmp(db_get(res, i, C_SECTION), "row");
+	v[F_VISITORS] = (double)db_getll(res, i, C_VISITORS, 0);
+	v[F_VISITS] = visits;
+	v[F_PAGEVIEWS] = (double)db_getll(res, i, C_PAGEVIEWS, 0);
+	v[F_BOUNCE] = visits ? (double)db_getll(res, i, C_BOUNCES, 0) / visits : 0;
+	v[F_DURATION] = visits ? db_getd(res, i, C_SECS, 0) / visits : 0;
+	v[F_CONV] = goal ? visits : (double)db_getll(res, i, C_CONV, 0);
+	v[F_CONV_RATE] = goal ? (all_visits ? visits / all_visits : 0) : visits ? v[F_CONV] / visits : 0;
+	for (int k = 0; k < F_N; k++)
+		if (fields[k].scale)
+			v[k] = round(v[k] * fields[k].scale) / fields[k].scale;
+}
+
+static json_t *figures_json(json_t *o, const double v[F_N])
+{
+	for (int k = 0; k < F_N; k++)
+		json_object_set_new(o, fields[k].name, fields[k].scale ? json_real(v[k])
+				    : json_integer((json_int_t)v[k]));
+	return o;
+}
+
+/* A CSV field: quoted when it holds a separator, quote or line break; a
+ * leading = + - @ is defused with a quote mark (spreadsheet formulas). */
+static void csv_field(buf_t *b, const char *s)
+{
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		buf_adds(b, "\"");
+	if (strchr("=+-@", s[0]) && s[0])
+		buf_adds(b, "'");
+	for (const char *c = s; *c; c++)
+		buf_add(b, *c == '"' ? "\"\"" : c, *c == '"' ? 2 : 1);
+	if (quote)
+		buf_adds(b, "\"");
+}
+
+/* Every value as CSV, streamed in parts of CSV_CHUNK: no row cap. */
+static int reply_csv(req_t *r, const query_t *q, const PGresult *res, int total, double all)
+{
+	buf_t b;
+	int rc = 0;
+	buf_init(&b, 2 * CSV_CHUNK + 8192);
+	reply_header(r, "Content-Disposition", arena_printf(r->arena,
+		"attachment; filename=\"breakdown-%s.csv\"", q->prop));
+	reply_stream_start(r, 200, "text/csv; charset=utf-8");
+	buf_adds(&b, q->prop);
+	for (int k = 0; k < F_N; k++)
+		buf_printf(&b, ",%s", fields[k].name);
+	buf_adds(&b, "\r\n");
+	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+		double v[F_N];
+		if (i == total)
+			continue;
+		figures_of(q, res, i, all, v);
+		csv_field(&b, db_get(res, i, C_VALUE));
+		for (int k = 0; k < F_N; k++)
+			buf_printf(&b, fields[k].scale ? ",%.10g" : ",%.0f", v[k]);
+		buf_adds(&b, "\r\n");
+		if (b.len >= CSV_CHUNK || i + 1 == PQntuples(res)) {
+			rc = b.oom ? -1 : reply_stream(r, b.data, b.len);
+			b.len = 0;
+		}
+	}
+	if (rc == 0 && b.len)
+		rc = reply_stream(r, b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+/* The data this report reads, for the report cache (core/cache.h). */
+static const db_stmt_t q_bd_stamp = {"q_bd_stamp",
+	"SELECT events_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
+
+/* The JSON page: totals, items, next_cursor. */
+static int reply_page(req_t *r, const query_t *q, const PGresult *res, int total, double all)
+{
+	double t[F_N];
+	long long nvalues = db_getll(res, total, C_NVALUES, 0);
+	json_t *items = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		double v[F_N];
+		if (i == total)
+			continue;
+		figures_of(q, res, i, all, v);
+		json_array_append_new(items, figures_json(json_pack("{s:s}", "value",
+			db_get(res, i, C_VALUE)), v));
+	}
+	figures_of(q, res, total, all, t);
+	json_t *next = json_null();
+	if (q->offset + q->limit < nvalues) {
+		char raw[40], enc[64];
+		int n = snprintf(raw, sizeof(raw), "offset:%lld", q->offset + q->limit);
+		crypto_b64url((const unsigned char *)raw, (size_t)n, enc);
+		next = json_string(enc);
+	}
+	json_t *j = arena_json(r->arena, json_pack(
+		"{s:o, s:s, s:s, s:O, s:s, s:s?, s:s, s:o, s:I, s:o, s:o}",
+		"range", range_json_new(&q->rg), "property", q->prop,
+		"counted_per", per_visit(q->prop) ? "visit" : "event", "filters", q->filters,
+		"goal", q->goal, "site", q->site, "geo_source", geo_source(),
+		"totals", figures_json(json_object(), t), "total_values", (json_int_t)nvalues,
+		"items", items, "next_cursor", next));
+	if (!j)
+		return reply_problem(r, 500, "out of memory while building the reply", NULL);
+	return reply_json(r, 200, j);
+}
+
+/* prop_names as a PostgreSQL array literal, "{page,entry_page,...}". */
+static const char *names_array(void)
+{
+	static char lit[256];
+	size_t n = 0;
+	if (lit[0])
+		return lit;
+	for (size_t i = 0; prop_names[i] && n + 20 < sizeof(lit); i++)
+		n += (size_t)snprintf(lit + n, sizeof(lit) - n, "%c%s", i ? ',' : '{', prop_names[i]);
+	snprintf(lit + n, sizeof(lit) - n, "}");
+	return lit;
+}
+
+int h_analytics_breakdown(req_t *r)
+{
+	query_t q;
+	json_t *errors = arena_json(r->arena, json_array());
+	memset(&q, 0, sizeof(q));
+	parse_query(r, &q, errors);
+	if (json_array_size(errors) || !q.prop)
+		return reply_invalid(r, json_incref(errors));
+	int csv = strcmp(q.format, "csv") == 0;
+	const char *stamp[] = {q.rg.to, q.rg.tz};
+	if (!csv && cache_serve_with(r, &q_bd_stamp, 2, stamp))
+		return 0;
+	char *ftext = json_dumps(q.filters, JSON_COMPACT), off[24], lim[24];
+	if (!ftext)
+		return reply_problem(r, 500, "out of memory", NULL);
+	arena_cleanup(r->arena, free, ftext);
+	snprintf(off, sizeof(off), "%lld", csv ? 0 : q.offset);
+	snprintf(lim, sizeof(lim), "%lld", q.limit);
+	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.prop, ftext, q.goal, off,
+			   csv ? NULL : lim, names_array()};
+	PGresult *res = db_run(r->arena, &q_breakdown, 10, p);
+	if (!res)
+		return db_fail(r);
+	int total = -1;
+	for (int i = 0; i < PQntuples(res) && total < 0; i++)
+		if (strcmp(db_get(res, i, C_SECTION), "total") == 0)
+			total = i;
+	if (total < 0)
+		return reply_problem(r, 500, "the breakdown query returned no totals", NULL);
+	if (strcmp(db_get(res, total, C_SITE_KNOWN), "t") != 0) {
+		verr(errors, "site", "no site has this domain");
+		return reply_invalid(r, json_incref(errors));
+	}
+	double all = (double)db_getll(res, total, C_VISITS, 0);
+	if (csv)
+		return reply_csv(r, &q, res, total, all);
+	return reply_page(r, &q, res, total, all);
+}
