@@ -9,7 +9,10 @@
  *   priority = impact × weight × confidence ÷ effort
  *
  * impact (1–10), confidence (0–1) and effort (1–10) are the rule's; weight
- * (0.5–2) is the finding's, mostly its traffic. Findings are deduplicated by
+ * is the finding's: its traffic (0.5–2), and for a web vital also how far its
+ * p75 misses the good threshold (0.5 just over it, 2 at the poor threshold,
+ * at most 4), so a page deep in "poor" outranks one-line metadata fixes and
+ * a page barely over the line does not. Findings are deduplicated by
  * (rule, target): a finding seen again updates its evidence; an open
  * recommendation of an evaluated rule that is no longer found is resolved; a
  * resolved one found again reopens; a dismissed one stays dismissed.
@@ -41,9 +44,12 @@ typedef struct rule {
 
 /* Traffic weight of a page from its pageviews in 28 days. */
 #define TRAFFIC "least(2.0, 0.5 + coalesce(w.n, 0) / 400.0)"
+/* How far a vital's p75 misses: 0.5 just over good, 2 at poor, at most 4. */
+#define MISS "least(4.0, 0.5 + 1.5 * (v.p75 - v.good) / (v.poor - v.good))"
 #define VITAL_RULE(vital) \
 	"SELECT v.url, jsonb_build_object('p75', round(v.p75::numeric, 3), 'good', v.good," \
 	" 'poor', v.poor, 'samples', v.n, 'pageviews_28d', coalesce(w.n, 0)), " TRAFFIC \
+	" * " MISS \
 	" FROM vit v LEFT JOIN views w USING (url)" \
 	" WHERE v.name = '" vital "' AND v.n >= 20 AND v.p75 > v.good"
 #define PAGE_RULE(cond, evidence) \
