@@ -8,7 +8,7 @@
 /* Inputs of the built routes, declared next to each handler (see router.h). */
 extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_analyze, op_entity_report,
 	op_ux_track, op_ux_metrics, op_reviews_integrate, op_reviews_report, op_opt_recommend,
-	op_opt_status, op_data_optimize, op_perf_monitor, op_analytics_timeseries;
+	op_opt_status, op_data_optimize, op_data_report, op_perf_monitor, op_analytics_timeseries;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -38,6 +38,7 @@ int h_opt_status(req_t *r);
 int job_recommendations(json_t *payload, char *err, size_t errlen);
 /* level2_data_optimize.c */
 int h_data_optimize(req_t *r);
+int h_data_report(req_t *r);
 /* level2_performance.c */
 int h_perf_monitor(req_t *r);
 /* level5_analytics.c */
