@@ -96,6 +96,17 @@ class Optimization(unittest.TestCase):
         r = post(RECOMMEND, {"dismiss": [h1["id"]]}, token=self.editor)
         self.assertEqual(r.json["unchanged"], 1)
 
+        # undo: restore puts it back to open, once; a run keeps it open while it holds
+        r = post(RECOMMEND, {"restore": [h1["id"]]}, token=self.editor)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["restored"], [h1["id"]])
+        self.assertEqual(r.json["unchanged"], 0)
+        self.run_engine()
+        self.assertIsNotNone(find(all_items(self.viewer, status="open"), "meta-h1-missing",
+                                  self.url))
+        r = post(RECOMMEND, {"restore": [h1["id"]]}, token=self.editor)
+        self.assertEqual((r.json["restored"], r.json["unchanged"]), ([], 1))
+
     def track_lcp(self, path, ms, n=25):
         batch = [{"type": "vital", "name": "LCP", "value": ms, "url": path,
                   "id": "v4-it-%s-%s-%d" % (RUN, path[-4:], i)} for i in range(n)]
@@ -146,6 +157,10 @@ class Optimization(unittest.TestCase):
         p = is_problem(self, post(RECOMMEND, {"dismiss": ["x", -1]}, token=self.editor), 422)
         self.assertEqual(sorted(e["field"] for e in p["errors"]), ["dismiss[0]", "dismiss[1]"])
         is_problem(self, post(RECOMMEND, [1, 2], token=self.editor), 422)
+        p = is_problem(self, post(RECOMMEND, {"restore": [0]}, token=self.editor), 422)
+        self.assertEqual([e["field"] for e in p["errors"]], ["restore[0]"])
+        p = is_problem(self, post(RECOMMEND, {"dismiss": [1], "restore": [1]}, token=self.editor), 422)
+        self.assertEqual([e["field"] for e in p["errors"]], ["restore"])
 
 
 if __name__ == "__main__":
