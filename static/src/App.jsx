@@ -15,6 +15,7 @@ import { Reviews } from './pages/Reviews.jsx';
 import { Recommendations } from './pages/Recommendations.jsx';
 import { Metadata } from './pages/Metadata.jsx';
 import { Performance } from './pages/Performance.jsx';
+import { PageDetail } from './pages/PageDetail.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -24,6 +25,7 @@ export const PAGES = [
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },
   { path: '/performance', key: 'nav.performance', component: Performance, role: 'analyst' },
+  { path: '/seite', key: 'nav.page', component: PageDetail, role: 'viewer', nav: false },
 ];
 
 export function App() {
@@ -98,7 +100,7 @@ function Shell({ user, page }) {
       </header>
       <nav className="sidenav" aria-label={t('nav.label')}>
         <ul>
-          {PAGES.filter((p) => roleAtLeast(user.role, p.role)).map((p) => (
+          {PAGES.filter((p) => p.nav !== false && roleAtLeast(user.role, p.role)).map((p) => (
             <li key={p.path}>
               <a href={hrefWithQuery(p.path)} onClick={(e) => onNav(e, p.path)} aria-current={p === page ? 'page' : undefined}
                 data-testid={`nav-${p.path.slice(1) || 'overview'}`}>
