@@ -39,7 +39,7 @@ export function MissBadge({ m }) {
   const { t, lang } = useI18n();
   if (m === null || m === undefined) return <span className="muted">—</span>;
   const cls = m <= 1 ? 'good' : m < 1.6 ? 'needs-improvement' : 'poor';
-  return <span className={`badge badge-${cls}`} title={t('ux.miss.title')}>{m <= 1 ? t('ux.miss.ok') : t('ux.miss.x', { x: num(m, lang, 1) })}</span>;
+  return <span className={`badge badge-${cls}`} title={t('ux.miss.title')}>{m <= 1 ? t('ux.miss.ok') : t('ux.miss.x', { x: num(m, lang, m < 1.1 ? 2 : 1) })}</span>;
 }
 
 /** One page's vitals on mobile and desktop. */

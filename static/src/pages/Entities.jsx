@@ -52,23 +52,32 @@ function Report({ data }) {
   const analysed = pick(data, 'n');
   const mentioned = pick(data, 'entities_mentioned');
 
-  // The graph: one hub per topic cluster, linked to its member entities (sized by mentions).
+  // The graph: one hub per topic cluster, its member entities (sized by mentions) on two
+  // rings around it, labels pointing outwards; clusters side by side, or stacked on a
+  // narrow screen. Positions are ours (layout "none"), so ECharts fits them to the box.
+  const narrow = typeof window !== 'undefined' && window.matchMedia?.('(max-width: 700px)').matches;
   const graph = useMemo(() => {
     const byName = new Map(top.map((e) => [entName(e), e]));
     const nodes = []; const links = [];
     clusterList.forEach((c, i) => {
       const hub = `◆ ${pick(c, 'name|label', `#${i + 1}`)}`;
-      nodes.push({ name: hub, value: pick(c, 'mentions'), symbol: 'diamond', symbolSize: 18, category: i, label: { fontWeight: 'bold' } });
-      asArray(pick(c, 'entities|members', [])).forEach((m) => {
-        const n = entName(m);
+      const hx = narrow ? 0 : i * 260; const hy = narrow ? i * 260 : 0;   // in px-like units: ECharts aligns
+      // straight lines to half units, which must stay small against the scale
+      nodes.push({ name: hub, x: hx, y: hy, value: pick(c, 'mentions'), symbol: 'diamond', symbolSize: 18, category: i, label: { fontWeight: 'bold', position: 'inside', offset: [0, -16] } });
+      const members = asArray(pick(c, 'entities|members', [])).map(entName).filter((n) => !nodes.some((x) => x.name === n));
+      members.forEach((n, k) => {
         const e = byName.get(n);
         const w = pick(e, 'mentions', 1);
-        if (!nodes.some((x) => x.name === n)) nodes.push({ name: n, value: pick(e, 'mentions'), symbolSize: 8 + Math.min(24, Math.sqrt(w) * 2), category: i });
+        const a = (2 * Math.PI * k) / Math.max(1, members.length) - Math.PI / 2;
+        const r = members.length > 10 && k % 2 ? 75 : 105;
+        const x = hx + r * Math.cos(a); const y = hy + r * Math.sin(a);
+        nodes.push({ name: n, x, y, value: pick(e, 'mentions'), symbolSize: 8 + Math.min(16, Math.sqrt(w) * 1.5), category: i,
+          label: { position: Math.cos(a) < -0.2 ? 'left' : Math.cos(a) > 0.2 ? 'right' : (Math.sin(a) < 0 ? 'top' : 'bottom') } });
         links.push({ source: hub, target: n });
       });
     });
     return { nodes, links };
-  }, [top, clusterList]);
+  }, [top, clusterList, narrow]);
 
   if (!analysed && !top.length) {
     return (
@@ -83,10 +92,9 @@ function Report({ data }) {
     tooltip: { formatter: (x) => (x.dataType === 'node' ? `${x.name}${typeof x.value === 'number' ? ` · ${num(x.value, lang)} ${t('entities.mentions')}` : ''}` : '') },
     legend: [{ data: clusterList.map((c, i) => pick(c, 'name|label', `#${i + 1}`)), bottom: 0, type: 'scroll', textStyle: { fontSize: 13 } }],
     series: [{
-      type: 'graph', layout: 'force', roam: false, draggable: true, top: 24, bottom: 48, left: 24, right: 24,
+      type: 'graph', layout: 'none', roam: false, top: 40, bottom: 56, left: 110, right: 110,
       categories: clusterList.map((c, i) => ({ name: pick(c, 'name|label', `#${i + 1}`), itemStyle: { color: PALETTE[i % PALETTE.length] } })),
       data: graph.nodes, links: graph.links,
-      force: { repulsion: Math.max(60, 2400 / Math.max(1, graph.nodes.length)), edgeLength: [20, 60], gravity: 0.35, friction: 0.2, layoutAnimation: false },
       label: { show: true, position: 'right', color: '#1f2933', fontSize: 13, textBorderColor: '#fff', textBorderWidth: 3 },
       labelLayout: { hideOverlap: true }, emphasis: { focus: 'adjacency', label: { show: true } },
       lineStyle: { color: '#9aa5b1', width: 1, opacity: 0.6 },
@@ -109,7 +117,7 @@ function Report({ data }) {
       </div>
       {graph.nodes.length > 0 && (
         <Card title={t('entities.graph')}>
-          <Chart option={graphOption} label={`${t('entities.graph')}: ${clusterList.map((c) => `${pick(c, 'name', DASH)} (${asArray(pick(c, 'entities', [])).map(entName).join(', ')})`).join('; ')}`} height={420} />
+          <Chart option={graphOption} label={`${t('entities.graph')}: ${clusterList.map((c) => `${pick(c, 'name', DASH)} (${asArray(pick(c, 'entities', [])).map(entName).join(', ')})`).join('; ')}`} height={narrow ? 360 * Math.max(1, clusterList.length) : 480} />
         </Card>
       )}
       <Card title={t('entities.top')}>
