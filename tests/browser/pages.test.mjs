@@ -164,7 +164,7 @@ test('reviews: the texts, negative and unanswered filters, all-time headline wit
   await uiLogin(page, ADMIN, '/reviews');
   await page.getByTestId('reviews-latest').waitFor();
   await settled(page);
-  const all = (await apiGet(token, '/api/level2/social-proof/report', { tz: 'Europe/Berlin' })).body;
+  const all = (await apiGet(token, '/api/level2/social-proof/report', { tz: 'Europe/Berlin', latest: 50 })).body;
   const latest = all.latest;
   assert.equal(await page.getByTestId('review').count(), latest.length);
   assert.ok((await page.getByTestId('reviews-latest').innerText()).includes(latest[0].text.slice(0, 40)));
@@ -223,7 +223,8 @@ test('metadata for a viewer: the stored audit with real titles, SERP preview cut
 test('one page: clicking a URL opens its traffic, vitals, metadata, recommendations and entities', async (t) => {
   const { page, w } = await session(t);
   await uiLogin(page, ADMIN, '/ux-signals');
-  const link = page.locator('[data-testid=ux-slow-table] tr[data-path] a.page-link').first();
+  // a demo page that is slow on the demo data (the test stack adds pages of its own)
+  const link = page.locator('[data-testid=ux-slow-table] tr[data-path="/ratgeber/eeg-verguetung-2026"] a.page-link');
   await link.waitFor();
   const path = await link.getAttribute('data-url');
   await link.click();
@@ -242,7 +243,11 @@ test('one page: clicking a URL opens its traffic, vitals, metadata, recommendati
   assert.equal(await page.getByTestId('page-rec').count(), mine.length);
   assert.ok(mine.length > 0, 'a slow page has recommendations');
   await page.getByTestId('serp-preview').waitFor();
+  const entities = (await apiGet(token, '/api/level2/entity-seo/report')).body.top_entities
+    .filter((e) => (e.urls || []).some((u) => new URL(u).pathname === path));
+  assert.ok(entities.length > 0, 'the demo page mentions entities');
   await page.getByTestId('page-entity-list').waitFor();
+  assert.equal(await page.locator('[data-testid=page-entity-list] li').count(), entities.length);
   await assertGerman(page, 'page view');
   await atBothSizes(page, 'page-view');
   assert.deepEqual(w.check(), []);

@@ -15,12 +15,13 @@ import { DataTable } from '../components/DataTable.jsx';
 import { Chart } from '../components/Chart.jsx';
 
 const STARS = ['1', '2', '3', '4', '5'];
+const LATEST = 50;          // review texts to read and filter
 
 export function Reviews() {
   const { t } = useI18n();
   const [range] = useRange();
   const res = useApi((signal) => api.get('/api/level2/social-proof/report', { from: range.from, to: range.to, tz: range.tz }, { signal }), [range.from, range.to]);
-  const all = useApi((signal) => api.get('/api/level2/social-proof/report', { tz: range.tz }, { signal }), []);
+  const all = useApi((signal) => api.get('/api/level2/social-proof/report', { tz: range.tz, latest: LATEST }, { signal }), []);
   return (
     <>
       <h1>{t('reviews.title')}</h1>
