@@ -13,7 +13,8 @@ extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_
 	op_behavior_metrics, op_behavior_dynamic,
 	op_analytics_events,
 	op_behav_predictive, op_behav_journey, op_behav_optimize,
-	op_analytics_breakdown;
+	op_analytics_breakdown,
+	op_data_report;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -60,6 +61,7 @@ int job_recommendations(json_t *payload, char *err, size_t errlen);
 int job_rollup(json_t *payload, char *err, size_t errlen);
 /* level2_data_optimize.c */
 int h_data_optimize(req_t *r);
+int h_data_report(req_t *r);
 /* level2_performance.c */
 int h_perf_monitor(req_t *r);
 /* level3_behavioral.c */

@@ -797,8 +797,10 @@ static int run_audit(const audit_t *a, int upsert, json_t *results, json_t *rows
 		json_t *issues = audit_page(a, p, &score);
 		if (!issues)
 			return -1;
-		json_array_append_new(results, json_pack("{s:s, s:s, s:i, s:o, s:O}", "url", p->url,
-			"url_norm", p->norm, "score", score, "measures", measures(p), "issues", issues));
+		json_array_append_new(results, json_pack("{s:s, s:s, s:s?, s:s?, s:i, s:o, s:O}",
+			"url", p->url, "url_norm", p->norm, "title", p->title,
+			"meta_description", p->desc, "score", score, "measures", measures(p),
+			"issues", issues));
 		if (primary(a, i))
 			json_array_append_new(rows, upsert ? upsert_row(p, issues)
 				: json_pack("{s:I, s:O}", "id", (json_int_t)p->id, "issues", issues));
@@ -898,6 +900,19 @@ static json_t *thresholds_new(void)
 		"warning", weight_of("warning"), "info", weight_of("info"));
 }
 
+/* Audits the loaded pages: results, rows to store and summary, all owned by
+ * the arena; 0, or -1 when out of memory. */
+static int audit_all(arena_t *arena, audit_t *a, int upsert, json_t **results, json_t **rows,
+		     json_t **summary)
+{
+	*results = arena_json(arena, json_array());
+	*rows = arena_json(arena, json_array());
+	if (build_context(a) < 0 || !*results || !*rows || run_audit(a, upsert, *results, *rows))
+		return -1;
+	*summary = arena_json(arena, summary_new(*results));
+	return *summary ? 0 : -1;
+}
+
 int h_data_optimize(req_t *r)
 {
 	json_t *body = json_body(r), *list;
@@ -915,11 +930,9 @@ int h_data_optimize(req_t *r)
 		return reply_invalid(r, json_incref(errors));
 	if (list ? load_context(r, &a) : load_stored(r, &a, host, &truncated))
 		return db_fail(r);
-	json_t *results = arena_json(r->arena, json_array());
-	json_t *rows = arena_json(r->arena, json_array());
-	if (build_context(&a) < 0 || !results || !rows || run_audit(&a, list != NULL, results, rows))
+	json_t *results, *rows, *summary;
+	if (audit_all(r->arena, &a, list != NULL, &results, &rows, &summary) < 0)
 		return reply_problem(r, 500, "out of memory", NULL);
-	json_t *summary = arena_json(r->arena, summary_new(results));
 	json_t *stored = summary ? arena_json(r->arena, store_new(r, list != NULL, rows, summary,
 								   host)) : NULL;
 	if (!stored)
@@ -932,4 +945,27 @@ int h_data_optimize(req_t *r)
 		return reply_problem(r, 500, "out of memory", NULL);
 	json_object_del(stored, "event_id");
 	return reply_json(r, 200, j);
+}
+
+/* GET: the audit of the stored inventory for every role. The same checks as
+ * {"stored": true}, read only: nothing is written, no event. */
+static const vrule_t report_query[] = {
+	{"host", V_STRING, 0, 1, 253, NULL, NULL},
+};
+const api_op_t op_data_report = {VRULES(report_query), NULL, NULL, 0, NULL};
+
+int h_data_report(req_t *r)
+{
+	const char *host = req_query(r, "host");
+	audit_t a = {.arena = r->arena};
+	json_t *results, *rows, *summary;
+	int truncated = 0;
+	if (load_stored(r, &a, host, &truncated))
+		return db_fail(r);
+	if (audit_all(r->arena, &a, 0, &results, &rows, &summary) < 0)
+		return reply_problem(r, 500, "out of memory", NULL);
+	json_t *j = arena_json(r->arena, json_pack("{s:s, s:s?, s:b, s:O, s:o, s:O}",
+		"mode", "stored", "host", host, "truncated", truncated, "summary", summary,
+		"thresholds", thresholds_new(), "pages", results));
+	return j ? reply_json(r, 200, j) : reply_problem(r, 500, "out of memory", NULL);
 }

@@ -9,7 +9,10 @@
  *   priority = impact × weight × confidence ÷ effort
  *
  * impact (1–10), confidence (0–1) and effort (1–10) are the rule's; weight
- * (0.5–2) is the finding's, mostly its traffic. Findings are deduplicated by
+ * is the finding's: its traffic (0.5–2), and for a web vital also how far its
+ * p75 misses the good threshold (0.5 just over it, 2 at the poor threshold,
+ * at most 4), so a page deep in "poor" outranks one-line metadata fixes and
+ * a page barely over the line does not. Findings are deduplicated by
  * (rule, target): a finding seen again updates its evidence; an open
  * recommendation of an evaluated rule that is no longer found is resolved; a
  * resolved one found again reopens; a dismissed one stays dismissed.
@@ -36,9 +39,12 @@ typedef opt_rule_t rule_t;
 
 /* Traffic weight of a page from its pageviews in 28 days. */
 #define TRAFFIC "least(2.0, 0.5 + coalesce(w.n, 0) / 400.0)"
+/* How far a vital's p75 misses: 0.5 just over good, 2 at poor, at most 4. */
+#define MISS "least(4.0, 0.5 + 1.5 * (v.p75 - v.good) / (v.poor - v.good))"
 #define VITAL_RULE(vital) \
 	"SELECT v.url, jsonb_build_object('p75', round(v.p75::numeric, 3), 'good', v.good," \
 	" 'poor', v.poor, 'samples', v.n, 'pageviews_28d', coalesce(w.n, 0)), " TRAFFIC \
+	" * " MISS \
 	" FROM vit v LEFT JOIN views w USING (url)" \
 	" WHERE v.name = '" vital "' AND v.n >= 20 AND v.p75 > v.good"
 #define PAGE_RULE(cond, evidence) \
@@ -460,25 +466,39 @@ int h_opt_status(req_t *r)
 	return j ? reply_json(r, 200, j) : 0;
 }
 
-static const db_stmt_t q_dismiss = {"opt_dismiss",
-	"UPDATE recommendations SET status = 'dismissed', dismissed_at = now(), dismissed_by = $2"
-	" WHERE id = ANY ($1::bigint[]) AND status <> 'dismissed' RETURNING id"};
+/* The status changes a body may ask for: {"dismiss": [ids]} and its undo
+ * {"restore": [ids]} (a dismissed recommendation back to open). */
+typedef struct change {
+	const char *field, *done;       /* body field, reply field of the ids changed */
+	db_stmt_t stmt;                 /* $1 ids, $2 who; RETURNING id */
+} change_t;
 
-/* {"dismiss": [ids]}: at most 500 ids; unknown or already dismissed ids are
+static const change_t changes[] = {
+	{"dismiss", "dismissed", {"opt_dismiss",
+	 "UPDATE recommendations SET status = 'dismissed', dismissed_at = now(), dismissed_by = $2"
+	 " WHERE id = ANY ($1::bigint[]) AND status <> 'dismissed' RETURNING id"}},
+	{"restore", "restored", {"opt_restore",         /* who ($2) is not recorded */
+	 "UPDATE recommendations SET status = 'open', dismissed_at = NULL, dismissed_by = NULL"
+	 " WHERE id = ANY ($1::bigint[]) AND status = 'dismissed' AND $2::text IS NOT NULL"
+	 " RETURNING id"}},
+};
+#define N_CHANGES (sizeof(changes) / sizeof(changes[0]))
+
+/* At most 500 ids; unknown ids and those already in the state asked for are
  * reported back as not changed. */
-static int dismiss(req_t *r, json_t *ids)
+static int change_status(req_t *r, const change_t *c, json_t *ids)
 {
 	json_t *errors = arena_json(r->arena, json_array());
 	buf_t arr;
 	size_t i;
 	json_t *v;
 	if (!json_is_array(ids) || json_array_size(ids) == 0 || json_array_size(ids) > 500)
-		verr(errors, "dismiss", "must be an array of 1 to 500 recommendation ids");
+		verr(errors, c->field, "must be an array of 1 to 500 recommendation ids");
 	buf_init(&arr, 16 * 1024);
 	json_array_foreach(ids, i, v) {
 		if (!json_is_integer(v) || json_integer_value(v) <= 0) {
 			char f[32];
-			snprintf(f, sizeof(f), "dismiss[%zu]", i);
+			snprintf(f, sizeof(f), "%s[%zu]", c->field, i);
 			verr(errors, f, "must be a positive integer id");
 		}
 		buf_printf(&arr, "%s%lld", i ? "," : "{", (long long)json_integer_value(v));
@@ -489,23 +509,39 @@ static int dismiss(req_t *r, json_t *ids)
 		return reply_invalid(r, json_incref(errors));
 	}
 	const char *p[] = {arr.data, r->who.name ? r->who.name : ""};
-	PGresult *res = db_run(r->arena, &q_dismiss, 2, p);
+	PGresult *res = db_run(r->arena, &c->stmt, 2, p);
 	buf_free(&arr);
 	if (!res)
 		return db_fail(r);
 	json_t *done = json_array();
 	for (int k = 0; k < PQntuples(res); k++)
 		json_array_append_new(done, json_integer(db_getll(res, k, 0, 0)));
-	return reply_json(r, 200, arena_json(r->arena, json_pack("{s:o, s:I}", "dismissed", done,
+	return reply_json(r, 200, arena_json(r->arena, json_pack("{s:o, s:I}", c->done, done,
 		"unchanged", (json_int_t)(json_array_size(ids) - (size_t)PQntuples(res)))));
 }
 
-/* {} (or no body) runs the rules; {"dismiss": [ids]} dismisses. */
+/* {} (or no body) runs the rules; {"dismiss": [ids]} dismisses, {"restore": [ids]}
+ * undoes a dismissal. */
 static const vrule_t recommend_rules[] = {
 	{"dismiss", V_ARRAY, 0, 1, 500, NULL, NULL},
+	{"restore", V_ARRAY, 0, 1, 500, NULL, NULL},
 };
 static const vschema_t recommend_body = {"RecommendRequest", VRULES(recommend_rules), NULL, 0, 0};
 const api_op_t op_opt_recommend = {NULL, 0, &recommend_body, "{}", 0, NULL};
+
+/* The status change the body asks for, or NULL to run; -1 when it asks for two. */
+static int change_of(json_t *body, const change_t **c)
+{
+	*c = NULL;
+	for (size_t i = 0; i < N_CHANGES; i++) {
+		if (!json_object_get(body, changes[i].field))
+			continue;
+		if (*c)
+			return -1;
+		*c = &changes[i];
+	}
+	return 0;
+}
 
 int h_opt_recommend(req_t *r)
 {
@@ -515,11 +551,18 @@ int h_opt_recommend(req_t *r)
 			return 0;
 		if (!json_is_object(body)) {
 			json_t *errors = json_array();
-			verr(errors, "", "must be an object: {} to run, {\"dismiss\": [ids]} to dismiss");
+			verr(errors, "", "must be an object: {} to run, {\"dismiss\": [ids]} to dismiss,"
+			     " {\"restore\": [ids]} to undo a dismissal");
 			return reply_invalid(r, errors);
 		}
-		if (json_object_get(body, "dismiss"))
-			return dismiss(r, json_object_get(body, "dismiss"));
+		const change_t *c;
+		if (change_of(body, &c) < 0) {
+			json_t *errors = json_array();
+			verr(errors, "restore", "send either dismiss or restore, not both");
+			return reply_invalid(r, errors);
+		}
+		if (c)
+			return change_status(r, c, json_object_get(body, c->field));
 	}
 	json_t *run = arena_json(r->arena, engine_run(r->arena, 1));
 	if (!run)

@@ -320,7 +320,8 @@ int h_reviews_integrate(req_t *r)
 /* Columns: 0 section, 1 source (NULL = overall), 2 month, 3 n, 4 sum,
  * 5..9 ratings 1..5, 10 replied, 11 positive, 12 neutral, 13 negative,
  * 14 contradicting, 15 last 365 days, 16 days since the newest, 17 rank,
- * 18 review (jsonb). $1 from, $2 to (NULL, NULL = all time), $3 tz, $4 source. */
+ * 18 review (jsonb). $1 from, $2 to (NULL, NULL = all time), $3 tz, $4 source,
+ * $5 latest review texts wanted (at least LATEST_REVIEWS are read). */
 static const db_stmt_t q_report = {"rv_report",
 	"WITH r AS (SELECT * FROM reviews"
 	"  WHERE ($1::date IS NULL OR published_at >= ($1::date::timestamp AT TIME ZONE $3))"
@@ -358,7 +359,8 @@ static const db_stmt_t q_report = {"rv_report",
 	"   'date', to_char(published_at AT TIME ZONE $3, 'YYYY-MM-DD'), 'reply', reply,"
 	"   'sentiment', CASE WHEN sentiment_label IS NULL THEN NULL ELSE jsonb_build_object("
 	"    'score', round(sentiment_score::numeric, 4), 'label', sentiment_label) END)::text"
-	" FROM (SELECT * FROM r ORDER BY published_at DESC, id DESC LIMIT " STR(LATEST_REVIEWS) ") l"
+	" FROM (SELECT * FROM r ORDER BY published_at DESC, id DESC"
+	"  LIMIT greatest($5::int, " STR(LATEST_REVIEWS) ")) l"
 	" ORDER BY 1, 2 NULLS FIRST, 3, 18"};
 
 static double round4(double x)
@@ -440,6 +442,8 @@ static json_t *jsonld_json(json_t *overall, json_t *latest)
 	json_t *reviews = json_array(), *rv;
 	size_t i;
 	json_array_foreach(latest, i, rv) {
+		if (i == LATEST_REVIEWS)
+			break;
 		const char *text = json_string_value(json_object_get(rv, "text"));
 		json_array_append_new(reviews, validated(jsonld_with_context(jsonld_review_new(
 			org_new(), json_string_value(json_object_get(rv, "author")),
@@ -510,6 +514,7 @@ static const db_stmt_t q_reviews_stamp = {"q_reviews_stamp",
 static const vrule_t report_query[] = {
 	RANGE_RULES,
 	{"source", V_STRING, 0, 1, 32, NULL, NULL},
+	{"latest", V_INT, 0, 1, 100, NULL, NULL},       /* review texts; the JSON-LD keeps 5 */
 };
 static void report_check(req_t *r, json_t *errors)
 {
@@ -534,8 +539,10 @@ int h_reviews_report(req_t *r)
 	range_parse(r, &rg, errors);     /* checked by the router: report_check */
 	if (source && !strcmp(source, "all"))
 		source = NULL;
-	const char *p[] = {all_time ? NULL : rg.from, all_time ? NULL : rg.to, rg.tz, source};
-	PGresult *res = db_run(r->arena, &q_report, 4, p);
+	const char *latest = req_query(r, "latest");
+	const char *p[] = {all_time ? NULL : rg.from, all_time ? NULL : rg.to, rg.tz, source,
+			   latest ? latest : STR(LATEST_REVIEWS)};
+	PGresult *res = db_run(r->arena, &q_report, 5, p);
 	if (!res)
 		return db_fail(r);
 	json_t *range = all_time ? json_pack("{s:n, s:n, s:s, s:b}", "from", "to", "tz", rg.tz,
@@ -546,6 +553,10 @@ int h_reviews_report(req_t *r)
 		"range", range, "source", source, "method", method_json(), "sources", "latest"));
 	if (!out || fill_report(res, out) < 0)
 		return reply_problem(r, 500, "out of memory while building the report", NULL);
+	json_t *texts = json_object_get(out, "latest");      /* at least 5 were read, for the JSON-LD */
+	size_t want = latest ? strtoul(latest, NULL, 10) : LATEST_REVIEWS;
+	while (json_array_size(texts) > want)
+		json_array_remove(texts, want);
 	return reply_json(r, 200, out);
 }
 

@@ -36,6 +36,7 @@ const route_t routes[] = {
 {"GET", "/api/level2/social-proof/report", USER(ROLE_VIEWER), h_reviews_report, "Ratings per source, trust score, AggregateRating JSON-LD", 6, 0, &op_reviews_report},
 {"POST", "/api/level2/optimization/recommend", USER(ROLE_EDITOR), h_opt_recommend, "Run the recommendation rules over stored data", 7, 0, &op_opt_recommend},
 {"GET", "/api/level2/optimization/status", USER(ROLE_VIEWER), h_opt_status, "Recommendations by status and priority", 8, 0, &op_opt_status},
+{"GET", "/api/level2/data/optimize", USER(ROLE_VIEWER), h_data_report, "The metadata audit of the stored page inventory, read only", 0, 0, &op_data_report},
 {"POST", "/api/level2/data/optimize", USER(ROLE_EDITOR), h_data_optimize, "Page metadata audit; upserts the page inventory", 9, 0, &op_data_optimize},
 {"GET", "/api/level2/performance/monitor", USER(ROLE_ANALYST), h_perf_monitor, "This backend's latency and errors per route", 10, 0, &op_perf_monitor},
 /* level 3 — predictive, multimodal, behavioural */

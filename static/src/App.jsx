@@ -23,6 +23,7 @@ import { Funnel } from './pages/Funnel.jsx';
 import { System } from './pages/System.jsx';
 import { Behaviour } from './pages/Behaviour.jsx';
 import { Journeys } from './pages/Journeys.jsx';
+import { PageDetail } from './pages/PageDetail.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -37,6 +38,7 @@ export const PAGES = [
   { path: '/journeys', key: 'nav.journeys', component: Journeys, role: 'viewer' },
   { path: '/performance', key: 'nav.performance', component: Performance, role: 'analyst' },
   { path: '/system', key: 'nav.system', component: System, role: 'viewer' },
+  { path: '/seite', key: 'nav.page', component: PageDetail, role: 'viewer', nav: false },
 ];
 
 // A returning user's chart code loads while the session is restored, before any data.
@@ -133,7 +135,7 @@ function Shell({ user, page, focusFirst }) {
       </header>
       <nav id="sidenav" className="sidenav" aria-label={t('nav.label')}>
         <ul>
-          {PAGES.filter((p) => roleAtLeast(user.role, p.role)).map((p) => (
+          {PAGES.filter((p) => p.nav !== false && roleAtLeast(user.role, p.role)).map((p) => (
             <li key={p.path}>
               <a href={hrefWithQuery(p.path)} onClick={(e) => onNav(e, p.path)} aria-current={p === page ? 'page' : undefined}
                 data-testid={`nav-${p.path.slice(1) || 'overview'}`}>

@@ -12,7 +12,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from zoelib import RUN, is_problem, post, psql, psql_one, token_for
+from zoelib import RUN, get, is_problem, post, psql, psql_one, token_for
 
 PATH = "/api/level2/data/optimize"
 
@@ -76,6 +76,9 @@ class MetadataAudit(unittest.TestCase):
         j = self.audit({"pages": [p]})
         self.assertEqual(j["pages"][0]["issues"], [])
         self.assertEqual(j["pages"][0]["score"], 100)
+        # the texts audited come back, so a reader sees what the measures are of
+        self.assertEqual(j["pages"][0]["title"], p["title"])
+        self.assertEqual(j["pages"][0]["meta_description"], p["meta_description"])
 
     def test_crafted_batch_exact_issues(self):
         host = new_host()
@@ -248,6 +251,27 @@ class MetadataAudit(unittest.TestCase):
                      {"pages": [clean_page(host, 0)], "stored": True}, {"stored": False},
                      {"pages": "x"}, 7):
             is_problem(self, post(PATH, body, token=self.editor), 422 if body != 7 else 400)
+
+    def test_viewer_reads_the_stored_audit_without_writing(self):
+        # GET: the same checks over the stored inventory, for every role, read only
+        posted = self.audit({"stored": True, "host": "zoe-solar.de"})
+        events = psql_one("SELECT count(*) FROM event_log WHERE type = 'audit.completed'")
+        r = get(PATH + "?host=zoe-solar.de", token=token_for("viewer"))
+        self.assertEqual(r.status, 200, r)
+        j = r.json
+        self.assertEqual(j["mode"], "stored")
+        self.assertNotIn("inventory", j)
+        self.assertEqual(j["summary"], posted["summary"])
+        by_url = {p["url_norm"]: p for p in j["pages"]}
+        agri = by_url["https://zoe-solar.de/agri-pv"]
+        self.assertEqual([i["check"] for i in agri["issues"]], ["title_too_long"])
+        self.assertTrue(agri["title"].startswith("Agri-PV: Photovoltaik"))
+        self.assertGreater(agri["measures"]["title_px"], 580)
+        self.assertEqual(psql_one("SELECT count(*) FROM event_log WHERE type = 'audit.completed'"),
+                         events)
+        is_problem(self, get(PATH), 401)
+        p = is_problem(self, get(PATH + "?host=" + "x" * 300, token=token_for("viewer")), 422)
+        self.assertEqual([e["field"] for e in p["errors"]], ["host"])
 
     def test_roles(self):
         is_problem(self, post(PATH, {}), 401)

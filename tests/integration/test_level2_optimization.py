@@ -4,6 +4,9 @@ import unittest
 
 from zoelib import RUN, get, is_problem, post, psql, psql_one, token_for
 
+DEMO_KEY = "site_demo_zoe_solar"
+TRACK = "/api/level2/ux-signals/track"
+
 RECOMMEND = "/api/level2/optimization/recommend"
 STATUS = "/api/level2/optimization/status"
 
@@ -43,6 +46,8 @@ class Optimization(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         psql("DELETE FROM pages WHERE path = :'v1'", cls.path)
+        psql("DELETE FROM events WHERE path LIKE :'v1'", "/it-%s/lcp-%%" % RUN)
+        psql("DELETE FROM recommendations WHERE target LIKE :'v1'", "/it-%s/lcp-%%" % RUN)
         psql("DELETE FROM recommendations WHERE target = :'v1'", cls.url)
 
     def run_engine(self):
@@ -91,6 +96,41 @@ class Optimization(unittest.TestCase):
         r = post(RECOMMEND, {"dismiss": [h1["id"]]}, token=self.editor)
         self.assertEqual(r.json["unchanged"], 1)
 
+        # undo: restore puts it back to open, once; a run keeps it open while it holds
+        r = post(RECOMMEND, {"restore": [h1["id"]]}, token=self.editor)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["restored"], [h1["id"]])
+        self.assertEqual(r.json["unchanged"], 0)
+        self.run_engine()
+        self.assertIsNotNone(find(all_items(self.viewer, status="open"), "meta-h1-missing",
+                                  self.url))
+        r = post(RECOMMEND, {"restore": [h1["id"]]}, token=self.editor)
+        self.assertEqual((r.json["restored"], r.json["unchanged"]), ([], 1))
+
+    def track_lcp(self, path, ms, n=25):
+        batch = [{"type": "vital", "name": "LCP", "value": ms, "url": path,
+                  "id": "v4-it-%s-%s-%d" % (RUN, path[-4:], i)} for i in range(n)]
+        r = post(TRACK, batch, headers={"X-Site-Key": DEMO_KEY, "Origin": "https://zoe-solar.de"})
+        self.assertEqual(r.status, 202, r)
+
+    def test_priority_grows_with_how_far_a_vital_misses(self):
+        # equal traffic (none), one page far into "poor", one just over "good": the far
+        # miss must come first, and ahead of a one-line metadata fix of equal traffic
+        far, near = "/it-%s/lcp-far" % RUN, "/it-%s/lcp-near" % RUN
+        self.track_lcp(far, 6500)
+        self.track_lcp(near, 2600)
+        self.run_engine()
+        items = all_items(self.viewer, status="open")
+        f = find(items, "cwv-lcp", far)       # relative beacon URLs: the target is the path
+        n = find(items, "cwv-lcp", near)
+        desc = find(items, "meta-description-missing", self.url)
+        self.assertIsNotNone(f)
+        self.assertIsNotNone(n)
+        self.assertGreater(f["priority"], 2 * n["priority"])
+        if desc is not None:                # resolved when the other test ran first
+            self.assertGreater(f["priority"], desc["priority"])
+        self.assertGreater(f["priority"], 4 * 0.5 * 1.0 / 1)
+
     def test_status_counts_progress_and_cursor(self):
         self.run_engine()
         r = get(STATUS + "?limit=1", token=self.viewer)
@@ -117,6 +157,10 @@ class Optimization(unittest.TestCase):
         p = is_problem(self, post(RECOMMEND, {"dismiss": ["x", -1]}, token=self.editor), 422)
         self.assertEqual(sorted(e["field"] for e in p["errors"]), ["dismiss[0]", "dismiss[1]"])
         is_problem(self, post(RECOMMEND, [1, 2], token=self.editor), 422)
+        p = is_problem(self, post(RECOMMEND, {"restore": [0]}, token=self.editor), 422)
+        self.assertEqual([e["field"] for e in p["errors"]], ["restore[0]"])
+        p = is_problem(self, post(RECOMMEND, {"dismiss": [1], "restore": [1]}, token=self.editor), 422)
+        self.assertEqual([e["field"] for e in p["errors"]], ["restore"])
 
 
 if __name__ == "__main__":

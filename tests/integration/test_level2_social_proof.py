@@ -167,6 +167,11 @@ class Figures(Common):
         self.assertEqual([x["external_id"] for x in j["latest"]], ["f4", "f3", "f2", "f1", "f0"])
         self.assertEqual(j["latest"][1]["date"], "2025-02-15")
         self.assertEqual(j["latest"][1]["published_at"], "2025-02-15T11:00:00Z")
+        # ?latest= asks for fewer or more texts; the JSON-LD keeps the 5 newest
+        few = self.report(self.SRC, "&latest=2")
+        self.assertEqual([x["external_id"] for x in few["latest"]], ["f4", "f3"])
+        self.assertEqual(len(few["jsonld"]["reviews"]), 5)
+        self.assertEqual(len(self.report(self.SRC, "&latest=100")["latest"]), 5)
 
     def test_empty_report(self):
         j = self.report(source("none"))
@@ -187,6 +192,9 @@ class Figures(Common):
                 token=self.viewer)
         fields = {e["field"] for e in is_problem(self, r, 422)["errors"]}
         self.assertEqual(fields, {"source", "tz", "from"})
+        for bad in ("0", "101", "x"):
+            r = get(REPORT + "?latest=" + bad, token=self.viewer)
+            self.assertEqual([e["field"] for e in is_problem(self, r, 422)["errors"]], ["latest"])
 
 
 class ContrastVerdict(Common):

@@ -1,23 +1,32 @@
-// Metadata audit: runs POST data/optimize over the stored page inventory (editor; it
-// upserts the inventory) and shows the pages with their issues and title pixel width
-// against Google's ~580 px truncation. A viewer sees why the button is not there.
-import { useState } from 'react';
+// Metadata audit: the audit of the stored page inventory for every role (GET data/optimize,
+// read only); editors may run it again and store the findings (POST {"stored": true}).
+// The real title and description with a search-result preview cut where Google cuts
+// (about 580 px), filters ("Titel zu lang", "Beschreibung fehlt"), search and sort.
+import { useState, useMemo } from 'react';
 import { useI18n } from '../lib/i18n.js';
+import '../styles-pages.css';
 import { api, roleAtLeast } from '../lib/api.js';
-import { num, pick, asArray, cell, DASH } from '../lib/format.js';
+import { useApi } from '../lib/useApi.js';
+import { num, pick, asArray, DASH } from '../lib/format.js';
 import { Card } from '../components/Card.jsx';
-import { Empty, Problem, Loading } from '../components/States.jsx';
+import { Async, Empty, Problem } from '../components/States.jsx';
 import { DataTable } from '../components/DataTable.jsx';
+import { PageLink } from '../components/PageLink.jsx';
+import { useTableControls } from '../components/TableControls.jsx';
+import { SerpPreview, TitleWidth, issueText, SEVERITY_BADGE } from '../components/Serp.jsx';
 
-const LIMIT_PX = 580;
+const SEV_ORDER = { error: 0, warning: 1, info: 2 };
+const has = (p, check) => asArray(p.issues).some((i) => i.check === check);
 
 export function Metadata({ user }) {
   const { t } = useI18n();
   const editor = roleAtLeast(user.role, 'editor');
-  const [state, setState] = useState({ busy: false, data: null, error: null });
-  const run = async () => {
-    setState({ busy: true, data: null, error: null });
-    try { setState({ busy: false, data: await api.post('/api/level2/data/optimize', {}), error: null }); } catch (e) { setState({ busy: false, data: null, error: e }); }
+  const [tick, setTick] = useState(0);
+  const [run, setRun] = useState({ busy: false, error: null, done: false });
+  const res = useApi((signal) => api.get('/api/level2/data/optimize', undefined, { signal }), [tick]);
+  const rerun = async () => {
+    setRun({ busy: true, error: null, done: false });
+    try { await api.post('/api/level2/data/optimize', { stored: true }); setRun({ busy: false, error: null, done: true }); setTick((n) => n + 1); } catch (e) { setRun({ busy: false, error: e, done: false }); }
   };
   return (
     <>
@@ -25,72 +34,79 @@ export function Metadata({ user }) {
       <p>{t('meta.intro')}</p>
       <div className="actions">
         {editor
-          ? <button type="button" className="btn-primary" onClick={run} disabled={state.busy} data-testid="run-audit">{state.busy ? t('meta.running') : t('meta.run')}</button>
-          : <p className="muted" data-testid="viewer-note">{t('meta.editoronly')}</p>}
+          ? <button type="button" className="btn-primary" onClick={rerun} disabled={run.busy} data-testid="run-audit">{run.busy ? t('meta.running') : t('meta.run')}</button>
+          : <p className="muted" data-testid="viewer-note">{t('meta.viewer')}</p>}
+        {run.done && <span role="status">{t('meta.ran')}</span>}
       </div>
-      {state.busy && <Loading label={t('meta.running')} />}
-      {state.error && <Problem error={state.error} />}
-      {state.data && <Audit data={state.data} />}
-      {!state.busy && !state.error && !state.data && editor && <Empty>{t('meta.notrun')}</Empty>}
+      {run.error && <Problem error={run.error} compact />}
+      <Async res={res}>{(d) => <Audit data={d} />}</Async>
     </>
   );
 }
 
-function TitleWidth({ px }) {
-  const { lang } = useI18n();
-  if (typeof px !== 'number') return <span>{DASH}</span>;
-  const over = px > LIMIT_PX;
+function Summary({ summary, limit }) {
+  const { t, lang } = useI18n();
+  const sev = summary.by_severity || {};
   return (
-    <span className="widthbar-wrap">
-      <span className="widthbar" role="img" aria-label={`${num(px, lang)} px / ${LIMIT_PX} px`}>
-        <span className={`fill ${over ? 'over' : 'ok'}`} style={{ width: `${Math.min(100, (px / (LIMIT_PX * 1.2)) * 100)}%` }} />
-        <span className="limit" style={{ left: `${(100 / 1.2).toFixed(2)}%` }} />
-      </span>
-      <span className={over ? 'text-poor' : undefined}>{num(px, lang)} px</span>
-    </span>
+    <dl className="facts inline" data-testid="meta-summary">
+      <div><dt>{t('meta.sum.pages')}</dt><dd>{num(summary.pages, lang)}</dd></div>
+      <div><dt>{t('meta.sum.errors')}</dt><dd>{num(summary.pages_with_errors, lang)}</dd></div>
+      {['error', 'warning', 'info'].map((k) => <div key={k}><dt>{t(`meta.sev.${k}`)}</dt><dd>{num(sev[k], lang)}</dd></div>)}
+      <div><dt>{t('meta.sum.score')}</dt><dd>{num(summary.mean_score, lang, 1)}</dd></div>
+      <div><dt>{t('meta.sum.limit')}</dt><dd>{num(limit, lang)} px</dd></div>
+    </dl>
   );
-}
-
-const SEV_ORDER = { error: 0, warning: 1, info: 2 };
-
-/** The title's pixel width: a field of the page, else the evidence of a title check. */
-function titlePx(p) {
-  const direct = pick(p, 'title_px|title_width_px|title.px|title.width_px|metrics.title_px');
-  if (typeof direct === 'number') return direct;
-  const ev = asArray(pick(p, 'issues', [])).map((i) => pick(i, 'evidence.px')).find((x) => typeof x === 'number');
-  return ev;
 }
 
 function Audit({ data }) {
   const { t, lang } = useI18n();
-  const pages = asArray(pick(data, 'pages|items|results', []));
+  const pages = asArray(pick(data, 'pages', []));
+  const limit = pick(data, 'thresholds.title_max_px', 580);
+  const [open, setOpen] = useState(null);
+  const filters = useMemo(() => [
+    { key: 'title-long', label: t('meta.f.titlelong'), test: (p) => has(p, 'title_too_long') },
+    { key: 'desc-missing', label: t('meta.f.descmissing'), test: (p) => has(p, 'description_missing') },
+    { key: 'errors', label: t('meta.f.errors'), test: (p) => asArray(p.issues).some((i) => i.severity === 'error') },
+    { key: 'issues', label: t('meta.f.issues'), test: (p) => asArray(p.issues).length > 0 },
+  ], [t]);
+  const sorts = useMemo(() => [
+    { key: 'score', label: t('meta.s.score'), cmp: (a, b) => (a.score - b.score) || a.url.localeCompare(b.url) },
+    { key: 'px', label: t('meta.s.px'), cmp: (a, b) => (b.measures?.title_px ?? 0) - (a.measures?.title_px ?? 0) },
+    { key: 'url', label: t('meta.s.url'), cmp: (a, b) => a.url.localeCompare(b.url) },
+  ], [t]);
+  const search = (p) => `${p.url} ${p.title ?? ''} ${p.meta_description ?? ''}`;
+  const ctl = useTableControls(pages, { search, filters, sorts, testid: 'meta' });
   if (!pages.length) return <Empty>{t('meta.empty')}</Empty>;
-  const issuesOf = (p) => asArray(pick(p, 'issues', []))
-    .map((i) => (typeof i === 'string' ? { text: i } : { sev: pick(i, 'severity'), text: (lang === 'de' ? pick(i, 'de|message|check') : pick(i, 'message|check')) ?? JSON.stringify(i), fix: pick(i, 'fix.value') }))
-    .sort((x, y) => (SEV_ORDER[x.sev] ?? 3) - (SEV_ORDER[y.sev] ?? 3));
-  const summary = pick(data, 'summary');
-  const rows = pages.slice().sort((a, b) => (pick(a, 'score', 100) - pick(b, 'score', 100)));
+  const issuesOf = (p) => asArray(p.issues).slice().sort((x, y) => (SEV_ORDER[x.severity] ?? 3) - (SEV_ORDER[y.severity] ?? 3));
   return (
-    <Card title={t('meta.title')}>
-      {summary && typeof summary === 'object' && (
-        <dl className="facts inline">{Object.entries(summary).filter(([, v]) => typeof v !== 'object').map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{cell(v, lang)}</dd></div>)}</dl>
-      )}
-      <DataTable id="meta-pages" label={t('meta.title')} rows={rows} filename="metadata-audit" columns={[
-        { key: 'url', label: t('meta.url'), value: (p) => pick(p, 'url|normalised|normalized_url'), render: (p) => <code>{pick(p, 'url|normalised', DASH)}</code> },
-        { key: 'score', label: t('meta.score'), num: true, value: (p) => pick(p, 'score') },
-        { key: 'title', label: t('meta.pagetitle'), value: (p) => pick(p, 'title.text|title') },
-        { key: 'px', label: t('meta.width'), num: true, value: titlePx, render: (p) => <TitleWidth px={titlePx(p)} /> },
-        { key: 'issues', label: t('meta.issues'), value: (p) => issuesOf(p).map((i) => i.text).join(' | '),
-          render: (p) => {
+    <Card title={t('meta.pages')}>
+      {data.summary && <Summary summary={data.summary} limit={limit} />}
+      {ctl.controls}
+      <DataTable id="meta-pages" label={t('meta.pages')} rows={ctl.rows} filename="metadata-audit" rowAttrs={(p) => ({ 'data-url': p.url })}
+        empty={t('controls.nomatch')} columns={[
+          { key: 'url', label: t('meta.url'), value: (p) => p.url, render: (p) => <PageLink url={p.url} /> },
+          { key: 'score', label: t('meta.score'), num: true, value: (p) => p.score, render: (p) => num(p.score, lang) },
+          { key: 'title', label: t('meta.pagetitle'), value: (p) => p.title, render: (p) => (
+            <span className="meta-title">
+              <span data-testid="meta-title">{p.title || DASH}</span>
+              <button type="button" className="btn-link small" aria-expanded={open === p.url} onClick={() => setOpen(open === p.url ? null : p.url)} data-testid="meta-preview-toggle">
+                {t('meta.preview')}
+              </button>
+              {open === p.url && <SerpPreview page={p} limit={limit} />}
+            </span>
+          ) },
+          { key: 'px', label: t('meta.width'), num: true, value: (p) => p.measures?.title_px, render: (p) => <TitleWidth px={p.measures?.title_px} limit={limit} /> },
+          { key: 'desc', label: t('meta.desc'), num: true, value: (p) => p.measures?.description_chars, render: (p) => (p.meta_description ? num(p.measures?.description_chars, lang) : <span className="text-poor">{t('meta.desc.none')}</span>) },
+          { key: 'issues', label: t('meta.issues'), value: (p) => issuesOf(p).map((i) => issueText(i, lang)).join(' | '), render: (p) => {
             const is = issuesOf(p);
             return is.length ? (
               <ul className="issues">{is.map((x, i) => (
-                <li key={i}>{x.sev && <span className={`badge badge-${x.sev === 'error' ? 'poor' : x.sev === 'warning' ? 'needs-improvement' : 'none'}`}>{x.sev}</span>} {x.text}
-                  {typeof x.fix === 'string' && <div className="muted small">→ {x.fix}</div>}</li>
+                <li key={i}><span className={`badge badge-${SEVERITY_BADGE[x.severity] || 'none'}`}>{t(`meta.sev1.${x.severity}`)}</span> {issueText(x, lang)}
+                  {typeof x.fix?.value === 'string' && <div className="muted small">{t('meta.fix')}: {x.fix.value}</div>}</li>
               ))}</ul>
-            ) : DASH;
+            ) : <span className="muted">{t('meta.noissues')}</span>;
           } },
-      ]} />
+        ]} />
     </Card>
   );
 }

@@ -1,24 +1,29 @@
-// Recommendations: the prioritised list with evidence, counts by status and progress
-// (optimization status); run the engine and dismiss (editor only, hidden below).
-// Dismissing is POST optimization/recommend {"dismiss": [ids]} (the engine's own route).
+// Recommendations as a to-do list: what is wrong, why it matters and how to fix it in
+// plain words, the evidence with units, the visitors affected, grouped by root cause or
+// by page template; status, "Verwerfen" after a confirmation, and undo (restore).
+// Runs and status changes are POST optimization/recommend ({}, {dismiss}, {restore}).
 import { useState } from 'react';
 import { useI18n } from '../lib/i18n.js';
+import '../styles-pages.css';
 import { api, roleAtLeast } from '../lib/api.js';
 import { useApi } from '../lib/useApi.js';
 import { useQuery } from '../lib/router.js';
-import { num, pick, asArray, cell, date, DASH } from '../lib/format.js';
+import { num, pick, asArray, date } from '../lib/format.js';
+import { templateOf, pathOf, isPageUrl, groupBy } from '../lib/pages.js';
 import { Card } from '../components/Card.jsx';
 import { Async, Empty, Problem } from '../components/States.jsx';
-import { DataTable } from '../components/DataTable.jsx';
 import { Chart } from '../components/Chart.jsx';
+import { PageLink } from '../components/PageLink.jsx';
+import { Evidence, affected } from '../components/Evidence.jsx';
 
 const STATUSES = ['open', 'resolved', 'dismissed'];
-const DISMISS = (id) => api.post('/api/level2/optimization/recommend', { dismiss: [id] });
+const GROUPINGS = ['rule', 'template'];
 
 export function Recommendations({ user }) {
   const { t } = useI18n();
   const [q, setQ] = useQuery();
   const status = [...STATUSES, 'all'].includes(q.get('status')) ? q.get('status') : 'open';
+  const grouping = GROUPINGS.includes(q.get('group')) ? q.get('group') : 'rule';
   const res = useApi((signal) => api.get('/api/level2/optimization/status', { status, limit: 500 }, { signal }), [status]);
   const editor = roleAtLeast(user.role, 'editor');
   const [run, setRun] = useState({ busy: false, error: null, done: false });
@@ -42,59 +47,134 @@ export function Recommendations({ user }) {
             {[...STATUSES, 'all'].map((s) => <option key={s} value={s}>{t(`recs.status.${s}`)}</option>)}
           </select>
         </label>
+        <label><span className="label">{t('recs.group')}</span>
+          <select value={grouping} onChange={(e) => setQ({ group: e.target.value === 'rule' ? null : e.target.value }, { replace: true })} data-testid="group-by">
+            {GROUPINGS.map((g) => <option key={g} value={g}>{t(`recs.group.${g}`)}</option>)}
+          </select>
+        </label>
       </div>
-      <Async res={res}>{(d) => <List data={d} editor={editor} onChange={res.reload} />}</Async>
+      <Async res={res}>{(d) => <List data={d} editor={editor} grouping={grouping} onChange={res.reload} />}</Async>
     </>
   );
 }
 
-function List({ data, editor, onChange }) {
+/** The group of an item: its rule, or its page template (non-page targets by area). */
+function groupKey(r, grouping) {
+  if (grouping === 'rule') return r.rule;
+  return isPageUrl(r.target) ? templateOf(r.target) : `cat:${r.category}`;
+}
+
+function List({ data, editor, grouping, onChange }) {
   const { t, lang } = useI18n();
   const [err, setErr] = useState(null);
-  const items = asArray(pick(data, 'items|recommendations', [])).slice().sort((a, b) => pick(b, 'priority', 0) - pick(a, 'priority', 0));
-  const counts = pick(data, 'counts|by_status', {});
-  const progress = asArray(pick(data, 'progress|history', []));
+  const [undo, setUndo] = useState(null);        // the item just dismissed
+  const items = asArray(pick(data, 'items', [])).slice().sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0));
+  const counts = pick(data, 'counts', {});
+  const progress = asArray(pick(data, 'progress', []));
   if (!items.length && !STATUSES.some((s) => counts?.[s])) return <Empty>{t('recs.empty')}</Empty>;
-  const formula = pick(data, 'formula');
-  const titleKeys = lang === 'de' ? 'title_de|title|rule' : 'title|rule';   // German first
-  const dismiss = async (id) => { setErr(null); try { await DISMISS(id); onChange(); } catch (e) { setErr(e); } };
+  const change = async (field, r) => {
+    setErr(null);
+    try {
+      await api.post('/api/level2/optimization/recommend', { [field]: [r.id] });
+      setUndo(field === 'dismiss' ? r : null);
+      onChange();
+    } catch (e) { setErr(e); }
+  };
+  const groups = groupBy(items, (r) => groupKey(r, grouping));
   const progressOption = {
     grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => num(v, lang) },
     legend: { top: 0, data: STATUSES.map((s) => t(`recs.status.${s}`)) },
-    xAxis: { type: 'category', data: progress.map((p) => date(pick(p, 'run_at|date|day'), lang)) },
-    yAxis: { type: 'value' },
-    series: STATUSES.map((s) => ({ type: 'line', name: t(`recs.status.${s}`), data: progress.map((p) => p[s] ?? null) })),
+    xAxis: { type: 'category', data: progress.map((p) => date(p.run_at, lang)) },
+    yAxis: { type: 'value', axisLabel: { formatter: (v) => num(v, lang) } },
+    series: STATUSES.map((s) => ({ type: 'line', name: t(`recs.status.${s}`), data: progress.map((p) => (s === 'resolved' ? p.closed : p[s]) ?? null) })),
   };
   return (
     <>
       <div className="grid cards-3">
         {STATUSES.map((s) => (
-          <div key={s} className="card"><h2 className="card-title">{t(`recs.status.${s}`)}</h2><p className="kpi"><span className="kpi-value">{num(counts?.[s], lang)}</span></p></div>
+          <div key={s} className="card"><h2 className="card-title">{t(`recs.status.${s}`)}</h2><p className="kpi"><span className="kpi-value" data-testid={`recs-count-${s}`}>{num(counts?.[s], lang)}</span></p></div>
         ))}
       </div>
-      {progress.length > 0 && <Card title={t('recs.progress')}><Chart option={progressOption} label={t('recs.progress')} height={220} /></Card>}
+      {undo && (
+        <p className="notice" role="status" data-testid="recs-undo-note">
+          {t('recs.dismissed.note', { what: undo.title_de && lang === 'de' ? undo.title_de : undo.title })}{' '}
+          <button type="button" className="btn-secondary small" onClick={() => change('restore', undo)} data-testid="recs-undo">{t('recs.undo')}</button>
+        </p>
+      )}
       {err && <Problem error={err} compact />}
-      <Card title={t('recs.title')}>
-        {formula && <p className="muted small">{formula}</p>}
-        <DataTable id="recs-table" pageSize={25} label={t('recs.title')} rows={items} filename="recommendations" columns={[
-          { key: 'prio', label: t('recs.priority'), num: true, value: (r) => pick(r, 'priority'),
-            render: (r) => <span title={`${t('recs.impact')} ${cell(r.impact, lang)} · ${t('recs.confidence')} ${cell(r.confidence, lang)} · ${t('recs.effort')} ${cell(r.effort, lang)}`}>{num(pick(r, 'priority'), lang, 2)}</span> },
-          { key: 'rule', label: t('recs.rule'), value: (r) => pick(r, titleKeys), render: (r) => <><strong>{pick(r, titleKeys, DASH)}</strong>{pick(r, 'title') && <div className="muted small">{pick(r, 'rule')}</div>}</> },
-          { key: 'cat', label: t('recs.category'), value: (r) => pick(r, 'category') },
-          { key: 'target', label: t('recs.target'), value: (r) => pick(r, 'target'), render: (r) => <code>{cell(pick(r, 'target'))}</code> },
-          { key: 'evidence', label: t('recs.evidence'), value: (r) => pick(r, 'evidence'), render: (r) => <Evidence ev={pick(r, 'evidence')} /> },
-          { key: 'status', label: t('recs.status'), value: (r) => pick(r, 'status'), render: (r) => (pick(r, 'status') ? t(`recs.status.${r.status}`) : DASH) },
-          ...(editor ? [{ key: 'act', label: t('recs.dismiss'), value: () => '', noCsv: true, render: (r) => ((r.status ?? 'open') === 'open' && r.id !== undefined
-            ? <button type="button" className="btn-secondary small" onClick={() => dismiss(r.id)}>{t('recs.dismiss')}</button> : null) }] : []),
-        ]} />
-      </Card>
+      <p className="muted small" data-testid="recs-formula">{t('recs.formula')}</p>
+      <ol className="todo-groups" data-testid="recs-list">
+        {groups.map((g) => <Group key={g.key} group={g} grouping={grouping} editor={editor} onChange={change} />)}
+      </ol>
+      {progress.length > 0 && <Card title={t('recs.progress')}><Chart option={progressOption} label={t('recs.progress')} height={220} /></Card>}
     </>
   );
 }
 
-function Evidence({ ev }) {
-  const { lang } = useI18n();
-  if (!ev || typeof ev !== 'object') return <span>{cell(ev, lang)}</span>;
-  return <dl className="evidence">{Object.entries(ev).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{cell(v, lang)}</dd></div>)}</dl>;
+function ruleTitle(r, lang) { return (lang === 'de' && r.title_de) || r.title || r.rule; }
+
+/** Why and how, per rule, else per area. */
+function WhyHow({ r }) {
+  const { t } = useI18n();
+  const key = (k) => { const s = t(`recs.${k}.${r.rule}`); return s === `recs.${k}.${r.rule}` ? t(`recs.${k}.cat.${r.category}`) : s; };
+  return (
+    <dl className="whyhow">
+      <div><dt>{t('recs.why')}</dt><dd>{key('why')}</dd></div>
+      <div><dt>{t('recs.how')}</dt><dd>{key('how')}</dd></div>
+    </dl>
+  );
+}
+
+function Group({ group, grouping, editor, onChange }) {
+  const { t, lang } = useI18n();
+  const first = group.items[0];
+  const title = grouping === 'rule' ? ruleTitle(first, lang)
+    : group.key.startsWith('cat:') ? t(`recs.category.${first.category}`) : t('recs.template', { path: group.key });
+  const reach = group.items.reduce((s, r) => s + (affected(r) ?? 0), 0);
+  return (
+    <li className="card todo-group" data-testid="recs-group" data-group={group.key}>
+      <h2 className="card-title">
+        {title} <span className="muted">· {t('recs.group.n', { n: num(group.items.length, lang) })}</span>
+      </h2>
+      {grouping === 'rule' && <WhyHow r={first} />}
+      {reach > 0 && <p className="impact">{t('recs.impact.views', { n: num(reach, lang) })}</p>}
+      <ul className="todo">
+        {group.items.map((r) => <Item key={r.id} r={r} grouping={grouping} editor={editor} onChange={onChange} />)}
+      </ul>
+    </li>
+  );
+}
+
+function Item({ r, grouping, editor, onChange }) {
+  const { t, lang } = useI18n();
+  const [confirm, setConfirm] = useState(false);
+  const views = affected(r);
+  return (
+    <li className={`todo-item status-${r.status}`} data-testid="recs-item" data-rule={r.rule} data-target={r.target} data-id={r.id}>
+      <div className="todo-head">
+        <span className={`badge badge-status-${r.status}`}>{t(`recs.status.${r.status}`)}</span>
+        {grouping === 'rule'
+          ? (isPageUrl(r.target) ? <PageLink url={r.target} /> : <strong>{r.target}</strong>)
+          : <strong>{ruleTitle(r, lang)}</strong>}
+        {grouping !== 'rule' && isPageUrl(r.target) && <PageLink url={r.target}>{pathOf(r.target)}</PageLink>}
+        <span className="muted small" title={t('recs.formula')}>{t('recs.priority')} {num(r.priority, lang, 1)}</span>
+      </div>
+      {grouping !== 'rule' && <WhyHow r={r} />}
+      <Evidence r={r} />
+      {views !== null && <p className="muted small">{t('recs.impact.views', { n: num(views, lang) })}</p>}
+      {editor && r.status === 'open' && (confirm ? (
+        <p className="confirm" role="group" aria-label={t('recs.dismiss.confirm')}>
+          <span>{t('recs.dismiss.confirm')}</span>{' '}
+          <button type="button" className="btn-danger small" onClick={() => onChange('dismiss', r)} data-testid="recs-dismiss-yes">{t('recs.dismiss.yes')}</button>{' '}
+          <button type="button" className="btn-secondary small" onClick={() => setConfirm(false)}>{t('recs.dismiss.no')}</button>
+        </p>
+      ) : (
+        <button type="button" className="btn-secondary small" onClick={() => setConfirm(true)} data-testid="recs-dismiss">{t('recs.dismiss')}</button>
+      ))}
+      {editor && r.status === 'dismissed' && (
+        <button type="button" className="btn-secondary small" onClick={() => onChange('restore', r)} data-testid="recs-restore">{t('recs.restore')}</button>
+      )}
+    </li>
+  );
 }

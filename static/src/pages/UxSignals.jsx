@@ -1,8 +1,11 @@
-// UX signals: p75 of LCP, INP, CLS, FCP, TTFB overall and per page with the good / needs
-// improvement / poor shares, device filter (kept in the URL), worst pages first by the
-// chosen vital, engagement (engaged time, scroll depth). All figures from the metrics API.
+// UX signals: first the slow pages at one glance (grouped by URL template as Search Console
+// groups similar URLs, worst first by how far the worst core vital misses its good
+// threshold, mobile and desktop side by side); then p75 of LCP, INP, CLS, FCP, TTFB overall
+// and per page with the good / needs improvement / poor shares, device filter (kept in the
+// URL), engagement (engaged time, scroll depth). All figures from the metrics API.
 import { useMemo } from 'react';
 import { useI18n } from '../lib/i18n.js';
+import '../styles-pages.css';
 import { api } from '../lib/api.js';
 import { useApi } from '../lib/useApi.js';
 import { useRange } from '../lib/range.js';
@@ -14,6 +17,9 @@ import { DataTable } from '../components/DataTable.jsx';
 import { Chart } from '../components/Chart.jsx';
 import { DeviceFilter, useDevice } from '../components/DeviceFilter.jsx';
 import { VITALS, RatingBadge, CwvBadge, VitalValue, ShareBar } from '../components/Vitals.jsx';
+import { PageLink } from '../components/PageLink.jsx';
+import { useDeviceMetrics, worstCore, MissBadge, DEVICES2 } from '../components/DeviceVitals.jsx';
+import { templateOf, groupBy } from '../lib/pages.js';
 
 const RATING_COLOR = { good: '#0a7d3e', 'needs-improvement': '#b45309', poor: '#c62828' };
 
@@ -48,8 +54,77 @@ export function UxSignals() {
           </select>
         </label>
       </div>
+      <SlowPages />
       <Async res={res}>{(d) => <UxBody data={d} sortKey={sortKey} device={device} />}</Async>
     </>
+  );
+}
+
+/** Pages of both devices missing a good threshold, by template, worst first:
+ *  [{key, miss, pages: [{path, mobile, desktop, miss}]}]. */
+export function slowGroups(byDevice) {
+  const pages = new Map();
+  for (const dv of DEVICES2) {
+    const rep = byDevice[dv];
+    for (const p of Array.isArray(rep?.pages) ? rep.pages : []) {
+      const row = pages.get(p.path) || { path: p.path, pageviews: 0 };
+      row[dv] = { page: p, worst: worstCore(p, rep.thresholds) };
+      row.pageviews += p.pageviews ?? 0;
+      pages.set(p.path, row);
+    }
+  }
+  const rows = [...pages.values()].map((r) => ({ ...r, miss: Math.max(r.mobile?.worst?.miss ?? 0, r.desktop?.worst?.miss ?? 0) }))
+    .filter((r) => r.miss > 1).sort((a, b) => b.miss - a.miss);
+  return groupBy(rows, (r) => templateOf(r.path)).map((g) => ({ key: g.key, pages: g.items, miss: g.items[0].miss }))
+    .sort((a, b) => b.miss - a.miss);
+}
+
+function Worst({ w, page }) {
+  const { lang } = useI18n();
+  if (!w) return <span className="muted">{DASH}</span>;
+  return (
+    <span className="worst">
+      <span className="vital-name">{w.name}</span> <span data-vital={w.name}>{vital(page.vitals[w.name].p75, page.vitals[w.name].unit, lang)}</span> <MissBadge m={w.miss} />
+    </span>
+  );
+}
+
+function SlowPages() {
+  const { t, lang } = useI18n();
+  const res = useDeviceMetrics();
+  return (
+    <Card title={t('ux.slow')} testid="ux-slow">
+      <p className="muted small">{t('ux.slow.hint')}</p>
+      <Async res={res} compact>{(d) => {
+        const groups = slowGroups(d);
+        if (!groups.length) return <Empty>{t('ux.slow.none')}</Empty>;
+        return (
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('ux.slow')}>
+            <table className="slow-table" data-testid="ux-slow-table">
+              <thead><tr>
+                <th scope="col">{t('ux.slow.group')}</th>
+                {DEVICES2.map((dv) => <th key={dv} scope="col">{t(`ux.device.${dv}`)}</th>)}
+              </tr></thead>
+              {groups.map((g) => (
+                <tbody key={g.key} data-testid="ux-slow-group" data-group={g.key} data-miss={g.miss}>
+                  {g.pages.length > 1 && (
+                    <tr className="group-row"><th scope="rowgroup" colSpan={3}>
+                      <code>{g.key}</code> <span className="muted">· {t('ux.slow.pages', { n: num(g.pages.length, lang) })}</span> <MissBadge m={g.miss} />
+                    </th></tr>
+                  )}
+                  {g.pages.map((r) => (
+                    <tr key={r.path} data-path={r.path} data-miss={r.miss}>
+                      <th scope="row"><PageLink url={r.path} /></th>
+                      {DEVICES2.map((dv) => <td key={dv} data-label={t(`ux.device.${dv}`)}>{r[dv] ? <Worst w={r[dv].worst} page={r[dv].page} /> : <span className="muted">{DASH}</span>}</td>)}
+                    </tr>
+                  ))}
+                </tbody>
+              ))}
+            </table>
+          </div>
+        );
+      }}</Async>
+    </Card>
   );
 }
 
@@ -61,7 +136,7 @@ function UxBody({ data, sortKey, device }) {
   const hasVitals = Object.keys(vitals).length > 0;
 
   const columns = [
-    { key: 'path', label: t('ux.page'), value: (p) => p.path, render: (p) => <code>{p.path}</code> },
+    { key: 'path', label: t('ux.page'), value: (p) => p.path, render: (p) => <PageLink url={p.path} /> },
     { key: 'pv', label: t('ux.pageviews'), num: true, value: (p) => p.pageviews, render: (p) => num(p.pageviews, lang) },
     { key: 'cwv', label: t('ux.verdict'), value: (p) => p.cwv, render: (p) => <CwvBadge cwv={p.cwv} /> },
     ...VITALS.map((k) => ({
@@ -81,8 +156,8 @@ function UxBody({ data, sortKey, device }) {
   const unit = data?.thresholds?.[sortKey]?.unit;
   const chartOption = useMemo(() => ({
     grid: { left: 16, right: 64, top: 16, bottom: 24, containLabel: true },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: { type: 'value', name: unit || '', axisLabel: { color: '#3e4c59' } },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => vital(v, unit, lang) },
+    xAxis: { type: 'value', name: unit || '', axisLabel: { color: '#3e4c59', formatter: (v) => num(v, lang) } },
     yAxis: { type: 'category', inverse: true, data: chartPages.map((p) => p.path), axisLabel: { color: '#1f2933', width: 260, overflow: 'truncate' } },
     series: [{
       type: 'bar', name: `${sortKey} p75`,
