@@ -8,9 +8,13 @@
  * rounded as trend::sens.slope does. The decomposition is R's decompose():
  * a centred moving average of the period (halved end weights for an even
  * period), the seasonal figure as the mean detrended value per position,
- * centred to sum 0. */
+ * centred to sum 0. With only two seasons every position has one detrended
+ * value, the figure would absorb all of it and the remainder be 0 (strength
+ * 1 whatever the data); the figure is then the least-squares fit of the first
+ * two harmonics of the period instead. */
 #include "trend.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -132,23 +136,101 @@ static void moving_average(const double *y, size_t n, int p, double *trend)
 	}
 }
 
+/* Solves the k x k system a x = b in place (Gaussian elimination with
+ * partial pivoting); 0, or -1 when singular. */
+static int solve(double a[4][4], double *b, int k)
+{
+	for (int c = 0; c < k; c++) {
+		int p = c;
+		for (int r = c + 1; r < k; r++)
+			if (fabs(a[r][c]) > fabs(a[p][c]))
+				p = r;
+		if (fabs(a[p][c]) < 1e-12)
+			return -1;
+		for (int j = 0; j < k; j++) {
+			double t = a[c][j];
+			a[c][j] = a[p][j];
+			a[p][j] = t;
+		}
+		double t = b[c];
+		b[c] = b[p];
+		b[p] = t;
+		for (int r = c + 1; r < k; r++) {
+			double f = a[r][c] / a[c][c];
+			for (int j = c; j < k; j++)
+				a[r][j] -= f * a[c][j];
+			b[r] -= f * b[c];
+		}
+	}
+	for (int c = k - 1; c >= 0; c--) {
+		for (int j = c + 1; j < k; j++)
+			b[c] -= a[c][j] * b[j];
+		b[c] /= a[c][c];
+	}
+	return 0;
+}
+
+/* The harmonic seasonal figure: least squares of the detrended values on
+ * the first two harmonics of the period (one for a period below 5). */
+static int harmonic_figure(const double *y, const double *trend, size_t n, int p, double *fig)
+{
+	double a[4][4] = {{0}}, b[4] = {0}, x[4];
+	int k = p >= 5 ? 4 : 2;
+	for (size_t t = 0; t < n; t++) {
+		if (!isfinite(trend[t]))
+			continue;
+		for (int j = 0; j < k; j++)
+			x[j] = (j % 2 ? sin : cos)(2 * M_PI * (j / 2 + 1) * (double)(t % (size_t)p) / p);
+		for (int i = 0; i < k; i++) {
+			for (int j = 0; j < k; j++)
+				a[i][j] += x[i] * x[j];
+			b[i] += x[i] * (y[t] - trend[t]);
+		}
+	}
+	if (solve(a, b, k) < 0)
+		return -1;
+	for (int i = 0; i < p; i++) {
+		fig[i] = 0;
+		for (int j = 0; j < k; j++)
+			fig[i] += b[j] * (j % 2 ? sin : cos)(2 * M_PI * (j / 2 + 1) * i / p);
+	}
+	return 0;
+}
+
+/* The seasonal figure of decompose(): the mean detrended value per position,
+ * centred; harmonic when a position has fewer than two values (two seasons
+ * would leave no remainder at all). */
+static int seasonal_figure(const double *y, const double *trend, size_t n, int p, decomp_t *out)
+{
+	double sum[64] = {0}, mean = 0;
+	int cnt[64] = {0}, fewest = INT_MAX;
+	for (size_t t = 0; t < n; t++)
+		if (isfinite(trend[t])) {
+			sum[t % (size_t)p] += y[t] - trend[t];
+			cnt[t % (size_t)p]++;
+		}
+	for (int i = 0; i < p; i++)
+		fewest = cnt[i] < fewest ? cnt[i] : fewest;
+	out->harmonic = fewest < 2;
+	if (out->harmonic && harmonic_figure(y, trend, n, p, out->figure) < 0)
+		return -1;
+	for (int i = 0; !out->harmonic && i < p; i++)
+		out->figure[i] = cnt[i] ? sum[i] / cnt[i] : 0;
+	for (int i = 0; i < p; i++)
+		mean += out->figure[i] / p;
+	for (int i = 0; i < p; i++)
+		out->figure[i] -= mean;
+	return 0;
+}
+
 int decomp_additive(const double *y, size_t n, int period, double *trend, double *seasonal,
 		    double *remainder, decomp_t *out)
 {
 	if (!y || !out || period < 2 || period > 64 || n < 2 * (size_t)period)
 		return -1;
-	double sum[64] = {0}, mean = 0;
-	int cnt[64] = {0};
 	moving_average(y, n, period, trend);
-	for (size_t t = 0; t < n; t++)
-		if (isfinite(trend[t])) {
-			sum[t % (size_t)period] += y[t] - trend[t];
-			cnt[t % (size_t)period]++;
-		}
-	for (int i = 0; i < period; i++)
-		mean += (out->figure[i] = cnt[i] ? sum[i] / cnt[i] : 0) / period;
-	for (int i = 0; i < period; i++)
-		out->figure[i] -= mean;
+	if (seasonal_figure(y, trend, n, period, out) < 0)
+		return -1;
 	for (size_t t = 0; t < n; t++) {
 		seasonal[t] = out->figure[t % (size_t)period];
 		remainder[t] = y[t] - trend[t] - seasonal[t];

@@ -40,12 +40,13 @@ typedef struct decomp {
 	double *seasonal;  /* n values: the seasonal figure repeated */
 	double *remainder; /* n values, NAN where the trend is */
 	double figure[64]; /* seasonal index per position 0..period-1 (sums to 0) */
+	int harmonic;      /* 1: figure from two harmonics (a position had < 2 values) */
 	double strength;   /* max(0, 1 - Var(remainder) / Var(seasonal + remainder)) */
 	double trend_strength; /* max(0, 1 - Var(remainder) / Var(trend + remainder)) */
 } decomp_t;
 
 /* Additive classical decomposition of y[0..n-1] with 2 <= period <= 64 and
- * n >= 2 * period, into arrays the caller gives (each n doubles). Returns 0
+ * n >= 2 * period (as R's decompose(); harmonic figure below three seasons), into arrays the caller gives (each n doubles). Returns 0
  * or -1. */
 int decomp_additive(const double *y, size_t n, int period, double *trend, double *seasonal,
 		    double *remainder, decomp_t *out);

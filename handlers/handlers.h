@@ -10,6 +10,8 @@ extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_
 	op_ux_track, op_ux_metrics, op_reviews_integrate, op_reviews_report, op_opt_recommend,
 	op_opt_status, op_data_optimize, op_perf_monitor, op_analytics_timeseries,
 	op_analytics_realtime, op_analytics_funnel;
+extern const api_op_t op_predictive_analyze, op_predictive_report, op_predictive_seasonal,
+	op_predictive_trends, op_predictive_events;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -41,6 +43,12 @@ int job_recommendations(json_t *payload, char *err, size_t errlen);
 int h_data_optimize(req_t *r);
 /* level2_performance.c */
 int h_perf_monitor(req_t *r);
+/* level3_predictive.c */
+int h_predictive_analyze(req_t *r);
+int h_predictive_report(req_t *r);
+int h_predictive_seasonal(req_t *r);
+int h_predictive_trends(req_t *r);
+int h_predictive_events(req_t *r);
 /* level5_analytics.c */
 int h_analytics_timeseries(req_t *r);
 /* level5_realtime_funnel.c */

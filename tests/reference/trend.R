@@ -33,3 +33,20 @@ cat(sprintf("figure %s\n", paste(sprintf("%.10f", d$figure), collapse = " ")))
 cat(sprintf("strength %.12f trend_strength %.12f trend7 %.10f\n",
             max(0, 1 - var(r, na.rm = TRUE) / var(s + r, na.rm = TRUE)),
             max(0, 1 - var(r, na.rm = TRUE) / var(tr + r, na.rm = TRUE)), tr[7]))
+
+# Two seasons only: every position has one detrended value, so the seasonal
+# figure is the least-squares fit of the first two harmonics (analysis/trend.c).
+x <- as.numeric(AirPassengers)[1:24]
+tr <- as.numeric(decompose(ts(x, frequency = 12))$trend)
+pos <- (seq_along(x) - 1) %% 12
+H <- cbind(cos(2 * pi * pos / 12), sin(2 * pi * pos / 12),
+           cos(4 * pi * pos / 12), sin(4 * pi * pos / 12))
+ok <- !is.na(tr)
+fit <- lm((x - tr)[ok] ~ 0 + H[ok, ])
+fig <- as.numeric(H[1:12, ] %*% coef(fit))
+fig <- fig - mean(fig)
+s <- fig[pos + 1]
+r <- x - tr - s
+cat(sprintf("harmonic figure %s\n", paste(sprintf("%.10f", fig), collapse = " ")))
+cat(sprintf("harmonic strength %.12f\n",
+            max(0, 1 - var(r, na.rm = TRUE) / var(s + r, na.rm = TRUE))))

@@ -82,12 +82,31 @@ static void test_decompose_as_r(void **state)
 	assert_int_equal(decomp_additive(air48, 23, 12, tr, se, re, &d), -1);
 }
 
+/* Two seasons: the harmonic figure (R: lm on two harmonics, trend.R). */
+static void test_decompose_two_seasons(void **state)
+{
+	(void)state;
+	static const double fig[12] = {-9.0330998814, -0.3351391110, 0.2933056209,
+		-3.2059966808, -1.7360944976, 8.3583090968, 20.2622665481, 22.6268057776,
+		10.7691943791, -8.0231699859, -20.5555721690, -19.4208090968};
+	double tr[24], se[24], re[24];
+	decomp_t d;
+	assert_int_equal(decomp_additive(air48, 24, 12, tr, se, re, &d), 0);
+	assert_true(d.harmonic);
+	for (int i = 0; i < 12; i++)
+		assert_near(d.figure[i], fig[i], 1e-8);
+	assert_near(d.strength, 0.865851021856, 1e-10);
+	assert_int_equal(decomp_additive(air48, 48, 12, tr, se, re, &d), 0);
+	assert_false(d.harmonic);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mann_kendall_as_r),
 		cmocka_unit_test(test_mann_kendall_refuses),
 		cmocka_unit_test(test_decompose_as_r),
+		cmocka_unit_test(test_decompose_two_seasons),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
