@@ -276,12 +276,12 @@ static void grid(const double *y, size_t n, hw_model_t *m)
 }
 
 /* Pattern search from m's parameters: each active one moves by +-step while
- * the SSE falls; the step halves down to 1e-5. */
+ * the SSE falls; the step halves down to 5e-4. */
 static void refine(const double *y, size_t n, hw_model_t *m)
 {
 	hw_model_t cur = *m;
 	double best = sse_of(y, n, &cur);
-	for (double step = 0.05; step > 1e-5;) {
+	for (double step = 0.05; step > 5e-4;) {
 		int moved = 0;
 		for (int k = 0; k < NPARAM; k++) {
 			for (int dir = -1; active(m, k) && dir <= 1; dir += 2) {
@@ -376,6 +376,7 @@ int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
 	memset(out, 0, sizeof(*out));
 	size_t h = holdout_of(n, season), train = n - h;
 	double best = INFINITY;
+	hw_model_t best_model;
 	int winner = -1;
 	out->holdout = h;
 	for (int k = 0; k < FC_METHODS; k++) {
@@ -385,14 +386,21 @@ int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
 		out->tried[k] = 1;
 		fc_accuracy(&m, y, train, season, y + train, (int)h, &out->acc[k]);
 		if (winner < 0 || out->acc[k].mae < best)
-			best = out->acc[k].mae, winner = k;
+			best = out->acc[k].mae, winner = k, best_model = m;
 	}
 	if (winner < 0)
 		return -1;
-	/* a multiplicative season fitted on the training part may meet a 0 in
-	 * the holdout: the series then takes simple smoothing */
-	if (fc_fit(y, n, season, (fc_method_t)winner, &out->model) < 0)
+	/* refitted on the whole series from the parameters the training part
+	 * found; a multiplicative season may meet a 0 in the holdout: the series
+	 * then takes simple smoothing */
+	hw_model_t m = best_model;
+	m.one_season = m.season && n < 2 * (size_t)season;
+	if (usable(y, n, &m) == 0 && run(y, n, &m) == 0) {
+		refine(y, n, &m);
+		out->model = m;
+	} else {
 		winner = fc_fit(y, n, season, FC_SES, &out->model) < 0 ? -1 : FC_SES;
+	}
 	out->method = (fc_method_t)winner;
 	return winner < 0 ? -1 : 0;
 }

@@ -49,6 +49,7 @@
 #define MAX_MONTHS 240      /* months a stored keyword is analysed over */
 #define MAX_POINTS 1200     /* days of a range (core/range.h allows 1100) */
 #define ALPHA 0.05
+#define LEAD 2            /* months to publish ahead of a seasonal peak */
 
 static const char *const metrics[] = {"clicks", "impressions", NULL};
 static const char *const month_names[12] = {"Januar", "Februar", "März", "April", "Mai", "Juni",
@@ -667,6 +668,36 @@ int h_predictive_analyze(req_t *r)
 	return store_import(r, &im, metric ? metric : "clicks", horizon_of(r, body));
 }
 
+static json_t *array_of(const double *x, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, num(x[i]));
+	return a;
+}
+
+/* The calendar months of the next seasonal peak (calendar month 0..11)
+ * after the month `last`, and the `lead` months before it to publish in. */
+static json_t *calendar_window(int peak, int lead, const char *last)
+{
+	int ahead = (peak - month_of(last) + 11) % 12 + 1;
+	char pm[8], from[8], to[8];
+	month_add(last, ahead, pm);
+	month_add(pm, -lead, from);
+	month_add(pm, -1, to);
+	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:s}", "lead", lead, "peak_month", peak + 1,
+		"peak_name", month_names[peak], "next_peak", pm, "publish_from", from,
+		"publish_to", to);
+}
+
+/* Upcoming events (#15), soonest first. */
+static const db_stmt_t q_calendar = {"kw_calendar",
+	"SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name, 'kind', kind,"
+	"  'starts_on', starts_on, 'ends_on', ends_on, 'keywords', to_jsonb(keywords), 'url', url,"
+	"  'days_until', starts_on - current_date) ORDER BY starts_on, id), '[]')::text"
+	" FROM (SELECT * FROM keyword_events WHERE ends_on >= current_date"
+	"  ORDER BY starts_on, id LIMIT 50) e"};
+
 /* ---- #12 report ---------------------------------------------------------------------- */
 
 static const vrule_t metric_query[] = {
@@ -732,16 +763,25 @@ static int report_one(const char *keyword, const char *first, const double *y, s
 						 : json_null());
 	json_object_set_new(line, "next_peak", points ? next_peak(points) : json_null());
 	json_object_set_new(line, "outlook", points ? outlook(y, n, points) : json_null());
-	json_t *hold = json_object_get(fc, "holdout");
+	json_t *hold = json_object_get(fc, "holdout"), *pm = json_object_get(se, "peak_month");
 	json_object_set_new(line, "accuracy", hold ? json_incref(hold) : json_null());
+	json_object_set_new(line, "from", n ? json_string(first) : json_null());
+	json_object_set_new(line, "history", array_of(y, n));
+	json_object_set_new(line, "forecast", points ? json_incref(points) : json_array());
+	json_object_set_new(line, "window", pm && n ? calendar_window((int)json_integer_value(pm) - 1,
+		LEAD, json_string_value(json_object_get(a, "to"))) : json_null());
 	json_decref(a);
 	return json_array_append_new(ctx, line);
 }
 
+/* Steepest relative slope first; lines without one last (NAN would leave
+ * qsort an inconsistent order). */
 static int by_slope_desc(const void *a, const void *b)
 {
 	double x = jnum(*(json_t *const *)a, "slope_pct_of_mean", NULL);
 	double y = jnum(*(json_t *const *)b, "slope_pct_of_mean", NULL);
+	x = isnan(x) ? -INFINITY : x;
+	y = isnan(y) ? -INFINITY : y;
 	return (y > x) - (y < x);
 }
 
@@ -808,11 +848,14 @@ int h_predictive_report(req_t *r)
 	json_t *falling = arena_json(r->arena, json_array());
 	if (!items || !rising || !falling || each_series(res, metric_col(metric), report_one, items) < 0)
 		return reply_problem(r, 500, "out of memory while building the report", NULL);
+	PGresult *cal = db_run(r->arena, &q_calendar, 0, NULL);
+	if (!cal)
+		return db_fail(r);
 	movers(items, rising, falling);
-	json_t *out = json_pack("{s:I, s:s, s:o, s:O, s:O, s:O, s:s}",
+	json_t *out = json_pack("{s:I, s:s, s:o, s:O, s:O, s:O, s:o, s:s}",
 		"n", (json_int_t)json_array_size(items), "metric", metric,
 		"accuracy", accuracy_summary(items), "keywords", items, "rising", rising,
-		"falling", falling, "method", "complete calendar months; Mann-Kendall p < 0.05 "
+		"falling", falling, "events", json_loads(db_get(cal, 0, 0), 0, NULL), "method", "complete calendar months; Mann-Kendall p < 0.05 "
 		"decides rising or falling, ordered by Sen's slope as % of the mean month; the "
 		"forecast model wins a holdout of the last season (MAE), intervals cut at 0");
 	return out && arena_json(r->arena, out) ? reply_json(r, 200, out)
@@ -833,13 +876,7 @@ const api_op_t op_predictive_seasonal = {NULL, 0, &seasonal_body,
 	"{\"values\": [5, 9, 14, 20, 18, 12, 10, 9, 7, 6, 4, 3, 6, 10, 16, 22, 19, 13, 11, 9, 8,"
 	" 6, 5, 4], \"period\": 12, \"lead\": 2}", 0, NULL};
 
-static json_t *array_of(const double *x, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, num(x[i]));
-	return a;
-}
+
 
 /* Publishing window: the `lead` steps before the seasonal peak. For a
  * keyword (`last` month given) as calendar months of the next peak after the
@@ -854,14 +891,7 @@ static json_t *window_json(const decomp_t *d, int lead, const char *first, const
 		return json_pack("{s:i, s:i, s:i, s:i}", "lead", lead, "peak_position", best,
 			"publish_from_position", ((best - lead) % p + p) % p,
 			"publish_to_position", ((best - 1) % p + p) % p);
-	int peak = (month_of(first) + best) % SEASON, ahead = (peak - month_of(last) + 11) % 12 + 1;
-	char pm[8], from[8], to[8];
-	month_add(last, ahead, pm);
-	month_add(pm, -lead, from);
-	month_add(pm, -1, to);
-	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:s}", "lead", lead, "peak_month", peak + 1,
-		"peak_name", month_names[peak], "next_peak", pm, "publish_from", from,
-		"publish_to", to);
+	return calendar_window((month_of(first) + best) % SEASON, lead, last);
 }
 
 static json_t *seasonal_json(const double *y, size_t n, int period, int lead,
@@ -984,7 +1014,7 @@ int h_predictive_seasonal(req_t *r)
 		verr(errors, "keyword", "send either keyword (a stored keyword) or values");
 	json_t *pv = json_object_get(body, "period"), *lv = json_object_get(body, "lead");
 	int period = json_is_integer(pv) ? (int)json_integer_value(pv) : SEASON;
-	int lead = json_is_integer(lv) ? (int)json_integer_value(lv) : 2;
+	int lead = json_is_integer(lv) ? (int)json_integer_value(lv) : LEAD;
 	if (kw && pv && period != SEASON)
 		verr(errors, "period", "a stored keyword is decomposed by months: period 12");
 	if (lead >= period)
@@ -1104,7 +1134,7 @@ const api_op_t op_predictive_events = {NULL, 0, &event_body,
 	"\"batteriespeicher\"], \"url\": \"https://www.intersolar.de/\"}", 0, NULL};
 
 #define HISTORY_DAYS 365
-#define MIN_HISTORY 28
+#define LEAD_DAYS 7        /* searches for an event rise before it opens: not history */
 #define WEEK 7
 
 static const db_stmt_t q_event_upsert = {"kw_event_upsert",
@@ -1118,18 +1148,13 @@ static const db_stmt_t q_event_upsert = {"kw_event_upsert",
 	" RETURNING id, (xmax = 0) AS inserted)"
 	" SELECT (SELECT id FROM up), (SELECT inserted FROM up), ($3::date - $7::int)::text,"
 	"  ($3::date > current_date)::int"};
-static const db_stmt_t q_calendar = {"kw_calendar",
-	"SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name, 'kind', kind,"
-	"  'starts_on', starts_on, 'ends_on', ends_on, 'keywords', to_jsonb(keywords), 'url', url,"
-	"  'days_until', starts_on - current_date) ORDER BY starts_on, id), '[]')::text"
-	" FROM (SELECT * FROM keyword_events WHERE ends_on >= current_date"
-	"  ORDER BY starts_on, id LIMIT 50) e"};
 
 /* Uplift of one keyword: actual days from the event's start against the
  * forecast of the model fitted on the days before it (weekly season). */
 typedef struct uplift_ctx {
 	json_t *items;
-	size_t history;     /* days before the event in each series */
+	size_t history;     /* days the model is fitted on */
+	size_t gap;         /* days between them and the event's start */
 	double actual, expected;
 } uplift_ctx_t;
 
@@ -1138,17 +1163,17 @@ static int uplift_one(const char *keyword, const char *first, const double *y, s
 	uplift_ctx_t *u = ctx;
 	fc_choice_t c;
 	(void)first;
-	if (n <= u->history || u->history < MIN_HISTORY ||
-	    fc_select(y, u->history, WEEK, &c) < 0)
+	size_t skip = u->history + u->gap;
+	if (n <= skip || fc_select(y, u->history, WEEK, &c) < 0)
 		return 0;
-	int h = (int)(n - u->history), above = 0;
+	int h = (int)(n - skip), g = (int)u->gap, above = 0;
 	double actual = 0, expected = 0;
 	for (int i = 0; i < h; i++) {
-		double p = fmax(0, hw_point(&c.model, i + 1));
-		double hi = p + 1.959963984540054 * sqrt(hw_variance(&c.model, i + 1));
-		actual += y[u->history + (size_t)i];
+		double p = fmax(0, hw_point(&c.model, g + i + 1)), a = y[skip + (size_t)i];
+		double hi = p + 1.959963984540054 * sqrt(hw_variance(&c.model, g + i + 1));
+		actual += a;
 		expected += p;
-		above += y[u->history + (size_t)i] > hi;
+		above += a > hi;
 	}
 	u->actual += actual;
 	u->expected += expected;
@@ -1163,7 +1188,7 @@ static int uplift_one(const char *keyword, const char *first, const double *y, s
 static json_t *uplift_json(req_t *r, const char *history_from, const char *ends_on,
 			   json_t *keywords, int upcoming)
 {
-	uplift_ctx_t u = {json_array(), HISTORY_DAYS, 0, 0};
+	uplift_ctx_t u = {json_array(), HISTORY_DAYS, LEAD_DAYS, 0, 0};
 	char *arr = dump(r->arena, keywords);
 	const char *p[] = {history_from, ends_on, "day", arr};
 	PGresult *res = upcoming || !arr || !u.items ? NULL : db_run(r->arena, &q_days, 4, p);
@@ -1173,7 +1198,8 @@ static json_t *uplift_json(req_t *r, const char *history_from, const char *ends_
 			     : "no_history";
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "status", status, "method",
 		"clicks from the event's first day (as far as stored) against the forecast of "
-		"the model fitted on the 365 days before it (weekly season, chosen by holdout); "
+		"the model fitted on the 365 days that end a week before it (interest rises "
+		"ahead of an event; weekly season, model chosen by holdout); "
 		"days_above_95: days above the forecast's 95 % interval",
 		"keywords", u.items, "actual", num(u.items && json_array_size(u.items) ? u.actual : NAN),
 		"expected", num(json_array_size(u.items) ? u.expected : NAN),
@@ -1216,7 +1242,7 @@ int h_predictive_events(req_t *r)
 	if (json_array_size(errors))
 		return reply_invalid(r, json_incref(errors));
 	char *kw_text = dump(r->arena, kws), hist[8];
-	snprintf(hist, sizeof(hist), "%d", HISTORY_DAYS);
+	snprintf(hist, sizeof(hist), "%d", HISTORY_DAYS + LEAD_DAYS);
 	const char *p[] = {json_string_value(json_object_get(body, "name")),
 			   json_string_value(json_object_get(body, "kind")), s, e, kw_text,
 			   json_string_value(json_object_get(body, "url")), hist};

@@ -16,6 +16,7 @@ import { Recommendations } from './pages/Recommendations.jsx';
 import { Metadata } from './pages/Metadata.jsx';
 import { Performance } from './pages/Performance.jsx';
 import { Funnel } from './pages/Funnel.jsx';
+import { Keywords } from './pages/Keywords.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -23,6 +24,7 @@ export const PAGES = [
   { path: '/funnel', key: 'nav.funnel', component: Funnel, role: 'viewer' },
   { path: '/entities', key: 'nav.entities', component: Entities, role: 'viewer' },
   { path: '/reviews', key: 'nav.reviews', component: Reviews, role: 'viewer' },
+  { path: '/keywords', key: 'nav.keywords', component: Keywords, role: 'viewer' },
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },
   { path: '/performance', key: 'nav.performance', component: Performance, role: 'analyst' },

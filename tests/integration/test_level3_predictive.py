@@ -316,7 +316,7 @@ class Events(Common):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        boost = (datetime.date(2024, 6, 19), datetime.date(2024, 6, 21), 3.0)
+        boost = (datetime.date(2024, 6, 19), datetime.date(2024, 6, 21), 3.0)   # the event days only
         r = request("POST", ANALYZE, raw=german_csv(cls.KW, datetime.date(2023, 6, 1),
                     datetime.date(2024, 7, 31), seed=5, boost=boost), token=cls.editor,
                     headers={"Content-Type": "text/csv"})
