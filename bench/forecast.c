@@ -25,6 +25,15 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* MAPE in % of m's 12 forecasts against the 12 actuals a. */
+static double mape(const hw_model_t *m, const double *a)
+{
+	double ape = 0;
+	for (int h = 1; h <= 12; h++)
+		ape += fabs(a[h - 1] - hw_point(m, h)) / fabs(a[h - 1]);
+	return 100 * ape / 12;
+}
+
 static int compare(void)
 {
 	char line[65536];
@@ -44,10 +53,12 @@ static int compare(void)
 			printf("ours %s - -\n", name);
 			continue;
 		}
-		double ape = 0;
-		for (int h = 1; h <= 12; h++)
-			ape += fabs(y[n - 13 + (size_t)h] - hw_point(&c.model, h)) / fabs(y[n - 13 + (size_t)h]);
-		printf("ours %s %.3f %s\n", name, 100 * ape / 12, fc_method_names[c.method]);
+		hw_model_t add, mult;
+		int ok = fc_fit(y, n - 12, 12, FC_HW_ADDITIVE, &add) == 0 &&
+			 fc_fit(y, n - 12, 12, FC_HW_MULTIPLICATIVE, &mult) == 0;
+		printf("ours %s %.3f %s %.3f %.3f\n", name, mape(&c.model, y + n - 12),
+		       fc_method_names[c.method], ok ? mape(&add, y + n - 12) : NAN,
+		       ok ? mape(&mult, y + n - 12) : NAN);
 	}
 	return 0;
 }

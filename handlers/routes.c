@@ -39,7 +39,7 @@ const route_t routes[] = {
 {"POST", "/api/level2/data/optimize", USER(ROLE_EDITOR), h_data_optimize, "Page metadata audit; upserts the page inventory", 9, 0, &op_data_optimize},
 {"GET", "/api/level2/performance/monitor", USER(ROLE_ANALYST), h_perf_monitor, "This backend's latency and errors per route", 10, 0, &op_perf_monitor},
 /* level 3 — predictive, multimodal, behavioural */
-{"POST", "/api/level3/predictive/analyze", USER(ROLE_EDITOR), h_predictive_analyze, "Keyword series: trend, seasonality, Holt-Winters forecast", 11, 4 * MiB, &op_predictive_analyze},
+{"POST", "/api/level3/predictive/analyze", USER(ROLE_EDITOR), h_predictive_analyze, "Keyword series: trend, seasonality, Holt-Winters forecast", 11, 0, &op_predictive_analyze},
 {"GET", "/api/level3/predictive/report", USER(ROLE_VIEWER), h_predictive_report, "Forecast summary of all keywords", 12, 0, &op_predictive_report},
 {"POST", "/api/level3/predictive/seasonal", USER(ROLE_ANALYST), h_predictive_seasonal, "Seasonal decomposition and publishing window", 13, 0, &op_predictive_seasonal},
 {"GET", "/api/level3/predictive/trends", USER(ROLE_VIEWER), h_predictive_trends, "Rising and falling keywords (Mann-Kendall, Sen)", 14, 0, &op_predictive_trends},

@@ -200,7 +200,7 @@ class JsonShapes(Common):
                                                   "impressions": 2}]}
         is_problem(self, post(ANALYZE, body, token=self.viewer), 403)
         is_problem(self, post(ANALYZE, body), 401)
-        big = b"Date,Query,Clicks,Impressions\n" + b"2024-01-01,x,1,2\n" * (4 * 1024 * 1024 // 17 + 10)
+        big = b"Date,Query,Clicks,Impressions\n" + b"2024-01-01,x,1,2\n" * (1024 * 1024 // 17 + 10)
         is_problem(self, self.csv(big), 413)
 
 

@@ -89,7 +89,7 @@ static void test_decompose_two_seasons(void **state)
 	static const double fig[12] = {-9.0330998814, -0.3351391110, 0.2933056209,
 		-3.2059966808, -1.7360944976, 8.3583090968, 20.2622665481, 22.6268057776,
 		10.7691943791, -8.0231699859, -20.5555721690, -19.4208090968};
-	double tr[24], se[24], re[24];
+	double tr[48], se[48], re[48];
 	decomp_t d;
 	assert_int_equal(decomp_additive(air48, 24, 12, tr, se, re, &d), 0);
 	assert_true(d.harmonic);
