@@ -358,6 +358,13 @@ void fc_accuracy(const hw_model_t *m, const double *train, size_t n, int season,
 	out->cover95 = h > 0 ? in95 / h : NAN;
 }
 
+/* Origins the choice averages over where the series is long enough: the
+ * holdout itself and up to two earlier ones, a holdout length apart; only for
+ * series up to ROLLING_MAX_N points (monthly ones: long daily series would
+ * triple the cost for little). */
+#define ROLLING_ORIGINS 3
+#define ROLLING_MAX_N 240
+
 /* Points held out: the last season, or a quarter of the series (<= 12). */
 static size_t holdout_of(size_t n, int season)
 {
@@ -367,6 +374,28 @@ static size_t holdout_of(size_t n, int season)
 		return (size_t)season / 2;
 	size_t h = n / 4;
 	return h > 12 ? 12 : h;
+}
+
+/* Mean absolute error of `method` over earlier origins: fitted on all but
+ * the last o * h points (o = 2, 3) where at least two seasons (or 4 points)
+ * remain, forecasting the next h. 0 when no earlier origin fits. */
+static double earlier_mae(const double *y, size_t n, int season, fc_method_t method, size_t h,
+			  int *origins)
+{
+	size_t need = season >= 2 ? 2 * (size_t)season : 4;
+	double sum = 0;
+	*origins = 0;
+	for (size_t o = 2; o <= ROLLING_ORIGINS && n <= ROLLING_MAX_N && n >= o * h + need; o++) {
+		hw_model_t m;
+		fc_accuracy_t a;
+		size_t train = n - o * h;
+		if (fc_fit(y, train, season, method, &m) < 0)
+			return INFINITY;
+		fc_accuracy(&m, y, train, season, y + train, (int)h, &a);
+		sum += a.mae;
+		(*origins)++;
+	}
+	return sum;
 }
 
 int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
@@ -381,12 +410,15 @@ int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
 	out->holdout = h;
 	for (int k = 0; k < FC_METHODS; k++) {
 		hw_model_t m;
+		int origins;
 		if (fc_fit(y, train, season, (fc_method_t)k, &m) < 0)
 			continue;
 		out->tried[k] = 1;
 		fc_accuracy(&m, y, train, season, y + train, (int)h, &out->acc[k]);
-		if (winner < 0 || out->acc[k].mae < best)
-			best = out->acc[k].mae, winner = k, best_model = m;
+		double e = (out->acc[k].mae + earlier_mae(y, n, season, (fc_method_t)k, h, &origins)) /
+			   (1 + origins);
+		if (winner < 0 || e < best)
+			best = e, winner = k, best_model = m;
 	}
 	if (winner < 0)
 		return -1;

@@ -64,7 +64,8 @@ int forecast_run(const double *y, size_t n, int season, int horizon, forecast_po
  * Holt-Winters (additive, multiplicative) are each fitted by minimising the
  * one-step squared error (a grid, then a pattern search within the bounds);
  * the one with the least mean absolute error on a holdout (the last season, or the last
- * quarter of a series without season, at most 12 points) wins and is refitted
+ * quarter of a series without season, at most 12 points), averaged with up to
+ * two earlier origins where the series is long enough (and at most 240 points), wins and is refitted
  * on the whole series. */
 typedef enum fc_method {
 	FC_SES, FC_HOLT, FC_DAMPED, FC_HW_ADDITIVE, FC_HW_MULTIPLICATIVE, FC_METHODS
