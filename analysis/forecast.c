@@ -6,7 +6,8 @@
  * each seasonal term is the first season's deviation from (multiplicative:
  * ratio to) that straight line; so a series that is exactly trend + season is
  * forecast exactly. Holt starts from the first two observations, a model
- * without trend from the first one. R's own start values come from a moving
+ * without trend from the first one; a model marked one_season starts from
+ * the first season alone with a flat trend. R's own start values come from a moving
  * average and put the level a few steps before the first season's end. */
 #include "forecast.h"
 
@@ -28,6 +29,21 @@ static double mean_of(const double *y, size_t n)
 	return s / (double)n;
 }
 
+/* The trend's damping factor: phi for a damped trend, else 1. */
+static double damping(const hw_model_t *m)
+{
+	return m->damped ? m->phi : 1;
+}
+
+/* phi + phi^2 + ... + phi^h: how much of the trend h steps carry. */
+static double damped_sum(const hw_model_t *m, int h)
+{
+	double phi = damping(m), s = 0, p = 1;
+	for (int i = 1; i <= h; i++)
+		s += (p *= phi);
+	return s;
+}
+
 static int is_mult(const hw_model_t *m)
 {
 	return m->season && m->kind == HW_MULTIPLICATIVE;
@@ -36,7 +52,8 @@ static int is_mult(const hw_model_t *m)
 /* 0 when y[0..n-1] can be smoothed with m's season, kind and trend. */
 static int usable(const double *y, size_t n, const hw_model_t *m)
 {
-	size_t need = m->season ? 2 * (size_t)m->season : m->has_trend ? 2 : 1;
+	size_t need = m->season ? (m->one_season ? (size_t)m->season + 2 : 2 * (size_t)m->season)
+			      : m->has_trend ? 2 : 1;
 	if (!y || m->season < 0 || m->season == 1 || m->season > HW_MAX_SEASON || n < need)
 		return -1;
 	for (size_t i = 0; i < n; i++)
@@ -55,7 +72,7 @@ static int start(const double *y, hw_model_t *m)
 		m->trend = m->has_trend ? y[1] - y[0] : 0;
 		return 0;
 	}
-	double m1 = mean_of(y, (size_t)s), m2 = mean_of(y + s, (size_t)s);
+	double m1 = mean_of(y, (size_t)s), m2 = m->one_season ? m1 : mean_of(y + s, (size_t)s);
 	m->trend = m->has_trend ? (m2 - m1) / s : 0;
 	m->level = m1 + m->trend * (s - 1) / 2.0;
 	for (int i = 0; i < s; i++) {
@@ -72,20 +89,20 @@ static int start(const double *y, hw_model_t *m)
 static int run(const double *y, size_t n, hw_model_t *m)
 {
 	int s = m->season, mult = is_mult(m);
-	double sum = 0;
+	double sum = 0, phi = damping(m);
 	if (start(y, m) < 0)
 		return -1;
 	m->sse = 0;
 	m->n_err = 0;
 	for (size_t t = s ? (size_t)s : m->has_trend ? 2 : 1; t < n; t++) {
-		double st = s ? m->seas[t % (size_t)s] : 0, base = m->level + m->trend;
+		double st = s ? m->seas[t % (size_t)s] : 0, base = m->level + phi * m->trend;
 		double e = y[t] - (mult ? base * st : base + st);
 		double prev = m->level;
 		sum += e;
 		m->sse += e * e;
 		m->n_err++;
 		m->level = m->alpha * (mult ? y[t] / st : y[t] - st) + (1 - m->alpha) * base;
-		m->trend = m->beta * (m->level - prev) + (1 - m->beta) * m->trend;
+		m->trend = m->beta * (m->level - prev) + (1 - m->beta) * phi * m->trend;
 		if (s)
 			m->seas[t % (size_t)s] = m->gamma * (mult ? y[t] / m->level : y[t] - m->level) +
 						 (1 - m->gamma) * st;
@@ -144,19 +161,20 @@ static double seas_at(const hw_model_t *m, int h)
 
 double hw_point(const hw_model_t *m, int h)
 {
-	double base = m->level + h * m->trend;
+	double base = m->level + damped_sum(m, h) * m->trend;
 	if (!m->season)
 		return base;
 	return is_mult(m) ? base * seas_at(m, h) : base + seas_at(m, h);
 }
 
 /* Weight of the one-step error j >= 1 steps before the forecast step in the
- * forecast error: the level and trend carry alpha (1 + j beta) of it, and the
+ * forecast error: the level and trend carry alpha (1 + j beta) of it (j
+ * becomes phi + ... + phi^j for a damped trend), and the
  * seasonal term, through its update from the new level, gamma (1 - alpha). */
 static double psi(const hw_model_t *m, int j)
 {
 	double seasonal = m->season && j % m->season == 0 ? m->gamma * (1 - m->alpha) : 0;
-	return m->alpha * (1 + j * m->beta) + seasonal;
+	return m->alpha * (1 + damped_sum(m, j) * m->beta) + seasonal;
 }
 
 /* R's predict.HoltWinters: additive sigma^2 (1 + sum_{j=1}^{h-1} psi(j)^2);
@@ -197,4 +215,224 @@ int forecast_run(const double *y, size_t n, int season, int horizon, forecast_po
 	if (model)
 		*model = m;
 	return 0;
+}
+
+/* ---- model choice ------------------------------------------------------------ */
+
+const char *const fc_method_names[FC_METHODS] = {"ses", "holt", "holt_damped", "hw_additive",
+						 "hw_multiplicative"};
+
+static const struct {
+	int seasonal, trend, damped;
+	hw_kind_t kind;
+} methods[FC_METHODS] = {
+	[FC_SES] = {0, 0, 0, HW_ADDITIVE},
+	[FC_HOLT] = {0, 1, 0, HW_ADDITIVE},
+	[FC_DAMPED] = {0, 1, 1, HW_ADDITIVE},
+	[FC_HW_ADDITIVE] = {1, 1, 0, HW_ADDITIVE},
+	[FC_HW_MULTIPLICATIVE] = {1, 1, 0, HW_MULTIPLICATIVE},
+};
+
+/* The smoothing parameters as a vector: alpha, beta, gamma, phi, with bounds. */
+enum { P_ALPHA, P_BETA, P_GAMMA, P_PHI, NPARAM };
+static const double p_lo[NPARAM] = {0.0001, 0, 0, 0.8}, p_hi[NPARAM] = {1, 1, 1, 0.98};
+static const double phis[] = {0.8, 0.9, 0.98};
+
+static double *param(hw_model_t *m, int k)
+{
+	double *p[NPARAM] = {&m->alpha, &m->beta, &m->gamma, &m->phi};
+	return p[k];
+}
+
+static int active(const hw_model_t *m, int k)
+{
+	return k == P_ALPHA || (k == P_BETA && m->has_trend) || (k == P_GAMMA && m->season) ||
+	       (k == P_PHI && m->damped);
+}
+
+/* SSE of m's parameters on y (INFINITY when the recursions fail). */
+static double sse_of(const double *y, size_t n, hw_model_t *m)
+{
+	return run(y, n, m) == 0 && isfinite(m->sse) ? m->sse : INFINITY;
+}
+
+/* Best grid point of the active parameters into *m. */
+static void grid(const double *y, size_t n, hw_model_t *m)
+{
+	hw_model_t cur = *m, best = *m;
+	double best_sse = INFINITY;
+	size_t na = COUNT(alphas), nb = m->has_trend ? COUNT(betas) : 1;
+	size_t ng = m->season ? COUNT(gammas) : 1, np = m->damped ? COUNT(phis) : 1;
+	for (size_t k = 0; k < na * nb * ng * np; k++) {
+		cur.alpha = alphas[k % na];
+		cur.beta = m->has_trend ? betas[k / na % nb] : 0;
+		cur.gamma = m->season ? gammas[k / (na * nb) % ng] : 0;
+		cur.phi = m->damped ? phis[k / (na * nb * ng)] : 1;
+		double e = sse_of(y, n, &cur);
+		if (e < best_sse)
+			best_sse = e, best = cur;
+	}
+	*m = best;
+}
+
+/* Pattern search from m's parameters: each active one moves by +-step while
+ * the SSE falls; the step halves down to 5e-4. */
+static void refine(const double *y, size_t n, hw_model_t *m)
+{
+	hw_model_t cur = *m;
+	double best = sse_of(y, n, &cur);
+	for (double step = 0.05; step > 5e-4;) {
+		int moved = 0;
+		for (int k = 0; k < NPARAM; k++) {
+			for (int dir = -1; active(m, k) && dir <= 1; dir += 2) {
+				hw_model_t t = cur;
+				double v = *param(&t, k) + dir * step;
+				*param(&t, k) = fmin(p_hi[k], fmax(p_lo[k], v));
+				double e = sse_of(y, n, &t);
+				if (e < best - 1e-12 * best)
+					best = e, cur = t, moved = 1;
+			}
+		}
+		if (!moved)
+			step /= 2;
+	}
+	run(y, n, &cur);
+	*m = cur;
+}
+
+int fc_fit(const double *y, size_t n, int season, fc_method_t method, hw_model_t *out)
+{
+	if (!out || method < 0 || method >= FC_METHODS)
+		return -1;
+	hw_model_t m;
+	memset(&m, 0, sizeof(m));
+	m.season = methods[method].seasonal ? season : 0;
+	m.kind = methods[method].kind;
+	m.has_trend = methods[method].trend;
+	m.damped = methods[method].damped;
+	m.phi = 1;
+	m.one_season = m.season && n < 2 * (size_t)season;
+	if ((methods[method].seasonal && season < 2) || usable(y, n, &m) < 0)
+		return -1;
+	grid(y, n, &m);
+	if (run(y, n, &m) < 0)
+		return -1;
+	refine(y, n, &m);
+	*out = m;
+	return 0;
+}
+
+/* Mean absolute naive error of train, lag `lag` (the season or 1). */
+static double naive_mae(const double *y, size_t n, size_t lag)
+{
+	double s = 0;
+	if (n <= lag)
+		return NAN;
+	for (size_t t = lag; t < n; t++)
+		s += fabs(y[t] - y[t - lag]);
+	return s / (double)(n - lag);
+}
+
+void fc_accuracy(const hw_model_t *m, const double *train, size_t n, int season,
+		 const double *actual, int h, fc_accuracy_t *out)
+{
+	double ape = 0, sape = 0, ae = 0, in80 = 0, in95 = 0;
+	int zero = 0;
+	for (int i = 0; i < h; i++) {
+		forecast_point_t f;
+		double p = hw_point(m, i + 1), sd = sqrt(hw_variance(m, i + 1)), a = actual[i];
+		f = (forecast_point_t){p, p - Z80 * sd, p + Z80 * sd, p - Z95 * sd, p + Z95 * sd};
+		zero |= a == 0;
+		ape += a != 0 ? fabs(a - p) / fabs(a) : 0;
+		sape += fabs(a) + fabs(p) > 0 ? 2 * fabs(a - p) / (fabs(a) + fabs(p)) : 0;
+		ae += fabs(a - p);
+		in80 += a >= f.lo80 && a <= f.hi80;
+		in95 += a >= f.lo95 && a <= f.hi95;
+	}
+	double scale = naive_mae(train, n, season >= 2 && n > (size_t)season ? (size_t)season : 1);
+	out->mape = zero || h < 1 ? NAN : 100 * ape / h;
+	out->smape = h < 1 ? NAN : 100 * sape / h;
+	out->mae = h > 0 ? ae / h : NAN;
+	out->mase = h > 0 && scale > 0 ? ae / h / scale : NAN;
+	out->cover80 = h > 0 ? in80 / h : NAN;
+	out->cover95 = h > 0 ? in95 / h : NAN;
+}
+
+/* Origins the choice averages over where the series is long enough: the
+ * holdout itself and up to two earlier ones, a holdout length apart; only for
+ * series up to ROLLING_MAX_N points (monthly ones: long daily series would
+ * triple the cost for little). */
+#define ROLLING_ORIGINS 3
+#define ROLLING_MAX_N 240
+
+/* Points held out: the last season, or a quarter of the series (<= 12). */
+static size_t holdout_of(size_t n, int season)
+{
+	if (season >= 2 && n >= 3 * (size_t)season)
+		return (size_t)season;
+	if (season >= 2 && n >= 2 * (size_t)season)    /* two seasons: keep 1.5 to fit */
+		return (size_t)season / 2;
+	size_t h = n / 4;
+	return h > 12 ? 12 : h;
+}
+
+/* Mean absolute error of `method` over earlier origins: fitted on all but
+ * the last o * h points (o = 2, 3) where at least two seasons (or 4 points)
+ * remain, forecasting the next h. 0 when no earlier origin fits. */
+static double earlier_mae(const double *y, size_t n, int season, fc_method_t method, size_t h,
+			  int *origins)
+{
+	size_t need = season >= 2 ? 2 * (size_t)season : 4;
+	double sum = 0;
+	*origins = 0;
+	for (size_t o = 2; o <= ROLLING_ORIGINS && n <= ROLLING_MAX_N && n >= o * h + need; o++) {
+		hw_model_t m;
+		fc_accuracy_t a;
+		size_t train = n - o * h;
+		if (fc_fit(y, train, season, method, &m) < 0)
+			return INFINITY;
+		fc_accuracy(&m, y, train, season, y + train, (int)h, &a);
+		sum += a.mae;
+		(*origins)++;
+	}
+	return sum;
+}
+
+int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
+{
+	if (!y || !out || n < 4)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	size_t h = holdout_of(n, season), train = n - h;
+	double best = INFINITY;
+	hw_model_t best_model;
+	int winner = -1;
+	out->holdout = h;
+	for (int k = 0; k < FC_METHODS; k++) {
+		hw_model_t m;
+		int origins;
+		if (fc_fit(y, train, season, (fc_method_t)k, &m) < 0)
+			continue;
+		out->tried[k] = 1;
+		fc_accuracy(&m, y, train, season, y + train, (int)h, &out->acc[k]);
+		double e = (out->acc[k].mae + earlier_mae(y, n, season, (fc_method_t)k, h, &origins)) /
+			   (1 + origins);
+		if (winner < 0 || e < best)
+			best = e, winner = k, best_model = m;
+	}
+	if (winner < 0)
+		return -1;
+	/* refitted on the whole series from the parameters the training part
+	 * found; a multiplicative season may meet a 0 in the holdout: the series
+	 * then takes simple smoothing */
+	hw_model_t m = best_model;
+	m.one_season = m.season && n < 2 * (size_t)season;
+	if (usable(y, n, &m) == 0 && run(y, n, &m) == 0) {
+		refine(y, n, &m);
+		out->model = m;
+	} else {
+		winner = fc_fit(y, n, season, FC_SES, &out->model) < 0 ? -1 : FC_SES;
+	}
+	out->method = (fc_method_t)winner;
+	return winner < 0 ? -1 : 0;
 }

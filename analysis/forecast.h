@@ -19,6 +19,10 @@ typedef struct hw_model {
 	int season;                 /* season length in use; 0 = Holt's linear trend */
 	hw_kind_t kind;             /* how the season combines with level and trend */
 	int has_trend;              /* 0: no trend (R's beta = FALSE), trend and beta stay 0 */
+	int damped;                 /* 1: the trend is damped by phi per step */
+	double phi;                 /* damping factor (used only when damped) */
+	int one_season;             /* 1: start values from the first season alone (for
+				       series shorter than two seasons, >= season + 2) */
 	double alpha, beta, gamma;  /* level, trend, season smoothing (gamma 0 for Holt) */
 	double level, trend;        /* state after the last observation */
 	double seas[HW_MAX_SEASON]; /* seasonal terms indexed by time mod season */
@@ -54,5 +58,49 @@ double hw_variance(const hw_model_t *m, int h);
  * `model` may be NULL. Returns 0 or -1 (as hw_fit, or horizon < 1). */
 int forecast_run(const double *y, size_t n, int season, int horizon, forecast_point_t *out,
 		 hw_model_t *model);
+
+/* ---- model choice -------------------------------------------------------------
+ * Exponential smoothing without season (simple, Holt, damped Holt) and
+ * Holt-Winters (additive, multiplicative) are each fitted by minimising the
+ * one-step squared error (a grid, then a pattern search within the bounds);
+ * the one with the least mean absolute error on a holdout (the last season, or the last
+ * quarter of a series without season, at most 12 points), averaged with up to
+ * two earlier origins where the series is long enough (and at most 240 points), wins and is refitted
+ * on the whole series. */
+typedef enum fc_method {
+	FC_SES, FC_HOLT, FC_DAMPED, FC_HW_ADDITIVE, FC_HW_MULTIPLICATIVE, FC_METHODS
+} fc_method_t;
+
+/* "ses", "holt", "holt_damped", "hw_additive", "hw_multiplicative" */
+extern const char *const fc_method_names[FC_METHODS];
+
+typedef struct fc_accuracy {
+	double mape, smape; /* percent; mape NAN when an actual is 0 */
+	double mae;         /* mean absolute error: what the choice minimises */
+	double mase;        /* mae over the in-sample naive error (seasonal naive with a season) */
+	double cover80, cover95; /* share of actuals inside the 80 / 95 % intervals */
+} fc_accuracy_t;
+
+typedef struct fc_choice {
+	fc_method_t method;            /* the winner */
+	hw_model_t model;              /* the winner refitted on the whole series */
+	size_t holdout;                /* points held out */
+	int tried[FC_METHODS];         /* 1 when the method could be fitted */
+	fc_accuracy_t acc[FC_METHODS]; /* holdout accuracy of each method tried */
+} fc_choice_t;
+
+/* Fits a model of `method` to y[0..n-1] into out by least one-step squared
+ * error; a seasonal method needs season >= 2 and n >= season + 2 (below two
+ * seasons it starts from one). Returns 0, or -1 when the method does not
+ * apply. */
+int fc_fit(const double *y, size_t n, int season, fc_method_t method, hw_model_t *out);
+/* Accuracy of forecasts of a model fitted on train[0..n-1] against the
+ * `h` actuals that followed; MASE scales by the naive forecast at lag
+ * `season` (1 when season < 2). */
+void fc_accuracy(const hw_model_t *m, const double *train, size_t n, int season,
+		 const double *actual, int h, fc_accuracy_t *out);
+/* Chooses the method for y[0..n-1] (season 0 = none) by holdout and refits
+ * it. Returns 0, or -1 when n < 4 or no method applies. */
+int fc_select(const double *y, size_t n, int season, fc_choice_t *out);
 
 #endif

@@ -15,6 +15,8 @@ extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_
 	op_behav_predictive, op_behav_journey, op_behav_optimize,
 	op_analytics_breakdown,
 	op_data_report;
+extern const api_op_t op_predictive_analyze, op_predictive_report, op_predictive_seasonal,
+	op_predictive_trends, op_predictive_events;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -69,6 +71,12 @@ int h_behavior_metrics(req_t *r);
 int h_behavior_dynamic(req_t *r);
 /* level5_ingest.c */
 int h_analytics_events(req_t *r);
+/* level3_predictive.c */
+int h_predictive_analyze(req_t *r);
+int h_predictive_report(req_t *r);
+int h_predictive_seasonal(req_t *r);
+int h_predictive_trends(req_t *r);
+int h_predictive_events(req_t *r);
 /* level5_analytics.c */
 int h_analytics_timeseries(req_t *r);
 /* level5_realtime_funnel.c */

@@ -24,6 +24,7 @@ import { System } from './pages/System.jsx';
 import { Behaviour } from './pages/Behaviour.jsx';
 import { Journeys } from './pages/Journeys.jsx';
 import { PageDetail } from './pages/PageDetail.jsx';
+import { Keywords } from './pages/Keywords.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -32,6 +33,7 @@ export const PAGES = [
   { path: '/funnel', key: 'nav.funnel', component: Funnel, role: 'viewer' },
   { path: '/entities', key: 'nav.entities', component: Entities, role: 'viewer' },
   { path: '/reviews', key: 'nav.reviews', component: Reviews, role: 'viewer' },
+  { path: '/keywords', key: 'nav.keywords', component: Keywords, role: 'viewer' },
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
   { path: '/behaviour', key: 'nav.behaviour', component: Behaviour, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },

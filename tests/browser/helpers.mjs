@@ -163,3 +163,20 @@ export async function settled(page) {
   await page.waitForFunction(() => !document.querySelector('.state-loading'), null, { timeout: 15_000 });
   await page.waitForTimeout(400);     // charts draw (animation 300 ms)
 }
+
+/** A page in a fresh context of `browser`, watched; the context closes after test `t`. */
+export async function openSession(browser, t) {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const w = watch(page);
+  t.after(async () => { await context.close(); });
+  return { page, w };
+}
+
+/** Fails when axe-core finds serious or critical violations; keeps its report as `name`. */
+export async function assertAxeClean(page, name) {
+  const { default: assert } = await import('node:assert/strict');
+  const v = await axeScan(page);
+  saveJson(`axe-${name}`, v);
+  assert.deepEqual(seriousOrWorse(v), [], `${name}: serious/critical axe violations`);
+}
