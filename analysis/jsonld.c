@@ -238,6 +238,25 @@ static const struct rule {
 	{"OpeningHoursSpecification", "closes", REQUIRED, 0},
 	{"WebPage", "name", RECOMMENDED, 0},
 	{"WebPage", "url", RECOMMENDED, 0},
+	{"ImageObject", "contentUrl|url", REQUIRED, 0},
+	{"ImageObject", "creator|creditText|copyrightNotice|license", RECOMMENDED, 0},
+	{"VideoObject", "name", REQUIRED, 0},
+	{"VideoObject", "thumbnailUrl", REQUIRED, 0},
+	{"VideoObject", "uploadDate", REQUIRED, 0},
+	{"VideoObject", "description", RECOMMENDED, 0},
+	{"VideoObject", "duration", RECOMMENDED, 0},
+	{"VideoObject", "contentUrl|embedUrl", RECOMMENDED, 0},
+	{"VideoObject", "hasPart|potentialAction", RECOMMENDED, 0},
+	{"Clip", "name", REQUIRED, 0},
+	{"Clip", "startOffset", REQUIRED, 0},
+	{"Clip", "url", REQUIRED, 0},
+	{"SeekToAction", "target", REQUIRED, 0},
+	{"SeekToAction", "startOffset-input", REQUIRED, 0},
+	{"FAQPage", "mainEntity", REQUIRED, 0},
+	{"Question", "name", REQUIRED, 0},
+	{"Question", "acceptedAnswer|suggestedAnswer", REQUIRED, 0},
+	{"Answer", "text", REQUIRED, 0},
+	{"SpeakableSpecification", "cssSelector|xpath", REQUIRED, 0},
 };
 
 /* Subtypes validated as their parent. */
@@ -262,9 +281,14 @@ static const struct { const char *prop, *type; } implied[] = {
 	{"aggregateRating", "AggregateRating"}, {"reviewRating", "Rating"},
 	{"review", "Review"}, {"address", "PostalAddress"}, {"geo", "GeoCoordinates"},
 	{"openingHoursSpecification", "OpeningHoursSpecification"}, {"author", "Person"},
+	{"hasPart", "Clip"}, {"acceptedAnswer", "Answer"}, {"suggestedAnswer", "Answer"},
+	{"speakable", "SpeakableSpecification"},
 };
 
-enum kind { K_TEXT, K_NUMBER, K_COUNT, K_URL, K_SAMEAS, K_DATE, K_TIME, K_LAT, K_LON, K_NAMED };
+enum kind {
+	K_TEXT, K_NUMBER, K_COUNT, K_URL, K_SAMEAS, K_DATE, K_TIME, K_LAT, K_LON, K_NAMED,
+	K_DURATION, K_OFFSET,
+};
 
 /* Value kind of a property wherever it appears. */
 static const struct { const char *prop; enum kind kind; } kinds[] = {
@@ -276,6 +300,8 @@ static const struct { const char *prop; enum kind kind; } kinds[] = {
 	{"validFrom", K_DATE}, {"validThrough", K_DATE}, {"opens", K_TIME}, {"closes", K_TIME},
 	{"latitude", K_LAT}, {"longitude", K_LON}, {"name", K_TEXT}, {"telephone", K_TEXT},
 	{"priceRange", K_TEXT}, {"author", K_NAMED}, {"itemReviewed", K_NAMED},
+	{"thumbnailUrl", K_URL}, {"embedUrl", K_URL}, {"duration", K_DURATION},
+	{"startOffset", K_OFFSET}, {"endOffset", K_OFFSET},
 };
 
 /* Google policies by (raw) type: valid markup, but no rich result. */
@@ -349,6 +375,40 @@ int jsonld_is_iso8601(const char *s)
 		return hh / 100 <= 14 && hh % 100 <= 59;
 	return strlen(s + i + 1) == 5 && s[i + 3] == ':' && digits(s + i + 1, 2, &hh) &&
 	       digits(s + i + 4, 2, &mm) && hh <= 14 && mm <= 59;
+}
+
+int jsonld_is_duration(const char *s)
+{
+	const char *units = "YMWD";
+	int any = 0, in_time = 0;
+	if (!s || *s++ != 'P')
+		return 0;
+	while (*s) {
+		if (*s == 'T') {
+			if (in_time || !*++s)
+				return 0;
+			in_time = 1;
+			units = "HMS";
+			continue;
+		}
+		size_t d = strspn(s, "0123456789");
+		if (d == 0)
+			return 0;
+		s += d;
+		if (*s == '.' && in_time) { /* a fraction only on seconds */
+			size_t f = strspn(s + 1, "0123456789");
+			if (f == 0 || s[1 + f] != 'S')
+				return 0;
+			s += 1 + f;
+		}
+		const char *u = *s ? strchr(units, *s) : NULL;
+		if (u == NULL)
+			return 0;
+		units = u + 1;
+		s++;
+		any = 1;
+	}
+	return any;
 }
 
 int jsonld_is_absolute_url(const char *s)
@@ -523,6 +583,14 @@ static void check_kind(struct vctx *c, enum kind k, const json_t *v, const char 
 		if (!s || clock_time(s) != strlen(s))
 			report(c, 1, path, "must be a time hh:mm[:ss]");
 		break;
+	case K_DURATION:
+		if (!jsonld_is_duration(s))
+			report(c, 1, path, "must be an ISO 8601 duration (PT1M30S)");
+		break;
+	case K_OFFSET:
+		if (!as_number(v, &x) || x < 0)
+			report(c, 1, path, "must be seconds >= 0");
+		break;
 	case K_LAT:
 	case K_LON:
 		if (!as_number(v, &x) || fabs(x) > (k == K_LAT ? 90 : 180))
@@ -620,7 +688,8 @@ static const struct {
 static void check_node(struct vctx *c, const json_t *o, const struct node *n)
 {
 	for (size_t i = 0; i < COUNT(rules); i++)
-		if (strcmp(rules[i].type, n->type) == 0 && !((rules[i].flags & R_NOT_NESTED) && n->nested))
+		if ((strcmp(rules[i].type, n->type) == 0 || strcmp(rules[i].type, n->raw) == 0) &&
+		    !((rules[i].flags & R_NOT_NESTED) && n->nested))
 			check_rule(c, o, &rules[i], n->path);
 	for (size_t i = 0; i < COUNT(checks); i++)
 		if (strcmp(checks[i].type, n->type) == 0)

@@ -72,6 +72,9 @@ json_t *jsonld_validate_new(const json_t *doc);
 /* 1 when s is an ISO 8601 date (YYYY-MM-DD) or date-time with optional
  * seconds, fraction and zone, with valid calendar values; else 0. */
 int jsonld_is_iso8601(const char *s);
+/* 1 when s is an ISO 8601 duration: P[nY][nM][nW][nD][T[nH][nM][n[.f]S]],
+ * at least one component, units in order ("PT4M5S"); else 0. */
+int jsonld_is_duration(const char *s);
 /* 1 when s is an absolute http(s) URL with a host; else 0. */
 int jsonld_is_absolute_url(const char *s);
 

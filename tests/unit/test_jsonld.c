@@ -203,6 +203,80 @@ static void test_formats(void **state)
 	assert_false(jsonld_is_absolute_url(NULL));
 }
 
+/* Google's VideoObject: name, thumbnailUrl, uploadDate required; Clip
+ * chapters need name, startOffset and url; durations are ISO 8601. */
+static void test_video_object(void **state)
+{
+	(void)state;
+	json_t *r = validate_text(
+		"{\"@context\":\"https://schema.org\",\"@type\":\"VideoObject\","
+		"\"name\":\"Balkonkraftwerk montieren\",\"duration\":\"12:30\","
+		"\"thumbnailUrl\":\"thumb.jpg\",\"description\":\"Schritt für Schritt\","
+		"\"hasPart\":[{\"name\":\"Halterung\",\"startOffset\":30,"
+		"\"url\":\"https://zoe-solar.de/v?t=30\"},{\"name\":\"Stecker\"}]}");
+	expect(r, "errors", "$", "missing required property 'uploadDate'");
+	expect(r, "errors", "$.thumbnailUrl", "absolute");
+	expect(r, "errors", "$.duration", "ISO 8601 duration");
+	expect(r, "errors", "$.hasPart[1]", "missing required property 'startOffset'");
+	expect(r, "errors", "$.hasPart[1]", "missing required property 'url'");
+	expect(r, "warnings", "$", "'contentUrl' or 'embedUrl'");
+	assert_false(has(r, "errors", "$.hasPart[0]", "missing"));
+	json_decref(r);
+	r = validate_text(
+		"{\"@context\":\"https://schema.org\",\"@type\":\"VideoObject\","
+		"\"name\":\"Wärmepumpe\",\"description\":\"Aufbau\",\"duration\":\"PT4M5S\","
+		"\"thumbnailUrl\":\"https://zoe-solar.de/t.jpg\",\"uploadDate\":\"2025-03-01\","
+		"\"embedUrl\":\"https://zoe-solar.de/e/1\",\"potentialAction\":{\"@type\":"
+		"\"SeekToAction\",\"target\":\"https://zoe-solar.de/v?t={seek_to_second_number}\","
+		"\"startOffset-input\":\"required name=seek_to_second_number\"}}");
+	assert_int_equal(count(r, "errors"), 0);
+	assert_int_equal(count(r, "warnings"), 0);
+	json_decref(r);
+}
+
+/* FAQPage with Question/Answer, speakable, ImageObject license metadata. */
+static void test_faq_speakable_image(void **state)
+{
+	(void)state;
+	json_t *r = validate_text(
+		"{\"@context\":\"https://schema.org\",\"@type\":\"FAQPage\","
+		"\"speakable\":{\"@type\":\"SpeakableSpecification\"},"
+		"\"mainEntity\":[{\"@type\":\"Question\",\"name\":\"Was kostet eine PV-Anlage?\","
+		"\"acceptedAnswer\":{\"@type\":\"Answer\",\"text\":\"Rund 15.000 Euro.\"}},"
+		"{\"@type\":\"Question\",\"name\":\"Ab wann lohnt sich ein Speicher?\"},"
+		"{\"@type\":\"Question\",\"name\":\"Wie viel Strom erzeugt ein Modul?\","
+		"\"acceptedAnswer\":{}}]}");
+	expect(r, "errors", "$.speakable", "'cssSelector' or 'xpath'");
+	expect(r, "errors", "$.mainEntity[1]", "'acceptedAnswer' or 'suggestedAnswer'");
+	expect(r, "errors", "$.mainEntity[2].acceptedAnswer", "missing required property 'text'");
+	expect(r, "warnings", "$", "FAQ rich results are limited");
+	assert_false(has(r, "errors", "$.mainEntity[0]", "missing"));
+	json_decref(r);
+	r = validate_text("{\"@context\":\"https://schema.org\",\"@type\":\"FAQPage\"}");
+	expect(r, "errors", "$", "missing required property 'mainEntity'");
+	json_decref(r);
+	r = validate_text(
+		"{\"@context\":\"https://schema.org\",\"@type\":\"ImageObject\","
+		"\"name\":\"PV-Anlage\"}");
+	expect(r, "errors", "$", "'contentUrl' or 'url'");
+	expect(r, "warnings", "$", "'license'");
+	json_decref(r);
+}
+
+static void test_durations(void **state)
+{
+	(void)state;
+	static const char *const good[] = { "PT1H2M3S", "PT30S", "PT4M", "P1D", "P1DT2H", "PT1.5S", "P1Y2M3W4D" };
+	static const char *const bad[] = { "P", "PT", "12:30", "PT1S2M", "P1H", "PT-5S", "pt5s", "PT5", "" };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!jsonld_is_duration(good[i]))
+			fail_msg("%s should be an ISO 8601 duration", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (jsonld_is_duration(bad[i]))
+			fail_msg("%s should not be an ISO 8601 duration", bad[i]);
+	assert_false(jsonld_is_duration(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +285,9 @@ int main(void)
 		cmocka_unit_test(test_nested_and_self_serving),
 		cmocka_unit_test(test_missing_context_graph_webpage),
 		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_video_object),
+		cmocka_unit_test(test_faq_speakable_image),
+		cmocka_unit_test(test_durations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
