@@ -45,11 +45,13 @@ json_t *visits_filters_json_new(const visit_filters_t *f)
 			 "source", f->source, "device", f->device ? f->device : "all", "goal", f->goal);
 }
 
-/* HMAC(salt of today, site \n ip \n ua) folded to a positive int64. The salt
- * is fetched once a day per worker. */
-static const db_stmt_t q_salt = {"ux_salt", "SELECT visitor_salt(current_date), current_date"};
+/* HMAC(salt of today (UTC), site \n ip \n ua) folded to a positive int64.
+ * The salt is read once a day per worker. */
+static const db_stmt_t q_salt = {"visitor_salt",
+	"SELECT visitor_salt(d), d FROM (SELECT (now() AT TIME ZONE 'UTC')::date AS d) t"};
 
-int visits_visitor_id(req_t *r, char out[24])
+int visits_visitor_id_of(arena_t *a, long long site, const char *ip, const char *ua,
+			 char out[24])
 {
 	static unsigned char salt[64];
 	static size_t salt_len;
@@ -60,11 +62,10 @@ int visits_visitor_id(req_t *r, char out[24])
 	gmtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 	if (strcmp(today, salt_day) != 0) {
-		PGresult *res = db_run(r->arena, &q_salt, 0, NULL);
-		if (!res)
-			return -1;
+		PGresult *res = db_run(a, &q_salt, 0, NULL);
 		size_t n;
-		unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0), &n);
+		unsigned char *raw = res ? PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0),
+							   &n) : NULL;
 		if (!raw)
 			return -1;
 		salt_len = n < sizeof(salt) ? n : sizeof(salt);
@@ -72,8 +73,7 @@ int visits_visitor_id(req_t *r, char out[24])
 		PQfreemem(raw);
 		snprintf(salt_day, sizeof(salt_day), "%s", PQgetvalue(res, 0, 1));
 	}
-	char *msg = arena_printf(r->arena, "%lld\n%s\n%s", (long long)r->who.id,
-				 r->remote_addr ? r->remote_addr : "", r->user_agent ? r->user_agent : "");
+	char *msg = arena_printf(a, "%lld\n%s\n%s", site, ip ? ip : "", ua ? ua : "");
 	unsigned char mac[32];
 	if (!msg)
 		return -1;
@@ -83,4 +83,10 @@ int visits_visitor_id(req_t *r, char out[24])
 		v = (v << 8) | mac[i];
 	snprintf(out, 24, "%lld", (long long)(v >> 1));
 	return 0;
+}
+
+int visits_visitor_id(req_t *r, char out[24])
+{
+	return visits_visitor_id_of(r->arena, (long long)r->who.id, r->remote_addr,
+				    r->user_agent, out);
 }

@@ -66,5 +66,8 @@ json_t *visits_filters_json_new(const visit_filters_t *f);
  * stored: a keyed hash of the day's salt, the site, the address and the user
  * agent (no cookie, no address kept), as decimal text into out. 0/-1. */
 int visits_visitor_id(req_t *r, char out[24]);
+/* The same for a given site, address and user agent (server-side batches). */
+int visits_visitor_id_of(arena_t *a, long long site, const char *ip, const char *ua,
+			 char out[24]);
 
 #endif

@@ -20,6 +20,7 @@
 #include "db.h"
 #include "handlers.h"
 #include "useragent.h"
+#include "visits.h"
 #include "vitals.h"
 
 #define MAX_PROPS 30
@@ -64,9 +65,6 @@ static const vpart_t kind_rules[] = {
 const vschema_t ingest_beacon_schema = {"Beacon", event_rules, BEACON_FIELDS,
 	VRULES(kind_rules), 100};
 const vschema_t ingest_event_schema = {"Event", VRULES(event_rules), VRULES(kind_rules), 1000};
-
-static const db_stmt_t q_salt = {"ingest_salt",
-	"SELECT visitor_salt(d), d FROM (SELECT (now() AT TIME ZONE 'UTC')::date AS d) t"};
 
 /* The whole batch in one statement: one array per column, unnested side by
  * side (ts NULL: the transaction's now()). */
@@ -132,43 +130,6 @@ static void add_element(buf_t *b, const char *s)
 		}
 	}
 	buf_add(b, "\"", 1);
-}
-
-/* HMAC(salt of today (UTC), site \n ip \n ua) folded to a positive int64.
- * The salt is read once a day per worker. */
-static int visitor_id(arena_t *a, const ingest_src_t *src, char out[24])
-{
-	static unsigned char salt[64];
-	static size_t salt_len;
-	static char salt_day[16];
-	char today[16];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	if (strcmp(today, salt_day) != 0) {
-		PGresult *res = db_run(a, &q_salt, 0, NULL);
-		size_t n;
-		unsigned char *raw = res ? PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0),
-							   &n) : NULL;
-		if (!raw)
-			return -1;
-		salt_len = n < sizeof(salt) ? n : sizeof(salt);
-		memcpy(salt, raw, salt_len);
-		PQfreemem(raw);
-		snprintf(salt_day, sizeof(salt_day), "%s", PQgetvalue(res, 0, 1));
-	}
-	char *msg = arena_printf(a, "%lld\n%s\n%s", (long long)src->site_id,
-				 src->ip ? src->ip : "", src->ua ? src->ua : "");
-	unsigned char mac[32];
-	if (!msg)
-		return -1;
-	crypto_hmac_sha256(salt, salt_len, msg, strlen(msg), mac);
-	unsigned long long v = 0;
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | mac[i];
-	snprintf(out, 24, "%lld", (long long)(v >> 1));
-	return 0;
 }
 
 /* The web-vitals library sends {name, value, rating, delta, id, navigationType}
@@ -351,7 +312,7 @@ static int add_row(ingest_t *in, json_t *b, const ingest_src_t *src, const char 
 	if (split_url(a, json_string_value(json_object_get(b, "url")), &host, &path, &utm) < 0)
 		return -1;
 	char vid[24];
-	if (visitor_id(a, src, vid) < 0) {
+	if (visits_visitor_id_of(a, (long long)src->site_id, src->ip, src->ua, vid) < 0) {
 		in->failed = 1;
 		return 0;
 	}
