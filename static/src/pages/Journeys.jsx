@@ -84,7 +84,7 @@ function Heat({ transitions }) {
   if (!probs.length || states.length <= 3) return <Empty>{t('journey.matrix.empty')}</Empty>;
   const name = (s) => ({ Start: t('journey.start'), Conversion: t('journey.conversion'), Exit: t('journey.exit') }[s] ?? s);
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label={t('journey.matrix')}>
+    <div className="scroll-region" tabIndex={0} role="region" aria-label={t('journey.matrix')}>
       <table className="heat" data-testid="journey-heat">
         <caption className="muted">{t('journey.matrix.hint')}</caption>
         <thead>

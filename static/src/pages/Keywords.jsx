@@ -81,7 +81,7 @@ function Forecast({ keywords }) {
         <select value={line?.keyword} onChange={(e) => setChosen(e.target.value)} data-testid="kw-choose">
           {keywords.map((k) => <option key={k.keyword} value={k.keyword}>{k.keyword}</option>)}
         </select></label>
-      <p className="muted" data-testid="kw-method">{t('kw.method')}: {line?.method ?? DASH} · MAPE {num(line?.accuracy?.mape, lang, 1)} %</p>
+      <p className="muted" data-testid="kw-method" data-method={line?.method}>{t('kw.method')}: {line?.method ? t(`kw.model.${line.method}`) : DASH} · MAPE {num(line?.accuracy?.mape, lang, 1)} %</p>
       {option ? (
         <Chart option={option} height={300} testid="kw-chart"
           label={`${t('kw.forecast')} ${line.keyword}: ${fc.map((p) => `${p.month} ${num(p.point, lang)} (${num(p.lo95, lang)}–${num(p.hi95, lang)})`).join(', ')}`} />

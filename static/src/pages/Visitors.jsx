@@ -191,7 +191,7 @@ function TopList({ list, base, onPick }) {
               <tr key={i.value} data-value={i.value}>
                 <th scope="row">
                   <button type="button" className="btn-link value-pick" onClick={() => onPick(d.property, i.value)}
-                    title={t('visitors.filter.add')}>{i.value}</button>
+                    title={t('visitors.filter.add')}>{i.value === 'Direct / None' ? t('visitors.direct') : i.value}</button>
                 </th>
                 <td className="num" data-testid="visitors" data-value={i.visitors}>{num(i.visitors, lang)}</td>
                 <td className="num">{num(d.property === 'goal' ? i.conversions : i.visits, lang)}</td>
