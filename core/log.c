@@ -47,11 +47,12 @@ void log_request(const req_t *r, double ms)
 {
 	char ts[40];
 	iso_now(ts, sizeof(ts));
-	json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i, s:f, s:s, s:I}",
+	json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:s, s:I}",
 		"ts", ts, "level", "info", "method", r->method ? r->method : "",
-		"path", r->path ? r->path : "",
-		"route", r->route ? r->route->pattern : NULL, "status", r->status,
+		"path", r->path ? r->path : "", "status", r->status,
 		"ms", ms, "request_id", r->request_id, "bytes", (json_int_t)r->reply_bytes);
+	if (line && r->route)           /* absent, not null, when no route matched */
+		json_object_set_new(line, "route", json_string(r->route->pattern));
 	if (line && r->who.cred != CRED_ANON) {
 		static const char *const kinds[] = {"anon", "user", "apikey", "site"};
 		json_object_set_new(line, "auth", json_string(kinds[r->who.cred]));
