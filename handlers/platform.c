@@ -62,10 +62,10 @@ static void metrics_gauges(arena_t *a, buf_t *b)
 	buf_printf(b, "# HELP zoe_database_up The pool reached PostgreSQL for this scrape.\n"
 		      "# TYPE zoe_database_up gauge\nzoe_database_up %d\n", res != NULL);
 	for (size_t i = 0; res && i < sizeof(gauges) / sizeof(gauges[0]); i++) {
-		if (!db_get(res, 0, (int)i))
-			continue;                       /* no replica, no rollup run yet */
-		buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n%s %.15g\n", gauges[i].name,
-			   gauges[i].help, gauges[i].name, gauges[i].name, db_getd(res, 0, (int)i, 0));
+		buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", gauges[i].name, gauges[i].help,
+			   gauges[i].name);
+		if (db_get(res, 0, (int)i))     /* NULL: no replica, no rollup run yet */
+			buf_printf(b, "%s %.15g\n", gauges[i].name, db_getd(res, 0, (int)i, 0));
 	}
 	struct statvfs fs;
 	if (statvfs(cfg.var_dir, &fs) == 0) {
