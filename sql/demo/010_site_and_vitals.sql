@@ -40,8 +40,10 @@ FROM (
            random() < 0.035 AS converts,
            random() AS entry_draw
     FROM generate_series(0, 89) d,
-         -- weekdays busier than weekends, spring busier than winter
-         LATERAL generate_series(1, (120 + 40 * (extract(isodow FROM now() - make_interval(days => d)) < 6)::int)) k
+         -- weekdays busier than weekends, and no two days alike (±15 %): a real site's
+         -- traffic is never exactly periodic, and forecasts must see some noise
+         LATERAL generate_series(1, round((120 + 40 * (extract(isodow FROM now() - make_interval(days => d)) < 6)::int)
+                                          * (0.85 + 0.3 * random()))::int) k
 ) s;
 
 -- Pageviews: the entry page, then pages of the site in a drawn order.

@@ -49,7 +49,7 @@ export function Behaviour({ user }) {
 
 function groupColumns(t, lang, key, label) {
   return [
-    { key, label, value: (r) => r[key], render: (r) => (key === 'device' ? t(`ux.device.${r.device}`) : r.source) },
+    { key, label, value: (r) => r[key], render: (r) => (key === 'device' ? t(`ux.device.${r.device}`) : r.source === 'direct' ? t('visitors.direct') : r.source) },
     { key: 'sessions', label: t('behav.sessions'), num: true, value: (r) => r.sessions, render: (r) => num(r.sessions, lang) },
     { key: 'engagement_rate', label: t('behav.engagement_rate'), num: true, value: (r) => r.engagement_rate, render: (r) => pct(r.engagement_rate, lang) },
     { key: 'bounce_rate', label: t('behav.bounce_rate'), num: true, value: (r) => r.bounce_rate, render: (r) => pct(r.bounce_rate, lang) },
@@ -164,7 +164,7 @@ function Rules() {
             empty={t('behav.rules.empty')} rowAttrs={(r) => ({ 'data-rule': r.name })} />
           <form onSubmit={onSave} className="rules-editor">
             <label htmlFor="behav-rules-json" className="label">{t('behav.rules.edit')}</label>
-            <textarea id="behav-rules-json" data-testid="behav-rules-json" rows={12} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
+            <textarea id="behav-rules-json" data-testid="behav-rules-json" translate="no" rows={12} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
             <button type="submit" className="btn-primary" disabled={saving} data-testid="behav-rules-save">{t('behav.rules.save')}</button>
             {saved && <span role="status" data-testid="behav-rules-saved"> {t('behav.rules.saved')}</span>}
           </form>
