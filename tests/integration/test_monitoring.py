@@ -1,6 +1,8 @@
-"""The Grafana dashboard ops/grafana/zoe-platform.json (Grafana is not packaged
-here): its structure, every query valid PromQL (promtool parses each as a
-recording rule) and naming only metrics this stack's /metrics exports."""
+"""Monitoring: the Grafana dashboard ops/grafana/zoe-platform.json (Grafana is
+not packaged here): its structure, every query valid PromQL (promtool parses
+each as a recording rule) and naming only metrics this stack's /metrics
+exports; the Prometheus config and alerting rules in ops/prometheus, checked
+with promtool and unit-tested with synthetic series (promtool test rules)."""
 import json
 import os
 import re
@@ -12,6 +14,7 @@ import unittest
 import zoelib as z
 
 DASHBOARD = os.path.join(z.ROOT, "ops", "grafana", "zoe-platform.json")
+PROM = os.path.join(z.ROOT, "ops", "prometheus")
 PANEL_TYPES = {"timeseries", "heatmap", "stat", "gauge", "table", "bargauge"}
 
 
@@ -95,6 +98,65 @@ class Dashboard(unittest.TestCase):
             self.assertNotEqual(bad.returncode, 0)
         finally:
             os.unlink(f.name)
+
+
+
+def promtool(*args, cwd=PROM):
+    return subprocess.run(["promtool", *args], capture_output=True, text=True, cwd=cwd)
+
+
+class Alerts(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        with open(os.path.join(PROM, "zoe-rules.yml"), encoding="utf-8") as f:
+            cls.rules = f.read()
+        with open(os.path.join(PROM, "zoe-rules.test.yml"), encoding="utf-8") as f:
+            cls.tests = f.read()
+        cls.alerts = re.findall(r"^\s*- alert: (\w+)$", cls.rules, re.M)
+
+    def test_config_and_rules_are_valid(self):
+        out = promtool("check", "config", "prometheus.yml")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("1 rule files found", out.stdout + out.stderr)
+        out = promtool("check", "rules", "zoe-rules.yml")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn(f"{len(self.alerts)} rules found", out.stdout + out.stderr)
+
+    def test_what_the_issue_asks_is_alerted(self):
+        text = self.rules
+        for metric in ("zoe_requests_total{class=\"5xx\"}", "zoe_request_duration_seconds_bucket",
+                       "zoe_worker_restarts_total", "zoe_job_oldest_due_seconds",
+                       "zoe_replica_lag_seconds", "zoe_rollup_behind_seconds", "zoe_disk_free_bytes"):
+            self.assertIn(metric, text)
+        for a in self.alerts:
+            self.assertRegex(self.rules, rf"alert: {a}\n(?:.*\n)*?\s+labels: {{severity: (page|ticket)}}", a)
+
+    def test_rules_name_only_exported_metrics(self):
+        have = exported()
+        for name in set(re.findall(r"\bzoe_[a-z0-9_]+", self.rules)):
+            self.assertIn(name, have, f"{name} is not on /metrics")
+
+    def test_every_alert_has_unit_tests_that_pass(self):
+        tested = set(re.findall(r"alertname: (\w+)", self.tests))
+        self.assertEqual(tested, set(self.alerts))
+        for a in self.alerts:      # each alert checked firing and quiet
+            cases = re.findall(rf"alertname: {a}\n\s+exp_alerts:(.*)", self.tests)
+            self.assertIn(" []", cases, f"{a}: no case where it stays quiet")
+            self.assertIn("", cases, f"{a}: no case where it fires")
+        out = promtool("test", "rules", "zoe-rules.test.yml")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("SUCCESS", out.stdout + out.stderr)
+
+    def test_a_changed_threshold_fails_the_unit_tests(self):
+        # the tests pin the thresholds: a disk alert at 5 % instead of 10 % is caught
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "zoe-rules.yml"), "w") as f:
+                f.write(self.rules.replace("zoe_disk_size_bytes < 0.10", "zoe_disk_size_bytes < 0.05"))
+            with open(os.path.join(d, "zoe-rules.test.yml"), "w") as f:
+                f.write(self.tests)
+            out = promtool("test", "rules", "zoe-rules.test.yml", cwd=d)
+            self.assertNotEqual(out.returncode, 0)
+            self.assertIn("ZoeDiskAlmostFull", out.stdout + out.stderr)
 
 
 if __name__ == "__main__":
