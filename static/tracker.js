@@ -71,11 +71,16 @@
     var navType = nav.type || 'navigate';
     var lcp = 0, cls = 0, sessionValue = 0, sessionEntries = [];
     var observe = function (type, cb) {
-      try { new PerformanceObserver(function (l) { l.getEntries().forEach(cb); })
-        .observe({ type: type, buffered: true }); } catch (e) { /* unsupported */ }
+      try {
+        var o = new PerformanceObserver(function (l) { l.getEntries().forEach(cb); });
+        o.observe({ type: type, buffered: true });
+        // entries queued but not yet delivered (the callback runs as a later task,
+        // which a page hidden right away never reaches), handed over on demand
+        return function () { o.takeRecords().forEach(cb); };
+      } catch (e) { return function () {}; /* unsupported */ }
     };
-    observe('largest-contentful-paint', function (e) { lcp = e.startTime; });
-    observe('layout-shift', function (e) {
+    var flushLcp = observe('largest-contentful-paint', function (e) { lcp = e.startTime; });
+    var flushCls = observe('layout-shift', function (e) {
       if (e.hadRecentInput) return;
       var first = sessionEntries[0], last = sessionEntries[sessionEntries.length - 1];
       if (last && e.startTime - last.startTime < 1000 && e.startTime - first.startTime < 5000) {
@@ -97,6 +102,7 @@
     var reportFinal = function () {
       if (reported) return;
       reported = true;
+      flushLcp(); flushCls();
       if (lcp > 0) vital({ name: 'LCP', value: lcp, id: id, navigationType: navType });
       vital({ name: 'CLS', value: cls, id: id, navigationType: navType });
     };
