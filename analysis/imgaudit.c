@@ -14,7 +14,7 @@ const char imgaudit_assumptions[] =
 	"Savings are estimates. WebP instead of JPEG: 30 % smaller at equal SSIM (Google's WebP "
 	"compression study, 25-34 %). PNG holding a photo (more than 1 byte per pixel): 50 % with "
 	"lossy WebP; other PNG: 26 % with lossless WebP. GIF: 19 % with lossless WebP (animation "
-	"kept). Heavy: re-encoding down to the format's bytes-per-pixel threshold (JPEG 0.5, "
+	"kept). Heavy (only when it saves at least 4 KiB): re-encoding down to the format's bytes-per-pixel threshold (JPEG 0.5, "
 	"PNG 1.0, GIF 0.5, WebP 0.35, AVIF 0.25). Oversized: serving at most 2x the displayed "
 	"width (enough for 2x screens) saves size x (1 - (2 x displayed / intrinsic)^2), as bytes "
 	"scale with pixels. Overlapping savings combine multiplicatively: each fix applies to "
@@ -322,7 +322,9 @@ static void check_bytes(const imgaudit_in_t *in, imgaudit_t *out, double *shares
 		shares[(*nshares)++] = m;
 	}
 	double t = imgaudit_heavy_threshold(in->format);
-	if (!isnan(bpp) && bpp > t &&
+	/* tiny files (icons) have high bytes per pixel from their headers alone;
+	 * as Lighthouse does, a saving under 4 KiB is not worth a finding */
+	if (!isnan(bpp) && bpp > t && size * (1 - t / bpp) >= IMGAUDIT_HEAVY_MIN_SAVING &&
 	    (is = add(out, "heavy", 0, "bytes", "%.2f bytes per pixel, above %.2f for %s: "
 		      "compress harder", bpp, t, image_format_name(in->format)))) {
 		double share = 1 - t / bpp;

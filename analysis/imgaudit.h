@@ -14,6 +14,7 @@
 
 #define IMGAUDIT_ALT_MAX 125        /* screen readers cut near here (WebAIM) */
 #define IMGAUDIT_MAX_ISSUES 16
+#define IMGAUDIT_HEAVY_MIN_SAVING 4096  /* bytes; Lighthouse's floor for encoding savings */
 
 typedef struct imgaudit_in {
 	const char *alt;             /* NULL = no alt attribute */

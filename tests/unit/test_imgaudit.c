@@ -155,6 +155,14 @@ static void test_heavy_png_and_mismatch(void **state)
 	assert_non_null(m);
 	assert_string_equal(m->field, "width");
 	assert_int_equal(a.score, 100 - 10 - 15 - 5);
+	/* an icon above the threshold but saving under 4 KiB: not heavy */
+	in.width = in.height = 16;
+	in.file_size = 432;             /* 1.69 B/px, saves 176 bytes */
+	imgaudit_run(&in, &a);
+	assert_null(find(&a, "heavy"));
+	in.width = 300;
+	in.height = 162;
+	in.file_size = 162222;
 	/* without bytes nothing is compared */
 	in.measured = 0;
 	imgaudit_run(&in, &a);
