@@ -435,11 +435,13 @@ static const db_stmt_t q_images_stamp = {"q_images_stamp",
 static int read_cursor(const char *cur, char *score, char *id, size_t n)
 {
 	unsigned char raw[64];
-	int len;
-	long long s, i;
-	char tail;
-	if (strlen(cur) > 80 || (len = crypto_b64url_decode(cur, raw, sizeof(raw))) <= 0 ||
-	    sscanf((const char *)raw, "%lld:%lld%c", &s, &i, &tail) != 2 || s < 0 || s > 100 ||
+	char *colon, *end1, *end2;
+	if (strlen(cur) > 80 || crypto_b64url_decode(cur, raw, sizeof(raw)) <= 0 ||
+	    !(colon = strchr((char *)raw, ':')))
+		return -1;
+	*colon = '\0';
+	long long s = strtoll((char *)raw, &end1, 10), i = strtoll(colon + 1, &end2, 10);
+	if (end1 == (char *)raw || *end1 || end2 == colon + 1 || *end2 || s < 0 || s > 100 ||
 	    i <= 0)
 		return -1;
 	snprintf(score, n, "%lld", s);
