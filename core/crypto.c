@@ -99,6 +99,56 @@ void crypto_b64(const unsigned char *in, size_t n, char *out)
 	b64(in, n, out, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 1);
 }
 
+/* RFC 4648 section 4 with its padding. Whitespace between characters is
+ * skipped (MIME and PEM wrap lines); anything else outside the alphabet, a
+ * misplaced "=", a lone trailing character or non-zero pad bits is refused,
+ * so one encoding maps to one byte string. */
+long crypto_b64_decode(const char *in, size_t len, unsigned char *out, size_t cap)
+{
+	unsigned v = 0;
+	int bits = 0, pad = 0;
+	size_t o = 0, chars = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+		int d;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c == '=') {
+			pad++;
+			chars++;
+			continue;
+		}
+		if (pad)                        /* data after padding */
+			return -1;
+		if (c >= 'A' && c <= 'Z')
+			d = c - 'A';
+		else if (c >= 'a' && c <= 'z')
+			d = c - 'a' + 26;
+		else if (c >= '0' && c <= '9')
+			d = c - '0' + 52;
+		else if (c == '+')
+			d = 62;
+		else if (c == '/')
+			d = 63;
+		else
+			return -1;
+		chars++;
+		v = (v << 6) | (unsigned)d;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			if (o >= cap)
+				return -1;
+			out[o++] = (unsigned char)((v >> bits) & 0xFF);
+		}
+	}
+	/* whole quanta only; padding makes up exactly the missing characters */
+	if (chars % 4 || pad > 2 || (pad && (bits == 0 || pad != bits / 2)))
+		return -1;
+	if (bits && (v & ((1u << bits) - 1)))
+		return -1;
+	return (long)o;
+}
+
 int crypto_token(const char *prefix, size_t nbytes, char *out, size_t outlen)
 {
 	unsigned char raw[64];

@@ -23,6 +23,11 @@ void crypto_b64url(const unsigned char *in, size_t n, char *out);
 int crypto_b64url_decode(const char *in, unsigned char *out, size_t n);
 /* Standard base64 with padding into out (4*ceil(n/3)+1 bytes). */
 void crypto_b64(const unsigned char *in, size_t n, char *out);
+/* Decodes standard base64 (RFC 4648, padded; whitespace and newlines are
+ * skipped) of in[0..len) into out (cap bytes). Returns the number of bytes,
+ * or -1 for a character outside the alphabet, bad padding, a length that is
+ * not a whole number of quanta, or more than cap bytes. */
+long crypto_b64_decode(const char *in, size_t len, unsigned char *out, size_t cap);
 /* A random token: `prefix` followed by base64url of `nbytes` random bytes. */
 int crypto_token(const char *prefix, size_t nbytes, char *out, size_t outlen);
 /* Constant-time equality of two byte strings. */

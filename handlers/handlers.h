@@ -17,6 +17,7 @@ extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_
 	op_data_report;
 extern const api_op_t op_predictive_analyze, op_predictive_report, op_predictive_seasonal,
 	op_predictive_trends, op_predictive_events;
+extern const api_op_t op_image_audit, op_image_report;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -36,6 +37,9 @@ int h_ux_metrics(req_t *r);
 int h_entity_analyze(req_t *r);
 int h_entity_report(req_t *r);
 int entity_seed_demo(void);        /* analyses the demo pages (zoe seed --demo) */
+/* level3_multimodal_image.c */
+int h_image_audit(req_t *r);
+int h_image_report(req_t *r);
 /* level2_social_proof.c */
 int h_reviews_integrate(req_t *r);
 int h_reviews_report(req_t *r);

@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "config.h"
+#include "crypto.h"
 #include "http.h"
 #include "json_in.h"
 #include "metrics.h"
@@ -268,6 +269,39 @@ static void test_ratelimit_bucket(void **state)
 	assert_near(tokens, 1, 1e-9);                 /* a step back refills nothing */
 }
 
+/* ---- base64 (RFC 4648 section 10 vectors) ---- */
+static void test_b64_decode(void **state)
+{
+	(void)state;
+	static const char *const vec[][2] = {
+		{"", ""}, {"Zg==", "f"}, {"Zm8=", "fo"}, {"Zm9v", "foo"}, {"Zm9vYg==", "foob"},
+		{"Zm9vYmE=", "fooba"}, {"Zm9vYmFy", "foobar"}, {"Zm9v\r\nYmFy", "foobar"},
+		{" Zm9v YmE= \n", "fooba"},
+	};
+	unsigned char out[16];
+	for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) {
+		long n = crypto_b64_decode(vec[i][0], strlen(vec[i][0]), out, sizeof out);
+		assert_int_equal(n, (long)strlen(vec[i][1]));
+		assert_memory_equal(out, vec[i][1], (size_t)n);
+	}
+	/* every byte value through the encoder and back */
+	unsigned char all[256], back[256];
+	char enc[4 * 86 + 1];
+	for (int i = 0; i < 256; i++)
+		all[i] = (unsigned char)i;
+	crypto_b64(all, sizeof all, enc);
+	assert_int_equal(crypto_b64_decode(enc, strlen(enc), back, sizeof back), 256);
+	assert_memory_equal(all, back, 256);
+	/* refused: base64url letters, stray characters, bad or missing padding,
+	 * data after padding, non-zero pad bits, output beyond the buffer */
+	static const char *const bad[] = {"Zm9v-_==", "Zm9v!", "Zg", "Zg=", "Zg===", "Z===",
+					  "Zg==Zm9v", "Zh==", "Zm9=", "====", "Zm9vYmFy\x01"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(crypto_b64_decode(bad[i], strlen(bad[i]), out, sizeof out), -1);
+	assert_int_equal(crypto_b64_decode("Zm9vYmFy", 8, out, 5), -1);
+	assert_int_equal(crypto_b64_decode("Zm9vYmFy", 8, out, 6), 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_problem_reply),
 		cmocka_unit_test(test_metrics_bucket_quantile),
 		cmocka_unit_test(test_ratelimit_bucket),
+		cmocka_unit_test(test_b64_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

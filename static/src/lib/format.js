@@ -19,6 +19,16 @@ export function num(v, lang = 'de', digits = 0) {
   return formatter(Intl.NumberFormat, lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 }
 
+/** A byte count in B, kB or MB (decimal units, 1 kB = 1000 B, as browsers' network panels
+ *  and Lighthouse count): "950 B", "151,4 kB", "5,3 MB". */
+export function bytes(v, lang = 'de') {
+  if (!isNum(v)) return DASH;
+  const a = Math.abs(v);
+  if (a < 1000) return `${num(v, lang)} B`;
+  if (a < 1e6) return `${num(v / 1000, lang, 1)} kB`;
+  return `${num(v / 1e6, lang, 1)} MB`;
+}
+
 /** A fraction 0..1 as a percentage. */
 export function pct(v, lang = 'de', digits = 1) {
   if (!isNum(v)) return DASH;
