@@ -156,9 +156,20 @@ static int check_date(const char *s, const char *field, int past, json_t *errors
 	return 0;
 }
 
+/* Whether `field` was already named (by the rule table): one error per field. */
+static int named(json_t *errors, const char *field)
+{
+	json_t *e;
+	size_t i;
+	json_array_foreach(errors, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
+			return 1;
+	return 0;
+}
+
 static void check_url(const char *s, const char *field, json_t *errors)
 {
-	if (s && !jsonld_is_absolute_url(s))
+	if (s && !named(errors, field) && !jsonld_is_absolute_url(s))
 		verr(errors, field, "must be an absolute http(s) URL with a host");
 }
 
@@ -313,7 +324,7 @@ static int read_video(json_t *body, video_t *v, arena_t *a, json_t *errors)
 	check_url(v->content_url, "content_url", errors);
 	check_url(v->embed_url, "embed_url", errors);
 	check_url(v->seek, "seek_url_template", errors);
-	if (v->seek && !strstr(v->seek, SEEK_PARAM))
+	if (v->seek && !named(errors, "seek_url_template") && !strstr(v->seek, SEEK_PARAM))
 		verr(errors, "seek_url_template", "must contain " SEEK_PARAM " where the "
 		     "second goes, e.g. https://zoe-solar.de/video?t=" SEEK_PARAM);
 	long long at;
@@ -325,10 +336,9 @@ static int read_video(json_t *body, video_t *v, arena_t *a, json_t *errors)
 	check_regions(body, v, a, errors);
 	check_duration(body, v, errors);
 	check_chapters(body, v, a, errors);
-	if (v->url && jsonld_is_absolute_url(v->url))
+	check_url(v->url, "url", errors);
+	if (v->url && !named(errors, "url"))
 		check_keys(v, errors);
-	else if (v->url)
-		verr(errors, "url", "must be an absolute http(s) URL with a host");
 	return json_array_size(errors) ? -1 : 0;
 }
 
@@ -530,8 +540,8 @@ static const db_stmt_t q_upsert = {"video_upsert",
 	"   FROM old) IS NOT DISTINCT FROM ($2, $5, $6::smallint, $7::boolean, $8::float8,"
 	"   $9::int, $10::jsonb, $11::jsonb) THEN 'unchanged' ELSE 'updated' END AS status FROM up),"
 	" ev AS (INSERT INTO event_log (type, data) SELECT 'video.audited', jsonb_build_object("
-	"  'id', id, 'site', $1, 'url', $2, 'video', $4, 'score', $6::int, 'eligible', $7::boolean,"
-	"  'status', status, 'by', $12) FROM st WHERE status <> 'unchanged' RETURNING id)"
+	"  'id', id, 'site', $1::text, 'url', $2::text, 'video', $4::text, 'score', $6::int,"
+	"  'eligible', $7::boolean, 'status', status, 'by', $12::text) FROM st WHERE status <> 'unchanged' RETURNING id)"
 	" SELECT id, status, to_char(analysed_at AT TIME ZONE 'UTC',"
 	"  'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), (SELECT count(*) FROM ev) FROM st"};
 
