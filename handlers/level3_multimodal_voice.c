@@ -45,6 +45,7 @@ static const vrule_t voice_rules[] = {
 	{"text", V_STRING, 0, 0, 1000000, NULL, NULL},   /* plain text or HTML */
 	{"qa", V_ARRAY, 0, 1, MAX_PAIRS, NULL, &qa_schema},
 	{"url", V_URL, 0, 1, 2000, NULL, NULL},
+	{"name", V_STRING, 0, 1, 300, NULL, NULL},       /* the page's title (HTML: its <title>) */
 	{"css_selectors", V_ARRAY, 0, 1, MAX_SELECTORS, NULL, NULL},
 	{"xpaths", V_ARRAY, 0, 1, MAX_SELECTORS, NULL, NULL},
 };
@@ -305,7 +306,7 @@ static json_t *validated(json_t *markup)
 	return json_pack("{s:o, s:o}", "markup", markup, "validation", v);
 }
 
-static json_t *faq_new(json_t *pairs, const char *url, const char *lang)
+static json_t *faq_new(json_t *pairs, const char *url, const char *name, const char *lang)
 {
 	json_t *main = json_array(), *p;
 	size_t i;
@@ -313,8 +314,8 @@ static json_t *faq_new(json_t *pairs, const char *url, const char *lang)
 		json_array_append_new(main, json_pack("{s:s, s:O, s:{s:s, s:O}}", "@type",
 			"Question", "name", json_object_get(p, "question"), "acceptedAnswer",
 			"@type", "Answer", "text", json_object_get(p, "answer")));
-	return json_pack("{s:s, s:s, s:s?, s:s, s:o}", "@context", JSONLD_CONTEXT, "@type",
-			 "FAQPage", "url", url, "inLanguage", lang, "mainEntity", main);
+	return json_pack("{s:s, s:s, s:s*, s:s*, s:s, s:o}", "@context", JSONLD_CONTEXT, "@type",
+			 "FAQPage", "name", name, "url", url, "inLanguage", lang, "mainEntity", main);
 }
 
 static json_t *speakable_new(json_t *body, const char *url, const char *title)
@@ -325,7 +326,7 @@ static json_t *speakable_new(json_t *body, const char *url, const char *title)
 		json_object_set(spec, "cssSelector", css);
 	if (json_array_size(xp))
 		json_object_set(spec, "xpath", xp);
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:o}", "@context", JSONLD_CONTEXT, "@type",
+	return json_pack("{s:s, s:s, s:s*, s:s*, s:o}", "@context", JSONLD_CONTEXT, "@type",
 			 "WebPage", "name", title, "url", url, "speakable", spec);
 }
 
@@ -385,14 +386,16 @@ int h_voice(req_t *r)
 	const char *lang_code = json_string_value(json_object_get(body, "lang"));
 	enum text_lang lang = lang_code && !strcmp(lang_code, "en") ? TEXT_LANG_EN : TEXT_LANG_DE;
 	const char *url = json_string_value(json_object_get(body, "url"));
-	const char *text = json_string_value(json_object_get(body, "text")), *title = NULL;
+	const char *text = json_string_value(json_object_get(body, "text"));
+	const char *title = json_string_value(json_object_get(body, "name"));
 	int html = text && looks_html(text);
 	if (html) {
 		json_t *x = arena_json(r->arena, html_extract_new(text, strlen(text)));
 		if (!x)
 			return reply_problem(r, 500, "out of memory", NULL);
 		text = json_string_value(json_object_get(x, "text"));
-		title = json_string_value(json_object_get(x, "title"));
+		if (!title)
+			title = json_string_value(json_object_get(x, "title"));
 	}
 	size_t n = text ? strlen(text) : 0;
 	json_t *qa = json_object_get(body, "qa");
@@ -408,7 +411,7 @@ int h_voice(req_t *r)
 		return reply_problem(r, 500, "out of memory", NULL);
 	int sel = json_array_size(json_object_get(body, "css_selectors")) ||
 		  json_array_size(json_object_get(body, "xpaths"));
-	json_t *faq = json_array_size(pairs) ? validated(faq_new(pairs, url,
+	json_t *faq = json_array_size(pairs) ? validated(faq_new(pairs, url, title,
 		text_lang_code(lang))) : json_null();
 	json_t *speak = sel ? validated(speakable_new(body, url, title)) : json_null();
 	if (json_array_size(pairs))
