@@ -6,9 +6,8 @@
  * analysed text), and per Q&A pair how well the answer reads aloud: 29-40
  * words and reading ease (Amstad for German, Flesch for English), with a
  * verdict and tips in German. The pairs are the ones sent; without them,
- * the ones the text holds: a question standing as a line of its own (a
- * heading) followed by its paragraph, or a question opening a paragraph
- * followed by the rest of it.
+ * the ones the text holds (voice_pairs: a question line followed by its
+ * paragraph, or a question opening a paragraph followed by the rest).
  *
  * Markup: a WebPage with SpeakableSpecification (cssSelector or xpath, as
  * sent: the page's own selectors cannot be guessed) and a FAQPage of the
@@ -91,24 +90,6 @@ static size_t cps(const char *s, size_t n)
 	return k;
 }
 
-static int blank(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return 0;
-	return 1;
-}
-
-/* s[0..n) without surrounding white space, as an arena string. */
-static char *trimmed(arena_t *a, const char *s, size_t n)
-{
-	while (n && strchr(" \t\r\n", *s))
-		s++, n--;
-	while (n && strchr(" \t\r\n", s[n - 1]))
-		n--;
-	return arena_strndup(a, s, n);
-}
-
 /* The questions of the text as JSON. */
 static json_t *questions_json(const char *t, size_t n)
 {
@@ -131,73 +112,20 @@ static json_t *questions_json(const char *t, size_t n)
 	return out;
 }
 
-/* Appends pair {question, answer} to pairs unless full. */
-static void pair_add(arena_t *a, json_t *pairs, const char *q, size_t qn, const char *ans,
-		     size_t an)
+/* Q&A pairs the text holds (analysis/voice.c) as [{question, answer}]. */
+static json_t *pairs_from_text(const char *t, size_t n, int html)
 {
-	char *qs = trimmed(a, q, qn), *as = trimmed(a, ans, an);
-	if (qs && as && *qs && *as && json_array_size(pairs) < MAX_PAIRS)
-		json_array_append_new(pairs, json_pack("{s:s, s:s}", "question", qs, "answer", as));
-}
-
-/* End of the paragraph that starts at byte i: plain text runs on to a blank
- * line, extracted HTML text is one line per block. */
-static size_t paragraph_end(const char *t, size_t n, size_t i, int html)
-{
-	size_t e = i;
-	while (e < n) {
-		size_t le = e + strcspn(t + e, "\n");
-		if (le > n)
-			le = n;
-		enum text_lang l = TEXT_LANG_UNKNOWN;
-		if (e > i && (blank(t + e, le - e) || voice_question_form(t + e, le - e, &l)))
-			break;
-		e = le;
-		if (html || e >= n)
-			break;
-		e++;                    /* past the line break */
-	}
-	return e > n ? n : e;
-}
-
-/* Q&A pairs the text holds (see the file's comment). */
-static json_t *pairs_from_text(arena_t *a, const char *t, size_t n, int html)
-{
+	voice_pairs_t vp = {0};
 	json_t *pairs = json_array();
-	text_spans_t first = {0};
-	for (size_t i = 0; pairs && i < n;) {
-		size_t le = i + strcspn(t + i, "\n"), next = le < n ? le + 1 : n;
-		enum text_lang l = TEXT_LANG_UNKNOWN;
-		if (blank(t + i, le - i)) {
-			i = next;
-			continue;
-		}
-		if (voice_question_form(t + i, le - i, &l)) {        /* the line is a question */
-			size_t s = next;
-			while (s < n && blank(t + s, strcspn(t + s, "\n")))
-				s += strcspn(t + s, "\n") + 1;
-			size_t e = s < n ? paragraph_end(t, n, s, html) : s;
-			if (e > s) {
-				pair_add(a, pairs, t + i, le - i, t + s, e - s);
-				i = e;
-				continue;
-			}
-		} else if (text_sentences(t + i, le - i, &first) == 0 && first.n > 1) {
-			size_t qe = first.v[0].off + first.v[0].len;   /* a question opens the line */
-			const char *qs = t + i + first.v[0].off;
-			if (qs[first.v[0].len - 1] == '?' &&
-			    voice_question_form(qs, first.v[0].len, &l)) {
-				size_t e = paragraph_end(t, n, i, html);
-				pair_add(a, pairs, qs, first.v[0].len, t + i + qe, e - i - qe);
-				text_spans_free(&first);
-				i = e;
-				continue;
-			}
-		}
-		text_spans_free(&first);
-		i = next;
+	if (!pairs || voice_pairs(t, n, html, MAX_PAIRS, &vp) < 0) {
+		voice_pairs_free(&vp);
+		json_decref(pairs);
+		return NULL;
 	}
-	text_spans_free(&first);
+	for (size_t i = 0; i < vp.n; i++)
+		json_array_append_new(pairs, json_pack("{s:s%, s:s%}", "question", t + vp.v[i].q_off,
+			vp.v[i].q_len, "answer", t + vp.v[i].a_off, vp.v[i].a_len));
+	voice_pairs_free(&vp);
 	return pairs;
 }
 
@@ -399,7 +327,7 @@ int h_voice(req_t *r)
 	}
 	size_t n = text ? strlen(text) : 0;
 	json_t *qa = json_object_get(body, "qa");
-	json_t *found = arena_json(r->arena, n ? pairs_from_text(r->arena, text, n, html) : json_array());
+	json_t *found = arena_json(r->arena, n ? pairs_from_text(text, n, html) : json_array());
 	json_t *pairs = json_array_size(qa) ? qa : found;
 	json_t *questions = arena_json(r->arena, n ? questions_json(text, n) : json_array());
 	size_t good;
