@@ -555,27 +555,48 @@ static char *dump(arena_t *a, json_t *j)
 	return s;
 }
 
-static int store(req_t *r, const video_t *v, json_t *out)
+/* Stores the audit `out` of v and adds id, status and analysed_at to it;
+ * NULL on a database error (db_last tells which). */
+static PGresult *store(arena_t *a, const video_t *v, json_t *out, const char *who)
 {
 	char score[8], dur[40], nch[24];
 	snprintf(score, sizeof score, "%d", (int)json_integer_value(json_object_get(out, "score")));
 	snprintf(dur, sizeof dur, "%.17g", v->duration);
 	snprintf(nch, sizeof nch, "%zu", v->nch);
-	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
-				       "user", (long long)r->who.id);
 	const char *p[] = {v->site, v->url, v->url_norm, v->key, v->name, score,
 		json_is_true(json_object_get(out, "eligible")) ? "true" : "false",
-		v->duration >= 0 ? dur : NULL, nch, dump(r->arena, json_object_get(out, "issues")),
-		dump(r->arena, json_object_get(out, "jsonld")), who};
-	if (!p[9] || !p[10] || !who)
-		return reply_problem(r, 500, "out of memory", NULL);
-	PGresult *res = db_run(r->arena, &q_upsert, 12, p);
-	if (!res)
-		return db_fail(r);
-	json_object_set_new(out, "id", json_integer((json_int_t)db_getll(res, 0, 0, 0)));
-	json_object_set_new(out, "status", json_string(db_get(res, 0, 1)));
-	json_object_set_new(out, "analysed_at", json_string(db_get(res, 0, 2)));
-	return reply_json(r, 200, out);
+		v->duration >= 0 ? dur : NULL, nch, dump(a, json_object_get(out, "issues")),
+		dump(a, json_object_get(out, "jsonld")), who};
+	PGresult *res = p[9] && p[10] && who ? db_run(a, &q_upsert, 12, p) : NULL;
+	if (res) {
+		json_object_set_new(out, "id", json_integer((json_int_t)db_getll(res, 0, 0, 0)));
+		json_object_set_new(out, "status", json_string(db_get(res, 0, 1)));
+		json_object_set_new(out, "analysed_at", json_string(db_get(res, 0, 2)));
+	}
+	return res;
+}
+
+/* The audit of a checked video (owned by the arena), NULL on out of memory. */
+static json_t *audit(arena_t *a, const video_t *v, json_t *body)
+{
+	unsigned present = 0;
+	json_t *markup = arena_json(a, markup_new(a, v, body, &present));
+	json_t *validation = markup ? arena_json(a, jsonld_validate_new(markup)) : NULL;
+	json_t *issues = arena_json(a, json_array());
+	json_t *mreq = arena_json(a, json_array()), *mrec = arena_json(a, json_array());
+	if (!validation || !issues || !mreq || !mrec)
+		return NULL;
+	int deduct = verdict(v, present, validation, issues, mreq, mrec);
+	int eligible = video_required_ok(present) && !v->expired &&
+		       json_is_true(json_object_get(validation, "valid"));
+	return arena_json(a, json_pack("{s:s, s:s, s:i, s:b, s:O, s:O, s:O, s:O, s:O, s:O, s:o,"
+		" s:I, s:o}", "url", v->url, "site", v->site,
+		"score", video_score(present, deduct), "eligible", eligible,
+		"missing_required", mreq, "missing_recommended", mrec, "issues", issues,
+		"jsonld", markup, "errors", json_object_get(validation, "errors"),
+		"warnings", json_object_get(validation, "warnings"),
+		"duration_seconds", v->duration >= 0 ? seconds_json(v->duration) : json_null(),
+		"chapters", (json_int_t)v->nch, "method", method_json()));
 }
 
 int h_video_audit(req_t *r)
@@ -589,27 +610,75 @@ int h_video_audit(req_t *r)
 		return reply_problem(r, 500, "out of memory", NULL);
 	if (read_video(body, v, r->arena, errors) < 0)
 		return reply_invalid(r, json_incref(errors));
-	unsigned present = 0;
-	json_t *markup = arena_json(r->arena, markup_new(r->arena, v, body, &present));
-	json_t *validation = markup ? arena_json(r->arena, jsonld_validate_new(markup)) : NULL;
-	json_t *issues = arena_json(r->arena, json_array());
-	json_t *mreq = arena_json(r->arena, json_array()), *mrec = arena_json(r->arena, json_array());
-	if (!validation || !issues || !mreq || !mrec)
+	json_t *out = audit(r->arena, v, body);
+	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
+				       "user", (long long)r->who.id);
+	if (!out || !who)
 		return reply_problem(r, 500, "out of memory", NULL);
-	int deduct = verdict(v, present, validation, issues, mreq, mrec);
-	int eligible = video_required_ok(present) && !v->expired &&
-		       json_is_true(json_object_get(validation, "valid"));
-	json_t *out = arena_json(r->arena, json_pack("{s:s, s:s, s:i, s:b, s:O, s:O, s:O, s:O, s:O,"
-		" s:O, s:o, s:I, s:o}", "url", v->url, "site", v->site,
-		"score", video_score(present, deduct), "eligible", eligible,
-		"missing_required", mreq, "missing_recommended", mrec, "issues", issues,
-		"jsonld", markup, "errors", json_object_get(validation, "errors"),
-		"warnings", json_object_get(validation, "warnings"),
-		"duration_seconds", v->duration >= 0 ? seconds_json(v->duration) : json_null(),
-		"chapters", (json_int_t)v->nch, "method", method_json()));
-	if (!out)
-		return reply_problem(r, 500, "out of memory", NULL);
-	return store(r, v, out);
+	return store(r->arena, v, out, who) ? reply_json(r, 200, out) : db_fail(r);
+}
+
+/* ---- demo ------------------------------------------------------------------------- */
+
+/* Videos of the demo site as an editor would send them: a complete one and
+ * the gaps a real site has (YouTube embed without chapters, no thumbnail and
+ * a thin description, an expired campaign, a bare team video). */
+static const char *const demo_videos[] = {
+	"{\"url\": \"https://zoe-solar.de/ratgeber/balkonkraftwerk-montage\", \"name\": "
+	"\"Balkonkraftwerk montieren in 10 Minuten\", \"description\": \"Schritt für Schritt: "
+	"Halterung am Geländer, Module ausrichten, Wechselrichter und Schukostecker anschließen.\", "
+	"\"thumbnail_url\": [\"https://zoe-solar.de/media/bkw-16x9.jpg\", "
+	"\"https://zoe-solar.de/media/bkw-4x3.jpg\", \"https://zoe-solar.de/media/bkw-1x1.jpg\"], "
+	"\"upload_date\": \"2025-04-02T09:00:00+02:00\", \"duration\": \"PT9M40S\", "
+	"\"content_url\": \"https://zoe-solar.de/media/bkw.mp4\", \"seek_url_template\": "
+	"\"https://zoe-solar.de/ratgeber/balkonkraftwerk-montage?t={seek_to_second_number}\", "
+	"\"transcript\": \"Hallo, heute montieren wir ein Balkonkraftwerk mit zwei Modulen.\", "
+	"\"chapters\": [{\"name\": \"Halterung\", \"start\": 0}, {\"name\": \"Module\", "
+	"\"start\": \"2:10\"}, {\"name\": \"Wechselrichter\", \"start\": \"5:05\"}, "
+	"{\"name\": \"Stecker und Anmeldung\", \"start\": \"7:30\"}]}",
+	"{\"url\": \"https://zoe-solar.de/produkte/waermepumpe\", \"name\": \"So arbeitet "
+	"eine Luft-Wasser-Wärmepumpe\", \"description\": \"Wie eine Wärmepumpe aus Außenluft "
+	"Heizwärme gewinnt und warum sie mit Solarstrom besonders günstig läuft.\", "
+	"\"thumbnail_url\": \"https://zoe-solar.de/media/wp.jpg\", \"upload_date\": "
+	"\"2024-10-15\", \"duration\": 245, \"embed_url\": "
+	"\"https://www.youtube-nocookie.com/embed/zoe-wp-01\"}",
+	"{\"url\": \"https://zoe-solar.de/ratgeber/stromspeicher\", \"name\": \"Stromspeicher: "
+	"lohnt sich das?\", \"description\": \"Stromspeicher\", \"upload_date\": "
+	"\"2024-03-01T12:00:00Z\", \"duration\": \"PT6M\", \"content_url\": "
+	"\"https://zoe-solar.de/media/speicher.mp4\"}",
+	"{\"url\": \"https://zoe-solar.de/aktionen/fruehjahr-2025\", \"name\": "
+	"\"Frühjahrsaktion: 10 % auf Balkonkraftwerke\", \"description\": \"Unsere Aktion im "
+	"Frühjahr 2025: Balkonkraftwerke mit Montage zum Aktionspreis, nur bis Ende Juni.\", "
+	"\"thumbnail_url\": \"https://zoe-solar.de/media/aktion.jpg\", \"upload_date\": "
+	"\"2025-03-01\", \"duration\": 58, \"content_url\": "
+	"\"https://zoe-solar.de/media/aktion.mp4\", \"expires\": \"2025-06-30T23:59:59+02:00\"}",
+	"{\"url\": \"https://zoe-solar.de/standorte/berlin\", \"name\": \"Unser Team in Berlin\", "
+	"\"thumbnail_url\": \"https://zoe-solar.de/media/berlin.jpg\", \"upload_date\": "
+	"\"2023-09-12\"}",
+};
+
+/* Audits and stores the demo videos (zoe seed --demo); 0/-1. Idempotent. */
+int video_seed_demo(void)
+{
+	arena_t *a = arena_new(1 << 16);
+	int rc = a ? 0 : -1;
+	size_t i;
+	for (i = 0; rc == 0 && i < sizeof demo_videos / sizeof demo_videos[0]; i++) {
+		json_t *body = arena_json(a, json_loads(demo_videos[i], 0, NULL));
+		json_t *errors = arena_json(a, json_array()), *out = NULL;
+		video_t *v = arena_alloc(a, sizeof *v);
+		rc = body && errors && v && read_video(body, v, a, errors) == 0 &&
+		     (out = audit(a, v, body)) && store(a, v, out, "seed") ? 0 : -1;
+		arena_reset(a);
+	}
+	if (rc == 0)
+		printf("zoe seed: %zu demo videos audited\n", i);
+	else
+		fprintf(stderr, "zoe seed: demo video %zu failed: %s\n", i ? i - 1 : 0,
+			db_last_message());
+	if (a)
+		arena_free(a);
+	return rc;
 }
 
 /* ---- report ---------------------------------------------------------------------- */
