@@ -263,6 +263,26 @@ static void warn(json_t *w, const char *code, const char *message)
 	json_array_append_new(w, json_pack("{s:s, s:s}", "code", code, "message", message));
 }
 
+/* What Google does with the markup, and what the request left out. */
+static json_t *warnings_new(arena_t *a, int pairs, int sel, const char *url, enum text_lang lang)
+{
+	json_t *w = json_array();
+	if (pairs)
+		warn(w, "faq_rich_result_restricted", faq_policy);
+	else
+		warn(w, "no_qa_pairs", "no Q&A pairs sent or found in the text: no FAQPage");
+	if (sel)
+		warn(w, "speakable_beta", lang == TEXT_LANG_EN ? speakable_policy :
+		     arena_printf(a, "%s%s", speakable_policy, speakable_policy_de));
+	else
+		warn(w, "speakable_no_selectors", "no css_selectors or xpaths: say which "
+		     "parts of the page (summary, answers) are to be read aloud");
+	if (sel && !url)
+		warn(w, "speakable_no_url", "no url: the WebPage of the speakable markup "
+		     "should name the page");
+	return w;
+}
+
 /* ---- input --------------------------------------------------------------------------- */
 
 static void check_selectors(json_t *body, const char *field, json_t *errors)
@@ -330,31 +350,19 @@ int h_voice(req_t *r)
 	json_t *found = arena_json(r->arena, n ? pairs_from_text(text, n, html) : json_array());
 	json_t *pairs = json_array_size(qa) ? qa : found;
 	json_t *questions = arena_json(r->arena, n ? questions_json(text, n) : json_array());
-	size_t good;
-	double sum;
+	size_t good = 0;
+	double sum = 0;
 	json_t *scored = found && questions ? arena_json(r->arena, scored_pairs(pairs, lang,
 								&good, &sum)) : NULL;
-	json_t *warnings = arena_json(r->arena, json_array());
-	if (!scored || !warnings)
-		return reply_problem(r, 500, "out of memory", NULL);
 	int sel = json_array_size(json_object_get(body, "css_selectors")) ||
 		  json_array_size(json_object_get(body, "xpaths"));
+	json_t *warnings = arena_json(r->arena, warnings_new(r->arena, json_array_size(pairs) > 0,
+							     sel, url, lang));
+	if (!scored || !warnings)
+		return reply_problem(r, 500, "out of memory", NULL);
 	json_t *faq = json_array_size(pairs) ? validated(faq_new(pairs, url, title,
 		text_lang_code(lang))) : json_null();
 	json_t *speak = sel ? validated(speakable_new(body, url, title)) : json_null();
-	if (json_array_size(pairs))
-		warn(warnings, "faq_rich_result_restricted", faq_policy);
-	else
-		warn(warnings, "no_qa_pairs", "no Q&A pairs sent or found in the text: no FAQPage");
-	if (sel)
-		warn(warnings, "speakable_beta", lang == TEXT_LANG_EN ? speakable_policy :
-		     arena_printf(r->arena, "%s%s", speakable_policy, speakable_policy_de));
-	else
-		warn(warnings, "speakable_no_selectors", "no css_selectors or xpaths: say which "
-		     "parts of the page (summary, answers) are to be read aloud");
-	if (sel && !url)
-		warn(warnings, "speakable_no_url", "no url: the WebPage of the speakable markup "
-		     "should name the page");
 	size_t np = json_array_size(scored);
 	json_t *out = arena_json(r->arena, json_pack("{s:s, s:s, s:o, s:s, s:O, s:o, s:o, "
 		"s:O, s:{s:I, s:I, s:I, s:o}}", "lang", text_lang_code(lang),
