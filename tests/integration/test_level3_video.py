@@ -106,6 +106,25 @@ class Complete(Common):
                                 "https://www.%s/ratgeber/balkonkraftwerk" % site("full"),
                                 "PT9M40S", "0"]])
 
+    def test_regions_and_family_friendly(self):
+        j = self.audit(full("reg", regions_allowed="DE, AT CH", family_friendly=True))
+        self.assertEqual((j["jsonld"]["regionsAllowed"], j["jsonld"]["isFamilyFriendly"]),
+                         ("DE AT CH", True))
+        j = self.audit(full("reg", regions_allowed=["DE"], family_friendly=False))
+        self.assertEqual((j["jsonld"]["regionsAllowed"], j["jsonld"]["isFamilyFriendly"]),
+                         ("DE", False))
+        self.assertEqual(j["status"], "updated")
+
+    def test_idempotency_key_replays(self):
+        body, key = full("idem"), "it-video-" + RUN
+        first = post(VIDEO, body, token=self.editor, headers={"Idempotency-Key": key})
+        again = post(VIDEO, body, token=self.editor, headers={"Idempotency-Key": key})
+        self.assertEqual((first.status, again.status), (200, 200))
+        self.assertEqual(again.json, first.json)          # the first answer, replayed
+        self.assertEqual(again.json["status"], "inserted")
+        self.assertEqual(psql_one("SELECT count(*) FROM event_log WHERE type = 'video.audited'"
+                                  " AND data->>'site' = :'v1'", site("idem")), "1")
+
     def test_upsert(self):
         body = full("ups")
         first = self.audit(body)
