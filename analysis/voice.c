@@ -153,6 +153,124 @@ void voice_questions_free(voice_questions_t *q)
 	memset(q, 0, sizeof *q);
 }
 
+static int blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static int is_question(const char *s, size_t n)
+{
+	enum text_lang lang = TEXT_LANG_UNKNOWN;
+	return voice_question_form(s, n, &lang) != NULL;
+}
+
+/* End of the line at i (its '\n' or n). */
+static size_t line_end(const char *s, size_t n, size_t i)
+{
+	const char *nl = memchr(s + i, '\n', n - i);
+	return nl ? (size_t)(nl - s) : n;
+}
+
+/* End of the paragraph that starts at byte i. */
+static size_t paragraph_end(const char *s, size_t n, size_t i, int blocks)
+{
+	size_t e = i;
+	while (e < n) {
+		size_t le = line_end(s, n, e);
+		if (e > i && (blank(s + e, le - e) || is_question(s + e, le - e)))
+			break;
+		e = le;
+		if (blocks || e >= n)
+			break;
+		e++;                    /* past the line break */
+	}
+	return e > n ? n : e;
+}
+
+/* Appends the pair q[0..qn) / a[0..an) with both spans trimmed; 0/-1. */
+static int pair_push(voice_pairs_t *p, const char *s, size_t qo, size_t qn, size_t ao,
+		     size_t an)
+{
+	static const char space[] = " \t\r\n";
+	while (qn && strchr(space, s[qo + qn - 1]))
+		qn--;
+	while (an && strchr(space, s[ao]))
+		ao++, an--;
+	while (an && strchr(space, s[ao + an - 1]))
+		an--;
+	if (!qn || !an)
+		return 0;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 8;
+		voice_pair_t *v = realloc(p->v, cap * sizeof *v);
+		if (v == NULL)
+			return -1;
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = (voice_pair_t){qo, qn, ao, an};
+	return 0;
+}
+
+/* A pair at the line s[i..le), if it holds one: *next gets where to go on
+ * (0 when it holds none). 0/-1. */
+static int pair_at(const char *s, size_t n, size_t i, size_t le, int blocks,
+		   voice_pairs_t *out, size_t *next)
+{
+	text_spans_t first = { 0 };
+	*next = 0;
+	if (is_question(s + i, le - i)) {               /* the line is a question */
+		size_t a = le;
+		while (a < n && blank(s + a, line_end(s, n, a) - a))
+			a = line_end(s, n, a) + 1;
+		size_t e = a < n ? paragraph_end(s, n, a, blocks) : a;
+		if (e <= a)
+			return 0;
+		*next = e;
+		return pair_push(out, s, i + strspn(s + i, " \t"), le - i - strspn(s + i, " \t"),
+				 a, e - a);
+	}
+	if (text_sentences(s + i, le - i, &first) < 0)
+		return -1;
+	int rc = 0;
+	if (first.n > 1) {                              /* a question opens the line */
+		size_t qo = i + first.v[0].off, qn = first.v[0].len;
+		if (s[qo + qn - 1] == '?' && is_question(s + qo, qn)) {
+			size_t e = paragraph_end(s, n, i, blocks);
+			*next = e;
+			rc = pair_push(out, s, qo, qn, qo + qn, e - qo - qn);
+		}
+	}
+	text_spans_free(&first);
+	return rc;
+}
+
+int voice_pairs(const char *s, size_t n, int blocks, size_t max, voice_pairs_t *out)
+{
+	for (size_t i = 0, next; i < n && out->n < max; ) {
+		size_t le = line_end(s, n, i);
+		if (!blank(s + i, le - i)) {
+			if (pair_at(s, n, i, le, blocks, out, &next) < 0)
+				return -1;
+			if (next) {
+				i = next;
+				continue;
+			}
+		}
+		i = le + 1;
+	}
+	return 0;
+}
+
+void voice_pairs_free(voice_pairs_t *p)
+{
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
 double voice_reading_ease(size_t words, size_t sentences, size_t syllables, enum text_lang lang)
 {
 	if (words == 0)

@@ -40,6 +40,24 @@ const char *voice_question_form(const char *s, size_t n, enum text_lang *lang);
 /* Appends the questions of text s[0..n) to *out (zero it first); 0 or -1 (OOM). */
 int voice_questions(const char *s, size_t n, voice_questions_t *out);
 void voice_questions_free(voice_questions_t *q);
+/* A question and its answer in the caller's text (spans trimmed of space). */
+typedef struct voice_pair {
+	size_t q_off, q_len, a_off, a_len;
+} voice_pair_t;
+
+typedef struct voice_pairs {
+	voice_pair_t *v;
+	size_t n, cap;
+} voice_pairs_t;
+
+/* Appends to *out (zero it first) at most `max` Q&A pairs text s[0..n)
+ * holds: a line that is a question (a heading, or a sentence ending in '?')
+ * followed by its paragraph, or a question opening a line followed by the
+ * rest of its paragraph. A paragraph of plain text runs to a blank line or
+ * the next question line; with `blocks` (text as html_extract_new gives it,
+ * one line per block element) it is one line. 0 or -1 (OOM). */
+int voice_pairs(const char *s, size_t n, int blocks, size_t max, voice_pairs_t *out);
+void voice_pairs_free(voice_pairs_t *p);
 /* Scores answer s[0..n) for being read aloud in lang (German unless
  * TEXT_LANG_EN); 0 or -1 (OOM). */
 int voice_score_answer(const char *s, size_t n, enum text_lang lang, voice_score_t *out);

@@ -193,7 +193,7 @@ static const char *type_name(enum vtype t)
 {
 	static const char *const names[] = {"a string", "an integer", "a number", "a boolean",
 		"an object", "an array", "an absolute http(s) URL", "an ISO 8601 date",
-		"an e-mail address"};
+		"an e-mail address", "a value"};
 	return names[t];
 }
 
@@ -213,6 +213,7 @@ static int type_ok(json_t *v, enum vtype t)
 		return at && at != s && strchr(at, '.') && !strchr(s, ' ');
 	}
 	case V_STRING: return json_is_string(v);
+	case V_ANY: return 1;
 	}
 	return 0;
 }

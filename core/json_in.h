@@ -24,7 +24,9 @@ json_t *json_body(req_t *r);
  * into buf ("application/json, text/plain"); returns buf. */
 const char *json_body_types(const struct route *rt, char *buf, size_t len);
 
-enum vtype { V_STRING, V_INT, V_NUMBER, V_BOOL, V_OBJECT, V_ARRAY, V_URL, V_DATE, V_EMAIL };
+enum vtype { V_STRING, V_INT, V_NUMBER, V_BOOL, V_OBJECT, V_ARRAY, V_URL, V_DATE, V_EMAIL,
+	V_ANY       /* more than one JSON type ("90" or 90): the handler checks the value */
+};
 
 typedef struct vrule {
 	const char *field;

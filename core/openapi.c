@@ -20,7 +20,7 @@ static const struct {
 	[V_NUMBER] = {"number", NULL}, [V_BOOL] = {"boolean", NULL},
 	[V_OBJECT] = {"object", NULL}, [V_ARRAY] = {"array", NULL},
 	[V_URL] = {"string", "uri"}, [V_DATE] = {"string", "date"},
-	[V_EMAIL] = {"string", "email"},
+	[V_EMAIL] = {"string", "email"}, [V_ANY] = {NULL, NULL},
 };
 
 /* The error classes: status, when a route can give it, what it means. */
@@ -80,14 +80,16 @@ static json_t *rule_schema(const vrule_t *rl, json_t *components)
 		[V_NUMBER] = {"minimum", "maximum"}, [V_ARRAY] = {"minItems", "maxItems"},
 		[V_URL] = {"minLength", "maxLength"}, [V_EMAIL] = {"minLength", "maxLength"},
 	};
-	json_t *s = json_pack("{s:s}", "type", vtypes[rl->type].type);
+	json_t *s = vtypes[rl->type].type ? json_pack("{s:s}", "type", vtypes[rl->type].type)
+		    : json_object();        /* V_ANY: any JSON value, the handler checks it */
 	if (!s)
 		return NULL;
 	if (vtypes[rl->type].format)
 		json_object_set_new(s, "format", json_string(vtypes[rl->type].format));
 	if (rl->type == V_DATE)        /* the validator also takes a date-time */
 		json_object_set_new(s, "format", json_string("date"));
-	if ((rl->min != 0 || rl->max != 0) && bounds[rl->type][0]) {
+	if ((rl->min != 0 || rl->max != 0) && rl->type < sizeof(bounds) / sizeof(bounds[0]) &&
+	    bounds[rl->type][0]) {
 		int integral = rl->type != V_NUMBER;
 		json_object_set_new(s, bounds[rl->type][0], integral ?
 			json_integer((json_int_t)rl->min) : json_real(rl->min));

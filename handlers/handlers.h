@@ -18,6 +18,7 @@ extern const api_op_t op_auth_login, op_auth_refresh, op_auth_logout, op_entity_
 extern const api_op_t op_predictive_analyze, op_predictive_report, op_predictive_seasonal,
 	op_predictive_trends, op_predictive_events;
 extern const api_op_t op_image_audit, op_image_report;
+extern const api_op_t op_video_audit, op_video_report, op_voice;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -81,6 +82,12 @@ int h_predictive_report(req_t *r);
 int h_predictive_seasonal(req_t *r);
 int h_predictive_trends(req_t *r);
 int h_predictive_events(req_t *r);
+/* level3_multimodal_video.c */
+int h_video_audit(req_t *r);
+int h_video_report(req_t *r);
+int video_seed_demo(void);         /* audits the demo videos (zoe seed --demo) */
+/* level3_multimodal_voice.c */
+int h_voice(req_t *r);
 /* level5_analytics.c */
 int h_analytics_timeseries(req_t *r);
 /* level5_realtime_funnel.c */

@@ -13,5 +13,7 @@ int seed_demo(void)
 		rc = entity_seed_demo();
 	if (rc == 0)
 		rc = reviews_seed_demo();
+	if (rc == 0)
+		rc = video_seed_demo();
 	return rc;
 }

@@ -114,6 +114,74 @@ static void test_spoken_answer(void **state)
 	assert_true(sc.score > 50 && sc.score <= 100);
 }
 
+/* Whether pair i of p is question q with answer a. */
+static void expect_pair(const char *s, const voice_pairs_t *p, size_t i, const char *q,
+			const char *a)
+{
+	assert_true(i < p->n);
+	if (p->v[i].q_len != strlen(q) || memcmp(s + p->v[i].q_off, q, strlen(q)) != 0 ||
+	    p->v[i].a_len != strlen(a) || memcmp(s + p->v[i].a_off, a, strlen(a)) != 0)
+		fail_msg("pair %zu: '%.*s' / '%.*s'", i, (int)p->v[i].q_len, s + p->v[i].q_off,
+			 (int)p->v[i].a_len, s + p->v[i].a_off);
+}
+
+static void test_pairs_plain(void **state)
+{
+	(void)state;
+	static const char page[] =
+		"Photovoltaik für Ihr Zuhause\n"
+		"Wie viel kostet eine Photovoltaikanlage für ein Einfamilienhaus?\n"
+		"\n"
+		"  Eine Anlage mit 10 kWp kostet etwa 15.000 Euro.\n"
+		"Die Größe hängt vom Verbrauch ab.\n"
+		"\n"
+		"Warum lohnt sich ein Speicher? Mit Speicher nutzen Sie mehr Solarstrom.\n"
+		"Das spart Geld.\n"
+		"Wer hilft bei der Förderung?\n"
+		"Unser Team.\n"
+		"Wir beraten Sie gern. Was kostet das? Nichts.\n"
+		"Ab wann lohnt sich eine Wärmepumpe?\n";
+	voice_pairs_t p = { 0 };
+	assert_int_equal(voice_pairs(page, strlen(page), 0, 10, &p), 0);
+	assert_int_equal(p.n, 3);
+	/* a heading, a blank line, then the paragraph up to the next blank line */
+	expect_pair(page, &p, 0, "Wie viel kostet eine Photovoltaikanlage für ein Einfamilienhaus?",
+		    "Eine Anlage mit 10 kWp kostet etwa 15.000 Euro.\nDie Größe hängt vom Verbrauch ab.");
+	/* a question opening its paragraph: the rest, up to the next question line */
+	expect_pair(page, &p, 1, "Warum lohnt sich ein Speicher?",
+		    "Mit Speicher nutzen Sie mehr Solarstrom.\nDas spart Geld.");
+	expect_pair(page, &p, 2, "Wer hilft bei der Förderung?",
+		    "Unser Team.\nWir beraten Sie gern. Was kostet das? Nichts.");
+	voice_pairs_free(&p);
+	assert_null(p.v);
+	/* at most `max` */
+	assert_int_equal(voice_pairs(page, strlen(page), 0, 1, &p), 0);
+	assert_int_equal(p.n, 1);
+	voice_pairs_free(&p);
+	assert_int_equal(voice_pairs("", 0, 0, 10, &p), 0);
+	assert_int_equal(p.n, 0);
+}
+
+/* Text as html_extract_new gives it: one line per block, so one paragraph. */
+static void test_pairs_blocks(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"Heizen mit Strom\nWas kostet eine Wärmepumpe?\nRund 25.000 Euro mit Einbau.\n"
+		"Zweiter Absatz.\nHow much does it cost?\nAbout 25,000 euros.";
+	voice_pairs_t p = { 0 };
+	assert_int_equal(voice_pairs(text, strlen(text), 1, 10, &p), 0);
+	assert_int_equal(p.n, 2);
+	expect_pair(text, &p, 0, "Was kostet eine Wärmepumpe?", "Rund 25.000 Euro mit Einbau.");
+	expect_pair(text, &p, 1, "How much does it cost?", "About 25,000 euros.");
+	voice_pairs_free(&p);
+	/* the same as plain text: the paragraph runs on */
+	assert_int_equal(voice_pairs(text, strlen(text), 0, 10, &p), 0);
+	expect_pair(text, &p, 0, "Was kostet eine Wärmepumpe?",
+		    "Rund 25.000 Euro mit Einbau.\nZweiter Absatz.");
+	voice_pairs_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +189,8 @@ int main(void)
 		cmocka_unit_test(test_questions_in_text),
 		cmocka_unit_test(test_reading_ease),
 		cmocka_unit_test(test_spoken_answer),
+		cmocka_unit_test(test_pairs_plain),
+		cmocka_unit_test(test_pairs_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
