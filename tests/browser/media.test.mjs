@@ -3,7 +3,7 @@
 // the page's tiles, distribution, formats, top issues and image table must equal the report
 // the API gives, in German, with every issue code translated; the form audits a real PNG
 // uploaded as a file and shows what the API answered; the video section shows the video
-// report's figures or, while that service answers 501, a calm "noch nicht verfügbar".
+// report's figures (a 501 would show a calm "noch nicht verfügbar" instead of an error).
 // No console errors; axe clean.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -100,24 +100,19 @@ test('media: tiles, distribution, formats, issues and images equal the API repor
   assert.deepEqual(w.check(), [], 'console errors or failed requests');
 });
 
-test('media: the video section shows the video report, or "noch nicht verfügbar" while it answers 501', async (t) => {
+test('media: the video section shows the video report of the demo videos', async (t) => {
   const { page, w } = await openSession(browser, t);
   await uiLogin(page, undefined, '/media');
   await settled(page);
   const direct = await apiGet(token, VIDEOS, { limit: 500 });
-  if (direct.status === 501) {
-    const note = page.getByTestId('media-videos-notyet');
-    assert.equal((await note.innerText()).trim(), 'Die Video-Auswertung ist noch nicht verfügbar.');
-    assert.equal(await page.locator('[data-state="error"]').count(), 0, 'no error shown for a 501');
-  } else {
-    assert.equal(direct.status, 200);
-    if (direct.body.n) {
-      assert.equal(await page.getByTestId('media-video-n').getAttribute('data-value'), String(direct.body.n));
-      assert.equal(await page.getByTestId('media-video-eligible').getAttribute('data-value'), String(direct.body.eligible));
-      const vtop = await rows(page, 'media-video-top');
-      assert.deepEqual(vtop.map((r) => r[1]), direct.body.top_issues.slice(0, vtop.length).map((x) => num(x.count, 'de')));
-    }
-  }
+  assert.equal(direct.status, 200);
+  assert.ok(direct.body.n > 0, 'the demo has videos');
+  assert.equal(await page.getByTestId('media-videos-notyet').count(), 0);
+  assert.equal(await page.getByTestId('media-video-n').getAttribute('data-value'), String(direct.body.n));
+  assert.equal(await page.getByTestId('media-video-eligible').getAttribute('data-value'), String(direct.body.eligible));
+  const vtop = await rows(page, 'media-video-top');
+  assert.ok(vtop.length > 0, 'the top issues are listed');
+  assert.deepEqual(vtop.map((r) => r[1]), direct.body.top_issues.slice(0, vtop.length).map((x) => num(x.count, 'de')));
   await assertAxeClean(page, 'media-videos');
   assert.deepEqual(w.check(), [], 'console errors or failed requests');
 });
