@@ -798,3 +798,13 @@ out:
 	json_decref(c.warnings);
 	return out;
 }
+
+json_t *jsonld_validated_new(json_t *markup)
+{
+	json_t *v = markup ? jsonld_validate_new(markup) : NULL;
+	if (!v) {
+		json_decref(markup);
+		return NULL;
+	}
+	return json_pack("{s:o, s:o}", "markup", markup, "validation", v);
+}

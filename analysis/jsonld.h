@@ -68,6 +68,10 @@ json_t *jsonld_webpage_new(const char *url, const char *name, const char *lang,
  * properties and Google policies (self-serving reviews, HowTo, FAQ). Paths
  * look like "$.review[0].reviewRating.ratingValue". NULL on OOM. */
 json_t *jsonld_validate_new(const json_t *doc);
+/* {markup, validation}: `markup` (stolen) with its jsonld_validate_new
+ * verdict, as replies carry generated JSON-LD; NULL when markup is NULL or
+ * on OOM (markup is then freed). */
+json_t *jsonld_validated_new(json_t *markup);
 
 /* 1 when s is an ISO 8601 date (YYYY-MM-DD) or date-time with optional
  * seconds, fraction and zone, with valid calendar values; else 0. */

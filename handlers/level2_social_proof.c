@@ -419,17 +419,6 @@ static json_t *group_json(const PGresult *res, int row, const char *source)
 		"trust", have ? trust_json(&t) : json_null(), "trend");
 }
 
-/* The markup and its validation. */
-static json_t *validated(json_t *markup)
-{
-	json_t *v = markup ? jsonld_validate_new(markup) : NULL;
-	if (!v) {
-		json_decref(markup);
-		return NULL;
-	}
-	return json_pack("{s:o, s:o}", "markup", markup, "validation", v);
-}
-
 static json_t *org_new(void)
 {
 	return jsonld_organization_new(ORG_NAME, ORG_URL, NULL, NULL, 0);
@@ -445,13 +434,13 @@ static json_t *jsonld_json(json_t *overall, json_t *latest)
 		if (i == LATEST_REVIEWS)
 			break;
 		const char *text = json_string_value(json_object_get(rv, "text"));
-		json_array_append_new(reviews, validated(jsonld_with_context(jsonld_review_new(
+		json_array_append_new(reviews, jsonld_validated_new(jsonld_with_context(jsonld_review_new(
 			org_new(), json_string_value(json_object_get(rv, "author")),
 			(double)json_integer_value(json_object_get(rv, "rating")), 5, 1,
 			json_string_value(json_object_get(rv, "date")), text && *text ? text : NULL,
 			json_string_value(json_object_get(rv, "lang"))))));
 	}
-	json_t *agg = validated(jsonld_with_context(jsonld_aggregate_rating_new(org_new(),
+	json_t *agg = jsonld_validated_new(jsonld_with_context(jsonld_aggregate_rating_new(org_new(),
 		json_real_value(json_object_get(overall, "mean")), (long)n, 5, 1)));
 	return json_pack("{s:o, s:o, s:s}", "aggregate_rating", agg ? agg : json_null(),
 			 "reviews", reviews, "policy", self_serving_policy);

@@ -224,16 +224,6 @@ static json_t *scored_pairs(json_t *pairs, enum text_lang lang, size_t *good, do
 
 /* ---- markup ------------------------------------------------------------------------ */
 
-static json_t *validated(json_t *markup)
-{
-	json_t *v = markup ? jsonld_validate_new(markup) : NULL;
-	if (!v) {
-		json_decref(markup);
-		return NULL;
-	}
-	return json_pack("{s:o, s:o}", "markup", markup, "validation", v);
-}
-
 static json_t *faq_new(json_t *pairs, const char *url, const char *name, const char *lang)
 {
 	json_t *main = json_array(), *p;
@@ -360,9 +350,9 @@ int h_voice(req_t *r)
 							     sel, url, lang));
 	if (!scored || !warnings)
 		return reply_problem(r, 500, "out of memory", NULL);
-	json_t *faq = json_array_size(pairs) ? validated(faq_new(pairs, url, title,
+	json_t *faq = json_array_size(pairs) ? jsonld_validated_new(faq_new(pairs, url, title,
 		text_lang_code(lang))) : json_null();
-	json_t *speak = sel ? validated(speakable_new(body, url, title)) : json_null();
+	json_t *speak = sel ? jsonld_validated_new(speakable_new(body, url, title)) : json_null();
 	size_t np = json_array_size(scored);
 	json_t *out = arena_json(r->arena, json_pack("{s:s, s:s, s:o, s:s, s:O, s:o, s:o, "
 		"s:O, s:{s:I, s:I, s:I, s:o}}", "lang", text_lang_code(lang),
