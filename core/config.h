@@ -33,12 +33,21 @@ typedef struct config {
 	int apikey_rate;            /* ZOE_APIKEY_RATE requests/s per API key, 20; 0 = off */
 	int apikey_burst;           /* ZOE_APIKEY_BURST requests at once per API key, 100 */
 	const char *public_url;     /* ZOE_PUBLIC_URL, the API's base URL for clients (OpenAPI servers) */
+	const char *database_url_ro;   /* ZOE_DATABASE_URL_RO: a streaming replica for GETs */
+	int replica_max_lag_ms;     /* ZOE_REPLICA_MAX_LAG_MS: older replica => primary, 10000 */
+	const char *db_file;        /* ZOE_DB_FILE, default var/db.env: DATABASE_URL and
+				       ZOE_DATABASE_URL_RO lines that override the environment,
+				       read at start and again on SIGHUP (failover repoints) */
 } config_t;
 
 extern config_t cfg;
 
 /* Fills `cfg` from the environment; 0/-1 (message on stderr). */
 int config_load(void);
+/* Reads cfg.db_file again (when it exists): its DATABASE_URL and
+ * ZOE_DATABASE_URL_RO replace the current ones. 0, or -1 when it cannot be
+ * read or has a line it does not know (the old values stay). */
+int config_reload_db(void);
 /* Path under the var dir, in a static buffer per call site's `out`. */
 const char *config_var_path(char *out, size_t outlen, const char *name);
 

@@ -12,15 +12,30 @@
 
 #define MAX_PREPARED 512
 
-static PGconn *conn;
-static const db_stmt_t *prepared[MAX_PREPARED];
-static int n_prepared;
+/* One server connection with the statements prepared on it. */
+typedef struct {
+	PGconn *pg;
+	const db_stmt_t *prepared[MAX_PREPARED];
+	int n_prepared;
+} link_t;
+
+static link_t primary, replica;
+static link_t *cur = &primary;  /* where this request's statements go */
+static int replica_ok;          /* the verdict of the last lag check... */
+static double replica_checked;  /* ...taken at this monotonic second */
 static enum db_error last_err;
 static char last_msg[256];
 static char conninfo[1024];
 static int statement_timeout_ms;
 static int held;        /* a transaction held around a handler: see db_hold */
 static int saved;       /* ...and the handler's savepoint in it */
+
+static double now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
 
 const char *db_conninfo(void)
 {
@@ -49,60 +64,149 @@ void db_set_statement_timeout(int ms) { statement_timeout_ms = ms > 0 ? ms : 0; 
 /* Session settings, after every (re)connect. JIT is off: our statements are
  * short and planned once, and compiling them cost more than running them
  * (a 50 ms report took half a second with JIT). */
-static void session_setup(void)
+static void session_setup(PGconn *pg)
 {
 	char sql[160];
-	PQsetNoticeProcessor(conn, NULL, NULL);
+	PQsetNoticeProcessor(pg, NULL, NULL);
 	snprintf(sql, sizeof(sql),
 		 "SET TIME ZONE 'UTC'; SET client_min_messages = warning; SET jit = off; "
 		 "SET statement_timeout = %d", statement_timeout_ms);
-	PQclear(PQexec(conn, sql));
+	PQclear(PQexec(pg, sql));
+}
+
+static int link_open(link_t *l, const char *info)
+{
+	if (l->pg)
+		PQfinish(l->pg);
+	l->n_prepared = 0;
+	l->pg = PQconnectdb(info);
+	if (PQstatus(l->pg) != CONNECTION_OK) {
+		set_err(DB_DOWN, PQerrorMessage(l->pg));
+		return -1;
+	}
+	session_setup(l->pg);
+	return 0;
+}
+
+static void link_close(link_t *l)
+{
+	if (l->pg)
+		PQfinish(l->pg);
+	l->pg = NULL;
+	l->n_prepared = 0;
 }
 
 int db_open(void)
 {
-	if (conn)
-		PQfinish(conn);
-	n_prepared = 0;
-	conn = PQconnectdb(db_conninfo());
-	if (PQstatus(conn) != CONNECTION_OK) {
-		set_err(DB_DOWN, PQerrorMessage(conn));
-		return -1;
-	}
-	session_setup();
-	return 0;
+	cur = &primary;
+	return link_open(&primary, db_conninfo());
 }
 
 void db_close(void)
 {
-	if (conn)
-		PQfinish(conn);
-	conn = NULL;
-	n_prepared = 0;
+	link_close(&primary);
+	link_close(&replica);
+	cur = &primary;
+	replica_ok = 0;
+	replica_checked = 0;
+	conninfo[0] = '\0';    /* the next open reads cfg again (a reload may move it) */
 }
 
-/* Makes sure the connection is up; resets it after an outage. */
+/* Makes sure the connection is up; resets it after an outage. A replica
+ * that went away hands the request to the primary. */
 static int ensure(void)
 {
-	if (conn && PQstatus(conn) == CONNECTION_OK)
+	if (cur == &replica && (!cur->pg || PQstatus(cur->pg) != CONNECTION_OK)) {
+		replica_ok = 0;
+		cur = &primary;
+	}
+	if (cur->pg && PQstatus(cur->pg) == CONNECTION_OK)
 		return 0;
-	if (conn) {
-		PQreset(conn);
-		n_prepared = 0;
-		if (PQstatus(conn) == CONNECTION_OK) {
-			session_setup();
+	if (cur->pg) {
+		PQreset(cur->pg);
+		cur->n_prepared = 0;
+		if (PQstatus(cur->pg) == CONNECTION_OK) {
+			session_setup(cur->pg);
 			return 0;
 		}
-		set_err(DB_DOWN, PQerrorMessage(conn));
+		set_err(DB_DOWN, PQerrorMessage(cur->pg));
 		return -1;
 	}
-	return db_open();
+	return link_open(cur, db_conninfo());
+}
+
+/* The replica's lag in milliseconds: 0 when it has replayed all the WAL the
+ * primary had written when asked (or is itself a primary now), else the age
+ * of its last replayed transaction; a negative value when it does not
+ * answer. pg_last_xact_replay_timestamp alone would report an idle primary's
+ * quiet minutes as lag. */
+static double replica_lag_ms(void)
+{
+	if (!replica.pg || PQstatus(replica.pg) != CONNECTION_OK) {
+		if (link_open(&replica, cfg.database_url_ro) < 0)
+			return -1;
+	}
+	const char *lsn = NULL;
+	PGresult *p = primary.pg && PQstatus(primary.pg) == CONNECTION_OK &&
+			      PQtransactionStatus(primary.pg) == PQTRANS_IDLE
+		? PQexec(primary.pg, "SELECT pg_current_wal_lsn()::text") : NULL;
+	if (p && PQresultStatus(p) == PGRES_TUPLES_OK && PQntuples(p) == 1)
+		lsn = PQgetvalue(p, 0, 0);
+	PGresult *r = PQexecParams(replica.pg,
+		"SELECT CASE WHEN NOT pg_is_in_recovery() "
+		" OR pg_last_wal_replay_lsn() >= $1::pg_lsn THEN 0 "
+		" ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000, "
+		"  'Infinity') END", 1, NULL, &lsn, NULL, NULL, 0);
+	double lag = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+		? strtod(PQgetvalue(r, 0, 0), NULL) : -1;
+	PQclear(p);
+	PQclear(r);
+	return lag;
+}
+
+/* Whether reads may go to the replica now: checked at most once a second
+ * while it is usable, every 5 s while it is not. */
+static int replica_usable(void)
+{
+	double now = now_us() / 1e6;
+	if (replica_checked && now - replica_checked < (replica_ok ? 1.0 : 5.0))
+		return replica_ok;
+	replica_checked = now;
+	double lag = replica_lag_ms();
+	int ok = lag >= 0 && lag <= cfg.replica_max_lag_ms;
+	if (ok != replica_ok) {
+		if (ok)
+			log_info("reads go to the replica (lag %.0f ms)", lag);
+		else if (lag < 0)
+			log_warn("reads go to the primary: the replica does not answer");
+		else
+			log_warn("reads go to the primary: replica lag %.0f ms > %d ms", lag,
+				 cfg.replica_max_lag_ms);
+	}
+	replica_ok = ok;
+	return ok;
+}
+
+void db_route_reads(void)
+{
+	cur = cfg.database_url_ro && replica_usable() ? &replica : &primary;
+}
+
+void db_route_primary(void) { cur = &primary; }
+
+int db_on_replica(void) { return cur == &replica; }
+
+/* Writes and transactions belong to the primary. */
+static void to_primary(void)
+{
+	if (cur == &replica && PQtransactionStatus(cur->pg) == PQTRANS_IDLE)
+		cur = &primary;
 }
 
 static int is_prepared(const db_stmt_t *st)
 {
-	for (int i = 0; i < n_prepared; i++)
-		if (prepared[i] == st)
+	for (int i = 0; i < cur->n_prepared; i++)
+		if (cur->prepared[i] == st)
 			return 1;
 	return 0;
 }
@@ -111,7 +215,7 @@ static void classify(PGresult *res)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	enum db_error e = DB_OTHER;
-	if (PQstatus(conn) != CONNECTION_OK || (state && strncmp(state, "08", 2) == 0) ||
+	if (PQstatus(cur->pg) != CONNECTION_OK || (state && strncmp(state, "08", 2) == 0) ||
 	    (state && strncmp(state, "57P", 3) == 0))
 		e = DB_DOWN;
 	else if (state && strcmp(state, "57014") == 0)
@@ -122,23 +226,23 @@ static void classify(PGresult *res)
 		e = DB_BUSY;
 	else if (state && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0))
 		e = DB_INVALID;
-	set_err(e, res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+	set_err(e, res ? PQresultErrorMessage(res) : PQerrorMessage(cur->pg));
 }
 
 static PGresult *run_once(const db_stmt_t *st, int n, const char *const *params)
 {
 	if (!is_prepared(st)) {
-		PGresult *p = PQprepare(conn, st->name, st->sql, 0, NULL);
+		PGresult *p = PQprepare(cur->pg, st->name, st->sql, 0, NULL);
 		if (PQresultStatus(p) != PGRES_COMMAND_OK) {
 			classify(p);
 			PQclear(p);
 			return NULL;
 		}
 		PQclear(p);
-		if (n_prepared < MAX_PREPARED)
-			prepared[n_prepared++] = st;
+		if (cur->n_prepared < MAX_PREPARED)
+			cur->prepared[cur->n_prepared++] = st;
 	}
-	PGresult *res = PQexecPrepared(conn, st->name, n, params, NULL, NULL, 0);
+	PGresult *res = PQexecPrepared(cur->pg, st->name, n, params, NULL, NULL, 0);
 	ExecStatusType s = PQresultStatus(res);
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
 		classify(res);
@@ -146,13 +250,6 @@ static PGresult *run_once(const db_stmt_t *st, int n, const char *const *params)
 		return NULL;
 	}
 	return res;
-}
-
-static double now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
 static void clear_res(void *res) { PQclear(res); }
@@ -164,12 +261,24 @@ PGresult *db_run(arena_t *a, const db_stmt_t *st, int n, const char *const *para
 	double t0 = now_us();
 	int in_tx = db_in_transaction();
 	PGresult *res = run_once(st, n, params);
+	if (!res && cur == &replica && !in_tx) {
+		/* the replica went away, refused a write (25006) or cancelled the
+		 * statement for a recovery conflict: the primary answers instead */
+		log_warn("statement %s on the replica failed, the primary answers: %s", st->name,
+			 last_msg);
+		if (last_err == DB_DOWN)
+			replica_ok = 0;
+		cur = &primary;
+		if (ensure() < 0)
+			return NULL;
+		res = run_once(st, n, params);
+	}
 	if (!res && last_err == DB_DOWN && !in_tx) {
 		/* the server went away between requests: reconnect and retry once */
-		PQreset(conn);
-		n_prepared = 0;
-		if (PQstatus(conn) == CONNECTION_OK) {
-			session_setup();
+		PQreset(cur->pg);
+		cur->n_prepared = 0;
+		if (PQstatus(cur->pg) == CONNECTION_OK) {
+			session_setup(cur->pg);
 			res = run_once(st, n, params);
 		}
 	}
@@ -192,7 +301,7 @@ int db_exec(const char *sql)
 {
 	if (ensure() < 0)
 		return -1;
-	PGresult *res = PQexec(conn, sql);
+	PGresult *res = PQexec(cur->pg, sql);
 	ExecStatusType s = PQresultStatus(res);
 	int rc = (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) ? 0 : -1;
 	if (rc < 0)
@@ -204,10 +313,11 @@ int db_exec(const char *sql)
 
 int db_copy_in(const char *copy_sql, const char *data, size_t len)
 {
+	to_primary();
 	if (ensure() < 0)
 		return -1;
 	double t0 = now_us();
-	PGresult *res = PQexec(conn, copy_sql);
+	PGresult *res = PQexec(cur->pg, copy_sql);
 	int rc = -1;
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		classify(res);
@@ -215,9 +325,9 @@ int db_copy_in(const char *copy_sql, const char *data, size_t len)
 		return -1;
 	}
 	PQclear(res);
-	if (PQputCopyData(conn, data, (int)len) == 1 && PQputCopyEnd(conn, NULL) == 1)
+	if (PQputCopyData(cur->pg, data, (int)len) == 1 && PQputCopyEnd(cur->pg, NULL) == 1)
 		rc = 0;
-	while ((res = PQgetResult(conn))) {
+	while ((res = PQgetResult(cur->pg))) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			classify(res);
 			rc = -1;
@@ -225,7 +335,7 @@ int db_copy_in(const char *copy_sql, const char *data, size_t len)
 		PQclear(res);
 	}
 	if (rc < 0 && last_err == DB_OK)
-		set_err(DB_DOWN, PQerrorMessage(conn));
+		set_err(DB_DOWN, PQerrorMessage(cur->pg));
 	metrics_db_roundtrip((now_us() - t0) / 1e6);
 	if (rc == 0)
 		last_err = DB_OK;
@@ -256,6 +366,7 @@ void db_copy_field(buf_t *b, const char *s, char sep)
 /* Inside a held transaction a handler's own transaction is a savepoint. */
 int db_begin(void)
 {
+	to_primary();
 	saved = held;
 	return db_exec(held ? "SAVEPOINT handler" : "BEGIN");
 }
@@ -271,7 +382,7 @@ int db_commit(void)
 /* Keeps the error that made the handler roll back: db_fail answers for it. */
 void db_rollback(void)
 {
-	if (!conn || PQtransactionStatus(conn) == PQTRANS_IDLE)
+	if (!cur->pg || PQtransactionStatus(cur->pg) == PQTRANS_IDLE)
 		return;
 	if (!held) {
 		db_exec("ROLLBACK");
@@ -290,11 +401,12 @@ void db_rollback(void)
 
 int db_hold(const char *settings)
 {
+	to_primary();
 	int rc = db_exec("BEGIN");
 	if (rc < 0 && last_err == DB_DOWN) {
 		/* the server went away between requests: reconnect and retry once */
-		PQreset(conn);
-		n_prepared = 0;
+		PQreset(cur->pg);
+		cur->n_prepared = 0;
 		rc = db_exec("BEGIN");
 	}
 	if (rc == 0 && settings && db_exec(settings) < 0) {
@@ -315,8 +427,8 @@ int db_release(int commit)
 }
 int db_in_transaction(void)
 {
-	return conn && PQtransactionStatus(conn) != PQTRANS_IDLE &&
-	       PQtransactionStatus(conn) != PQTRANS_UNKNOWN;
+	return cur->pg && PQtransactionStatus(cur->pg) != PQTRANS_IDLE &&
+	       PQtransactionStatus(cur->pg) != PQTRANS_UNKNOWN;
 }
 
 enum db_error db_last(void) { return last_err; }

@@ -1,4 +1,4 @@
-/* db.h - the worker's one PostgreSQL connection.
+/* db.h - the worker's PostgreSQL connection (and, for GETs, a replica's).
  *
  * Statements are static db_stmt_t values; each is prepared on first use per
  * connection and executed by name afterwards. Results are registered with the
@@ -31,6 +31,17 @@ void db_set_statement_timeout(int ms);
 void db_close(void);
 /* The conninfo string in use. */
 const char *db_conninfo(void);
+
+/* Sends this request's statements to the streaming replica
+ * (cfg.database_url_ro) when one is configured, answers and lags at most
+ * cfg.replica_max_lag_ms (checked at most once a second); else to the
+ * primary. A transaction, a COPY or a statement the replica fails (it went
+ * away, refused a write, cancelled a query for a recovery conflict) moves the
+ * rest of the request to the primary. db_route_primary() ends it. */
+void db_route_reads(void);
+void db_route_primary(void);
+/* 1 when statements go to the replica now. */
+int db_on_replica(void);
 
 /* Executes `st` with n text parameters (NULL = SQL NULL). Returns the result
  * (owned by `a`, which may be NULL for the caller to PQclear) or NULL on

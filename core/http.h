@@ -59,6 +59,7 @@ typedef struct req {
 	const char *reply_body;         /* kept for unit tests, idempotency and the cache */
 	const char *reply_ctype;
 	const char *cache_key, *cache_stamp;    /* set by cache_serve on a miss */
+	int on_replica;                 /* answered from the streaming replica (the log says so) */
 } req_t;
 
 /* Looks up a FastCGI parameter (HTTP_X_FOO style name), NULL if absent. */

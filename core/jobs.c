@@ -6,12 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "db.h"
 #include "log.h"
 
-
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, hup;
 static void on_term(int sig) { (void)sig; stop = 1; }
+static void on_hup(int sig) { (void)sig; hup = 1; }
 
 static const db_stmt_t q_enqueue = {"jobs_enqueue", "SELECT jobs_enqueue_due()"};
 static const db_stmt_t q_claim = {"jobs_claim",
@@ -97,8 +98,15 @@ int jobs_run(int once)
 	snprintf(runner, sizeof(runner), "%s:%d", host, (int)getpid());
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
+	signal(SIGHUP, on_hup);
 	log_info("job runner %s started", runner);
 	while (!stop) {
+		if (hup) {      /* the database may have moved: reconnect where db.env says */
+			hup = 0;
+			if (access(cfg.db_file, F_OK) == 0 && config_reload_db() == 0)
+				db_close();
+			log_info("job runner %s reloaded: database %s", runner, db_conninfo());
+		}
 		PGresult *res = db_run(NULL, &q_enqueue, 0, NULL);
 		PQclear(res);
 		int ran;

@@ -53,6 +53,8 @@ void log_request(const req_t *r, double ms)
 		"ms", ms, "request_id", r->request_id, "bytes", (json_int_t)r->reply_bytes);
 	if (line && r->route)           /* absent, not null, when no route matched */
 		json_object_set_new(line, "route", json_string(r->route->pattern));
+	if (line && r->on_replica)
+		json_object_set_new(line, "db", json_string("replica"));
 	if (line && r->who.cred != CRED_ANON) {
 		static const char *const kinds[] = {"anon", "user", "apikey", "site"};
 		json_object_set_new(line, "auth", json_string(kinds[r->who.cred]));

@@ -119,6 +119,10 @@ static void spawn_group(int fd, int n)
 static void reload(int fd, int report_fd)
 {
 	int old = generation++;
+	/* the database endpoints may have moved (a failover): the new generation
+	 * connects where the db file says now */
+	if (access(cfg.db_file, F_OK) == 0 && config_reload_db() < 0)
+		log_warn("reloading: %s not read, the database endpoints stay", cfg.db_file);
 	log_info("reloading: replacing %d workers", count(old));
 	spawn_group(fd, cfg.workers);
 	spawn_group(report_fd, cfg.report_workers);

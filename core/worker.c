@@ -121,6 +121,10 @@ void worker_dispatch(req_t *r)
 						       : "no such endpoint", NULL);
 		return;
 	}
+	/* a GET may be answered from the replica, its credentials checked there too:
+	 * reads go on while the primary is away (a write falls back to the primary) */
+	if (cfg.database_url_ro && strcmp(r->method, "GET") == 0)
+		db_route_reads();
 	if (read_body(r) < 0 || auth_request(r) < 0 || ratelimit_request(r) < 0)
 		return;
 	if (!r->route->handler) {
@@ -133,6 +137,7 @@ void worker_dispatch(req_t *r)
 	if (idem < 0)
 		return;
 	r->route->handler(r);
+	r->on_replica = db_on_replica();
 	if (idem)
 		idem_finish(r);
 	if (db_in_transaction())
@@ -180,6 +185,7 @@ int worker_run(int fd)
 		r.arena = a;
 		fill(&r, &fr);
 		worker_dispatch(&r);
+		db_route_primary();
 		double dt = now_s() - t0;
 		metrics_observe(router_index(routes, routes_count, r.route), r.status, dt);
 		log_request(&r, dt * 1000);

@@ -15,41 +15,12 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, chmodSync, rmSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { DEV, ARTIFACTS, sleep, dev, call, p99 } from './drill.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const DEV = join(ROOT, 'scripts/dev');
-const ARTIFACTS = process.env.ZOE_ARTIFACTS || join(ROOT, 'var/artifacts');
 const PORT = Number(process.env.ZOE_DRILL_PORT || 18790);
 const BASE = `http://127.0.0.1:${PORT}`;
 const LOOPS = { beacon: 3, read: 2, write: 2 };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function dev(env, ...args) {
-  const r = spawnSync(DEV, args, { env, encoding: 'utf8', timeout: 600_000 });
-  assert.equal(r.status, 0, `scripts/dev ${args.join(' ')}:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** One request; its class, phase, status (0: no answer) and milliseconds go to `log`. */
-async function call(log, kind, phase, url, init) {
-  const t0 = performance.now();
-  let status = 0;
-  try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-    await res.arrayBuffer();
-    status = res.status;
-  } catch { /* connection reset: no answer */ }
-  log.push({ kind, phase: phase(), status, ms: performance.now() - t0 });
-  return status;
-}
-
-function p99(xs) {
-  if (!xs.length) return null;
-  const v = [...xs].sort((a, b) => a - b);
-  return Math.round(v[Math.min(v.length - 1, Math.ceil(0.99 * v.length) - 1)] * 10) / 10;
-}
 
 test('three hosts: a host killed and restarted, a rolling reload; nothing accepted is lost or doubled', { timeout: 900_000 }, async (t) => {
   const varDir = mkdtempSync(join(tmpdir(), 'zoe-hosts-'));
