@@ -221,9 +221,11 @@ int cache_serve_with(req_t *r, const db_stmt_t *stamp, int n, const char *const 
 {
 	if (cfg.cache_mb == 0)
 		return 0;
+	int moved = db_stamp_begin();
 	PGresult *res = db_run(r->arena, stamp, n, params);
 	if (!res)
 		return db_fail(r), -1;
+	db_stamp_end(moved);
 	const char *now = db_get(res, 0, 0);
 	const char *key = key_of(r);
 	if (!now || !key)

@@ -1,6 +1,7 @@
 /* db.c - connection, lazy prepared statements, reconnect; see db.h. */
 #include "db.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ static link_t primary, replica;
 static link_t *cur = &primary;  /* where this request's statements go */
 static int replica_ok;          /* the verdict of the last lag check... */
 static double replica_checked;  /* ...taken at this monotonic second */
+static uint64_t replica_lsn;    /* the replica's replay position, last seen */
 static enum db_error last_err;
 static char last_msg[256];
 static char conninfo[1024];
@@ -109,6 +111,7 @@ void db_close(void)
 	cur = &primary;
 	replica_ok = 0;
 	replica_checked = 0;
+	replica_lsn = 0;
 	conninfo[0] = '\0';    /* the next open reads cfg again (a reload may move it) */
 }
 
@@ -135,11 +138,24 @@ static int ensure(void)
 	return link_open(cur, db_conninfo());
 }
 
+/* "16/B374D848" as a number; 0 for NULL or nonsense. */
+static uint64_t lsn_of(const char *s)
+{
+	char *end;
+	if (!s)
+		return 0;
+	unsigned long long hi = strtoull(s, &end, 16);
+	if (*end != '/')
+		return 0;
+	unsigned long long lo = strtoull(end + 1, &end, 16);
+	return *end ? 0 : (uint64_t)hi << 32 | (uint64_t)lo;
+}
+
 /* The replica's lag in milliseconds: 0 when it has replayed all the WAL the
  * primary had written when asked (or is itself a primary now), else the age
  * of its last replayed transaction; a negative value when it does not
  * answer. pg_last_xact_replay_timestamp alone would report an idle primary's
- * quiet minutes as lag. */
+ * quiet minutes as lag. Notes the replay position on the way. */
 static double replica_lag_ms(void)
 {
 	if (!replica.pg || PQstatus(replica.pg) != CONNECTION_OK) {
@@ -156,12 +172,68 @@ static double replica_lag_ms(void)
 		"SELECT CASE WHEN NOT pg_is_in_recovery() "
 		" OR pg_last_wal_replay_lsn() >= $1::pg_lsn THEN 0 "
 		" ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000, "
-		"  'Infinity') END", 1, NULL, &lsn, NULL, NULL, 0);
-	double lag = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
-		? strtod(PQgetvalue(r, 0, 0), NULL) : -1;
+		"  'Infinity') END, coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn())::text",
+		1, NULL, &lsn, NULL, NULL, 0);
+	double lag = -1;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		lag = strtod(PQgetvalue(r, 0, 0), NULL);
+		replica_lsn = lsn_of(PQgetvalue(r, 0, 1));
+	}
 	PQclear(p);
 	PQclear(r);
 	return lag;
+}
+
+/* The primary's WAL position now; 0 when it does not answer. */
+static uint64_t primary_lsn(void)
+{
+	uint64_t lsn = 0;
+	if (!primary.pg || PQtransactionStatus(primary.pg) != PQTRANS_IDLE)
+		return 0;
+	PGresult *r = PQexec(primary.pg, "SELECT pg_current_wal_insert_lsn()::text");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		lsn = lsn_of(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return lsn;
+}
+
+/* Whether the replica has replayed up to `want`: asks it again only when
+ * the position last seen is behind. */
+static int replica_reached(uint64_t want)
+{
+	if (replica_lsn >= want)
+		return 1;
+	PGresult *r = PQexec(replica.pg, "SELECT coalesce(pg_last_wal_replay_lsn(), "
+				       "pg_current_wal_lsn())::text");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		replica_lsn = lsn_of(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return replica_lsn >= want;
+}
+
+int db_stamp_begin(void)
+{
+	if (cur != &replica || PQtransactionStatus(cur->pg) != PQTRANS_IDLE)
+		return 0;
+	cur = &primary;
+	return 1;
+}
+
+void db_stamp_end(int moved)
+{
+	if (!moved)
+		return;
+	uint64_t want = primary_lsn();
+	if (want && replica.pg && PQstatus(replica.pg) == CONNECTION_OK && replica_reached(want))
+		cur = &replica;
+}
+
+void db_note_write(void)
+{
+	if (!cfg.database_url_ro || !primary.pg || PQstatus(primary.pg) != CONNECTION_OK ||
+	    PQtransactionStatus(primary.pg) != PQTRANS_IDLE)
+		return;
+	metrics_note_write_lsn(primary_lsn());
 }
 
 /* Whether reads may go to the replica now: checked at most once a second
@@ -189,7 +261,7 @@ static int replica_usable(void)
 
 void db_route_reads(void)
 {
-	cur = cfg.database_url_ro && replica_usable() ? &replica : &primary;
+	cur = cfg.database_url_ro && replica_usable() && replica_reached(metrics_write_lsn()) ? &replica : &primary;
 }
 
 void db_route_primary(void) { cur = &primary; }

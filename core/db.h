@@ -35,13 +35,25 @@ const char *db_conninfo(void);
 /* Sends this request's statements to the streaming replica
  * (cfg.database_url_ro) when one is configured, answers and lags at most
  * cfg.replica_max_lag_ms (checked at most once a second); else to the
- * primary. A transaction, a COPY or a statement the replica fails (it went
+ * primary; and only once it has replayed this host's last write
+ * (db_note_write). A transaction, a COPY or a statement the replica fails (it went
  * away, refused a write, cancelled a query for a recovery conflict) moves the
  * rest of the request to the primary. db_route_primary() ends it. */
 void db_route_reads(void);
 void db_route_primary(void);
 /* 1 when statements go to the replica now. */
 int db_on_replica(void);
+/* After a write: notes the primary's WAL position, so that this host's reads
+ * go to the replica only once it has replayed that far (read-your-writes).
+ * Nothing without a replica. */
+void db_note_write(void);
+/* The report cache's data stamp is read on the primary: a standby's
+ * sequences are logged up to 32 values ahead, so a stamp read there stays
+ * put while rows change. db_stamp_begin moves a replica-routed request to the
+ * primary (1 if it did); db_stamp_end(moved) sends it back to the replica
+ * only if that has replayed what the primary had after the stamp. */
+int db_stamp_begin(void);
+void db_stamp_end(int moved);
 
 /* Executes `st` with n text parameters (NULL = SQL NULL). Returns the result
  * (owned by `a`, which may be NULL for the caller to PQclear) or NULL on

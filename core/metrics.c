@@ -29,6 +29,7 @@ struct slot {
 struct shm {
 	_Atomic uint64_t worker_restarts;
 	_Atomic int workers_alive;
+	_Atomic uint64_t write_lsn;     /* the primary's WAL position after this host's last write */
 	struct counters db;
 	size_t nroutes;             /* including the unmatched slot at the end */
 	/* followed by: struct counters total[nroutes]; struct slot ring[RING][nroutes] */
@@ -123,6 +124,17 @@ void metrics_set_workers(int alive)
 	if (shm)
 		atomic_store(&shm->workers_alive, alive);
 }
+
+void metrics_note_write_lsn(uint64_t lsn)
+{
+	if (!shm)
+		return;
+	uint64_t old = atomic_load(&shm->write_lsn);
+	while (lsn > old && !atomic_compare_exchange_weak(&shm->write_lsn, &old, lsn))
+		;
+}
+
+uint64_t metrics_write_lsn(void) { return shm ? atomic_load(&shm->write_lsn) : 0; }
 
 uint64_t metrics_worker_restarts(void) { return shm ? atomic_load(&shm->worker_restarts) : 0; }
 int metrics_workers_alive(void) { return shm ? atomic_load(&shm->workers_alive) : 0; }

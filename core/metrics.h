@@ -38,6 +38,10 @@ int metrics_render(buf_t *out, const struct route *table, size_t n);
 void metrics_window(int route_idx, int minutes, metrics_window_t *out);
 /* Totals. */
 uint64_t metrics_worker_restarts(void);
+/* Read-your-writes with a replica: the highest primary WAL position a write
+ * of this host has reached (shared by all workers); reads wait for it. */
+void metrics_note_write_lsn(uint64_t lsn);
+uint64_t metrics_write_lsn(void);
 int metrics_workers_alive(void);
 void metrics_db_stats(uint64_t *count, double *sum_seconds);
 

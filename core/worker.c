@@ -186,6 +186,11 @@ int worker_run(int fd)
 		fill(&r, &fr);
 		worker_dispatch(&r);
 		db_route_primary();
+		/* a user's write is in their next report, even from the replica; the
+		 * tracker's beacons need no such promise */
+		if (cfg.database_url_ro && r.method && strcmp(r.method, "GET") != 0 &&
+		    r.status < 300 && r.who.cred != CRED_SITEKEY)
+			db_note_write();
 		double dt = now_s() - t0;
 		metrics_observe(router_index(routes, routes_count, r.route), r.status, dt);
 		log_request(&r, dt * 1000);

@@ -86,6 +86,7 @@ int h_predictive_events(req_t *r);
 int h_video_audit(req_t *r);
 int h_video_report(req_t *r);
 int video_seed_demo(void);         /* audits the demo videos (zoe seed --demo) */
+int image_seed_demo(void);         /* audits the demo images (zoe seed --demo) */
 /* level3_multimodal_voice.c */
 int h_voice(req_t *r);
 /* level5_analytics.c */

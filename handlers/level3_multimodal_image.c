@@ -140,10 +140,10 @@ static const char *host_of(arena_t *a, const char *norm)
 }
 
 /* Decodes and probes the bytes; 0, or -1 with the reason in errors. */
-static int read_bytes(req_t *r, image_req_t *q, const char *b64, json_t *errors)
+static int read_bytes(arena_t *a, image_req_t *q, const char *b64, json_t *errors)
 {
 	size_t len = strlen(b64), cap = len / 4 * 3 + 3;
-	unsigned char *buf = arena_alloc(r->arena, cap);
+	unsigned char *buf = arena_alloc(a, cap);
 	if (!buf) {
 		verr(errors, "bytes", "too large to decode");
 		return -1;
@@ -174,12 +174,9 @@ static int read_bytes(req_t *r, image_req_t *q, const char *b64, json_t *errors)
 	return 0;
 }
 
-/* Validates the body into q; 0, or -1 after replying 422. */
-static int read_request(req_t *r, json_t *body, image_req_t *q)
+/* Validates the body into q; 0, or -1 with the field errors in `errors`. */
+static int read_request(arena_t *a, json_t *body, image_req_t *q, json_t *errors)
 {
-	json_t *errors = arena_json(r->arena, json_array());
-	if (!errors)
-		return reply_problem(r, 500, "out of memory", NULL), -1;
 	memset(q, 0, sizeof(*q));
 	q->body = body;
 	q->file_size = -1;
@@ -193,23 +190,21 @@ static int read_request(req_t *r, json_t *body, image_req_t *q)
 		if (urlnorm(q->url, q->norm, sizeof(q->norm), NULL, 0) < 0)
 			verr(errors, "url", "must be an absolute http(s) URL with a host");
 		else
-			q->site = host_of(r->arena, q->norm);
+			q->site = host_of(a, q->norm);
 		const char *b64 = str(body, "bytes");
 		if (b64)
-			read_bytes(r, q, b64, errors);
+			read_bytes(a, q, b64, errors);
 	}
-	if (json_array_size(errors)) {
-		reply_invalid(r, json_incref(errors));
+	if (json_array_size(errors))
 		return -1;
-	}
 	q->alt = str(body, "alt");
 	q->filename = str(body, "filename");
 	if (!q->filename)
-		q->filename = last_segment(r->arena, q->url);
+		q->filename = last_segment(a, q->url);
 	if (!q->measured) {
 		q->info.format = imgaudit_format_of_name(q->filename);
 		if (q->info.format == IMAGE_UNKNOWN)
-			q->info.format = imgaudit_format_of_name(last_segment(r->arena, q->url));
+			q->info.format = imgaudit_format_of_name(last_segment(a, q->url));
 		q->format_source = q->info.format != IMAGE_UNKNOWN ? "extension" : NULL;
 		q->info.width = (unsigned long)intval(body, "width", 0);
 		q->info.height = (unsigned long)intval(body, "height", 0);
@@ -357,20 +352,14 @@ static char *dump(arena_t *ar, json_t *j)
 	return s;
 }
 
-int h_image_audit(req_t *r)
+/* Audits q and stores the image (upsert on site and URL); the audit with its
+ * id, status and analysed_at, owned by `a`, or NULL (db_last() tells why). */
+static json_t *audit_store(arena_t *a, image_req_t *q)
 {
-	json_t *body = json_body(r);
-	if (!body)
-		return 0;
-	image_req_t *q = arena_alloc(r->arena, sizeof(*q));
-	if (!q)
-		return reply_problem(r, 500, "out of memory", NULL);
-	if (read_request(r, body, q) < 0)
-		return 0;
-	imgaudit_t a;
-	json_t *out = arena_json(r->arena, audit_json(q, &a));
+	imgaudit_t au;
+	json_t *body = q->body, *out = arena_json(a, audit_json(q, &au));
 	if (!out)
-		return reply_problem(r, 500, "out of memory", NULL);
+		return NULL;
 	char w[24], h[24], o[8], fs[24], dw[24], dh[24], sc[8], sv[24];
 	int sized = q->info.width && q->info.height;
 	long long disw = intval(body, "displayed_width", 0), dish = intval(body, "displayed_height", 0);
@@ -380,24 +369,100 @@ int h_image_audit(req_t *r)
 	snprintf(fs, sizeof(fs), "%lld", q->file_size);
 	snprintf(dw, sizeof(dw), "%lld", disw);
 	snprintf(dh, sizeof(dh), "%lld", dish);
-	snprintf(sc, sizeof(sc), "%d", a.score);
-	snprintf(sv, sizeof(sv), "%lld", a.savings);
+	snprintf(sc, sizeof(sc), "%d", au.score);
+	snprintf(sv, sizeof(sv), "%lld", au.savings);
 	const char *p[] = {q->site, q->norm, str(body, "page_url"), q->alt, str(body, "title"),
 		q->filename, image_format_name(q->info.format), q->format_source,
 		sized ? w : NULL, sized ? h : NULL, o, q->file_size >= 0 ? fs : NULL,
 		q->measured ? "true" : "false", disw ? dw : NULL, dish ? dh : NULL, sc,
-		dump(r->arena, json_object_get(out, "issues")), sv,
-		dump(r->arena, json_object_get(json_object_get(out, "jsonld"), "markup"))};
+		dump(a, json_object_get(out, "issues")), sv,
+		dump(a, json_object_get(json_object_get(out, "jsonld"), "markup"))};
 	if (!p[16] || !p[18])
-		return reply_problem(r, 500, "out of memory", NULL);
-	PGresult *res = db_run(r->arena, &q_upsert, 19, p);
+		return NULL;
+	PGresult *res = db_run(a, &q_upsert, 19, p);
 	if (!res)
-		return db_fail(r);
+		return NULL;
 	json_object_set_new(out, "id", json_integer(db_getll(res, 0, 0, 0)));
 	json_object_set_new(out, "status", json_string(strcmp(db_get(res, 0, 1), "t") == 0 ?
 						       "inserted" : "updated"));
 	json_object_set_new(out, "analysed_at", json_string(db_get(res, 0, 2)));
+	return out;
+}
+
+int h_image_audit(req_t *r)
+{
+	json_t *body = json_body(r);
+	if (!body)
+		return 0;
+	image_req_t *q = arena_alloc(r->arena, sizeof(*q));
+	json_t *errors = arena_json(r->arena, json_array());
+	if (!q || !errors)
+		return reply_problem(r, 500, "out of memory", NULL);
+	if (read_request(r->arena, body, q, errors) < 0)
+		return reply_invalid(r, json_incref(errors));
+	json_t *out = audit_store(r->arena, q);
+	if (!out)
+		return db_last() == DB_OK ? reply_problem(r, 500, "out of memory", NULL) : db_fail(r);
 	return reply_json(r, 200, out);
+}
+
+/* The website's own images as its pages embed them (metadata, no bytes): a
+ * few good ones and the mistakes the audit exists for. */
+static const char *const demo_images[] = {
+	"{\"url\": \"https://zoe-solar.de/media/photovoltaik-einfamilienhaus-muenchen.avif\", "
+	"\"alt\": \"Photovoltaikanlage mit 24 Modulen auf dem Ziegeldach eines Einfamilienhauses "
+	"in München\", \"width\": 1600, \"height\": 900, \"file_size\": 142000, "
+	"\"displayed_width\": 800, \"displayed_height\": 450, \"creator\": \"ZOE Solar\", "
+	"\"creator_type\": \"Organization\", \"page_url\": \"https://zoe-solar.de/photovoltaik\"}",
+	"{\"url\": \"https://zoe-solar.de/media/balkonkraftwerk-montage-gelaender.webp\", "
+	"\"alt\": \"Balkonkraftwerk mit zwei Modulen am Geländer eines Mehrfamilienhauses\", "
+	"\"width\": 1200, \"height\": 800, \"file_size\": 96000, \"displayed_width\": 600, "
+	"\"displayed_height\": 400, \"page_url\": \"https://zoe-solar.de/ratgeber/balkonkraftwerk\"}",
+	"{\"url\": \"https://zoe-solar.de/media/waermepumpe-aussengeraet.webp\", "
+	"\"alt\": \"Außengerät einer Luft-Wasser-Wärmepumpe neben der Hauswand\", "
+	"\"width\": 1200, \"height\": 900, \"file_size\": 88000, \"displayed_width\": 600, "
+	"\"page_url\": \"https://zoe-solar.de/waermepumpe\"}",
+	"{\"url\": \"https://zoe-solar.de/media/IMG_4711.JPG\", \"alt\": \"Bild von "
+	"Solarmodulen\", \"width\": 4032, \"height\": 3024, \"file_size\": 4200000, "
+	"\"displayed_width\": 640, \"page_url\": \"https://zoe-solar.de/\"}",
+	"{\"url\": \"https://zoe-solar.de/media/DSC00231.jpg\", \"width\": 6000, "
+	"\"height\": 4000, \"file_size\": 9800000, \"displayed_width\": 400, "
+	"\"page_url\": \"https://zoe-solar.de/referenzen\"}",
+	"{\"url\": \"https://zoe-solar.de/media/speicher-wandmontage.png\", "
+	"\"alt\": \"speicher-wandmontage.png\", \"width\": 2400, \"height\": 1600, "
+	"\"file_size\": 3100000, \"displayed_width\": 800, "
+	"\"page_url\": \"https://zoe-solar.de/stromspeicher\"}",
+	"{\"url\": \"https://zoe-solar.de/media/wallbox-carport.jpg\", "
+	"\"alt\": \"Wallbox an einem Solarcarport mit geladenem Elektroauto\", "
+	"\"width\": 1920, \"height\": 1080, \"file_size\": 610000, \"displayed_width\": 960, "
+	"\"page_url\": \"https://zoe-solar.de/e-mobilitaet\"}",
+	"{\"url\": \"https://zoe-solar.de/media/team-berlin.gif\", \"alt\": \"Unser Team\", "
+	"\"width\": 800, \"height\": 600, \"file_size\": 1500000, \"displayed_width\": 400, "
+	"\"page_url\": \"https://zoe-solar.de/standorte/berlin\"}",
+};
+
+/* Audits and stores the demo images (zoe seed --demo); 0/-1. Idempotent. */
+int image_seed_demo(void)
+{
+	arena_t *a = arena_new(1 << 16);
+	int rc = a ? 0 : -1;
+	size_t i;
+	for (i = 0; rc == 0 && i < sizeof demo_images / sizeof demo_images[0]; i++) {
+		json_t *body = arena_json(a, json_loads(demo_images[i], 0, NULL));
+		json_t *errors = arena_json(a, json_array());
+		image_req_t *q = arena_alloc(a, sizeof *q);
+		rc = body && errors && q && read_request(a, body, q, errors) == 0 &&
+		     audit_store(a, q) ? 0 : -1;
+		arena_reset(a);
+	}
+	if (rc == 0)
+		printf("zoe seed: %zu demo images audited\n", i);
+	else
+		fprintf(stderr, "zoe seed: demo image %zu failed: %s\n", i ? i - 1 : 0,
+			db_last_message());
+	if (a)
+		arena_free(a);
+	return rc;
 }
 
 /* ---- report -------------------------------------------------------------------- */
