@@ -87,6 +87,10 @@ int h_video_audit(req_t *r);
 int h_video_report(req_t *r);
 int video_seed_demo(void);         /* audits the demo videos (zoe seed --demo) */
 int image_seed_demo(void);         /* audits the demo images (zoe seed --demo) */
+/* zoe seed --demo: runs one(a, body) over n JSON documents, each with a fresh
+ * arena; prints "N demo <what> audited"; 0, or -1 at the first failure. */
+int seed_docs(const char *what, const char *const *docs, size_t n,
+	      int (*one)(arena_t *a, json_t *body));
 /* level3_multimodal_voice.c */
 int h_voice(req_t *r);
 /* level5_analytics.c */

@@ -441,28 +441,17 @@ static const char *const demo_images[] = {
 	"\"page_url\": \"https://zoe-solar.de/standorte/berlin\"}",
 };
 
+static int seed_one(arena_t *a, json_t *body)
+{
+	json_t *errors = arena_json(a, json_array());
+	image_req_t *q = arena_alloc(a, sizeof *q);
+	return errors && q && read_request(a, body, q, errors) == 0 && audit_store(a, q) ? 0 : -1;
+}
+
 /* Audits and stores the demo images (zoe seed --demo); 0/-1. Idempotent. */
 int image_seed_demo(void)
 {
-	arena_t *a = arena_new(1 << 16);
-	int rc = a ? 0 : -1;
-	size_t i;
-	for (i = 0; rc == 0 && i < sizeof demo_images / sizeof demo_images[0]; i++) {
-		json_t *body = arena_json(a, json_loads(demo_images[i], 0, NULL));
-		json_t *errors = arena_json(a, json_array());
-		image_req_t *q = arena_alloc(a, sizeof *q);
-		rc = body && errors && q && read_request(a, body, q, errors) == 0 &&
-		     audit_store(a, q) ? 0 : -1;
-		arena_reset(a);
-	}
-	if (rc == 0)
-		printf("zoe seed: %zu demo images audited\n", i);
-	else
-		fprintf(stderr, "zoe seed: demo image %zu failed: %s\n", i ? i - 1 : 0,
-			db_last_message());
-	if (a)
-		arena_free(a);
-	return rc;
+	return seed_docs("images", demo_images, sizeof demo_images / sizeof demo_images[0], seed_one);
 }
 
 /* ---- report -------------------------------------------------------------------- */

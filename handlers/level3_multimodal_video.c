@@ -657,28 +657,18 @@ static const char *const demo_videos[] = {
 	"\"2023-09-12\"}",
 };
 
+static int seed_one(arena_t *a, json_t *body)
+{
+	json_t *errors = arena_json(a, json_array()), *out = NULL;
+	video_t *v = arena_alloc(a, sizeof *v);
+	return errors && v && read_video(body, v, a, errors) == 0 &&
+	       (out = audit(a, v, body)) && store(a, v, out, "seed") ? 0 : -1;
+}
+
 /* Audits and stores the demo videos (zoe seed --demo); 0/-1. Idempotent. */
 int video_seed_demo(void)
 {
-	arena_t *a = arena_new(1 << 16);
-	int rc = a ? 0 : -1;
-	size_t i;
-	for (i = 0; rc == 0 && i < sizeof demo_videos / sizeof demo_videos[0]; i++) {
-		json_t *body = arena_json(a, json_loads(demo_videos[i], 0, NULL));
-		json_t *errors = arena_json(a, json_array()), *out = NULL;
-		video_t *v = arena_alloc(a, sizeof *v);
-		rc = body && errors && v && read_video(body, v, a, errors) == 0 &&
-		     (out = audit(a, v, body)) && store(a, v, out, "seed") ? 0 : -1;
-		arena_reset(a);
-	}
-	if (rc == 0)
-		printf("zoe seed: %zu demo videos audited\n", i);
-	else
-		fprintf(stderr, "zoe seed: demo video %zu failed: %s\n", i ? i - 1 : 0,
-			db_last_message());
-	if (a)
-		arena_free(a);
-	return rc;
+	return seed_docs("videos", demo_videos, sizeof demo_videos / sizeof demo_videos[0], seed_one);
 }
 
 /* ---- report ---------------------------------------------------------------------- */

@@ -2,9 +2,33 @@
  * website (fixed random seeds; idempotent: a second run changes nothing).
  * The data is SQL in sql/demo/, applied once per database like migrations;
  * then the steps that need the analysis code run over what it stored. */
+#include <stdio.h>
+
 #include "cli.h"
+#include "db.h"
 #include "handlers.h"
 #include "migrate.h"
+
+int seed_docs(const char *what, const char *const *docs, size_t n,
+	      int (*one)(arena_t *a, json_t *body))
+{
+	arena_t *a = arena_new(1 << 16);
+	int rc = a ? 0 : -1;
+	size_t i;
+	for (i = 0; rc == 0 && i < n; i++) {
+		json_t *body = arena_json(a, json_loads(docs[i], 0, NULL));
+		rc = body && one(a, body) == 0 ? 0 : -1;
+		arena_reset(a);
+	}
+	if (rc == 0)
+		printf("zoe seed: %zu demo %s audited\n", i, what);
+	else
+		fprintf(stderr, "zoe seed: demo %s %zu failed: %s\n", what, i ? i - 1 : 0,
+			db_last_message());
+	if (a)
+		arena_free(a);
+	return rc;
+}
 
 int seed_demo(void)
 {
