@@ -83,7 +83,15 @@ int mnt_series_load(arena_t *a, int minutes, mnt_series_t *out)
 	return 0;
 }
 
-json_t *mnt_num(double v) { return isfinite(v) ? json_real(v) : json_null(); }
+json_t *mnt_num(double v)
+{
+	if (!isfinite(v))
+		return json_null();
+	/* whole numbers (bytes, counts) exactly: replies print reals to 10 digits */
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
 
 size_t mnt_present(arena_t *a, const mnt_series_t *s, enum mnt_metric m, double **t, double **v)
 {
