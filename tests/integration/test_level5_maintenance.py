@@ -210,6 +210,22 @@ class Maintenance(unittest.TestCase):
         # the partitioned events table counts its partitions
         self.assertEqual((events_summed, lat, recent), ("t", "t", "t"))
 
+    def test_old_samples_are_thinned_to_hours_and_dropped_after_90_days(self):
+        hour = psql_one("SELECT date_trunc('hour', now() - interval '8 days')")
+        psql("INSERT INTO health_samples (at, p95_ms, queue_oldest_s, disk_free_bytes, request_rate)"
+             " SELECT :'v1'::timestamptz + make_interval(mins => m), 100 + m, m, 1000 - m, 2"
+             " FROM generate_series(0, 59) m", hour)
+        psql("INSERT INTO health_samples (at, p95_ms) VALUES (now() - interval '91 days', 1),"
+             " (now() - interval '1 day', 5)")
+        self.assertEqual(psql_one("SELECT health_samples_prune(interval '7 days')"), "60")
+        rows = psql("SELECT hourly, p95_ms, queue_oldest_s, disk_free_bytes, request_rate"
+                    " FROM health_samples WHERE at = :'v1'", hour)
+        # the hour's worst latency, oldest queue and least free disk; mean rate
+        self.assertEqual(rows, [["t", "159", "59", "941", "2"]])
+        self.assertEqual(psql_one("SELECT count(*) FROM health_samples"), "2")
+        self.assertEqual(psql_one("SELECT count(*) FROM health_samples"
+                                  " WHERE at < now() - interval '90 days'"), "0")
+
     # ---- #58 hysteresis ----------------------------------------------------------
     def test_threshold_alert_fires_after_three_and_resolves_after_five(self):
         rule = "error_rate_high"       # > 5 %, fire after 3 samples, resolve after 5
