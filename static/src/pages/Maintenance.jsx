@@ -30,6 +30,15 @@ export function span(s, lang, t) {
   return `${num(s / 86400, lang, 1)} ${t('maint.unit.d')}`;
 }
 
+/** A reason of #56 ("p95_ms 2275 > 1000" or a sentence) in the chosen language. */
+export function reason(text, lang, t) {
+  const m = /^(\w+) (-?[\d.e+-]+) ([<>]) (-?[\d.e+-]+)$/.exec(text);
+  if (!m) return t(`maint.reason.${text}`) === `maint.reason.${text}` ? text : t(`maint.reason.${text}`);
+  const share = /share|rate/.test(m[1]);
+  const f = (v) => (share ? pct(Number(v), lang, 1) : num(Number(v), lang, Number.isInteger(Number(v)) ? 0 : 1));
+  return `${t(`maint.figure.${m[1]}`)} ${f(m[2])} ${m[3]} ${f(m[4])}`;
+}
+
 const when = (iso, lang) => (iso ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(new Date(iso)) : DASH);
 
 export function Maintenance() {
@@ -46,7 +55,7 @@ export function Maintenance() {
             <DataTable id="maint-parts" label={t('maint.parts')} filename="systemzustand" sortable={false} rows={Object.entries(h.parts).map(([name, p]) => ({ name, ...p }))} columns={[
               { key: 'part', label: t('maint.part'), value: (r) => t(`maint.part.${r.name}`) },
               { key: 'status', label: t('maint.status'), value: (r) => r.status, render: (r) => <span className={`badge badge-${BADGE[r.status]}`} data-value={r.status}>{enumLabel(lang, 'status', r.status)}</span> },
-              { key: 'reasons', label: t('maint.reasons'), value: (r) => r.reasons.join('; ') || DASH },
+              { key: 'reasons', label: t('maint.reasons'), value: (r) => r.reasons.map((x) => reason(x, lang, t)).join('; ') || DASH },
             ]} />
           </>
         )}</Async>
