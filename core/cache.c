@@ -182,6 +182,7 @@ static int shared_serve(req_t *r, redisContext *c, const char *key, const char *
 		if (stamp && ctype && headers && body && strcmp(stamp, now) == 0) {
 			replay_headers(r, headers);
 			reply_header(r, "X-Cache", "hit");
+			r->cache_state = 1;
 			reply_raw(r, 200, arena_strdup(r->arena, ctype), body, rep->element[3]->len);
 			served = 1;
 		}
@@ -238,12 +239,14 @@ int cache_serve_with(req_t *r, const db_stmt_t *stamp, int n, const char *const 
 		e->used = ++clock_now;
 		replay_headers(r, e->headers);
 		reply_header(r, "X-Cache", "hit");
+		r->cache_state = 1;
 		reply_raw(r, 200, e->ctype, e->body, e->size);
 		return 1;
 	}
 	r->cache_key = key;
 	r->cache_stamp = arena_strdup(r->arena, now);
 	reply_header(r, "X-Cache", "miss");
+	r->cache_state = 2;
 	return 0;
 }
 

@@ -58,6 +58,7 @@ typedef struct req {
 	int hold_reply;                 /* kept, not sent, until reply_release */
 	const char *reply_body;         /* kept for unit tests, idempotency and the cache */
 	const char *reply_ctype;
+	int cache_state;                /* report cache: 0 not asked, 1 hit, 2 miss */
 	const char *cache_key, *cache_stamp;    /* set by cache_serve on a miss */
 	int on_replica;                 /* answered from the streaming replica (the log says so) */
 } req_t;

@@ -1,9 +1,12 @@
 /* metrics.c - shared-memory counters; see metrics.h. */
 #include "metrics.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -14,7 +17,7 @@ const double metrics_bounds[METRICS_BUCKETS - 1] = {
 };
 
 struct counters {
-	_Atomic uint64_t count, errors, client_errors, sum_us;
+	_Atomic uint64_t count, errors, client_errors, sum_us, cache_hits, cache_misses;
 	_Atomic uint64_t buckets[METRICS_BUCKETS];
 };
 
@@ -101,6 +104,8 @@ void metrics_observe(int route_idx, int status, double seconds)
 		atomic_store(&s->c.errors, 0);
 		atomic_store(&s->c.client_errors, 0);
 		atomic_store(&s->c.sum_us, 0);
+		atomic_store(&s->c.cache_hits, 0);
+		atomic_store(&s->c.cache_misses, 0);
 		for (int k = 0; k < METRICS_BUCKETS; k++)
 			atomic_store(&s->c.buckets[k], 0);
 	}
@@ -111,6 +116,17 @@ void metrics_db_roundtrip(double seconds)
 {
 	if (shm)
 		add(&shm->db, 200, seconds, bucket_of(seconds));
+}
+
+void metrics_cache(int route_idx, int hit)
+{
+	if (!shm)
+		return;
+	size_t i = slot_index(route_idx);
+	atomic_fetch_add(hit ? &totals[i].cache_hits : &totals[i].cache_misses, 1);
+	/* the request was counted in this period's slot just before */
+	struct slot *s = &ring[(size_t)(now_period() % RING) * shm->nroutes + i];
+	atomic_fetch_add(hit ? &s->c.cache_hits : &s->c.cache_misses, 1);
 }
 
 void metrics_worker_restart(void)
@@ -187,6 +203,8 @@ void metrics_window(int route_idx, int minutes, metrics_window_t *out)
 				continue;
 			out->count += atomic_load(&s->c.count);
 			out->errors += atomic_load(&s->c.errors);
+			out->cache_hits += atomic_load(&s->c.cache_hits);
+			out->cache_misses += atomic_load(&s->c.cache_misses);
 			for (int j = 0; j < METRICS_BUCKETS; j++)
 				b[j] += atomic_load(&s->c.buckets[j]);
 		}
@@ -195,6 +213,55 @@ done:
 	out->p50 = metrics_bucket_quantile(b, 0.50);
 	out->p95 = metrics_bucket_quantile(b, 0.95);
 	out->p99 = metrics_bucket_quantile(b, 0.99);
+}
+
+static void cache_totals(uint64_t *hits, uint64_t *misses)
+{
+	*hits = *misses = 0;
+	for (size_t i = 0; shm && i < shm->nroutes; i++) {
+		*hits += atomic_load(&totals[i].cache_hits);
+		*misses += atomic_load(&totals[i].cache_misses);
+	}
+}
+
+/* {count, errors, p95_ms (null without requests), cache_hits, cache_misses}
+ * of the last minute. */
+static json_t *minute_json(int route_idx, metrics_window_t *w)
+{
+	metrics_window(route_idx, 1, w);
+	return json_pack("{s:I, s:I, s:o, s:I, s:I}", "count", (json_int_t)w->count, "errors",
+			 (json_int_t)w->errors, "p95_ms",
+			 isnan(w->p95) ? json_null() : json_real(w->p95 * 1000), "cache_hits",
+			 (json_int_t)w->cache_hits, "cache_misses", (json_int_t)w->cache_misses);
+}
+
+int metrics_snapshot_write(const char *path, const route_t *table, size_t n)
+{
+	if (!shm)
+		return -1;
+	uint64_t hits, misses;
+	cache_totals(&hits, &misses);
+	metrics_window_t w;
+	json_t *per_route = json_object();
+	for (size_t i = 0; per_route && i < n; i++) {
+		json_t *r = minute_json((int)i, &w);
+		char key[300];
+		snprintf(key, sizeof(key), "%s %s", table[i].method, table[i].pattern);
+		if (w.count)
+			json_object_set_new(per_route, key, r);
+		else
+			json_decref(r);
+	}
+	json_t *j = json_pack("{s:I, s:i, s:i, s:I, s:I, s:I, s:o, s:o}", "at", (json_int_t)time(NULL),
+			      "pid", (int)getpid(), "workers_alive", metrics_workers_alive(),
+			      "worker_restarts", (json_int_t)metrics_worker_restarts(), "cache_hits",
+			      (json_int_t)hits, "cache_misses", (json_int_t)misses, "minute",
+			      minute_json(-2, &w), "routes", per_route ? per_route : json_null());
+	char tmp[1100];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	int rc = j && json_dump_file(j, tmp, JSON_COMPACT) == 0 && rename(tmp, path) == 0 ? 0 : -1;
+	json_decref(j);
+	return rc;
 }
 
 static void render_hist(buf_t *out, const char *name, const char *label, struct counters *c)
@@ -252,5 +319,12 @@ int metrics_render(buf_t *out, const route_t *table, size_t n)
 			"# HELP zoe_workers Workers alive.\n# TYPE zoe_workers gauge\nzoe_workers %d\n",
 		   (unsigned long)atomic_load(&shm->worker_restarts),
 		   atomic_load(&shm->workers_alive));
+	uint64_t hits, misses;
+	cache_totals(&hits, &misses);
+	buf_printf(out, "# HELP zoe_cache_lookups_total Report cache lookups, by result.\n"
+			"# TYPE zoe_cache_lookups_total counter\n"
+			"zoe_cache_lookups_total{result=\"hit\"} %lu\n"
+			"zoe_cache_lookups_total{result=\"miss\"} %lu\n",
+		   (unsigned long)hits, (unsigned long)misses);
 	return out->oom ? -1 : 0;
 }

@@ -21,6 +21,7 @@ extern const double metrics_bounds[METRICS_BUCKETS - 1];
 
 typedef struct metrics_window {
 	uint64_t count, errors;     /* errors: status >= 500 */
+	uint64_t cache_hits, cache_misses; /* report cache lookups */
 	double p50, p95, p99;       /* seconds, NAN with no requests */
 } metrics_window_t;
 
@@ -29,6 +30,8 @@ int metrics_init(size_t nroutes);
 /* Records one request; route_idx -1 for requests that matched no route. */
 void metrics_observe(int route_idx, int status, double seconds);
 void metrics_db_roundtrip(double seconds);
+/* Records a report cache lookup of a route: hit (1) or miss (0). */
+void metrics_cache(int route_idx, int hit);
 void metrics_worker_restart(void);
 void metrics_set_workers(int alive);
 
@@ -44,6 +47,12 @@ void metrics_note_write_lsn(uint64_t lsn);
 uint64_t metrics_write_lsn(void);
 int metrics_workers_alive(void);
 void metrics_db_stats(uint64_t *count, double *sum_seconds);
+
+/* Writes the pool's figures as JSON to `path` (through a temporary file and
+ * rename): time, pid, workers alive, restarts, cache lookups since start,
+ * and the last minute overall and per route with traffic. The master calls
+ * it every few seconds; the job runner's health sample reads it. 0/-1. */
+int metrics_snapshot_write(const char *path, const struct route *table, size_t n);
 
 /* p-quantile from cumulative-free bucket counts (linear within a bucket). */
 double metrics_bucket_quantile(const uint64_t *buckets, double q);

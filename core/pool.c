@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 
 #define MAX_WORKERS 512
 #define DRAIN_SECONDS 15
+#define SNAPSHOT_SECONDS 10
 
 struct worker {
 	pid_t pid;
@@ -37,7 +39,7 @@ struct worker {
 
 static struct worker workers[MAX_WORKERS * 2];
 static int generation;
-static volatile sig_atomic_t got_chld, got_hup, got_term;
+static volatile sig_atomic_t got_chld, got_hup, got_term, got_alrm;
 
 static void on_signal(int sig)
 {
@@ -45,6 +47,8 @@ static void on_signal(int sig)
 		got_chld = 1;
 	else if (sig == SIGHUP)
 		got_hup = 1;
+	else if (sig == SIGALRM)
+		got_alrm = 1;
 	else
 		got_term = 1;
 }
@@ -67,6 +71,7 @@ static int spawn(int fd)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGCHLD, SIG_DFL);
+		signal(SIGALRM, SIG_DFL);
 		_exit(worker_run(fd));
 	}
 	workers[slot] = (struct worker){pid, generation, time(NULL), fd};
@@ -150,6 +155,23 @@ static void drain(void)
 			kill(workers[i].pid, SIGKILL);
 }
 
+/* The file the pool's figures go to for the job runner (metrics.h):
+ * var/run/pool-<socket or listen address, letters and digits>.json. */
+static const char *snapshot_path(char *out, size_t len)
+{
+	const char *where = cfg.listen ? cfg.listen : cfg.socket;
+	char tag[48], name[80];
+	size_t wl = strlen(where), from = wl > sizeof(tag) - 1 ? wl - (sizeof(tag) - 1) : 0, k = 0;
+	for (size_t i = from; i < wl; i++) {
+		char c = where[i];
+		tag[k++] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+				   ? c : '_';
+	}
+	tag[k] = 0;
+	snprintf(name, sizeof(name), "run/pool-%s.json", tag);
+	return config_var_path(out, len, name);
+}
+
 /* Listens on `listen` (host:port) if set, else on the unix socket `path`. */
 static int open_socket(const char *path, const char *listen)
 {
@@ -197,6 +219,7 @@ int pool_serve(void)
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGALRM);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	struct sigaction sa = {0};
 	sa.sa_handler = on_signal;
@@ -204,6 +227,13 @@ int pool_serve(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	char snap[1024], run[1024];
+	snapshot_path(snap, sizeof(snap));
+	mkdir(config_var_path(run, sizeof(run), "run"), 0755);
+	/* the pool's figures for the health sample, every 10 s */
+	struct itimerval every = {{SNAPSHOT_SECONDS, 0}, {1, 0}};
+	setitimer(ITIMER_REAL, &every, NULL);
 
 	spawn_group(fd, cfg.workers);
 	spawn_group(report_fd, cfg.report_workers);
@@ -217,6 +247,11 @@ int pool_serve(void)
 			got_chld = 0;
 			reap();
 		}
+		if (got_alrm) {
+			got_alrm = 0;
+			if (metrics_snapshot_write(snap, routes, routes_count) < 0)
+				log_warn("cannot write %s", snap);
+		}
 		if (got_hup) {
 			got_hup = 0;
 			reload(fd, report_fd);
@@ -224,6 +259,7 @@ int pool_serve(void)
 	}
 	log_info("draining %d workers", count(-1));
 	drain();
+	unlink(snap);
 	if (!cfg.listen)
 		unlink(cfg.socket);
 	if (report_fd >= 0 && !cfg.report_listen)

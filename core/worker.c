@@ -192,7 +192,10 @@ int worker_run(int fd)
 		    r.status < 300 && r.who.cred != CRED_SITEKEY)
 			db_note_write();
 		double dt = now_s() - t0;
-		metrics_observe(router_index(routes, routes_count, r.route), r.status, dt);
+		int idx = router_index(routes, routes_count, r.route);
+		metrics_observe(idx, r.status, dt);
+		if (r.cache_state)
+			metrics_cache(idx, r.cache_state == 1);
 		log_request(&r, dt * 1000);
 		FCGX_Finish_r(&fr);
 		arena_reset(a);

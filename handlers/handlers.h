@@ -19,6 +19,7 @@ extern const api_op_t op_predictive_analyze, op_predictive_report, op_predictive
 	op_predictive_trends, op_predictive_events;
 extern const api_op_t op_image_audit, op_image_report;
 extern const api_op_t op_video_audit, op_video_report, op_voice;
+extern const api_op_t op_maint_predictions, op_maint_alerts;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -104,6 +105,11 @@ int h_behav_optimize(req_t *r);
 /* level3_next_page.c */
 int h_behav_predictive(req_t *r);
 int job_conversion_model(json_t *payload, char *err, size_t errlen);
+/* level5_maintenance.c, health_sample.c */
+int h_maint_health(req_t *r);
+int h_maint_predictions(req_t *r);
+int h_maint_alerts(req_t *r);
+int job_health_sample(json_t *payload, char *err, size_t errlen);
 /* level5_breakdown.c */
 int h_analytics_breakdown(req_t *r);
 /* event_dims.c: a row's breakdown dimensions, in the order of

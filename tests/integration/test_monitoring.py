@@ -161,3 +161,33 @@ class Alerts(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Exposition(unittest.TestCase):
+    """/metrics itself passes `promtool check metrics` (which does fail on a
+    lint problem), and the report cache's lookups are counted by result."""
+
+    def test_metrics_pass_promtool_check_metrics(self):
+        z.get("/api/health")
+        body = z.get("/metrics").body
+        out = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True)
+        self.assertEqual(out.returncode, 0, (out.stdout + out.stderr).decode())
+        self.assertEqual((out.stdout + out.stderr).strip(), b"")
+        bad = subprocess.run(["promtool", "check", "metrics"],
+                             input=b"# HELP foo x\n# TYPE foo counter\nfoo 1\n", capture_output=True)
+        self.assertNotEqual(bad.returncode, 0)
+
+    def test_cache_lookups_are_counted(self):
+        token = z.token_for("viewer")
+        before = z.metrics()
+        seen = {"hit": 0, "miss": 0}
+        for _ in range(3):
+            r = z.get("/api/level2/entity-seo/report", token=token)
+            self.assertEqual(r.status, 200)
+            seen[r.headers["x-cache"]] += 1
+        self.assertGreaterEqual(seen["hit"], 1)
+        after = z.metrics()
+        for result in ("hit", "miss"):
+            grew = (z.metric(after, "zoe_cache_lookups_total", result=result) -
+                    z.metric(before, "zoe_cache_lookups_total", result=result))
+            self.assertGreaterEqual(grew, seen[result], result)

@@ -70,6 +70,12 @@ export const endpoints = {
   dataOptimize: (body) => post('/api/level2/data/optimize', body),
   /** @param {AbortSignal} [signal] */
   performance: (signal) => get('/api/level2/performance/monitor', undefined, signal),
+  /** @param {AbortSignal} [signal] */
+  maintHealth: (signal) => get('/api/level5/maintenance/health', undefined, signal),
+  /** @param {AbortSignal} [signal] */
+  maintPredictions: (signal) => get('/api/level5/maintenance/predictions', undefined, signal),
+  /** @param {AbortSignal} [signal] */
+  maintAlerts: (signal) => get('/api/level5/maintenance/alerts', { limit: 100 }, signal),
 };
 
 // The replies the pages read, by name.

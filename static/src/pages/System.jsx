@@ -1,19 +1,23 @@
 // @ts-check
 // System status: whether the API answers (/api/health), whether it is ready (database
 // reachable, migrations current: /api/ready) and which migrations are pending. Moved here
-// from the overview, which is for the marketing figures.
+// from the overview, which is for the marketing figures. For analysts also the platform's
+// own health (#56: every part with its status and reasons), the forecasts of time until
+// each threshold with their 95 % bands (#57) and the alerts, firing and resolved (#58).
 import { useI18n, enumLabel } from '../lib/i18n.js';
-import { ApiError } from '../lib/api.js';
+import { ApiError, roleAtLeast } from '../lib/api.js';
 import { endpoints } from '../lib/endpoints.js';
 import { useApi } from '../lib/useApi.js';
 import { asArray, DASH } from '../lib/format.js';
 import { Card } from '../components/Card.jsx';
 import { Async } from '../components/States.jsx';
+import { Maintenance } from './Maintenance.jsx';
 
 /** @typedef {import('../lib/endpoints.js').Health} Health */
 /** @typedef {import('../lib/endpoints.js').Ready} Ready */
 
-export function System() {
+/** @param {{user?: {role: string}}} props */
+export function System({ user }) {
   const { t } = useI18n();
   const health = useApi(async (signal) => {
     const problem = (e) => (e instanceof ApiError ? e.problem : Promise.reject(e));   // 503 still answers
@@ -27,6 +31,7 @@ export function System() {
       <Card title={t('system.health')} testid="card-health" className="narrow">
         <Async res={health} skeleton={110}>{(d) => <HealthFacts data={d} />}</Async>
       </Card>
+      {user && roleAtLeast(user.role, 'analyst') ? <Maintenance /> : <p className="muted" data-testid="maint-need-role">{t('maint.need')}</p>}
     </>
   );
 }
