@@ -286,13 +286,26 @@ static const db_stmt_t q_create = {"ab_create",
 	"  false, name = $2 AND metric = $3 AND variants = $4::jsonb AND thompson = $5::boolean, 0"
 	"  FROM old"};
 
-/* Weights in [0,1] summing to 1, names unique; errors name the field. */
+/* Each variant a {name, weight}, weights in [0,1] summing to 1, names
+ * unique; errors name the field. */
 static void check_variants(json_t *variants, json_t *errors)
 {
 	json_t *v;
 	size_t i;
 	double sum = 0;
+	char at[32];
+	int bad = 0;
 	json_array_foreach(variants, i, v) {
+		snprintf(at, sizeof at, "variants[%zu]", i);
+		if (!json_is_object(v)) {
+			verr(errors, at, "must be an object {name, weight}");
+			bad = 1;
+			continue;
+		}
+		if (validate(v, VRULES(variant_rules), at, errors)) {
+			bad = 1;
+			continue;
+		}
 		const char *name = json_string_value(json_object_get(v, "name"));
 		sum += json_number_value(json_object_get(v, "weight"));
 		for (size_t j = 0; name && j < i; j++)
@@ -303,7 +316,7 @@ static void check_variants(json_t *variants, json_t *errors)
 				verr(errors, f, "repeats the name of variants[%zu]", j);
 			}
 	}
-	if (fabs(sum - 1) > WEIGHT_SLACK)
+	if (!bad && fabs(sum - 1) > WEIGHT_SLACK)
 		verr(errors, "variants", "weights must sum to 1 (they sum to %.6g)", sum);
 }
 

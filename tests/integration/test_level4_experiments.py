@@ -11,8 +11,8 @@ import json
 import os
 import unittest
 
-from zoelib import RUN, get, insert_events, is_problem, post, psql, psql_one, token_for,
-                    wait_until, zoe
+from zoelib import (RUN, get, insert_events, is_problem, post, psql, psql_one, token_for,
+                    wait_until, zoe)
 
 ABTEST = "/api/level4/ai-content/ab-test"
 RESULTS = "/api/level4/ai-content/results"
@@ -137,6 +137,9 @@ class Create(Site):
         self.assertEqual(bad(variants=two(wa=1.5, wb=-0.5)),
                          ["variants[0].weight", "variants[1].weight"])
         self.assertEqual(bad(variants=two("A", "A")), ["variants[1].name"])
+        self.assertEqual(bad(variants=[{"name": "A", "weight": 0.5}, "B"]), ["variants[1]"])
+        self.assertEqual(bad(variants=[{"name": "A", "weight": 0.5}, {"weight": "0.5"}]),
+                         ["variants[1].name", "variants[1].weight"])
         self.assertEqual(bad(domain="unbekannt.example.org"), ["domain"])
         self.assertEqual(bad(variants=[{"name": "V%d" % i, "weight": 0.01} for i in range(11)]),
                          ["variants"])
@@ -144,7 +147,8 @@ class Create(Site):
         self.assertEqual(fields(self, post(ABTEST, {"domain": self.domain}, token=self.editor)),
                          ["metric", "name", "variants"])
         self.assertEqual(bad(name="'; DROP TABLE ab_tests; --", metric="' OR 1=1 --"), ["metric"])
-        r = post(ABTEST, raw=b'{"name": "\xff\xfe", "metric": "anfrage"}', token=self.editor)
+        r = post(ABTEST, raw=b'{"name": "\xff\xfe", "metric": "anfrage"}', token=self.editor,
+                 headers={"Content-Type": "application/json"})
         self.assertIn(r.status, (400, 422))
         deep = {"name": "x"}
         for _ in range(200):
@@ -222,7 +226,7 @@ class Assignment(Site):
         psql("UPDATE ab_tests SET ended_at = now() WHERE id = :'v1'::bigint", t)
         is_problem(self, post(ABTEST, {"test": t}, headers={"X-Site-Key": self.site_key,
                                                              "Origin": self.origin}), 409)
-        foreign = psql_one("SELECT min(id) FROM ab_tests t JOIN sites s ON s.id = t.site_id"
+        foreign = psql_one("SELECT min(t.id) FROM ab_tests t JOIN sites s ON s.id = t.site_id"
                            " WHERE s.domain <> :'v1'", self.domain)
         if foreign:
             is_problem(self, post(ABTEST, {"test": int(foreign)}, headers={
@@ -327,6 +331,92 @@ class Figures(Site):
         self.assertEqual(fields(self, get(RESULTS + "?cursor=nope", token=self.viewer)), ["cursor"])
         self.assertEqual(fields(self, get(RESULTS + "?limit=501", token=self.viewer)), ["limit"])
         is_problem(self, get(RESULTS + "?test=999999999999", token=self.viewer), 404)
+
+
+PREDICTIONS = "/api/level4/ai-content/predictions"
+
+
+class Predictions(unittest.TestCase):
+    """A site of its own with an inventory whose pageviews follow the word count
+    (views = words / 10 + the number of H1s * 20, exactly): the model must learn it
+    and beat the mean baseline by far."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.analyst = token_for("analyst")
+        cls.viewer = token_for("viewer")
+        cls.domain = "exp-%s-pred.example.org" % RUN
+        zoe("site", "add", "--domain", cls.domain, "--origin", "https://" + cls.domain)
+        cls.small = "exp-%s-few.example.org" % RUN
+        zoe("site", "add", "--domain", cls.small, "--origin", "https://" + cls.small)
+        cls.pages(cls.domain, 32)
+        cls.pages(cls.small, 29)
+
+    @staticmethod
+    def pages(domain, n):
+        psql("INSERT INTO pages (site_id, url, url_norm, path, title, meta_description, h1s,"
+             " word_count) SELECT s.id, 'https://' || s.domain || '/p' || g,"
+             " 'https://' || s.domain || '/p' || g, '/p' || g,"
+             " 'Seite ' || repeat('Solar ', 1 + g % 7), repeat('x', 80 + (g * 37) % 90),"
+             " CASE WHEN g % 3 = 0 THEN ARRAY['a', 'b'] ELSE ARRAY['a'] END, 200 + (g * 53) % 900"
+             " FROM sites s, generate_series(1, :'v2'::int) g WHERE s.domain = :'v1'", domain, n)
+        psql("INSERT INTO events (site_id, ts, visitor_id, kind, host, path, device)"
+             " SELECT p.site_id, now() - interval '1 day', 1, 'pageview', :'v1', p.path, 'desktop'"
+             " FROM pages p JOIN sites s ON s.id = p.site_id,"
+             " generate_series(1, p.word_count / 10 + cardinality(p.h1s) * 20) k"
+             " WHERE s.domain = :'v1'", domain)
+
+    def test_model_learns_and_is_versioned(self):
+        r = get(PREDICTIONS + "?site=%s&limit=100" % self.domain, token=self.analyst)
+        self.assertEqual(r.status, 200, r)
+        check_schema(r.json, "level4AiContentPredictions")
+        j = r.json
+        self.assertEqual((j["pages"], j["pages_with_data"], j["metrics"]["n"]), (32, 32, 32))
+        self.assertTrue(j["model"]["trained_now"])
+        m = j["metrics"]
+        self.assertTrue(m["beats_baseline"])
+        self.assertLess(m["cv_rmse"], m["baseline_rmse"] / 3)
+        self.assertLess(m["cv_mae"], m["baseline_mae"] / 3)
+        w = {x["name"]: x for x in j["weights"]}
+        self.assertGreater(w["words"]["per_unit"], 0.05)        # 0.1 per word, shrunk
+        self.assertEqual(w["age_days"]["sd"], 0)                  # all pages alike: unused
+        self.assertEqual(w["images"]["per_unit"], 0)
+        self.assertEqual(len(j["items"]), 32)
+        preds = [x["predicted"] for x in j["items"]]
+        self.assertEqual(preds, sorted(preds, reverse=True))
+        for x in j["items"]:
+            lo, hi = x["interval95"]
+            self.assertLessEqual(lo, x["predicted"])
+            self.assertAlmostEqual(hi - x["predicted"], 1.959963984540054 * m["cv_rmse"], places=6)
+        top = j["items"][0]
+        self.assertLess(abs(top["predicted"] - top["pageviews"]), 3 * m["cv_rmse"])
+        stored = psql("SELECT version, metrics->>'n' FROM models m JOIN sites s ON s.id ="
+                      " m.site_id WHERE kind = 'content-clicks' AND s.domain = :'v1'", self.domain)
+        self.assertEqual(stored, [["1", "32"]])
+        again = get(PREDICTIONS + "?site=%s" % self.domain, token=self.analyst).json
+        self.assertEqual((again["model"]["version"], again["model"]["trained_now"]), (1, False))
+        psql("INSERT INTO jobs (kind) VALUES ('content-model')")
+        wait_until(lambda: psql_one("SELECT max(version) FROM models m JOIN sites s ON s.id ="
+                                    " m.site_id WHERE kind = 'content-clicks' AND s.domain = :'v1'",
+                                    self.domain) == "2", timeout=90)
+        self.assertEqual(get(PREDICTIONS + "?site=%s" % self.domain,
+                             token=self.analyst).json["model"]["version"], 2)
+
+    def test_too_little_data(self):
+        r = get(PREDICTIONS + "?site=%s" % self.small, token=self.analyst)
+        p = is_problem(self, r, 409)
+        self.assertIn("29 pages", p["detail"])
+        self.assertIn("30", p["detail"])
+        self.assertEqual(psql_one("SELECT count(*) FROM models m JOIN sites s ON s.id = m.site_id"
+                                  " WHERE s.domain = :'v1'", self.small), "0")
+
+    def test_roles_and_input(self):
+        is_problem(self, get(PREDICTIONS + "?site=%s" % self.domain, token=self.viewer), 403)
+        is_problem(self, get(PREDICTIONS), 401)
+        self.assertEqual(fields(self, get(PREDICTIONS + "?site=nirgends.example.org",
+                                          token=self.analyst)), ["site"])
+        self.assertEqual(fields(self, get(PREDICTIONS + "?site=%s&limit=0" % self.domain,
+                                          token=self.analyst)), ["limit"])
 
 
 if __name__ == "__main__":
