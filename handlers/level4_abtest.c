@@ -2,7 +2,7 @@
  * /api/level4/ai-content/results.
  *
  * ab-test, with an editor's token or API key: creates a test of a site
- * (`domain`, else the only active site): a name unique per site, two to ten
+ * (`domain`, else the first site registered: the company's own): a name unique per site, two to ten
  * variants with weights summing to 1 (the first is the control), the metric
  * (a goal: an event name the site's tracker has sent), optionally Thompson
  * sampling. 201 with the test; an `abtest.created` event in the same
@@ -262,9 +262,9 @@ int h_ab_results(req_t *r)
 
 /* ---- #30 create (editor) --------------------------------------------------------- */
 
-/* $1 domain or NULL: the site meant (the only active one when NULL). */
+/* $1 domain or NULL: the site meant (the first registered when NULL). */
 static const db_stmt_t q_site = {"ab_site",
-	"SELECT id FROM sites WHERE active AND ($1::text IS NULL OR domain = $1) ORDER BY id LIMIT 2"};
+	"SELECT id FROM sites WHERE active AND ($1::text IS NULL OR domain = $1) ORDER BY id LIMIT 1"};
 /* $1 site id, $2 goal name: whether its tracker has sent that goal. */
 static const db_stmt_t q_goal = {"ab_goal",
 	"SELECT EXISTS (SELECT 1 FROM events WHERE site_id = $1 AND kind = 'event' AND name = $2)"};
@@ -341,8 +341,7 @@ static int check_stored(req_t *r, json_t *body, const char **site)
 	if (!res || !errors)
 		return errors ? db_fail(r) - 1 : reply_problem(r, 500, "out of memory", NULL) - 1;
 	if (PQntuples(res) != 1)
-		verr(errors, "domain", p[0] ? "no active site has this domain"
-			: "name the site's domain: there is more than one site (or none)");
+		verr(errors, "domain", p[0] ? "no active site has this domain" : "no active site");
 	else
 		*site = db_get(res, 0, 0);
 	const char *q[] = {*site, json_string_value(json_object_get(body, "metric"))};

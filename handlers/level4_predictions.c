@@ -18,7 +18,8 @@
  * folds' mean (the baseline). It runs nightly as a job and, when a site has
  * no version yet, on the first GET. The GET scores the current inventory
  * with the latest version: a prediction per page with a 95 % interval of
- * ±1.96 cross-validated RMSE (normal errors assumed, cut at 0). */
+ * ±1.96 cross-validated RMSE (normal errors assumed, cut at 0). The site is
+ * ?site= (a domain), else the first site registered (the company's own). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ static const db_stmt_t q_features = {"pred_features",
 	" ORDER BY p.path LIMIT 5001"};
 static const db_stmt_t q_site = {"pred_site",
 	"SELECT id, domain FROM sites WHERE active AND ($1::text IS NULL OR domain = $1)"
-	" ORDER BY id LIMIT 2"};
+	" ORDER BY id LIMIT 1"};
 static const db_stmt_t q_latest = {"pred_latest",
 	"SELECT id, version, features::text, coefficients::text, metrics::text,"
 	" to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
@@ -278,8 +279,7 @@ static const char *pick_site(req_t *r, const char **domain)
 	}
 	if (PQntuples(res) != 1) {
 		json_t *errors = json_array();
-		verr(errors, "site", p[0] ? "no active site has this domain"
-		     : "name the site's domain: there is more than one site (or none)");
+		verr(errors, "site", p[0] ? "no active site has this domain" : "no active site");
 		reply_invalid(r, errors);
 		return NULL;
 	}

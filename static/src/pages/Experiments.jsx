@@ -15,7 +15,7 @@ const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 
 export function Experiments({ need }) {
   const { t } = useI18n();
-  const res = useApi((signal) => api.get('/api/level4/ai-content/results', { limit: 50 }, { signal }), []);
+  const res = useApi((signal) => api.get('/api/level4/ai-content/results', { limit: 100 }, { signal }), []);
   const pred = useApi((signal) => api.get('/api/level4/ai-content/predictions', undefined, { signal }), []);
   return (
     <>
@@ -101,15 +101,27 @@ function Predictions({ data }) {
   const { t, lang } = useI18n();
   const weights = Array.isArray(data?.weights) ? data.weights : [];
   if (!weights.length) return <Empty>{t('exp.predictions.empty')}</Empty>;
+  const m = data.metrics || {};
   return (
-    <div className="table-scroll">
-      <table className="data-table">
-        <caption className="visually-hidden">{t('exp.predictions')}</caption>
-        <thead><tr><th scope="col">{t('exp.feature')}</th><th scope="col" className="num">{t('exp.weight.std')}</th></tr></thead>
-        <tbody>{weights.map((w) => (
-          <tr key={w.name}><th scope="row">{w.name}</th><td className="num" data-label={t('exp.weight.std')}>{num(w.standardised, lang, 3)}</td></tr>
-        ))}</tbody>
-      </table>
-    </div>
+    <>
+      <p>
+        {t('exp.cv', { n: num(m.n, lang), folds: num(m.folds, lang), version: num(data.model?.version, lang) })}{' '}
+        RMSE <strong data-testid="cv-rmse">{num(m.cv_rmse, lang, 1)}</strong> ({t('exp.baseline')}{' '}
+        <span data-testid="baseline-rmse">{num(m.baseline_rmse, lang, 1)}</span>) ·{' '}
+        {t(m.beats_baseline ? 'exp.beats' : 'exp.notbeats')}
+      </p>
+      <div className="table-scroll">
+        <table className="data-table">
+          <caption className="visually-hidden">{t('exp.predictions')}</caption>
+          <thead><tr><th scope="col">{t('exp.feature')}</th><th scope="col" className="num">{t('exp.weight.std')}</th>
+            <th scope="col" className="num">{t('exp.weight.unit')}</th></tr></thead>
+          <tbody>{weights.map((w) => (
+            <tr key={w.name}><th scope="row">{t(`exp.feature.${w.name}`)}</th>
+              <td className="num" data-label={t('exp.weight.std')}>{num(w.standardised, lang, 3)}</td>
+              <td className="num" data-label={t('exp.weight.unit')}>{num(w.per_unit, lang, 4)}</td></tr>
+          ))}</tbody>
+        </table>
+      </div>
+    </>
   );
 }
