@@ -61,7 +61,7 @@ function Test({ test }) {
       </p>
       {test.srm?.mismatch && (
         <p className="notice" role="alert" data-testid="srm">
-          {t('exp.srm', { p: num(test.srm.p_value, lang, 6), chisq: num(test.srm.chisq, lang, 2) })}
+          {t('exp.srm', { p: test.srm.p_value < 0.0001 ? `< ${num(0.0001, lang, 4)}` : `= ${num(test.srm.p_value, lang, 4)}`, chisq: num(test.srm.chisq, lang, 2) })}
         </p>
       )}
       <p data-testid="reason">{t('exp.reason')}: {d.winner ? `${d.winner} – ` : ''}{t(`exp.reason.${d.code}`)}</p>
@@ -78,13 +78,13 @@ function Test({ test }) {
           <tbody>
             {test.variants.map((v, i) => (
               <tr key={v.name} data-testid="variant">
-                <th scope="row">{v.name}{i === 0 ? ` (${t('exp.control')})` : ''}</th>
+                <th scope="row">{v.name}{i === 0 && v.name !== t('exp.control') ? ` (${t('exp.control')})` : ''}</th>
                 <td className="num" data-label={t('exp.weight')}>{pct(v.weight, lang, 0)}</td>
                 <td className="num" data-label={t('exp.exposures.col')} data-field="exposures">{num(v.exposures, lang)}</td>
                 <td className="num" data-label={t('exp.conversions')} data-field="conversions">{num(v.conversions, lang)}</td>
                 <td className="num" data-label={t('exp.rate')} data-field="rate">{pct(v.rate, lang, 2)}</td>
                 <td className="num" data-label={t('exp.uplift')} data-field="uplift">{i ? signed(v.uplift?.absolute, 2) : DASH}</td>
-                <td data-label={t('exp.ci')}>{i ? <><CiBar ci={v.uplift?.absolute_ci95} span={span} label={ci(v.uplift?.absolute_ci95, 2)} /> <span className="muted small">{ci(v.uplift?.absolute_ci95, 2)}</span></> : DASH}</td>
+                <td data-label={t('exp.ci')}>{i && Array.isArray(v.uplift?.absolute_ci95) ? <><CiBar ci={v.uplift?.absolute_ci95} span={span} label={ci(v.uplift?.absolute_ci95, 2)} /> <span className="muted small">{ci(v.uplift?.absolute_ci95, 2)}</span></> : DASH}</td>
                 <td className="num" data-label={t('exp.relative')}>{i ? signed(v.uplift?.relative, 1) : DASH}</td>
                 <td className="num" data-label="p" data-field="p">{i ? num(v.p_value, lang, 4) : DASH}</td>
                 <td className="num" data-label={t('exp.chance')} data-field="chance">{i ? pct(v.chance_to_beat_control, lang, 1) : DASH}</td>
