@@ -55,7 +55,7 @@ static const vrule_t abtest_rules[] = {
 };
 static const vschema_t abtest_body = {"AbTest", VRULES(abtest_rules), NULL, 0, 0};
 const api_op_t op_ab_test = {NULL, 0, &abtest_body,
-	"{\"name\": \"Startseite: Angebots-Button\", \"metric\": \"lead\", \"variants\": ["
+	"{\"name\": \"Beispiel: Angebots-Button über dem Rechner\", \"metric\": \"lead\", \"variants\": ["
 	"{\"name\": \"Kontrolle\", \"weight\": 0.5}, {\"name\": \"Jetzt Angebot sichern\", "
 	"\"weight\": 0.5}]}", 201, NULL};
 
