@@ -77,7 +77,7 @@ test('experiments: the prediction table lists the API model weights', async (t) 
   const card = page.getByTestId('predictions');
   assert.equal(api.status, 200, 'the demo inventory has enough pages with pageviews');
   const cells = await card.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.innerText.trim())));
-  assert.deepEqual(cells, api.body.weights.map((x) => [de[`exp.feature.${x.name}`], num(x.standardised, 'de', 3), num(x.per_unit, 'de', 4)]));
+  assert.deepEqual(cells, api.body.weights.map((x) => [de[`exp.feature.${x.name}`], num(x.standardised, 'de', 2), num(x.per_unit, 'de', 4)]));
   assert.equal(await card.getByTestId('cv-rmse').innerText(), num(api.body.metrics.cv_rmse, 'de', 1));
   assert.equal(await card.getByTestId('baseline-rmse').innerText(), num(api.body.metrics.baseline_rmse, 'de', 1));
   await assertAxeClean(page, 'experiments-predictions');

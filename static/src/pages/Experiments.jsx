@@ -117,7 +117,7 @@ function Predictions({ data }) {
             <th scope="col" className="num">{t('exp.weight.unit')}</th></tr></thead>
           <tbody>{weights.map((w) => (
             <tr key={w.name}><th scope="row">{t(`exp.feature.${w.name}`)}</th>
-              <td className="num" data-label={t('exp.weight.std')}>{num(w.standardised, lang, 3)}</td>
+              <td className="num" data-label={t('exp.weight.std')}>{num(w.standardised, lang, 2)}</td>
               <td className="num" data-label={t('exp.weight.unit')}>{num(w.per_unit, lang, 4)}</td></tr>
           ))}</tbody>
         </table>
