@@ -1,5 +1,6 @@
 /* markov.c - next-page back-off and removal-effect attribution; see markov.h. */
 #include "markov.h"
+#include "stats.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -64,45 +65,6 @@ int mk_predict(const mk_gram_t *grams, size_t n, const char *prev2, const char *
 	return 0;
 }
 
-/* Solves a·x = b (n×n, row-major, both overwritten) by Gaussian elimination
- * with partial pivoting; the answer is left in b. 0, or -1 when singular. */
-static int solve(double *a, double *b, int n)
-{
-	for (int c = 0; c < n; c++) {
-		int piv = c;
-		for (int r = c + 1; r < n; r++)
-			if (fabs(a[r * n + c]) > fabs(a[piv * n + c]))
-				piv = r;
-		if (fabs(a[piv * n + c]) < 1e-12)
-			return -1;
-		if (piv != c) {
-			for (int j = 0; j < n; j++) {
-				double t = a[c * n + j];
-				a[c * n + j] = a[piv * n + j];
-				a[piv * n + j] = t;
-			}
-			double t = b[c];
-			b[c] = b[piv];
-			b[piv] = t;
-		}
-		for (int r = c + 1; r < n; r++) {
-			double f = a[r * n + c] / a[c * n + c];
-			if (f == 0)
-				continue;
-			for (int j = c; j < n; j++)
-				a[r * n + j] -= f * a[c * n + j];
-			b[r] -= f * b[c];
-		}
-	}
-	for (int r = n - 1; r >= 0; r--) {
-		double s = b[r];
-		for (int j = r + 1; j < n; j++)
-			s -= a[r * n + j] * b[j];
-		b[r] = s / a[r * n + r];
-	}
-	return 0;
-}
-
 /* x_i = P(conversion | in state i) for the transient states 0..k (Start
  * and the groups): x_i = sum_j P(i→j) x_j + P(i→Conversion), that is
  * (I - Q) x = r. A removed state is an exit: x = 0. */
@@ -131,7 +93,7 @@ double mk_conversion_prob(const double *counts, int k, const unsigned char *remo
 		if (counts[i * w + k + 1] > 0)
 			b[i] = counts[i * w + k + 1] / total;
 	}
-	if (solve(a, b, n) == 0)
+	if (stats_solve(a, b, (size_t)n) == 0)
 		p = b[MK_START];
 out:
 	free(a);

@@ -119,3 +119,40 @@ double stats_two_prop_p(double x1, double n1, double x2, double n2, double *z)
 		*z = zz;
 	return isnan(zz) ? NAN : erfc(fabs(zz) / sqrt(2.0));
 }
+
+int stats_solve(double *a, double *b, size_t n)
+{
+	for (size_t c = 0; c < n; c++) {
+		size_t piv = c;
+		for (size_t r = c + 1; r < n; r++)
+			if (fabs(a[r * n + c]) > fabs(a[piv * n + c]))
+				piv = r;
+		if (fabs(a[piv * n + c]) < 1e-12)
+			return -1;
+		if (piv != c) {
+			for (size_t j = 0; j < n; j++) {
+				double t = a[c * n + j];
+				a[c * n + j] = a[piv * n + j];
+				a[piv * n + j] = t;
+			}
+			double t = b[c];
+			b[c] = b[piv];
+			b[piv] = t;
+		}
+		for (size_t r = c + 1; r < n; r++) {
+			double f = a[r * n + c] / a[c * n + c];
+			if (f == 0)
+				continue;
+			for (size_t j = c; j < n; j++)
+				a[r * n + j] -= f * a[c * n + j];
+			b[r] -= f * b[c];
+		}
+	}
+	for (size_t r = n; r-- > 0;) {
+		double s = b[r];
+		for (size_t j = r + 1; j < n; j++)
+			s -= a[r * n + j] * b[j];
+		b[r] = s / a[r * n + r];
+	}
+	return 0;
+}

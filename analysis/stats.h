@@ -40,4 +40,8 @@ double stats_two_prop_p(double x1, double n1, double x2, double n2, double *z);
 /* |robust z| above this flags an outlier (Iglewicz and Hoaglin). */
 #define STATS_ROBUST_Z_FLAG 3.5
 
+/* Solves a·x = b (n×n, row-major, both overwritten) by Gaussian elimination
+ * with partial pivoting; the answer is left in b. 0, or -1 when singular. */
+int stats_solve(double *a, double *b, size_t n);
+
 #endif

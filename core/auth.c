@@ -457,6 +457,19 @@ int auth_site_key(req_t *r, const char *key)
 	return 0;
 }
 
+int auth_user_or_site(req_t *r, const char *key)
+{
+	if (r->who.cred != CRED_ANON)
+		return 0;
+	if (!key) {
+		reply_header(r, "WWW-Authenticate", "SiteKey");
+		reply_problem(r, 401, "credentials are required: an editor's token or API key, "
+			      "or the site key (X-Site-Key or a \"site\" field)", NULL);
+		return -1;
+	}
+	return auth_site_key(r, key);
+}
+
 int auth_site_domain(req_t *r, const char *domain, const char *origin, int64_t *site)
 {
 	const char *by = arena_printf(r->arena, "d:%s", domain), *name;

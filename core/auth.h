@@ -58,6 +58,10 @@ void auth_user_revoked(int64_t id, long valid_after);
 /* Authenticates a site key found in a body field (tracker beacons sent with
  * sendBeacon cannot set headers); replies and returns -1 on refusal. */
 int auth_site_key(req_t *r, const char *key);
+/* For routes open to users and the site key whose key may come in a body
+ * field: with no credentials presented, authenticates `key` (401 when NULL).
+ * 0, or -1 after a reply. */
+int auth_user_or_site(req_t *r, const char *key);
 /* The active site of `domain` (Plausible's payload names its site so) into
  * *site: 0, or 1 when there is none; `origin`, unless NULL, must be one of
  * its origins, else replies 403 and returns -1 (also on a database error).

@@ -20,6 +20,7 @@ extern const api_op_t op_predictive_analyze, op_predictive_report, op_predictive
 extern const api_op_t op_image_audit, op_image_report;
 extern const api_op_t op_video_audit, op_video_report, op_voice;
 extern const api_op_t op_maint_predictions, op_maint_alerts;
+extern const api_op_t op_ab_test, op_ab_results, op_predictions;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -120,5 +121,12 @@ int h_analytics_breakdown(req_t *r);
 #define EVENT_DIMS_COLUMNS "os, country, region, utm_source, utm_medium, utm_campaign, source_group"
 void event_dims(arena_t *a, const char *addr, const char *ua, const char *url,
 		const char *referrer, const char *host, const char *out[EVENT_DIMS_N]);
+
+/* level4_predictions.c */
+int h_predictions(req_t *r);
+int job_content_model(json_t *payload, char *err, size_t errlen);
+/* level4_abtest.c */
+int h_ab_test(req_t *r);
+int h_ab_results(req_t *r);
 
 #endif

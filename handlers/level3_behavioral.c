@@ -479,13 +479,7 @@ int h_behavior_dynamic(req_t *r)
 		validate(ctx, context_rules, sizeof(context_rules) / sizeof(context_rules[0]), "context", errors);
 	if (json_array_size(errors))
 		return reply_invalid(r, json_incref(errors));
-	const char *key = json_string_value(json_object_get(body, "site"));
-	if (r->who.cred == CRED_ANON && !key) {
-		reply_header(r, "WWW-Authenticate", "SiteKey");
-		return reply_problem(r, 401, "credentials are required: an editor's token or API key, "
-				     "or the site key (X-Site-Key or a \"site\" field)", NULL);
-	}
-	if (r->who.cred == CRED_ANON && auth_site_key(r, key) < 0)
+	if (auth_user_or_site(r, json_string_value(json_object_get(body, "site"))) < 0)
 		return 0;
 	if (r->who.cred == CRED_SITEKEY) {
 		if (!ctx)
