@@ -19,6 +19,8 @@ extern const api_op_t op_predictive_analyze, op_predictive_report, op_predictive
 	op_predictive_trends, op_predictive_events;
 extern const api_op_t op_image_audit, op_image_report;
 extern const api_op_t op_video_audit, op_video_report, op_voice;
+extern const api_op_t op_hub_subscribe, op_hub_list, op_hub_rotate, op_hub_replay, op_hub_test,
+	op_hub_events;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -109,5 +111,18 @@ int h_analytics_breakdown(req_t *r);
 #define EVENT_DIMS_COLUMNS "os, country, region, utm_source, utm_medium, utm_campaign, source_group"
 void event_dims(arena_t *a, const char *addr, const char *ua, const char *url,
 		const char *referrer, const char *host, const char *out[EVENT_DIMS_N]);
+
+/* level5_hub.c */
+int h_hub_subscribe(req_t *r);
+int h_hub_list(req_t *r);
+int h_hub_delete(req_t *r);
+int h_hub_rotate(req_t *r);
+int h_hub_replay(req_t *r);
+int h_hub_test_event(req_t *r);
+int h_hub_events(req_t *r);
+/* hub_delivery.c: the job `webhooks`, and the retry schedule in force as a
+ * JSON array of seconds (arena text) */
+int job_webhooks(json_t *payload, char *err, size_t errlen);
+const char *hub_schedule_json(arena_t *a);
 
 #endif
