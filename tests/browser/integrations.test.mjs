@@ -84,6 +84,8 @@ test('integrations: a test event is delivered and the endpoint figures equal the
   const row = (await rows(page, 'hub-endpoints')).find((r) => r[1] === endpoint.url);
   assert.ok(row, 'the endpoint is listed');
   assert.equal(row[3], 'aktiv');
+  const all = await rows(page, 'hub-endpoints');
+  assert.ok(!all.some((r) => /no successful|answered 410/.test(r[3])), 'disabling reasons in German');
   // deliveries, succeeded, given up, pending, success rate as the API says (same moment)
   const s = mine.stats;
   assert.deepEqual(row.slice(4, 9), [num(s.deliveries, 'de'), num(s.succeeded, 'de'), num(s.failed, 'de'), num(s.pending, 'de'), pct(s.success_rate, 'de', 1)]);

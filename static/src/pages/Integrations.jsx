@@ -85,6 +85,14 @@ function statusText(e, t) {
   return e.enabled ? t('hub.enabled') : t('hub.disabled');
 }
 
+/** Why an endpoint was disabled, in the page's language (the API's reasons are English). */
+function reasonText(e, t, lang) {
+  const r = e.disabled_reason || '';
+  if (r.includes('410')) return t('hub.reason.gone');
+  if (r.startsWith('no successful delivery since')) return t('hub.reason.failing', { since: when(e.failing_since, lang) });
+  return r;
+}
+
 function WebhookBody({ data }) {
   const { t, lang } = useI18n();
   const eps = data.endpoints || [];
@@ -104,7 +112,7 @@ function WebhookBody({ data }) {
             { key: 'url', label: t('hub.url'), value: (e) => e.url, render: (e) => <code>{e.url}</code> },
             { key: 'types', label: t('hub.types'), value: (e) => e.types.join(', ') },
             { key: 'status', label: t('hub.status'), value: (e) => statusText(e, t), render: (e) => (
-              <span title={e.disabled_reason || ''}>{statusText(e, t)}{e.disabled_reason ? ` – ${e.disabled_reason}` : ''}</span>) },
+              <span title={e.disabled_reason || ''}>{statusText(e, t)}{e.disabled_reason ? ` – ${reasonText(e, t, lang)}` : ''}</span>) },
             { key: 'deliveries', label: t('hub.deliveries'), num: true, value: (e) => e.stats.deliveries, render: (e) => num(e.stats.deliveries, lang) },
             { key: 'succeeded', label: t('hub.succeeded'), num: true, value: (e) => e.stats.succeeded, render: (e) => num(e.stats.succeeded, lang) },
             { key: 'failed', label: t('hub.failed'), num: true, value: (e) => e.stats.failed, render: (e) => num(e.stats.failed, lang) },
