@@ -68,6 +68,7 @@ class Relay(unittest.TestCase):
         first.stderr.close()
         self.assertTrue(stored, "the relay stored no position before it was killed")
         at_kill = int(psql_one("SELECT last_id FROM hub_cursor WHERE name = :'v1'", name))
+        self.assertLess(at_kill, ids[-1], "the relay had published everything before the kill")
         second = self.relay("--once")
         _, err = second.communicate(timeout=300)
         self.assertEqual(second.returncode, 0, err)

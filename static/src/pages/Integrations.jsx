@@ -109,8 +109,8 @@ function WebhookBody({ data }) {
         <Card title={t('hub.endpoints')} headingLevel={3}>
           <DataTable id="hub-endpoints" testid="hub-endpoints" label={t('hub.endpoints')} rows={eps} filename="webhook-endpoints" columns={[
             { key: 'id', label: 'ID', num: true, value: (e) => e.id, render: (e) => num(e.id, lang) },
-            { key: 'url', label: t('hub.url'), value: (e) => e.url, render: (e) => <code>{e.url}</code> },
-            { key: 'types', label: t('hub.types'), value: (e) => e.types.join(', ') },
+            { key: 'url', label: `${t('hub.url')} · ${t('hub.types')}`, value: (e) => e.url, render: (e) => (
+              <><code className="url">{e.url}</code><br /><span className="muted">{e.types.join(', ')}</span></>) },
             { key: 'status', label: t('hub.status'), value: (e) => statusText(e, t), render: (e) => (
               <span title={e.disabled_reason || ''}>{statusText(e, t)}{e.disabled_reason ? ` – ${reasonText(e, t, lang)}` : ''}</span>) },
             { key: 'deliveries', label: t('hub.deliveries'), num: true, value: (e) => e.stats.deliveries, render: (e) => num(e.stats.deliveries, lang) },
@@ -119,13 +119,12 @@ function WebhookBody({ data }) {
             { key: 'pending', label: t('hub.pending'), num: true, value: (e) => e.stats.pending, render: (e) => num(e.stats.pending, lang) },
             { key: 'rate', label: t('hub.rate'), num: true, value: (e) => e.stats.success_rate, render: (e) => pct(e.stats.success_rate, lang, 1) },
             { key: 'mean', label: t('hub.mean'), num: true, value: (e) => e.stats.mean_ms, render: (e) => ms(e.stats.mean_ms) },
-            { key: 'last', label: t('hub.lastSuccess'), value: (e) => e.stats.last_success_at, render: (e) => when(e.stats.last_success_at, lang) },
           ]} />
         </Card>
       ) : <Empty>{t('hub.endpoints.empty')}</Empty>}
       <Card title={t('hub.queue')} headingLevel={3}>
         <DataTable id="hub-queue" testid="hub-queue" label={t('hub.queue')} rows={pending} filename="webhook-queue" empty={t('hub.queue.empty')} columns={[
-          { key: 'endpoint', label: t('hub.endpoint'), value: (p) => p.url, render: (p) => <code>{p.url}</code> },
+          { key: 'endpoint', label: t('hub.endpoint'), value: (p) => p.url, render: (p) => <code className="url">{p.url}</code> },
           { key: 'event', label: t('hub.event'), num: true, value: (p) => p.event_id, render: (p) => num(p.event_id, lang) },
           { key: 'type', label: t('hub.type'), value: (p) => p.type },
           { key: 'attempts', label: t('hub.attempts'), num: true, value: (p) => p.attempts, render: (p) => num(p.attempts, lang) },
@@ -136,7 +135,7 @@ function WebhookBody({ data }) {
       <Card title={t('hub.attemptsRecent')} headingLevel={3}>
         <DataTable id="hub-attempts" testid="hub-attempts" label={t('hub.attemptsRecent')} rows={attempts} filename="webhook-attempts" empty={t('hub.attempts.empty')} columns={[
           { key: 'at', label: t('hub.at'), value: (a) => a.at, render: (a) => when(a.at, lang) },
-          { key: 'endpoint', label: t('hub.endpoint'), value: (a) => a.url, render: (a) => <code>{a.url}</code> },
+          { key: 'endpoint', label: t('hub.endpoint'), value: (a) => a.url, render: (a) => <code className="url">{a.url}</code> },
           { key: 'msg', label: 'webhook-id', value: (a) => a.webhook_id, render: (a) => <code>{a.webhook_id}</code> },
           { key: 'type', label: t('hub.type'), value: (a) => a.type },
           { key: 'answer', label: t('hub.answer'), value: (a) => a.http_status ?? a.error, render: (a) => a.http_status ?? a.error ?? DASH },
@@ -170,7 +169,7 @@ function EventLog() {
             { key: 'type', label: t('hub.type'), value: (e) => e.type, render: (e) => <code>{e.type}</code> },
             { key: 'aggregate', label: t('hub.aggregate'), value: (e) => e.aggregate },
             { key: 'time', label: t('hub.at'), value: (e) => e.timestamp, render: (e) => when(e.timestamp, lang) },
-            { key: 'data', label: t('hub.data'), value: (e) => JSON.stringify(e.data), render: (e) => <code className="wrap">{JSON.stringify(e.data).slice(0, 160)}</code> },
+            { key: 'data', label: t('hub.data'), value: (e) => JSON.stringify(e.data), render: (e) => <code className="url">{JSON.stringify(e.data).slice(0, 160)}</code> },
           ]} />
           <div className="filters">
             <button type="button" disabled={!cursor.history.length} data-testid="hub-prev"
