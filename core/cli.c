@@ -13,6 +13,7 @@
 #include "migrate.h"
 #include "openapi.h"
 #include "pool.h"
+#include "relay.h"
 
 /* Value of --name in argv, or NULL. */
 static const char *opt(int argc, char **argv, const char *name)
@@ -55,6 +56,31 @@ static int run_rows(const db_stmt_t *st, int n, const char *const *params)
 
 static int cmd_serve(int argc, char **argv) { return pool_serve(); }
 static int cmd_jobs(int argc, char **argv) { return jobs_run(flag(argc, argv, "--once")); }
+
+/* zoe relay [--brokers B] [--topic T] [--batch N] [--once] [--set name=value]... */
+static int cmd_relay(int argc, char **argv)
+{
+	const char *props[33] = {NULL};
+	int np = 0;
+	for (int i = 1; i + 1 < argc && np < 32; i++)
+		if (strcmp(argv[i], "--set") == 0)
+			props[np++] = argv[++i];
+	const char *b = opt(argc, argv, "--batch");
+	long batch = b ? strtol(b, NULL, 10) : 500;
+	relay_opts_t o = {opt(argc, argv, "--brokers"), opt(argc, argv, "--topic"),
+		(int)batch, flag(argc, argv, "--once"), props};
+	if (!o.brokers)
+		o.brokers = getenv("ZOE_KAFKA_BROKERS");
+	if (!o.topic)
+		o.topic = getenv("ZOE_KAFKA_TOPIC") ? getenv("ZOE_KAFKA_TOPIC") : "zoe.events";
+	if (!o.brokers || !*o.brokers || batch < 1 || batch > 10000 || strlen(o.topic) > 249) {
+		fprintf(stderr, "zoe relay: --brokers (or ZOE_KAFKA_BROKERS) needed; --batch 1..10000\n");
+		return 2;
+	}
+	if (connect_or_say() < 0)
+		return 1;
+	return relay_run(&o) == 0 ? 0 : 1;
+}
 
 static int cmd_migrate(int argc, char **argv)
 {
@@ -269,6 +295,8 @@ static const struct command {
 			   "disable|enable|delete|logout-all --email E"},
 	{"apikey", cmd_apikey, "add --name N --role R"},
 	{"site", cmd_site, "add --domain D --origin O [--key K]"},
+	{"relay", cmd_relay, "publish the event log to Kafka: --brokers B (ZOE_KAFKA_BROKERS) "
+			     "[--topic T] [--batch N] [--once] [--set prop=value]"},
 	{"openapi", cmd_openapi, "print the OpenAPI description (servers: ZOE_PUBLIC_URL)"},
 };
 

@@ -21,6 +21,8 @@ extern const api_op_t op_image_audit, op_image_report;
 extern const api_op_t op_video_audit, op_video_report, op_voice;
 extern const api_op_t op_maint_predictions, op_maint_alerts;
 extern const api_op_t op_ab_test, op_ab_results, op_predictions;
+extern const api_op_t op_hub_subscribe, op_hub_list, op_hub_rotate, op_hub_replay, op_hub_test,
+	op_hub_events;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -128,5 +130,17 @@ int job_content_model(json_t *payload, char *err, size_t errlen);
 /* level4_abtest.c */
 int h_ab_test(req_t *r);
 int h_ab_results(req_t *r);
+/* level5_hub.c */
+int h_hub_subscribe(req_t *r);
+int h_hub_list(req_t *r);
+int h_hub_delete(req_t *r);
+int h_hub_rotate(req_t *r);
+int h_hub_replay(req_t *r);
+int h_hub_test_event(req_t *r);
+int h_hub_events(req_t *r);
+/* hub_delivery.c: the job `webhooks`, and the retry schedule in force as a
+ * JSON array of seconds (arena text) */
+int job_webhooks(json_t *payload, char *err, size_t errlen);
+const char *hub_schedule_json(arena_t *a);
 
 #endif

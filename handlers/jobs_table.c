@@ -11,5 +11,6 @@ const job_kind_t jobs_table[] = {
 	{"conversion-model", job_conversion_model, 2},
 	{"health-sample", job_health_sample, 1},
 	{"content-model", job_content_model, 2},
+	{"webhooks", job_webhooks, 1},
 };
 const size_t jobs_count = sizeof(jobs_table) / sizeof(jobs_table[0]);

@@ -90,10 +90,13 @@ const route_t routes[] = {
 {"GET", "/api/level5/maintenance/health", USER(ROLE_ANALYST), h_maint_health, "Health of every part", 56, 0, NULL},
 {"GET", "/api/level5/maintenance/predictions", USER(ROLE_ANALYST), h_maint_predictions, "Time to thresholds, anomalies", 57, 0, &op_maint_predictions},
 {"GET", "/api/level5/maintenance/alerts", USER(ROLE_ANALYST), h_maint_alerts, "Alerts firing and resolved", 58, 0, &op_maint_alerts},
-{"POST", "/api/level5/hub/webhooks", USER(ROLE_ADMIN), NULL, "Subscribe a webhook endpoint", 59, 0, NULL},
-{"GET", "/api/level5/hub/webhooks", USER(ROLE_ADMIN), NULL, "Webhook subscriptions and delivery stats", 60, 0, NULL},
-{"DELETE", "/api/level5/hub/webhooks/{id}", USER(ROLE_ADMIN), NULL, "Unsubscribe a webhook endpoint", 61, 0, NULL},
-{"GET", "/api/level5/hub/events", USER(ROLE_ANALYST), NULL, "The ordered domain event log", 62, 0, NULL},
+{"POST", "/api/level5/hub/webhooks", USER(ROLE_ADMIN), h_hub_subscribe, "Subscribe a webhook endpoint; its signing secret, shown once", 59, 0, &op_hub_subscribe},
+{"GET", "/api/level5/hub/webhooks", USER(ROLE_ADMIN), h_hub_list, "Webhook subscriptions and delivery stats", 60, 0, &op_hub_list},
+{"DELETE", "/api/level5/hub/webhooks/{id}", USER(ROLE_ADMIN), h_hub_delete, "Unsubscribe a webhook endpoint", 61, 0, NULL},
+{"GET", "/api/level5/hub/events", USER(ROLE_ANALYST), h_hub_events, "The ordered domain event log", 62, 0, &op_hub_events},
+{"POST", "/api/level5/hub/webhooks/{id}/rotate", USER(ROLE_ADMIN), h_hub_rotate, "A new signing secret; the old one signs too during the overlap", 0, 0, &op_hub_rotate},
+{"POST", "/api/level5/hub/webhooks/{id}/replay", USER(ROLE_ADMIN), h_hub_replay, "Send the events from event N on to this endpoint again", 0, 0, &op_hub_replay},
+{"POST", "/api/level5/hub/test-event", USER(ROLE_ADMIN), h_hub_test_event, "Append a hub.test event (delivered to every endpoint)", 0, 0, &op_hub_test},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

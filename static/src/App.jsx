@@ -27,6 +27,7 @@ import { PageDetail } from './pages/PageDetail.jsx';
 import { Keywords } from './pages/Keywords.jsx';
 import { Media } from './pages/Media.jsx';
 import { Experiments } from './pages/Experiments.jsx';
+import { Integrations } from './pages/Integrations.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -44,6 +45,7 @@ export const PAGES = [
   { path: '/journeys', key: 'nav.journeys', component: Journeys, role: 'viewer' },
   { path: '/performance', key: 'nav.performance', component: Performance, role: 'analyst' },
   { path: '/system', key: 'nav.system', component: System, role: 'viewer' },
+  { path: '/integrations', key: 'nav.integrations', component: Integrations, role: 'analyst' },
   { path: '/seite', key: 'nav.page', component: PageDetail, role: 'viewer', nav: false },
 ];
 

@@ -23,6 +23,7 @@ const SITE = { 'X-Site-Key': 'site_demo_zoe_solar', Origin: 'https://zoe-solar.d
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
 
 let doc, ajv, admin, viewer;
+let hub = { id: 1, event: 1 };  // the hub routes' webhook endpoint and an event (before())
 const covered = new Map();      // "GET /path" -> Set of statuses checked
 const compiled = new Map();     // schema reference -> ajv validator
 
@@ -92,7 +93,7 @@ function operations() {
 
 const has = (op, status) => Object.hasOwn(op.op.responses, String(status));
 const schemes = (op) => (op.op.security || []).flatMap((s) => Object.keys(s));
-const concrete = (path) => path.replace(/\{[^}]+\}/g, '1');
+const concrete = (path) => path.replace(/\{[^}]+\}/g, path.startsWith('/api/level5/hub/') ? String(hub.id) : '1');
 const example = (op) => op.op.requestBody?.content?.['application/json']?.example;
 
 // The credentials a caller of this operation needs.
@@ -110,6 +111,9 @@ function exampleRequest(op) {
     'POST /api/auth/login': () => ({ body: { email: 'admin@zoe-solar.de', password: readFileSync(join(VAR, 'admin.password'), 'utf8').trim() } }),
     'POST /api/auth/refresh': () => ({ body: { refresh_token: admin.refresh_token } }),
     'GET /api/level5/analytics/funnel': () => ({ query: { steps: '/,/produkte/*,goal:lead' } }),
+    // a receiver the stack may reach (ZOE_OUTBOUND_ALLOW of scripts/dev test); nothing listens
+    'POST /api/level5/hub/webhooks': () => ({ body: { url: 'http://127.0.0.1:9/contract', types: ['hub.test'] } }),
+    'POST /api/level5/hub/webhooks/{id}/replay': () => ({ body: { from_event: hub.event } }),
   };
   const req = { ...creds(op), ...(special[key] ? special[key]() : {}) };
   if (req.body === undefined && example(op) !== undefined) req.body = example(op);
@@ -140,6 +144,10 @@ before(async () => {
   admin = await login('admin@zoe-solar.de', readFileSync(join(VAR, 'admin.password'), 'utf8').trim());
   const v = addUser('viewer');
   viewer = await login(v.email, v.password);
+  const ep = await call('POST', '/api/level5/hub/webhooks', { token: admin.access_token,
+    body: { url: 'http://127.0.0.1:9/contract', types: ['hub.test'] } });
+  const ev = await call('POST', '/api/level5/hub/test-event', { token: admin.access_token, body: {} });
+  if (ep.status === 201 && ev.status === 202) hub = { id: ep.json.id, event: ev.json.event_id };
 });
 
 after(() => {
