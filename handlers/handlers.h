@@ -19,6 +19,7 @@ extern const api_op_t op_predictive_analyze, op_predictive_report, op_predictive
 	op_predictive_trends, op_predictive_events;
 extern const api_op_t op_image_audit, op_image_report;
 extern const api_op_t op_video_audit, op_video_report, op_voice;
+extern const api_op_t op_content_analyze, op_content_report, op_content_optimize;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -86,6 +87,11 @@ int h_predictive_events(req_t *r);
 int h_video_audit(req_t *r);
 int h_video_report(req_t *r);
 int video_seed_demo(void);         /* audits the demo videos (zoe seed --demo) */
+/* level4_ai_content.c */
+int h_content_analyze(req_t *r);
+int h_content_report(req_t *r);
+int h_content_optimize(req_t *r);
+int content_seed_demo(void);       /* analyses the demo pages in two versions (zoe seed --demo) */
 /* level3_multimodal_voice.c */
 int h_voice(req_t *r);
 /* level5_analytics.c */
