@@ -370,7 +370,7 @@ static void keyphrase_place_checks(seo_result_t *r, const seo_input_t *in)
 	set(r, C_KP_INTRO, v ? SEO_GREEN : SEO_RED, v, 0);
 	v = in->meta ? (double)seo_keyphrase_count(in->meta, strlen(in->meta), kp, lang, 0) : 0;
 	set(r, C_KP_META, v == 0 ? SEO_RED : v <= 2 ? SEO_GREEN : SEO_ORANGE, v, 0);
-	if (in->slug && *in->slug) {
+	if (in->slug && text_word_count(in->slug, strlen(in->slug))) {
 		v = seo_keyphrase_count(in->slug, strlen(in->slug), kp, lang, 1) > 0;
 		set(r, C_KP_SLUG, v ? SEO_GREEN : SEO_RED, v, 0);
 	} else {
