@@ -486,7 +486,7 @@ static json_t *stats_json(const seo_result_t *r)
 {
 	const rd_doc_t *d = &r->doc;
 	return json_pack("{s:I, s:I, s:I, s:f, s:I, s:f, s:I, s:f, s:I, s:f, s:I, s:I, s:I,"
-		" s:I, s:I, s:I, s:f, s:f, s:I, s:s}",
+		" s:I, s:I, s:I, s:I, s:f, s:f, s:I, s:s}",
 		"words", (json_int_t)d->words, "sentences", (json_int_t)d->nsent,
 		"syllables", (json_int_t)d->syllables, "flesch", round1(d->flesch),
 		"long_sentences", (json_int_t)d->long_sentences,
@@ -498,7 +498,7 @@ static json_t *stats_json(const seo_result_t *r)
 		"paragraphs", (json_int_t)d->paragraphs, "subheadings", (json_int_t)d->headings,
 		"longest_paragraph", (json_int_t)d->longest_paragraph,
 		"longest_section", (json_int_t)d->longest_section,
-		"same_start_runs", (json_int_t)d->same_start_runs,
+		"same_start_runs", (json_int_t)d->same_start_runs, "numbers", (json_int_t)d->numbers,
 		"keyphrase_count", (json_int_t)r->keyphrase_count, "keyphrase_density", r->density,
 		"title_px", r->title_px, "meta_chars", (json_int_t)r->meta_chars,
 		"lang", text_lang_code(d->lang));
