@@ -22,7 +22,10 @@ export function Content({ user }) {
     <>
       <h1>{t('content.title')}</h1>
       <p className="muted">{t('content.intro')}</p>
-      <Async res={res}>{(d) => <Report data={d} editor={user && roleAtLeast(user.role, 'editor')} />}</Async>
+      {/* long URLs and German compounds break anywhere rather than widen a phone's page */}
+      <div style={{ overflowWrap: 'anywhere', minWidth: 0 }}>
+        <Async res={res}>{(d) => <Report data={d} editor={user && roleAtLeast(user.role, 'editor')} />}</Async>
+      </div>
     </>
   );
 }
@@ -67,7 +70,7 @@ function Report({ data, editor }) {
             {data.pages.map((p) => (
               <tr key={p.url} data-url={p.url} data-score={p.score ?? ''}>
                 <td data-label={t('content.col.page')}>
-                  <button type="button" className="btn-secondary" aria-pressed={p.url === page.url} onClick={() => setUrl(p.url)}>{p.url.replace(/^https?:\/\//, '')}</button>
+                  <button type="button" className="btn-secondary" style={{ overflowWrap: 'anywhere', textAlign: 'left', maxWidth: '100%' }} aria-pressed={p.url === page.url} onClick={() => setUrl(p.url)}>{p.url.replace(/^https?:\/\//, '')}</button>
                 </td>
                 <td data-label={t('content.col.score')}>{p.score === null ? DASH : num(p.score, lang)}</td>
                 <td data-label={t('content.col.change')}>{p.change === null ? DASH : (p.change > 0 ? '+' : '') + num(p.change, lang)}</td>
