@@ -23,6 +23,7 @@ extern const api_op_t op_maint_predictions, op_maint_alerts;
 extern const api_op_t op_ab_test, op_ab_results, op_predictions;
 extern const api_op_t op_hub_subscribe, op_hub_list, op_hub_rotate, op_hub_replay, op_hub_test,
 	op_hub_events;
+extern const api_op_t op_content_analyze, op_content_report, op_content_optimize;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -95,6 +96,11 @@ int image_seed_demo(void);         /* audits the demo images (zoe seed --demo) *
  * arena; prints "N demo <what> audited"; 0, or -1 at the first failure. */
 int seed_docs(const char *what, const char *const *docs, size_t n,
 	      int (*one)(arena_t *a, json_t *body));
+/* level4_ai_content.c */
+int h_content_analyze(req_t *r);
+int h_content_report(req_t *r);
+int h_content_optimize(req_t *r);
+int content_seed_demo(void);       /* analyses the demo pages in two versions (zoe seed --demo) */
 /* level3_multimodal_voice.c */
 int h_voice(req_t *r);
 /* level5_analytics.c */

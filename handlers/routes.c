@@ -56,9 +56,9 @@ const route_t routes[] = {
 {"GET", "/api/level3/behavioral/journey", USER(ROLE_VIEWER), h_behav_journey, "Paths to conversion and attribution", 24, 0, &op_behav_journey},
 {"POST", "/api/level3/behavioral/optimize", USER(ROLE_EDITOR), h_behav_optimize, "Behavioural recommendations", 25, 0, &op_behav_optimize},
 /* level 4 — content, schema, international and local */
-{"POST", "/api/level4/ai-content/analyze", USER(ROLE_EDITOR), NULL, "Content analysis: readability, keyphrase, score", 26, 0, NULL},
-{"GET", "/api/level4/ai-content/report", USER(ROLE_VIEWER), NULL, "Content scores across pages", 27, 0, NULL},
-{"POST", "/api/level4/ai-content/optimize", USER(ROLE_EDITOR), NULL, "Concrete rewrites for a page", 28, 0, NULL},
+{"POST", "/api/level4/ai-content/analyze", USER(ROLE_EDITOR), h_content_analyze, "Content analysis: readability, keyphrase, score", 26, 0, &op_content_analyze},
+{"GET", "/api/level4/ai-content/report", USER(ROLE_VIEWER), h_content_report, "Content scores across pages", 27, 0, &op_content_report},
+{"POST", "/api/level4/ai-content/optimize", USER(ROLE_EDITOR), h_content_optimize, "Concrete rewrites for a page", 28, 0, &op_content_optimize},
 {"GET", "/api/level4/ai-content/predictions", USER(ROLE_ANALYST), h_predictions, "Predicted clicks from content features", 29, 0, &op_predictions},
 {"POST", "/api/level4/ai-content/ab-test", USER_OR_SITE(ROLE_EDITOR), h_ab_test, "Create an A/B test or get a sticky assignment", 30, 0, &op_ab_test},
 {"GET", "/api/level4/ai-content/results", USER(ROLE_VIEWER), h_ab_results, "A/B test results and decisions", 31, 0, &op_ab_results},

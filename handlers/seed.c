@@ -41,5 +41,6 @@ int seed_demo(void)
 		rc = video_seed_demo();
 	if (rc == 0)
 		rc = image_seed_demo();
+		rc = content_seed_demo();
 	return rc;
 }

@@ -28,6 +28,7 @@ import { Keywords } from './pages/Keywords.jsx';
 import { Media } from './pages/Media.jsx';
 import { Experiments } from './pages/Experiments.jsx';
 import { Integrations } from './pages/Integrations.jsx';
+import { Content } from './pages/Content.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -39,6 +40,7 @@ export const PAGES = [
   { path: '/keywords', key: 'nav.keywords', component: Keywords, role: 'viewer' },
   { path: '/media', key: 'nav.media', component: Media, role: 'viewer' },
   { path: '/experiments', key: 'nav.experiments', component: Experiments, role: 'viewer' },
+  { path: '/content', key: 'nav.content', component: Content, role: 'viewer' },
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
   { path: '/behaviour', key: 'nav.behaviour', component: Behaviour, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },
