@@ -19,6 +19,7 @@ extern const api_op_t op_predictive_analyze, op_predictive_report, op_predictive
 	op_predictive_trends, op_predictive_events;
 extern const api_op_t op_image_audit, op_image_report;
 extern const api_op_t op_video_audit, op_video_report, op_voice;
+extern const api_op_t op_competitor_save, op_competitor_list, op_competitor_snapshot, op_competitor_gap;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -38,6 +39,7 @@ int h_ux_metrics(req_t *r);
 int h_entity_analyze(req_t *r);
 int h_entity_report(req_t *r);
 int entity_seed_demo(void);        /* analyses the demo pages (zoe seed --demo) */
+int entity_dict_word(const char *word, const char **name, const char **cluster);
 /* level3_multimodal_image.c */
 int h_image_audit(req_t *r);
 int h_image_report(req_t *r);
@@ -86,6 +88,14 @@ int h_predictive_events(req_t *r);
 int h_video_audit(req_t *r);
 int h_video_report(req_t *r);
 int video_seed_demo(void);         /* audits the demo videos (zoe seed --demo) */
+/* level5_competitors.c */
+int h_competitor_save(req_t *r);
+int h_competitor_list(req_t *r);
+int h_competitor_snapshot(req_t *r);
+int h_competitor_gap(req_t *r);
+int competitor_seed_demo(void);    /* extracts the demo snapshots (zoe seed --demo) */
+/* competitor_fetch.c: the fetch job of a queued snapshot */
+int job_competitor_fetch(json_t *payload, char *err, size_t errlen);
 /* level3_multimodal_voice.c */
 int h_voice(req_t *r);
 /* level5_analytics.c */
