@@ -9,5 +9,6 @@ const job_kind_t jobs_table[] = {
 	{"recommendations", job_recommendations, 3},
 	{"rollup", job_rollup, 3},
 	{"conversion-model", job_conversion_model, 2},
+	{"competitor-fetch", job_competitor_fetch, 2},
 };
 const size_t jobs_count = sizeof(jobs_table) / sizeof(jobs_table[0]);

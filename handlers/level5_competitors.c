@@ -466,7 +466,7 @@ typedef struct snap_in {
 static int read_snapshot(req_t *r, json_t *body, snap_in_t *in, json_t *errors)
 {
 	char *end;
-	const char *idp = req_param(r, "id");
+	const char *idp = r->params[0];    /* {id} */
 	in->id = idp ? strtoll(idp, &end, 10) : 0;
 	if (!idp || *end || in->id <= 0)
 		return -2;
