@@ -183,7 +183,7 @@ int h_competitor_save(req_t *r)
 	const char *name = json_string_value(json_object_get(body, "name"));
 	const char *d = json_string_value(json_object_get(body, "domain"));
 	const char *region = json_string_value(json_object_get(body, "region"));
-	if (name && !name[strspn(name, " \t\r\n")])
+	if (name && *name && !name[strspn(name, " \t\r\n")])
 		verr(errors, "name", "must not be blank");
 	if (d && domain_norm(d, domain, sizeof domain) < 0)
 		verr(errors, "domain", "must be a host name such as solar-beispiel.de "
@@ -278,7 +278,7 @@ json_t *competitor_extract(arena_t *a, const char *html, size_t len, const char 
 	" links_internal, links_external, rating, rating_count, content_score, terms, body_text"
 #define FIG_VALS "$2, $3, $4::int, $5::int, $6::int," \
 	" ARRAY(SELECT jsonb_array_elements_text($7::jsonb)), $8::int, $9::int, $10::float8," \
-	" $11::int, $12::smallint, $13::jsonb, $14"
+	" $11::int, $12::smallint, coalesce($13::jsonb, '[]'), $14"
 static const char *const fig_keys[] = {"title", "description", "h1", "subheadings",
 	"word_count", "jsonld_types", "links_internal", "links_external", "rating",
 	"rating_count", "content_score", "terms", "body_text"};
@@ -613,4 +613,104 @@ int h_competitor_list(req_t *r)
 		return reply_problem(r, 500, "out of memory", NULL);
 	shares_into(out, items, sov);
 	return reply_json(r, 200, out);
+}
+
+/* ---- demo ------------------------------------------------------------------------------ */
+
+/* Pages of the demo competitors (sql/demo/050_competitors.sql), written for
+ * the demo: invented companies, invented text. */
+static const struct { const char *domain, *url, *html; } demo_pages[] = {
+	{"sonnenkraft-hanse.example", "https://www.sonnenkraft-hanse.example/stromspeicher",
+	 "<!doctype html><html lang=\"de\"><head><title>Stromspeicher und Mieterstrom in Hamburg | "
+	 "Sonnenkraft Hanse</title><meta name=\"description\" content=\"Batteriespeicher, Notstrom und "
+	 "Mieterstrom für Hamburg: Planung, Montage und Wartung aus einer Hand.\">"
+	 "<script type=\"application/ld+json\">{\"@context\": \"https://schema.org\", \"@type\": "
+	 "\"LocalBusiness\", \"name\": \"Sonnenkraft Hanse\", \"aggregateRating\": {\"@type\": "
+	 "\"AggregateRating\", \"ratingValue\": 4.6, \"reviewCount\": 212}}</script>"
+	 "<script type=\"application/ld+json\">{\"@context\": \"https://schema.org\", \"@type\": "
+	 "\"FAQPage\", \"mainEntity\": [{\"@type\": \"Question\", \"name\": \"Lohnt sich ein "
+	 "Stromspeicher?\", \"acceptedAnswer\": {\"@type\": \"Answer\", \"text\": \"Meist ab "
+	 "30 Prozent Eigenverbrauch.\"}}]}</script></head><body>"
+	 "<h1>Stromspeicher für Hamburg</h1><p>Ein Batteriespeicher hebt den Eigenverbrauch Ihrer "
+	 "Photovoltaikanlage von rund 30 auf bis zu 70 Prozent. Wir dimensionieren den Speicher nach "
+	 "Ihrem Lastprofil, nicht nach dem Katalog.</p><h2>Notstrom und Ersatzstrom</h2><p>Mit einem "
+	 "notstromfähigen Hybridwechselrichter versorgt der Speicher bei einem Netzausfall Heizung, "
+	 "Kühlschrank und Router weiter. Eine Ersatzstromumschaltung trennt das Haus sicher vom "
+	 "Netz.</p><h2>Mieterstrom für Mehrfamilienhäuser</h2><p>Vermieter in Hamburg verkaufen den "
+	 "Solarstrom vom eigenen Dach direkt an ihre Mieter. Wir übernehmen Messkonzept, "
+	 "Summenzähler und Abrechnung des Mieterstromzuschlags.</p><h2>Wallbox dazu</h2><p>Eine "
+	 "Wallbox lädt das Elektroauto mit Überschussstrom, gesteuert nach Wetterprognose.</p>"
+	 "<a href=\"/kontakt\">Beratung anfragen</a> <a href=\"/referenzen\">Referenzen</a> "
+	 "<a href=\"https://www.bundesnetzagentur.de/\">Marktstammdatenregister</a></body></html>"},
+	{"dachstrom-sued.example", "https://dachstrom-sued.example/balkonkraftwerk",
+	 "<!doctype html><html lang=\"de\"><head><title>Balkonkraftwerk mit 800 Watt kaufen | "
+	 "Dachstrom Süd</title><meta name=\"description\" content=\"Balkonkraftwerke mit 800 Watt, "
+	 "Speicher und Solar-Carports aus München.\"><script type=\"application/ld+json\">"
+	 "{\"@context\": \"https://schema.org\", \"@graph\": [{\"@type\": \"Product\", \"name\": "
+	 "\"Balkonkraftwerk 800 Watt Set\", \"offers\": {\"@type\": \"Offer\", \"price\": \"549.00\", "
+	 "\"priceCurrency\": \"EUR\"}}, {\"@type\": \"HowTo\", \"name\": \"Balkonkraftwerk anmelden\", "
+	 "\"step\": [{\"@type\": \"HowToStep\", \"text\": \"Im Marktstammdatenregister "
+	 "eintragen.\"}]}, {\"@type\": \"BreadcrumbList\", \"itemListElement\": []}]}</script>"
+	 "</head><body><h1>Balkonkraftwerk mit 800 Watt</h1><p>Seit dem Solarpaket dürfen "
+	 "Steckersolargeräte 800 Watt ins Hausnetz einspeisen. Unser Set kommt mit zwei "
+	 "bifazialen Modulen, Mikrowechselrichter und Schukostecker.</p><h2>Mit Speicher</h2><p>Ein "
+	 "kleiner Akku speichert den Mittagsstrom für den Abend. Das lohnt sich, wenn tagsüber "
+	 "niemand zu Hause ist.</p><h2>Solar-Carport</h2><p>Ein Solar-Carport aus Lärchenholz "
+	 "trägt bis zu zwölf Module und schützt das Auto. Die Baugenehmigung klären wir mit dem "
+	 "Bauamt.</p><h2>Anmeldung</h2><p>Die Anmeldung im Marktstammdatenregister dauert zehn "
+	 "Minuten; die Anmeldung beim Netzbetreiber entfällt.</p><a href=\"/shop\">Zum Shop</a> "
+	 "<a href=\"https://dachstrom-sued.example/montage\">Montage</a></body></html>"},
+	{"heliowerk-rhein.example", "https://www.heliowerk-rhein.example/foerderung",
+	 "<!doctype html><html lang=\"de\"><head><title>Förderung für Photovoltaik in NRW | "
+	 "Heliowerk Rhein</title><script type=\"application/ld+json\">{\"@context\": "
+	 "\"https://schema.org\", \"@type\": \"Organization\", \"name\": \"Heliowerk Rhein\"}"
+	 "</script><script type=\"application/ld+json\">{\"@context\": \"https://schema.org\", "
+	 "\"@type\": \"Event\", \"name\": \"Infoabend Agri-PV\", \"startDate\": \"2026-03-12T18:00\", "
+	 "\"location\": {\"@type\": \"Place\", \"name\": \"Köln\"}}</script></head><body>"
+	 "<h1>Förderung für Ihre Solaranlage</h1><p>Die Einspeisevergütung, zinsgünstige Kredite der "
+	 "KfW und Programme der Städte senken die Kosten einer Photovoltaikanlage. Wir stellen die "
+	 "Anträge für Sie.</p><p>Für Landwirte planen wir Agri-Photovoltaik über Obstplantagen und "
+	 "Weiden: Die Module stehen hoch aufgeständert, Traktoren fahren darunter durch.</p>"
+	 "<h1>Wärmepumpe und Solarstrom</h1><p>Eine Wärmepumpe mit Solarstrom heizt günstiger als "
+	 "Gas. Die Bundesförderung für effiziente Gebäude bezuschusst den Heizungstausch.</p>"
+	 "<a href=\"/kontakt\">Kontakt</a></body></html>"},
+};
+
+static const db_stmt_t q_demo_missing = {"comp_demo_missing",
+	"SELECT c.id FROM competitors c WHERE c.domain = $1 AND NOT EXISTS (SELECT 1 FROM"
+	" competitor_snapshots s WHERE s.competitor_id = c.id AND s.url = $2)"};
+
+/* Extracts and stores the demo pages once (zoe seed --demo); 0/-1. */
+int competitor_seed_demo(void)
+{
+	arena_t *a = arena_new(1 << 16);
+	int rc = a ? 0 : -1;
+	size_t i, n = 0;
+	for (i = 0; rc == 0 && i < sizeof demo_pages / sizeof demo_pages[0]; i++) {
+		const char *q[] = {demo_pages[i].domain, demo_pages[i].url}, *p[19] = {NULL};
+		PGresult *res = db_run(a, &q_demo_missing, 2, q);
+		json_t *f;
+		if (!res || PQntuples(res) == 0) {
+			rc = res ? 0 : -1;
+			arena_reset(a);
+			continue;
+		}
+		p[0] = db_get(res, 0, 0);
+		f = competitor_extract(a, demo_pages[i].html, strlen(demo_pages[i].html),
+				       demo_pages[i].domain, demo_pages[i].url);
+		rc = f && fig_params(a, f, p + 1) == 0 ? 0 : -1;
+		p[14] = "html", p[15] = "done", p[16] = demo_pages[i].url, p[17] = "seed", p[18] = "[]";
+		if (rc == 0 && !db_run(a, &q_snap, 19, p))
+			rc = -1;
+		n += rc == 0;
+		arena_reset(a);
+	}
+	if (rc == 0)
+		printf("zoe seed: %zu demo competitor pages extracted\n", n);
+	else
+		fprintf(stderr, "zoe seed: demo competitor page %zu failed: %s\n", i ? i - 1 : 0,
+			db_last_message());
+	if (a)
+		arena_free(a);
+	return rc;
 }
