@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "arena.h"
+#include "db.h"
 
 #define COMPETITOR_HTML_MAX (2u * 1024u * 1024u)  /* bytes of a page, posted or fetched */
 #define COMPETITOR_TERMS 20                       /* weighted terms kept per snapshot */
@@ -30,5 +31,9 @@ int competitor_snapshot_fail(arena_t *a, long long id, const char *state, int ht
  * owned by a): the curve and its source, the domains (ours first), the
  * latest shares, per-keyword positions and the series. NULL on error. */
 json_t *competitor_sov(arena_t *a, const char *keywords, int days);
+
+/* The data the competitor reports read, for the report cache (core/cache.h):
+ * competitors, our pages, sites, the entity dictionary, keywords, images, videos. */
+extern const db_stmt_t competitor_stamp;
 
 #endif

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "compete.h"
 #include "competitors.h"
 #include "db.h"
@@ -38,6 +39,12 @@
 #define SERIES_DAYS 90          /* ranking days in the share-of-voice series */
 #define CSV_CAP (8u << 20)
 
+const db_stmt_t competitor_stamp = {"comp_stamp",
+	"SELECT concat_ws('.', (SELECT last_value FROM data_version_competitors),"
+	" (SELECT last_value FROM data_version_pages), (SELECT last_value FROM data_version_sites),"
+	" (SELECT last_value FROM data_version_entities), (SELECT last_value FROM data_version_keywords),"
+	" (SELECT last_value FROM data_version_images), (SELECT last_value FROM data_version_videos))"};
+
 /* ---- share of voice -------------------------------------------------------------- */
 
 static const db_stmt_t q_sov_domains = {"comp_sov_domains",
@@ -48,27 +55,27 @@ static const db_stmt_t q_sov_domains = {"comp_sov_domains",
 /* Rows (day, who, keyword, position, volume, volume source) ordered by day,
  * who (0: us), keyword. $1 keyword set (JSON array) or NULL, $2 days. */
 static const db_stmt_t q_sov = {"comp_sov",
-	"WITH kw AS (SELECT DISTINCT k AS keyword FROM (SELECT unnest(keywords) AS k FROM competitors"
-	"  WHERE $1::jsonb IS NULL UNION ALL SELECT jsonb_array_elements_text($1::jsonb)) x),"
+	"WITH kw AS (SELECT DISTINCT x.k AS keyword, k.id AS kid FROM (SELECT unnest(keywords) AS k"
+	"  FROM competitors WHERE $1::jsonb IS NULL UNION ALL SELECT jsonb_array_elements_text($1::jsonb))"
+	"  x LEFT JOIN keywords k ON k.keyword = x.k),"
+	" last AS MATERIALIZED (SELECT max(day) AS day FROM keyword_days),"
 	" days AS (SELECT DISTINCT day FROM competitor_rankings WHERE keyword IN (SELECT keyword FROM kw)"
 	"  ORDER BY day DESC LIMIT $2::int),"
-	" ours AS MATERIALIZED (SELECT k.keyword, kd.day, kd.position, kd.impressions FROM keywords k"
-	"  JOIN keyword_days kd ON kd.keyword_id = k.id WHERE k.keyword IN (SELECT keyword FROM kw)),"
-	" vol AS (SELECT kw.keyword, (SELECT r.volume FROM competitor_rankings r WHERE r.keyword ="
-	"  kw.keyword AND r.volume IS NOT NULL ORDER BY r.day DESC LIMIT 1) AS searches,"
-	"  (SELECT nullif(sum(o.impressions), 0) FROM ours o WHERE o.keyword = kw.keyword"
-	"   AND o.day > (SELECT max(day) FROM ours) - 28) AS impressions FROM kw),"
+	" vol AS MATERIALIZED (SELECT kw.keyword, kw.kid, (SELECT r.volume FROM competitor_rankings r"
+	"  WHERE r.keyword = kw.keyword AND r.volume IS NOT NULL ORDER BY r.day DESC LIMIT 1) AS searches,"
+	"  (SELECT nullif(sum(kd.impressions), 0) FROM keyword_days kd, last WHERE kd.keyword_id = kw.kid"
+	"   AND kd.day > last.day - 28) AS impressions FROM kw),"
 	" who AS (SELECT 0::bigint AS id UNION ALL SELECT id FROM competitors)"
-	" SELECT d.day, w.id, kw.keyword, CASE WHEN w.id = 0 THEN (SELECT o.position FROM ours o"
-	"   WHERE o.keyword = kw.keyword AND o.day <= d.day AND o.day > d.day - 30"
-	"   AND o.position IS NOT NULL ORDER BY o.day DESC LIMIT 1)"
+	" SELECT d.day, w.id, v.keyword, CASE WHEN w.id = 0 THEN (SELECT kd.position FROM keyword_days kd"
+	"   WHERE kd.keyword_id = v.kid AND kd.day <= d.day AND kd.day > d.day - 30"
+	"   AND kd.position IS NOT NULL ORDER BY kd.day DESC LIMIT 1)"
 	"  ELSE (SELECT r.position FROM competitor_rankings r WHERE r.competitor_id = w.id"
-	"   AND r.keyword = kw.keyword AND r.day <= d.day AND r.day > d.day - 30"
+	"   AND r.keyword = v.keyword AND r.day <= d.day AND r.day > d.day - 30"
 	"   ORDER BY r.day DESC LIMIT 1) END,"
 	"  coalesce(v.searches, v.impressions), CASE WHEN v.searches IS NOT NULL THEN 'search_volume'"
 	"   WHEN v.impressions IS NOT NULL THEN 'impressions' END"
-	" FROM days d CROSS JOIN who w CROSS JOIN kw JOIN vol v ON v.keyword = kw.keyword"
-	" ORDER BY d.day, w.id, kw.keyword"};
+	" FROM days d CROSS JOIN who w CROSS JOIN vol v"
+	" ORDER BY d.day, w.id, v.keyword"};
 
 static json_t *curve_json(void)
 {
@@ -248,7 +255,7 @@ static const db_stmt_t q_kw_gap = {"comp_kw_gap",
 	"  'position', l.position) ORDER BY l.position, c.id) AS competitors"
 	"  FROM latest l JOIN competitors c ON c.id = l.competitor_id WHERE l.position <= 20"
 	"  GROUP BY l.keyword),"
-	" last AS (SELECT max(day) AS day FROM keyword_days),"
+	" last AS MATERIALIZED (SELECT max(day) AS day FROM keyword_days),"
 	" ours AS (SELECT k.keyword, (SELECT kd.position FROM keyword_days kd, last WHERE"
 	"  kd.keyword_id = k.id AND kd.position IS NOT NULL AND kd.day > last.day - 30"
 	"  ORDER BY kd.day DESC LIMIT 1) AS position, (SELECT nullif(sum(kd.impressions), 0)"
@@ -509,6 +516,8 @@ static int reply_gap_csv(req_t *r, json_t *out, const char *table)
 
 int h_competitor_gap(req_t *r)
 {
+	if (cache_serve(r, &competitor_stamp))
+		return 0;
 	json_t *errors = arena_json(r->arena, json_array());
 	json_t *set = keyword_set(r->arena, req_query(r, "keywords"), errors);
 	const char *format = req_query(r, "format"), *table = req_query(r, "table");

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache.h"
 #include "compete.h"
 #include "competitors.h"
 #include "db.h"
@@ -583,6 +584,8 @@ static void shares_into(json_t *out, json_t *items, json_t *sov)
 {
 	json_t *d, *c;
 	size_t i, j;
+	json_array_foreach(items, j, c)
+		json_object_set_new(c, "share_of_voice", json_null());
 	json_array_foreach(json_object_get(sov, "domains"), i, d) {
 		json_int_t id = json_integer_value(json_object_get(d, "id"));
 		json_t *share = json_object_get(d, "share");
@@ -598,6 +601,8 @@ static void shares_into(json_t *out, json_t *items, json_t *sov)
 
 int h_competitor_list(req_t *r)
 {
+	if (cache_serve(r, &competitor_stamp))
+		return 0;
 	PGresult *res = db_run(r->arena, &q_list, 0, NULL);
 	if (!res)
 		return db_fail(r);

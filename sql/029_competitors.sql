@@ -55,3 +55,4 @@ CREATE TABLE competitor_rankings (
     PRIMARY KEY (competitor_id, keyword, day)
 );
 CREATE INDEX ON competitor_rankings (keyword, day);
+
