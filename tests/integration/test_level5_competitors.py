@@ -17,8 +17,18 @@ import unittest
 
 from zoelib import RUN, VAR, get, is_problem, post, psql_one, token_for, wait_until, zoe
 
+SCHEMAS = os.path.join(os.path.dirname(__file__), "../../handlers/schemas")
 BASE = "/api/level5/competitors"
 GAP = BASE + "/gap"
+
+
+def check_schema(name, doc):
+    try:
+        import jsonschema
+    except ImportError:        # the contract test validates every reply as well
+        return
+    with open(os.path.join(SCHEMAS, name + ".json"), encoding="utf-8") as f:
+        jsonschema.validate(doc, json.load(f))
 
 
 def domain(tag):
@@ -325,6 +335,13 @@ class Gap(Base):
         is_problem(self, get(GAP + "?keywords=,,", token=self.viewer), 422)
         is_problem(self, get(GAP + "?format=xml", token=self.viewer), 422)
 
+    def test_replies_match_schemas(self):
+        check_schema("level5CompetitorsGap", get(GAP, token=self.viewer).json)
+        check_schema("level5CompetitorsGet", get(BASE, token=self.viewer).json)
+        check_schema("level5CompetitorsPost", self.save({"name": "Schema", "domain": domain("schema")}))
+        r = self.snap(self.cid, {"url": "https://%s/schema" % self.d, "html": PAGE % {"d": self.d}})
+        check_schema("level5CompetitorsByIdSnapshots", r.json)
+
     def test_csv(self):
         for table, head in [("keywords", "keyword,volume"), ("content", "entity,cluster,term"),
                             ("schema", "type,pages"), ("share", "day,")]:
@@ -372,6 +389,7 @@ class Fetch(Base):
         r = self.snap(cid or self.cid, {"url": url})
         self.assertEqual(r.status, 202, r)
         self.assertEqual(r.json["state"], "queued")
+        check_schema("level5CompetitorsByIdSnapshots", r.json)
         sid = r.json["id"]
         self.assertEqual(psql_one("SELECT kind FROM jobs WHERE id = :'v1'", r.json["job_id"]), "competitor-fetch")
 
