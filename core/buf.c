@@ -69,3 +69,18 @@ int buf_printf(buf_t *b, const char *fmt, ...)
 	b->len += (size_t)n;
 	return 0;
 }
+
+/* A CSV field: quoted when it holds a separator, quote or line break; a
+ * leading = + - @ is defused with a quote mark (spreadsheet formulas). */
+void buf_csv_field(buf_t *b, const char *s)
+{
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		buf_adds(b, "\"");
+	if (strchr("=+-@", s[0]) && s[0])
+		buf_adds(b, "'");
+	for (const char *c = s; *c; c++)
+		buf_add(b, *c == '"' ? "\"\"" : c, *c == '"' ? 2 : 1);
+	if (quote)
+		buf_adds(b, "\"");
+}

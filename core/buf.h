@@ -17,5 +17,8 @@ void buf_free(buf_t *b);
 int buf_add(buf_t *b, const void *p, size_t n);
 int buf_adds(buf_t *b, const char *s);
 int buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A CSV field: quoted when it holds a separator, quote or line break; a
+ * leading = + - @ is defused with a quote mark (spreadsheet formulas). */
+void buf_csv_field(buf_t *b, const char *s);
 
 #endif

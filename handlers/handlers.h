@@ -24,6 +24,7 @@ extern const api_op_t op_ab_test, op_ab_results, op_predictions;
 extern const api_op_t op_hub_subscribe, op_hub_list, op_hub_rotate, op_hub_replay, op_hub_test,
 	op_hub_events;
 extern const api_op_t op_content_analyze, op_content_report, op_content_optimize;
+extern const api_op_t op_competitor_save, op_competitor_list, op_competitor_snapshot, op_competitor_gap;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -43,6 +44,7 @@ int h_ux_metrics(req_t *r);
 int h_entity_analyze(req_t *r);
 int h_entity_report(req_t *r);
 int entity_seed_demo(void);        /* analyses the demo pages (zoe seed --demo) */
+int entity_dict_word(const char *word, const char **name, const char **cluster);
 /* level3_multimodal_image.c */
 int h_image_audit(req_t *r);
 int h_image_report(req_t *r);
@@ -101,6 +103,14 @@ int h_content_analyze(req_t *r);
 int h_content_report(req_t *r);
 int h_content_optimize(req_t *r);
 int content_seed_demo(void);       /* analyses the demo pages in two versions (zoe seed --demo) */
+/* level5_competitors.c */
+int h_competitor_save(req_t *r);
+int h_competitor_list(req_t *r);
+int h_competitor_snapshot(req_t *r);
+int h_competitor_gap(req_t *r);
+int competitor_seed_demo(void);    /* extracts the demo snapshots (zoe seed --demo) */
+/* competitor_fetch.c: the fetch job of a queued snapshot */
+int job_competitor_fetch(json_t *payload, char *err, size_t errlen);
 /* level3_multimodal_voice.c */
 int h_voice(req_t *r);
 /* level5_analytics.c */

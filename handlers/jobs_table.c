@@ -12,5 +12,6 @@ const job_kind_t jobs_table[] = {
 	{"health-sample", job_health_sample, 1},
 	{"content-model", job_content_model, 2},
 	{"webhooks", job_webhooks, 1},
+	{"competitor-fetch", job_competitor_fetch, 2},
 };
 const size_t jobs_count = sizeof(jobs_table) / sizeof(jobs_table[0]);

@@ -275,6 +275,30 @@ static int dict_sync(void)
 	return rc;
 }
 
+/* The first dictionary entity whose surface forms match in `word` (a term
+ * of another service, e.g. competitor content gaps): *name and *cluster point
+ * into the worker's dictionary, valid until the next sync. 1 found, 0 none,
+ * -1 on a database or memory error. */
+int entity_dict_word(const char *word, const char **name, const char **cluster)
+{
+	if (dict_sync() < 0)
+		return -1;
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	int found = 0;
+	if (!md)
+		return -1;
+	match_deadline = now_s() + 0.05;
+	for (size_t i = 0; i < dict.n && !found; i++)
+		if (dict.v[i].re && pcre2_match(dict.v[i].re, (PCRE2_SPTR)word, strlen(word), 0, 0,
+						md, mctx) >= 0) {
+			*name = dict.v[i].name;
+			*cluster = dict.v[i].cluster;
+			found = 1;
+		}
+	pcre2_match_data_free(md);
+	return found;
+}
+
 /* ---- matching -------------------------------------------------------------------- */
 
 typedef struct hits {

@@ -268,20 +268,6 @@ static json_t *figures_json(json_t *o, const double v[F_N])
 	return o;
 }
 
-/* A CSV field: quoted when it holds a separator, quote or line break; a
- * leading = + - @ is defused with a quote mark (spreadsheet formulas). */
-static void csv_field(buf_t *b, const char *s)
-{
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		buf_adds(b, "\"");
-	if (strchr("=+-@", s[0]) && s[0])
-		buf_adds(b, "'");
-	for (const char *c = s; *c; c++)
-		buf_add(b, *c == '"' ? "\"\"" : c, *c == '"' ? 2 : 1);
-	if (quote)
-		buf_adds(b, "\"");
-}
 
 /* Every value as CSV, streamed in parts of CSV_CHUNK: no row cap. */
 static int reply_csv(req_t *r, const query_t *q, const PGresult *res, int total, double all)
@@ -301,7 +287,7 @@ static int reply_csv(req_t *r, const query_t *q, const PGresult *res, int total,
 		if (i == total)
 			continue;
 		figures_of(q, res, i, all, v);
-		csv_field(&b, db_get(res, i, C_VALUE));
+		buf_csv_field(&b, db_get(res, i, C_VALUE));
 		for (int k = 0; k < F_N; k++)
 			buf_printf(&b, fields[k].scale ? ",%.10g" : ",%.0f", v[k]);
 		buf_adds(&b, "\r\n");

@@ -42,5 +42,6 @@ int seed_demo(void)
 	if (rc == 0)
 		rc = image_seed_demo();
 		rc = content_seed_demo();
+		rc = competitor_seed_demo();
 	return rc;
 }
