@@ -79,6 +79,9 @@ int jsonld_is_iso8601(const char *s);
 /* 1 when s is an ISO 8601 duration: P[nY][nM][nW][nD][T[nH][nM][n[.f]S]],
  * at least one component, units in order ("PT4M5S"); else 0. */
 int jsonld_is_duration(const char *s);
+/* Seconds of ISO 8601 duration s into *out (a year 365 days, a month 30);
+ * 0, or -1 when s is not a duration. */
+int jsonld_duration_seconds(const char *s, double *out);
 /* 1 when s is an absolute http(s) URL with a host; else 0. */
 int jsonld_is_absolute_url(const char *s);
 
