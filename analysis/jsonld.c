@@ -1020,15 +1020,16 @@ static void host_of(const char *url, char *out, size_t size)
 }
 
 /* 1 when an answer's author is the site that publishes the page: the name
- * of its publisher (or the WebSite it is part of), or the site's home page
- * as its url. Users' profile pages on the same host are not the site. */
-static int by_site(const json_t *page, const json_t *author)
+ * or url of its publisher (or the WebSite it is part of), or the site's home
+ * page (of `site_url`, else the page's url) as its url. Users' profile pages
+ * on the same host are not the site. */
+static int by_site(const json_t *page, const char *site_url, const json_t *author)
 {
 	static const char *const owners[] = {"publisher", "isPartOf", "sourceOrganization"};
 	char site[128], own[128];
 	const char *name = json_string_value(json_object_get(author, "name"));
 	const char *url = json_string_value(json_object_get(author, "url"));
-	host_of(json_string_value(json_object_get(page, "url")), site, sizeof(site));
+	host_of(site_url ? site_url : json_string_value(json_object_get(page, "url")), site, sizeof(site));
 	host_of(url, own, sizeof(own));
 	if (site[0] && strcmp(site, own) == 0 && strlen(strstr(url, own) + strlen(own)) <= 1)
 		return 1; /* "https://host" or "https://host/" */
@@ -1042,30 +1043,59 @@ static int by_site(const json_t *page, const json_t *author)
 	return 0;
 }
 
-static void check_answer(struct vctx *c, const json_t *page, const json_t *a, const char *path)
+/* Calls fn for each answer of QAPage `page` with its path; stops when fn
+ * returns 1 and returns 1 then. */
+static int each_answer(const json_t *page, const char *path,
+                       int (*fn)(const json_t *page, const json_t *a, const char *path, void *arg),
+                       void *arg)
 {
+	static const char *const answers[] = {"acceptedAnswer", "suggestedAnswer"};
+	const json_t *me = json_object_get(page, "mainEntity"), *q = json_is_array(me) ? json_array_get(me, 0) : me;
+	char p[PATH_MAX_LEN], ap[PATH_MAX_LEN], aq[PATH_MAX_LEN];
+	child_path(p, path, "mainEntity", 0);
+	if (json_is_array(me)) {
+		child_path(aq, p, NULL, 0);
+		memcpy(p, aq, sizeof(p));
+	}
+	for (size_t k = 0; json_is_object(q) && k < COUNT(answers); k++) {
+		const json_t *v = json_object_get(q, answers[k]);
+		size_t n = json_is_array(v) ? json_array_size(v) : v ? 1 : 0;
+		child_path(ap, p, answers[k], 0);
+		for (size_t i = 0; i < n; i++) {
+			if (json_is_array(v))
+				child_path(aq, ap, NULL, i);
+			if (fn(page, json_is_array(v) ? json_array_get(v, i) : v, json_is_array(v) ? aq : ap, arg))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int check_answer(const json_t *page, const json_t *a, const char *path, void *arg)
+{
+	struct vctx *c = arg;
 	static const char *const recommended[] = {"datePublished", "url", "upvoteCount"};
 	const json_t *author = json_object_get(a, "author");
 	if (!json_is_object(a))
-		return; /* reported by the walk */
+		return 0; /* reported by the walk */
 	if (!present(a, "author", 6))
 		report(c, 1, path, "missing required property 'author' (a QAPage answer names its author)");
-	else if (json_is_object(author) && by_site(page, author))
+	else if (json_is_object(author) && by_site(page, NULL, author))
 		report(c, 1, path, "answer written by the site itself: Google's Q&A policy is for "
 		       "answers by users; mark up site-written answers as FAQPage");
 	for (size_t i = 0; i < COUNT(recommended); i++)
 		if (!present(a, recommended[i], strlen(recommended[i])))
 			report(c, 0, path, "missing recommended property '%s'", recommended[i]);
+	return 0;
 }
 
 /* QAPage: exactly one Question with answerCount covering the listed answers. */
 static void check_qapage(struct vctx *c, const json_t *o, const struct node *n)
 {
-	static const char *const answers[] = {"acceptedAnswer", "suggestedAnswer"};
 	const json_t *me = json_object_get(o, "mainEntity"), *q = item(me, 0);
-	char p[PATH_MAX_LEN], ap[PATH_MAX_LEN], aq[PATH_MAX_LEN];
+	char p[PATH_MAX_LEN], ap[PATH_MAX_LEN];
 	double count;
-	size_t listed = 0;
+	size_t listed;
 	child_path(p, n->path, "mainEntity", 0);
 	if (items(me) > 1 || (me && (!json_is_object(q) || !is_a(type_of(q, "mainEntity"), "Question")))) {
 		report(c, 1, p, "a QAPage holds exactly one Question (found %zu item(s))", items(me));
@@ -1074,19 +1104,11 @@ static void check_qapage(struct vctx *c, const json_t *o, const struct node *n)
 	if (!q)
 		return; /* the rule reports the missing mainEntity */
 	if (json_is_array(me)) {
-		child_path(aq, p, NULL, 0);
-		memcpy(p, aq, sizeof(p));
+		child_path(ap, p, NULL, 0);
+		memcpy(p, ap, sizeof(p));
 	}
-	for (size_t k = 0; k < COUNT(answers); k++) {
-		const json_t *v = json_object_get(q, answers[k]);
-		child_path(ap, p, answers[k], 0);
-		for (size_t i = 0; i < items(v); i++) {
-			if (json_is_array(v))
-				child_path(aq, ap, NULL, i);
-			check_answer(c, o, item(v, i), json_is_array(v) ? aq : ap);
-		}
-		listed += items(v);
-	}
+	each_answer(o, n->path, check_answer, c);
+	listed = items(json_object_get(q, "acceptedAnswer")) + items(json_object_get(q, "suggestedAnswer"));
 	child_path(ap, p, "answerCount", 0);
 	if (!present(q, "answerCount", 11))
 		report(c, 1, p, "missing required property 'answerCount'");
@@ -1094,6 +1116,42 @@ static void check_qapage(struct vctx *c, const json_t *o, const struct node *n)
 		report(c, 1, ap, "answerCount %g is less than the %zu answers listed", count, listed);
 	if (!present(q, "author", 6) || !present(q, "datePublished", 13) || !present(q, "text", 4))
 		report(c, 0, p, "missing recommended properties of the Question (author, datePublished, text)");
+}
+
+struct self {
+	const char *site_url;
+	char *path;
+	size_t size;
+};
+
+static int self_written(const json_t *page, const json_t *a, const char *path, void *arg)
+{
+	struct self *s = arg;
+	const json_t *author = json_object_get(a, "author");
+	if (!json_is_object(author) || !by_site(page, s->site_url, author))
+		return 0;
+	snprintf(s->path, s->size, "%s.author", path);
+	return 1;
+}
+
+int jsonld_self_answered(const json_t *doc, const char *site_url, char *path, size_t size)
+{
+	const json_t *graph = json_object_get(doc, "@graph");
+	const json_t *nodes = json_is_array(graph) ? graph : doc;
+	char p[PATH_MAX_LEN], base[PATH_MAX_LEN];
+	struct self s = {site_url, path, size};
+	size_t n = json_is_array(nodes) ? json_array_size(nodes) : 1;
+	snprintf(base, sizeof(base), json_is_array(graph) ? "$.@graph" : "$");
+	for (size_t i = 0; i < n; i++) {
+		const json_t *o = json_is_array(nodes) ? json_array_get(nodes, i) : nodes;
+		if (json_is_array(nodes))
+			child_path(p, base, NULL, i);
+		else
+			memcpy(p, base, sizeof(p));
+		if (json_is_object(o) && is_a(type_of(o, NULL), "QAPage") && each_answer(o, p, self_written, &s))
+			return 1;
+	}
+	return 0;
 }
 
 int jsonld_duration_seconds(const char *s, double *out)

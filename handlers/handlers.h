@@ -19,6 +19,7 @@ extern const api_op_t op_predictive_analyze, op_predictive_report, op_predictive
 	op_predictive_trends, op_predictive_events;
 extern const api_op_t op_image_audit, op_image_report;
 extern const api_op_t op_video_audit, op_video_report, op_voice;
+extern const api_op_t op_schema_automotive, op_schema_howto, op_schema_qa, op_schema_report;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -86,6 +87,14 @@ int h_predictive_events(req_t *r);
 int h_video_audit(req_t *r);
 int h_video_report(req_t *r);
 int video_seed_demo(void);         /* audits the demo videos (zoe seed --demo) */
+/* level4_schema.c */
+int h_schema_automotive(req_t *r);
+int h_schema_howto(req_t *r);
+int h_schema_qa(req_t *r);
+int h_schema_automotive_report(req_t *r);
+int h_schema_howto_report(req_t *r);
+int h_schema_qa_report(req_t *r);
+int schema_seed_demo(void);        /* validates the demo JSON-LD snippets (zoe seed --demo) */
 /* level3_multimodal_voice.c */
 int h_voice(req_t *r);
 /* level5_analytics.c */
