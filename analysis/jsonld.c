@@ -200,7 +200,7 @@ json_t *jsonld_webpage_new(const char *url, const char *name, const char *lang,
 enum level { REQUIRED, RECOMMENDED };
 enum {
 	R_NOT_NESTED = 1, /* not needed when nested in the item it reviews */
-	R_SUBJECT = 2,    /* only for the page's subject, not for an itemReviewed */
+	R_SUBJECT = 2,    /* only for a subject, not a reference (itemReviewed, about, mentions) */
 };
 
 /* Google Search Central's properties per type; "a|b" means one of them. */
@@ -521,7 +521,7 @@ struct node {
 	const char *type;   /* raw mapped to its parent for rules */
 	const char *parent; /* type of the enclosing node, NULL at the top */
 	int nested;         /* rating/review held by the item it rates */
-	int reviewed;       /* held by itemReviewed */
+	int reference;      /* held by itemReviewed, about or mentions: named, not described */
 	const char *path;
 };
 
@@ -1239,7 +1239,7 @@ static void check_node(struct vctx *c, const json_t *o, const struct node *n)
 		if ((strcmp(rules[i].type, n->type) == 0 || strcmp(rules[i].type, n->raw) == 0 ||
 		     (up != n->type && strcmp(rules[i].type, up) == 0)) &&
 		    !((rules[i].flags & R_NOT_NESTED) && n->nested) &&
-		    !((rules[i].flags & R_SUBJECT) && n->reviewed))
+		    !((rules[i].flags & R_SUBJECT) && n->reference))
 			check_rule(c, o, &rules[i], n->path);
 	for (size_t i = 0; i < COUNT(checks); i++)
 		if (strcmp(checks[i].type, n->type) == 0)
@@ -1273,7 +1273,8 @@ static void walk(struct vctx *c, const json_t *v, const char *path, const struct
 	n.type = canonical(n.raw);
 	n.parent = up ? up->type : NULL;
 	n.nested = up && via && (strcmp(via, "aggregateRating") == 0 || strcmp(via, "review") == 0);
-	n.reviewed = via && strcmp(via, "itemReviewed") == 0;
+	n.reference = via && (strcmp(via, "itemReviewed") == 0 || strcmp(via, "about") == 0 ||
+	                      strcmp(via, "mentions") == 0);
 	n.path = path;
 	if (n.type)
 		check_node(c, v, &n);
