@@ -65,7 +65,9 @@ function KindReport({ kind, data }) {
         <Tile title={t('schema.state.invalid')} value={data.by_state.invalid} testid={`schema-${kind}-invalid`} />
       </div>
       <p className="muted" data-testid={`schema-${kind}-types`}>
-        {t('schema.types')}: {data.by_type.map((b) => `${b.type} ${num(b.n, lang)}`).join(' · ')} ·{' '}
+        {t('schema.types')}: {data.by_type.map((b) => (
+          <span key={b.type}><span translate="no">{b.type}</span> {num(b.n, lang)} · </span>
+        ))}
         {t('schema.richresults', { n: num(data.rich_results, lang) })}
       </p>
       <ul className="snippets" data-testid={`schema-${kind}-items`}>
@@ -101,8 +103,8 @@ function Snippet({ s }) {
       <details>
         <summary>
           <span className={`badge badge-${BADGE[s.state]}`}>{t(`schema.state.${s.state}`)}</span>{' '}
-          <strong>{s.name || s.key}</strong>{' '}
-          <span className="muted">{s.types.join(', ')} · {t('schema.version', { v: num(s.version, lang) })} · {t('schema.counts', { e: num(s.errors.length, lang), w: num(s.warnings.length, lang) })}</span>
+          <strong translate="no">{s.name || s.key}</strong>{' '}
+          <span className="muted"><span translate="no">{s.types.join(', ')}</span> · {t('schema.version', { v: num(s.version, lang) })} · {t('schema.counts', { e: num(s.errors.length, lang), w: num(s.warnings.length, lang) })}</span>
         </summary>
         <p><span translate="no" className="url">{s.url}</span> · {t('schema.validated', { when: date(s.validated_at, lang) })} · {s.rich_result ? t('schema.rich.yes') : t('schema.rich.no')}</p>
         <Diagnostics list={s.errors} kind="errors" />
