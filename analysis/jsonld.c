@@ -6,12 +6,14 @@
  * property with a known value kind is checked by `kinds`; a few type checks
  * (rating ranges, about/mentions, Google policies) are rows of `checks`. */
 #include "jsonld.h"
+#include "schemaorg.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -196,7 +198,10 @@ json_t *jsonld_webpage_new(const char *url, const char *name, const char *lang,
 /* ---- validator tables ----------------------------------------------------------- */
 
 enum level { REQUIRED, RECOMMENDED };
-enum { R_NOT_NESTED = 1 }; /* not needed when nested in the item it reviews */
+enum {
+	R_NOT_NESTED = 1, /* not needed when nested in the item it reviews */
+	R_SUBJECT = 2,    /* only for a subject, not a reference (itemReviewed, about, mentions) */
+};
 
 /* Google Search Central's properties per type; "a|b" means one of them. */
 static const struct rule {
@@ -257,6 +262,62 @@ static const struct rule {
 	{"Question", "acceptedAnswer|suggestedAnswer", REQUIRED, 0},
 	{"Answer", "text", REQUIRED, 0},
 	{"SpeakableSpecification", "cssSelector|xpath", REQUIRED, 0},
+	/* Product snippets and merchant listings */
+	{"Product", "name", REQUIRED, 0},
+	{"Product", "offers|review|aggregateRating", REQUIRED, R_SUBJECT},
+	{"Product", "image", RECOMMENDED, R_SUBJECT},
+	{"Product", "description", RECOMMENDED, R_SUBJECT},
+	{"Product", "brand", RECOMMENDED, R_SUBJECT},
+	{"Product", "sku|gtin|gtin8|gtin12|gtin13|gtin14|mpn", RECOMMENDED, R_SUBJECT},
+	{"Offer", "price|priceSpecification", REQUIRED, 0},
+	{"Offer", "priceCurrency|priceSpecification", REQUIRED, 0},
+	{"Offer", "availability", RECOMMENDED, 0},
+	{"Offer", "priceValidUntil", RECOMMENDED, 0},
+	{"Offer", "url", RECOMMENDED, 0},
+	{"AggregateOffer", "lowPrice", REQUIRED, 0},
+	{"AggregateOffer", "priceCurrency", REQUIRED, 0},
+	{"AggregateOffer", "highPrice", RECOMMENDED, 0},
+	{"AggregateOffer", "offerCount", RECOMMENDED, 0},
+	{"UnitPriceSpecification", "price", REQUIRED, 0},
+	{"UnitPriceSpecification", "priceCurrency", REQUIRED, 0},
+	{"Brand", "name", REQUIRED, 0},
+	{"PropertyValue", "name|propertyID", REQUIRED, 0},
+	{"PropertyValue", "value|minValue|maxValue", REQUIRED, 0},
+	{"PropertyValue", "unitCode|unitText", RECOMMENDED, 0},
+	{"LocationFeatureSpecification", "name", REQUIRED, 0},
+	{"LocationFeatureSpecification", "value", REQUIRED, 0},
+	{"QuantitativeValue", "value|minValue|maxValue", REQUIRED, 0},
+	/* Vehicle listings (Car); the VIN is optional here: fleet vehicles are not for sale */
+	{"Vehicle", "name", REQUIRED, 0},
+	{"Vehicle", "brand", REQUIRED, 0},
+	{"Vehicle", "model", REQUIRED, 0},
+	{"Vehicle", "image", RECOMMENDED, 0},
+	{"Vehicle", "vehicleIdentificationNumber", RECOMMENDED, 0},
+	{"Vehicle", "fuelType", RECOMMENDED, 0},
+	{"Vehicle", "mileageFromOdometer", RECOMMENDED, 0},
+	{"Vehicle", "vehicleModelDate", RECOMMENDED, 0},
+	{"Vehicle", "itemCondition", RECOMMENDED, 0},
+	{"AutomotiveBusiness", "amenityFeature", RECOMMENDED, 0},
+	/* HowTo (rich result retired 2023; the documented properties stay the check) */
+	{"HowTo", "name", REQUIRED, 0},
+	{"HowTo", "step", REQUIRED, 0},
+	{"HowTo", "totalTime", RECOMMENDED, 0},
+	{"HowTo", "image", RECOMMENDED, 0},
+	{"HowTo", "supply", RECOMMENDED, 0},
+	{"HowTo", "tool", RECOMMENDED, 0},
+	{"HowTo", "estimatedCost", RECOMMENDED, 0},
+	{"HowToStep", "text|itemListElement", REQUIRED, 0},
+	{"HowToStep", "name", RECOMMENDED, 0},
+	{"HowToStep", "image", RECOMMENDED, 0},
+	{"HowToStep", "url", RECOMMENDED, 0},
+	{"HowToSection", "name", REQUIRED, 0},
+	{"HowToSection", "itemListElement", REQUIRED, 0},
+	{"HowToDirection", "text", REQUIRED, 0},
+	{"HowToTip", "text", REQUIRED, 0},
+	{"HowToSupply", "name", REQUIRED, 0},
+	{"HowToTool", "name", REQUIRED, 0},
+	/* Q&A pages (the Question and Answer rules of QAPage are in check_qapage) */
+	{"QAPage", "mainEntity", REQUIRED, 0},
 };
 
 /* Subtypes validated as their parent. */
@@ -283,11 +344,12 @@ static const struct { const char *prop, *type; } implied[] = {
 	{"openingHoursSpecification", "OpeningHoursSpecification"}, {"author", "Person"},
 	{"hasPart", "Clip"}, {"acceptedAnswer", "Answer"}, {"suggestedAnswer", "Answer"},
 	{"speakable", "SpeakableSpecification"},
+	{"offers", "Offer"}, {"step", "HowToStep"}, {"mainEntity", "Question"},
 };
 
 enum kind {
 	K_TEXT, K_NUMBER, K_COUNT, K_URL, K_SAMEAS, K_DATE, K_TIME, K_LAT, K_LON, K_NAMED,
-	K_DURATION, K_OFFSET,
+	K_DURATION, K_OFFSET, K_CURRENCY, K_TALLY,
 };
 
 /* Value kind of a property wherever it appears. */
@@ -301,7 +363,9 @@ static const struct { const char *prop; enum kind kind; } kinds[] = {
 	{"latitude", K_LAT}, {"longitude", K_LON}, {"name", K_TEXT}, {"telephone", K_TEXT},
 	{"priceRange", K_TEXT}, {"author", K_NAMED}, {"itemReviewed", K_NAMED},
 	{"thumbnailUrl", K_URL}, {"embedUrl", K_URL}, {"duration", K_DURATION},
-	{"startOffset", K_OFFSET}, {"endOffset", K_OFFSET},
+	{"startOffset", K_OFFSET}, {"endOffset", K_OFFSET}, {"price", K_NUMBER},
+	{"lowPrice", K_NUMBER}, {"highPrice", K_NUMBER}, {"priceCurrency", K_CURRENCY},
+	{"answerCount", K_TALLY}, {"upvoteCount", K_TALLY},
 };
 
 /* Google policies by (raw) type: valid markup, but no rich result. */
@@ -457,6 +521,7 @@ struct node {
 	const char *type;   /* raw mapped to its parent for rules */
 	const char *parent; /* type of the enclosing node, NULL at the top */
 	int nested;         /* rating/review held by the item it rates */
+	int reference;      /* held by itemReviewed, about or mentions: named, not described */
 	const char *path;
 };
 
@@ -482,12 +547,55 @@ static void child_path(char *out, const char *path, const char *key, size_t inde
 		out[0] = '\0';
 }
 
-static const char *canonical(const char *type)
+static int has_rules(const char *type, void *arg)
+{
+	(void)arg;
+	for (size_t i = 0; i < COUNT(rules); i++)
+		if (strcmp(rules[i].type, type) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *listed_parent(const char *type)
 {
 	for (size_t i = 0; type && i < COUNT(subtypes); i++)
 		if (strcmp(subtypes[i].type, type) == 0)
 			return subtypes[i].parent;
-	return type;
+	return NULL;
+}
+
+/* The type whose rules apply: the listed parent, the type itself when it
+ * has rules, else its nearest schema.org ancestor with rules. */
+static const char *canonical(const char *type)
+{
+	const char *t = listed_parent(type), *near;
+	if (t || !type || has_rules(type, NULL))
+		return t ? t : type;
+	near = schemaorg_nearest(schemaorg_type(type), has_rules, NULL);
+	return near ? near : type;
+}
+
+/* 1 when `type` is schema.org type `ancestor` or one of its subtypes. */
+static int is_a(const char *type, const char *ancestor)
+{
+	return type && schemaorg_is_a(schemaorg_type(type), schemaorg_type(ancestor));
+}
+
+/* The one class property `prop` expects, when it expects exactly one. */
+static const char *range_class(const char *prop)
+{
+	const unsigned short *r;
+	int p = prop ? schemaorg_prop_index(prop) : -1;
+	const char *one = NULL;
+	size_t n = p < 0 ? 0 : schemaorg_range_of(p, &r);
+	for (size_t i = 0; i < n; i++) {
+		if (schemaorg_type_kind[r[i]] == SCHEMAORG_DATATYPE)
+			continue;
+		if (one)
+			return NULL;
+		one = schemaorg_type_name[r[i]];
+	}
+	return one;
 }
 
 static const char *type_of(const json_t *o, const char *via)
@@ -500,7 +608,7 @@ static const char *type_of(const json_t *o, const char *via)
 	for (size_t i = 0; via && i < COUNT(implied); i++)
 		if (strcmp(implied[i].prop, via) == 0)
 			return implied[i].type;
-	return NULL;
+	return range_class(via);
 }
 
 static int present(const json_t *o, const char *key, size_t len)
@@ -591,6 +699,14 @@ static void check_kind(struct vctx *c, enum kind k, const json_t *v, const char 
 		if (!as_number(v, &x) || x < 0)
 			report(c, 1, path, "must be seconds >= 0");
 		break;
+	case K_TALLY:
+		if (!as_number(v, &x) || x < 0 || x != floor(x))
+			report(c, 1, path, "must be a whole number >= 0");
+		break;
+	case K_CURRENCY:
+		if (!s || strlen(s) != 3 || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
+			report(c, 1, path, "must be an ISO 4217 currency code (EUR)");
+		break;
 	case K_LAT:
 	case K_LON:
 		if (!as_number(v, &x) || fabs(x) > (k == K_LAT ? 90 : 180))
@@ -626,6 +742,215 @@ static void check_property(struct vctx *c, const char *key, const json_t *v, con
 	}
 }
 
+/* ---- the schema.org vocabulary ------------------------------------------------------ */
+
+#define TYPES_MAX 4
+
+/* 1 when `key` has a row in `kinds` (checked there, more precisely). */
+static int has_kind(const char *key)
+{
+	for (size_t i = 0; i < COUNT(kinds); i++)
+		if (strcmp(kinds[i].prop, key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Known schema.org types of o (its @type, else the implied raw type);
+ * unknown names and a malformed @type are reported. Returns the count. */
+static size_t vocab_types(struct vctx *c, const json_t *o, const char *raw, const char *path,
+                          int *out)
+{
+	const json_t *t = json_object_get(o, "@type");
+	size_t n = 0, len = json_is_array(t) ? json_array_size(t) : 1;
+	if (!t) {
+		out[0] = schemaorg_type(raw);
+		return out[0] >= 0;
+	}
+	for (size_t i = 0; i < len; i++) {
+		const json_t *e = json_is_array(t) ? json_array_get(t, i) : t;
+		int x = schemaorg_type(json_string_value(e));
+		if (!json_is_string(e))
+			report(c, 1, path, "@type must be a text or a list of texts");
+		else if (x < 0)
+			report(c, 1, path, "unknown schema.org type '%.80s'", json_string_value(e));
+		else if (n < TYPES_MAX)
+			out[n++] = x;
+	}
+	return n;
+}
+
+/* Up to 4 expected type names of property p, for messages. */
+static void range_names(int p, char *out, size_t size)
+{
+	const unsigned short *r;
+	size_t n = schemaorg_range_of(p, &r), used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && i < 4; i++) {
+		int k = snprintf(out + used, size - used, "%s%s", i ? ", " : "", schemaorg_type_name[r[i]]);
+		if (k < 0 || (size_t)k >= size - used)
+			return;
+		used += (size_t)k;
+	}
+	if (n > 4 && used + 5 < size)
+		memcpy(out + used, ", ...", 6);
+}
+
+/* 1 when text s is a valid value of data type `name`. */
+static int datatype_accepts(const char *name, const char *s)
+{
+	static const char *const texts[] = {"Text", "CssSelectorType", "XPathType", "Distance",
+	                                    "Energy", "Mass", "Quantity"};
+	static const char *const bools[] = {"True", "False", "true", "false",
+	                                    "https://schema.org/True", "https://schema.org/False"};
+	double x;
+	for (size_t i = 0; i < COUNT(texts); i++)
+		if (strcmp(name, texts[i]) == 0)
+			return 1;
+	for (size_t i = 0; strcmp(name, "Boolean") == 0 && i < COUNT(bools); i++)
+		if (strcmp(s, bools[i]) == 0)
+			return 1;
+	if (strcmp(name, "URL") == 0)
+		return jsonld_is_absolute_url(s);
+	if (strcmp(name, "Date") == 0 && (strlen(s) == 4 || strlen(s) == 7)) { /* 2023, 2023-05 */
+		int y, m = 1;
+		return digits(s, 4, &y) && (!s[4] || (s[4] == '-' && digits(s + 5, 2, &m))) && m >= 1 && m <= 12;
+	}
+	if (strcmp(name, "Date") == 0 || strcmp(name, "DateTime") == 0)
+		return jsonld_is_iso8601(s);
+	if (strcmp(name, "Time") == 0)
+		return clock_time(s) == strlen(s);
+	if (strcmp(name, "Duration") == 0)
+		return jsonld_is_duration(s);
+	if (strcmp(name, "Number") == 0 || strcmp(name, "Float") == 0 || strcmp(name, "Integer") == 0) {
+		char *end;
+		x = strtod(s, &end);
+		return *s && *end == '\0' && isfinite(x) && (name[0] != 'I' || x == floor(x));
+	}
+	return 0;
+}
+
+/* Text value s of property p: 0 fits, 1 wrong (error), 2 a text where an
+ * object is expected (warning). */
+static int text_fits(int p, const char *s)
+{
+	const unsigned short *r;
+	size_t n = schemaorg_range_of(p, &r);
+	int soft = 0, literal = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = schemaorg_type_name[r[i]];
+		switch (schemaorg_type_kind[r[i]]) {
+		case SCHEMAORG_DATATYPE:
+			if (datatype_accepts(name, s))
+				return 0;
+			break;
+		case SCHEMAORG_ENUMERATION:
+			if (schemaorg_is_member(r[i], s) || jsonld_is_absolute_url(s))
+				return 0;
+			break;
+		default:
+			if (jsonld_is_absolute_url(s)) /* a reference by @id */
+				return 0;
+			soft = 1;
+		}
+		if (schemaorg_type_kind[r[i]] != SCHEMAORG_CLASS)
+			literal = 1;
+	}
+	/* "brand": "ACME" is understood; "numberOfDoors": "vier" is not a Number */
+	return n == 0 ? 0 : soft && !literal ? 2 : 1;
+}
+
+/* 1 when range of p holds data type `name`. */
+static int range_has(int p, const char *name)
+{
+	const unsigned short *r;
+	size_t n = schemaorg_range_of(p, &r);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(schemaorg_type_name[r[i]], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when an object of type t fits property p's range (or a Role wraps it). */
+static int object_fits(int p, int t)
+{
+	const unsigned short *r;
+	size_t n = schemaorg_range_of(p, &r);
+	if (n == 0 || schemaorg_is_a(t, schemaorg_type("Role")))
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (schemaorg_type_kind[r[i]] != SCHEMAORG_DATATYPE && schemaorg_is_a(t, r[i]))
+			return 1;
+	return 0;
+}
+
+/* Checks one value of property p (key) against its expected types. */
+static void check_range(struct vctx *c, int p, const char *key, const json_t *v, const char *path)
+{
+	char names[160];
+	const char *s = json_string_value(v);
+	int t, fit = 0;
+	range_names(p, names, sizeof(names));
+	if (json_is_object(v)) {
+		t = schemaorg_type(type_of(v, NULL));
+		if (t >= 0 && !object_fits(p, t))
+			report(c, 1, path, "a %s is not expected in '%s' (expected %s)",
+			       schemaorg_type_name[t], key, names);
+		return;
+	}
+	if (json_is_boolean(v))
+		fit = range_has(p, "Boolean") ? 0 : 1;
+	else if (json_is_number(v))
+		fit = range_has(p, "Number") || range_has(p, "Integer") || range_has(p, "Float") ||
+		      range_has(p, "Text") ? 0 : 1;
+	else if (s)
+		fit = text_fits(p, s);
+	if (fit == 1)
+		report(c, 1, path, "'%s' expects %s", key, names);
+	else if (fit == 2)
+		report(c, 0, path, "text where '%s' expects %s", key, names);
+}
+
+/* Each property must exist in schema.org, belong to one of the node's types
+ * and (unless `kinds` checks it) hold values of its expected types. */
+static void check_vocab(struct vctx *c, const json_t *o, const char *raw, const char *path)
+{
+	int types[TYPES_MAX];
+	size_t nt = vocab_types(c, o, raw, path, types), k = 0;
+	char p[PATH_MAX_LEN], q[PATH_MAX_LEN], name[64];
+	const char *key;
+	const json_t *val;
+	json_object_foreach((json_t *)o, key, val) {
+		size_t len = strlen(key), cut = len;
+		int prop, action = 0;
+		if (key[0] == '@')
+			continue;
+		if (len > 6 && strcmp(key + len - 6, "-input") == 0)
+			cut = len - 6, action = 1;
+		else if (len > 7 && strcmp(key + len - 7, "-output") == 0)
+			cut = len - 7, action = 1;
+		snprintf(name, sizeof(name), "%.*s", (int)cut, key);
+		child_path(p, path, key, 0);
+		if ((prop = schemaorg_prop_index(name)) < 0) {
+			report(c, 1, p, "unknown schema.org property '%.80s'", key);
+			continue;
+		}
+		for (k = 0; k < nt && !schemaorg_has_prop(types[k], prop); k++)
+			;
+		if (nt && k == nt) {
+			report(c, 1, p, "'%.80s' is not a property of %s", key, schemaorg_type_name[types[0]]);
+			continue;
+		}
+		if (action || has_kind(key))
+			continue;
+		for (size_t i = 0; i < (json_is_array(val) ? json_array_size(val) : 1); i++) {
+			if (json_is_array(val))
+				child_path(q, p, NULL, i);
+			check_range(c, prop, key, json_is_array(val) ? json_array_get(val, i) : val,
+			            json_is_array(val) ? q : p);
+		}
+	}
+}
+
 /* ---- checks per type ------------------------------------------------------------ */
 
 static void check_rating(struct vctx *c, const json_t *o, const struct node *n)
@@ -646,9 +971,8 @@ static void check_rating(struct vctx *c, const json_t *o, const struct node *n)
 static void check_self_serving(struct vctx *c, const json_t *o, const struct node *n)
 {
 	const json_t *item = json_object_get(o, "itemReviewed");
-	const char *t = json_is_object(item) ? canonical(type_of(item, NULL))
-	                : n->nested ? n->parent : NULL;
-	if (t && (strcmp(t, "LocalBusiness") == 0 || strcmp(t, "Organization") == 0))
+	const char *t = json_is_object(item) ? type_of(item, NULL) : n->nested ? n->parent : NULL;
+	if (is_a(t, "LocalBusiness") || is_a(t, "Organization"))
 		report(c, 0, n->path, SELF_SERVING);
 }
 
@@ -674,22 +998,248 @@ static void check_about(struct vctx *c, const json_t *o, const struct node *n)
 	}
 }
 
+/* ---- Q&A, HowTo and vehicle checks ---------------------------------------------------- */
+
+/* Items of v: an array's size, 1 for one value, 0 when absent. */
+static size_t items(const json_t *v)
+{
+	return json_is_array(v) ? json_array_size(v) : v && !json_is_null(v) ? 1 : 0;
+}
+
+static const json_t *item(const json_t *v, size_t i)
+{
+	return json_is_array(v) ? json_array_get(v, i) : v;
+}
+
+/* Host of an absolute URL into out ("" when none). */
+static void host_of(const char *url, char *out, size_t size)
+{
+	const char *h = url && jsonld_is_absolute_url(url) ? strstr(url, "://") + 3 : NULL;
+	size_t n = h ? strcspn(h, "/?#:") : 0;
+	snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), h ? h : "");
+}
+
+/* 1 when an answer's author is the site that publishes the page: the name
+ * or url of its publisher (or the WebSite it is part of), or the site's home
+ * page (of `site_url`, else the page's url) as its url. Users' profile pages
+ * on the same host are not the site. */
+static int by_site(const json_t *page, const char *site_url, const json_t *author)
+{
+	static const char *const owners[] = {"publisher", "isPartOf", "sourceOrganization"};
+	char site[128], own[128];
+	const char *name = json_string_value(json_object_get(author, "name"));
+	const char *url = json_string_value(json_object_get(author, "url"));
+	host_of(site_url ? site_url : json_string_value(json_object_get(page, "url")), site, sizeof(site));
+	host_of(url, own, sizeof(own));
+	if (site[0] && strcmp(site, own) == 0 && strlen(strstr(url, own) + strlen(own)) <= 1)
+		return 1; /* "https://host" or "https://host/" */
+	for (size_t i = 0; name && i < COUNT(owners); i++) {
+		const json_t *o = json_object_get(page, owners[i]);
+		const char *oname = json_string_value(json_object_get(o, "name"));
+		const char *ourl = json_string_value(json_object_get(o, "url"));
+		if ((oname && strcasecmp(oname, name) == 0) || (ourl && url && strcmp(ourl, url) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* Calls fn for each answer of QAPage `page` with its path; stops when fn
+ * returns 1 and returns 1 then. */
+static int each_answer(const json_t *page, const char *path,
+                       int (*fn)(const json_t *page, const json_t *a, const char *path, void *arg),
+                       void *arg)
+{
+	static const char *const answers[] = {"acceptedAnswer", "suggestedAnswer"};
+	const json_t *me = json_object_get(page, "mainEntity"), *q = json_is_array(me) ? json_array_get(me, 0) : me;
+	char p[PATH_MAX_LEN], ap[PATH_MAX_LEN], aq[PATH_MAX_LEN];
+	child_path(p, path, "mainEntity", 0);
+	if (json_is_array(me)) {
+		child_path(aq, p, NULL, 0);
+		memcpy(p, aq, sizeof(p));
+	}
+	for (size_t k = 0; json_is_object(q) && k < COUNT(answers); k++) {
+		const json_t *v = json_object_get(q, answers[k]);
+		size_t n = json_is_array(v) ? json_array_size(v) : v ? 1 : 0;
+		child_path(ap, p, answers[k], 0);
+		for (size_t i = 0; i < n; i++) {
+			if (json_is_array(v))
+				child_path(aq, ap, NULL, i);
+			if (fn(page, json_is_array(v) ? json_array_get(v, i) : v, json_is_array(v) ? aq : ap, arg))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int check_answer(const json_t *page, const json_t *a, const char *path, void *arg)
+{
+	struct vctx *c = arg;
+	static const char *const recommended[] = {"datePublished", "url", "upvoteCount"};
+	const json_t *author = json_object_get(a, "author");
+	if (!json_is_object(a))
+		return 0; /* reported by the walk */
+	if (!present(a, "author", 6))
+		report(c, 1, path, "missing required property 'author' (a QAPage answer names its author)");
+	else if (json_is_object(author) && by_site(page, NULL, author))
+		report(c, 1, path, "answer written by the site itself: Google's Q&A policy is for "
+		       "answers by users; mark up site-written answers as FAQPage");
+	for (size_t i = 0; i < COUNT(recommended); i++)
+		if (!present(a, recommended[i], strlen(recommended[i])))
+			report(c, 0, path, "missing recommended property '%s'", recommended[i]);
+	return 0;
+}
+
+/* QAPage: exactly one Question with answerCount covering the listed answers. */
+static void check_qapage(struct vctx *c, const json_t *o, const struct node *n)
+{
+	const json_t *me = json_object_get(o, "mainEntity"), *q = item(me, 0);
+	char p[PATH_MAX_LEN], ap[PATH_MAX_LEN];
+	double count;
+	size_t listed;
+	child_path(p, n->path, "mainEntity", 0);
+	if (items(me) > 1 || (me && (!json_is_object(q) || !is_a(type_of(q, "mainEntity"), "Question")))) {
+		report(c, 1, p, "a QAPage holds exactly one Question (found %zu item(s))", items(me));
+		return;
+	}
+	if (!q)
+		return; /* the rule reports the missing mainEntity */
+	if (json_is_array(me)) {
+		child_path(ap, p, NULL, 0);
+		memcpy(p, ap, sizeof(p));
+	}
+	each_answer(o, n->path, check_answer, c);
+	listed = items(json_object_get(q, "acceptedAnswer")) + items(json_object_get(q, "suggestedAnswer"));
+	child_path(ap, p, "answerCount", 0);
+	if (!present(q, "answerCount", 11))
+		report(c, 1, p, "missing required property 'answerCount'");
+	else if (as_number(json_object_get(q, "answerCount"), &count) && count < (double)listed)
+		report(c, 1, ap, "answerCount %g is less than the %zu answers listed", count, listed);
+	if (!present(q, "author", 6) || !present(q, "datePublished", 13) || !present(q, "text", 4))
+		report(c, 0, p, "missing recommended properties of the Question (author, datePublished, text)");
+}
+
+struct self {
+	const char *site_url;
+	char *path;
+	size_t size;
+};
+
+static int self_written(const json_t *page, const json_t *a, const char *path, void *arg)
+{
+	struct self *s = arg;
+	const json_t *author = json_object_get(a, "author");
+	if (!json_is_object(author) || !by_site(page, s->site_url, author))
+		return 0;
+	snprintf(s->path, s->size, "%s.author", path);
+	return 1;
+}
+
+int jsonld_self_answered(const json_t *doc, const char *site_url, char *path, size_t size)
+{
+	const json_t *graph = json_object_get(doc, "@graph");
+	const json_t *nodes = json_is_array(graph) ? graph : doc;
+	char p[PATH_MAX_LEN], base[PATH_MAX_LEN];
+	struct self s = {site_url, path, size};
+	size_t n = json_is_array(nodes) ? json_array_size(nodes) : 1;
+	snprintf(base, sizeof(base), json_is_array(graph) ? "$.@graph" : "$");
+	for (size_t i = 0; i < n; i++) {
+		const json_t *o = json_is_array(nodes) ? json_array_get(nodes, i) : nodes;
+		if (json_is_array(nodes))
+			child_path(p, base, NULL, i);
+		else
+			memcpy(p, base, sizeof(p));
+		if (json_is_object(o) && is_a(type_of(o, NULL), "QAPage") && each_answer(o, p, self_written, &s))
+			return 1;
+	}
+	return 0;
+}
+
+int jsonld_duration_seconds(const char *s, double *out)
+{
+	static const struct { char unit; int in_time; double seconds; } units[] = {
+		{'Y', 0, 365 * 86400.0}, {'M', 0, 30 * 86400.0}, {'W', 0, 7 * 86400.0},
+		{'D', 0, 86400}, {'H', 1, 3600}, {'M', 1, 60}, {'S', 1, 1},
+	};
+	int in_time = 0;
+	if (!jsonld_is_duration(s))
+		return -1;
+	*out = 0;
+	for (s++; *s;) {
+		char *end;
+		double x;
+		if (*s == 'T') {
+			in_time = 1;
+			s++;
+			continue;
+		}
+		x = strtod(s, &end);
+		for (size_t i = 0; i < COUNT(units); i++)
+			if (units[i].unit == *end && units[i].in_time == in_time)
+				*out += x * units[i].seconds;
+		s = end + 1;
+	}
+	return 0;
+}
+
+/* Seconds the steps (and the steps of sections) of a HowTo declare. */
+static double steps_seconds(const json_t *steps, int depth)
+{
+	static const char *const props[] = {"timeRequired", "performTime", "prepTime", "totalTime"};
+	double sum = 0, x;
+	for (size_t i = 0; depth < 4 && i < items(steps); i++) {
+		const json_t *s = item(steps, i);
+		for (size_t k = 0; k < COUNT(props); k++)
+			if (jsonld_duration_seconds(json_string_value(json_object_get(s, props[k])), &x) == 0)
+				sum += x;
+		sum += steps_seconds(json_object_get(s, "itemListElement"), depth + 1);
+	}
+	return sum;
+}
+
+/* HowTo: the step durations must fit in totalTime. */
+static void check_howto(struct vctx *c, const json_t *o, const struct node *n)
+{
+	double total, steps = steps_seconds(json_object_get(o, "step"), 0);
+	char p[PATH_MAX_LEN];
+	if (jsonld_duration_seconds(json_string_value(json_object_get(o, "totalTime")), &total) != 0)
+		return;
+	child_path(p, n->path, "totalTime", 0);
+	if (steps > total)
+		report(c, 1, p, "the steps take %g s, more than totalTime (%g s)", steps, total);
+}
+
+/* Vehicle: mileage with a unit (KMT or SMI); e-mobility fleet: fuelType Electric. */
+static void check_vehicle(struct vctx *c, const json_t *o, const struct node *n)
+{
+	const json_t *m = json_object_get(o, "mileageFromOdometer");
+	const char *unit = json_string_value(json_object_get(m, "unitCode"));
+	char p[PATH_MAX_LEN];
+	child_path(p, n->path, "mileageFromOdometer", 0);
+	if (json_is_object(m) && (!unit || (strcmp(unit, "KMT") != 0 && strcmp(unit, "SMI") != 0)))
+		report(c, 1, p, "needs unitCode KMT (km) or SMI (miles)");
+}
+
 static const struct {
 	const char *type;
 	void (*fn)(struct vctx *c, const json_t *o, const struct node *n);
 } checks[] = {
 	{"AggregateRating", check_rating}, {"Rating", check_rating},
 	{"AggregateRating", check_self_serving}, {"Review", check_self_serving},
-	{"WebPage", check_about},
+	{"WebPage", check_about}, {"QAPage", check_qapage}, {"HowTo", check_howto},
+	{"Vehicle", check_vehicle},
 };
 
 /* ---- walk ------------------------------------------------------------------------ */
 
 static void check_node(struct vctx *c, const json_t *o, const struct node *n)
 {
+	const char *up = listed_parent(n->type);
+	up = up ? up : n->type; /* AutoRepair: AutomotiveBusiness, then LocalBusiness */
 	for (size_t i = 0; i < COUNT(rules); i++)
-		if ((strcmp(rules[i].type, n->type) == 0 || strcmp(rules[i].type, n->raw) == 0) &&
-		    !((rules[i].flags & R_NOT_NESTED) && n->nested))
+		if ((strcmp(rules[i].type, n->type) == 0 || strcmp(rules[i].type, n->raw) == 0 ||
+		     (up != n->type && strcmp(rules[i].type, up) == 0)) &&
+		    !((rules[i].flags & R_NOT_NESTED) && n->nested) &&
+		    !((rules[i].flags & R_SUBJECT) && n->reference))
 			check_rule(c, o, &rules[i], n->path);
 	for (size_t i = 0; i < COUNT(checks); i++)
 		if (strcmp(checks[i].type, n->type) == 0)
@@ -723,9 +1273,12 @@ static void walk(struct vctx *c, const json_t *v, const char *path, const struct
 	n.type = canonical(n.raw);
 	n.parent = up ? up->type : NULL;
 	n.nested = up && via && (strcmp(via, "aggregateRating") == 0 || strcmp(via, "review") == 0);
+	n.reference = via && (strcmp(via, "itemReviewed") == 0 || strcmp(via, "about") == 0 ||
+	                      strcmp(via, "mentions") == 0);
 	n.path = path;
 	if (n.type)
 		check_node(c, v, &n);
+	check_vocab(c, v, n.raw, path);
 	json_object_foreach((json_t *)v, key, val) {
 		if (key[0] == '@')
 			continue;

@@ -73,12 +73,22 @@ json_t *jsonld_validate_new(const json_t *doc);
  * on OOM (markup is then freed). */
 json_t *jsonld_validated_new(json_t *markup);
 
+/* 1 when a QAPage in doc (a node, an array or a @graph) has an answer
+ * written by the site itself (Google's Q&A policy refuses it): its author is
+ * the page's publisher, or the home page of site_url (NULL: of the QAPage's
+ * url); the author's path ("$.mainEntity.acceptedAnswer.author") is copied
+ * to path. Else 0. */
+int jsonld_self_answered(const json_t *doc, const char *site_url, char *path, size_t size);
+
 /* 1 when s is an ISO 8601 date (YYYY-MM-DD) or date-time with optional
  * seconds, fraction and zone, with valid calendar values; else 0. */
 int jsonld_is_iso8601(const char *s);
 /* 1 when s is an ISO 8601 duration: P[nY][nM][nW][nD][T[nH][nM][n[.f]S]],
  * at least one component, units in order ("PT4M5S"); else 0. */
 int jsonld_is_duration(const char *s);
+/* Seconds of ISO 8601 duration s into *out (a year 365 days, a month 30);
+ * 0, or -1 when s is not a duration. */
+int jsonld_duration_seconds(const char *s, double *out);
 /* 1 when s is an absolute http(s) URL with a host; else 0. */
 int jsonld_is_absolute_url(const char *s);
 

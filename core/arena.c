@@ -188,7 +188,7 @@ json_t *arena_json(arena_t *a, json_t *j)
 
 char *arena_json_text(arena_t *a, const json_t *j)
 {
-	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17)) : NULL;
 	if (s && arena_cleanup(a, free, s) < 0) {
 		free(s);
 		return NULL;

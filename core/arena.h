@@ -34,8 +34,8 @@ char *arena_printf(arena_t *a, const char *fmt, ...)
 int arena_cleanup(arena_t *a, arena_cleanup_fn fn, void *data);
 /* Convenience: registers json_decref for `j`, returns `j` (NULL passes through). */
 struct json_t *arena_json(arena_t *a, struct json_t *j);
-/* Compact JSON text of `j` (reals with 17 digits) owned by the arena; NULL
- * when j is NULL or on out of memory. */
+/* Compact JSON text of `j` (any value, doubles round-trip) owned by the
+ * arena, for query parameters; NULL when j is NULL or on OOM. */
 char *arena_json_text(arena_t *a, const struct json_t *j);
 
 /* Bytes handed out since the last reset (for tests and the log). */

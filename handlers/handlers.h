@@ -25,6 +25,7 @@ extern const api_op_t op_hub_subscribe, op_hub_list, op_hub_rotate, op_hub_repla
 	op_hub_events;
 extern const api_op_t op_content_analyze, op_content_report, op_content_optimize;
 extern const api_op_t op_competitor_save, op_competitor_list, op_competitor_snapshot, op_competitor_gap;
+extern const api_op_t op_schema_automotive, op_schema_howto, op_schema_qa, op_schema_report;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -111,6 +112,14 @@ int h_competitor_gap(req_t *r);
 int competitor_seed_demo(void);    /* extracts the demo snapshots (zoe seed --demo) */
 /* competitor_fetch.c: the fetch job of a queued snapshot */
 int job_competitor_fetch(json_t *payload, char *err, size_t errlen);
+/* level4_schema.c */
+int h_schema_automotive(req_t *r);
+int h_schema_howto(req_t *r);
+int h_schema_qa(req_t *r);
+int h_schema_automotive_report(req_t *r);
+int h_schema_howto_report(req_t *r);
+int h_schema_qa_report(req_t *r);
+int schema_seed_demo(void);        /* validates the demo JSON-LD snippets (zoe seed --demo) */
 /* level3_multimodal_voice.c */
 int h_voice(req_t *r);
 /* level5_analytics.c */

@@ -43,5 +43,6 @@ int seed_demo(void)
 		rc = image_seed_demo();
 		rc = content_seed_demo();
 		rc = competitor_seed_demo();
+		rc = schema_seed_demo();
 	return rc;
 }

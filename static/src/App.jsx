@@ -29,6 +29,7 @@ import { Media } from './pages/Media.jsx';
 import { Experiments } from './pages/Experiments.jsx';
 import { Integrations } from './pages/Integrations.jsx';
 import { Content } from './pages/Content.jsx';
+import { Schema } from './pages/Schema.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -41,6 +42,7 @@ export const PAGES = [
   { path: '/media', key: 'nav.media', component: Media, role: 'viewer' },
   { path: '/experiments', key: 'nav.experiments', component: Experiments, role: 'viewer' },
   { path: '/content', key: 'nav.content', component: Content, role: 'viewer' },
+  { path: '/schema', key: 'nav.schema', component: Schema, role: 'viewer' },
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
   { path: '/behaviour', key: 'nav.behaviour', component: Behaviour, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },
