@@ -482,6 +482,39 @@ static long long last_sunday_0100(int y, int m)
 	return (day - (wd + 1) % 7) * 86400 + 3600;
 }
 
+static int days_in_month(int y, int m);
+static int num(const char *s, int n);
+
+int local_weekday(const char *date)
+{
+	if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+		return -1;
+	int y = num(date, 4), m = num(date + 5, 2), d = num(date + 8, 2);
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return -1;
+	long long day = days_from_civil(y, m, d);
+	return (int)(((day % 7) + 7 + 3) % 7);
+}
+
+static long long day_of(const char *date)
+{
+	return days_from_civil(num(date, 4), num(date + 5, 2), num(date + 8, 2));
+}
+
+unsigned local_weekdays(const char *from, const char *to)
+{
+	int w = local_weekday(from);
+	if (!to)
+		to = from;
+	if (w < 0 || local_weekday(to) < 0 || day_of(to) < day_of(from))
+		return 0;
+	long long n = day_of(to) - day_of(from) + 1;
+	unsigned mask = 0;
+	for (long long i = 0; i < n && i < 7; i++)
+		mask |= 1u << ((w + i) % 7);
+	return mask;
+}
+
 static int year_of(long long epoch)
 {
 	long long z = epoch / 86400 + 719468 - (epoch < 0 && epoch % 86400);
@@ -601,4 +634,154 @@ int local_event_time(const char *s, const char *zone, long long *epoch, char *is
 	}
 	iso_in_zone(zone, *epoch, iso, isosz);
 	return 0;
+}
+
+/* ---- NAP comparison and service areas ------------------------------------------------- */
+
+unsigned local_nap_diff(const local_nap_t *a, const local_nap_t *b, const char *country)
+{
+	static void (*const norm[4])(const char *, char *, size_t) = {local_nap_name,
+		local_nap_street, NULL, local_nap_city};
+	const char *fa[5] = {a->name, a->street, a->postal_code, a->city, a->phone};
+	const char *fb[5] = {b->name, b->street, b->postal_code, b->city, b->phone};
+	char x[512], y[512];
+	unsigned diff = 0;
+	for (int i = 0; i < 5; i++) {
+		if (!fa[i] || !fb[i])
+			continue;
+		const char *why;
+		if (i == 4) {       /* phones: E.164 when both parse, else the digits as written */
+			char ea[LOCAL_E164_MAX], eb[LOCAL_E164_MAX];
+			if (local_phone_e164(fa[i], country, ea, &why) == 0 &&
+			    local_phone_e164(fb[i], country, eb, &why) == 0)
+				diff |= strcmp(ea, eb) ? 1u << i : 0;
+			else
+				diff |= strcmp(fa[i], fb[i]) ? 1u << i : 0;
+			continue;
+		}
+		if (norm[i]) {
+			norm[i](fa[i], x, sizeof x);
+			norm[i](fb[i], y, sizeof y);
+		} else {
+			snprintf(x, sizeof x, "%.*s", (int)strcspn(fa[i] + strspn(fa[i], " "), " "),
+				 fa[i] + strspn(fa[i], " "));
+			snprintf(y, sizeof y, "%.*s", (int)strcspn(fb[i] + strspn(fb[i], " "), " "),
+				 fb[i] + strspn(fb[i], " "));
+		}
+		diff |= strcmp(x, y) ? 1u << i : 0;
+	}
+	return diff;
+}
+
+/* Bounding boxes with a margin of about 0.1 degrees. */
+static const struct { const char *iso; double lat0, lat1, lon0, lon1; } boxes[] = {
+	{"DE", 47.2, 55.1, 5.8, 15.1}, {"AT", 46.3, 49.1, 9.5, 17.2}, {"CH", 45.8, 47.9, 5.9, 10.6},
+};
+
+int local_geo_in_country(const char *country, double lat, double lon)
+{
+	for (size_t i = 0; country && i < sizeof boxes / sizeof boxes[0]; i++)
+		if (strcmp(boxes[i].iso, country) == 0)
+			return lat >= boxes[i].lat0 && lat <= boxes[i].lat1 &&
+			       lon >= boxes[i].lon0 && lon <= boxes[i].lon1;
+	return 0;
+}
+
+double local_overlap_km(double lat1, double lon1, double r1, double lat2, double lon2, double r2)
+{
+	return r1 + r2 - local_distance_km(lat1, lon1, lat2, lon2);
+}
+
+/* ---- Event --------------------------------------------------------------------------- */
+
+enum { EV_REQUIRED, EV_RECOMMENDED };
+/* Google Search Central, "Event structured data": required and recommended. */
+static const struct { const char *prop; int level; } event_props[] = {
+	{"name", EV_REQUIRED}, {"startDate", EV_REQUIRED}, {"location", EV_REQUIRED},
+	{"description", EV_RECOMMENDED}, {"endDate", EV_RECOMMENDED},
+	{"eventAttendanceMode", EV_RECOMMENDED}, {"eventStatus", EV_RECOMMENDED},
+	{"image", EV_RECOMMENDED}, {"offers", EV_RECOMMENDED}, {"organizer", EV_RECOMMENDED},
+	{"performer", EV_RECOMMENDED},
+};
+static const char *const event_statuses[] = {"EventScheduled", "EventCancelled",
+	"EventPostponed", "EventRescheduled", "EventMovedOnline", NULL};
+static const char *const attendance_modes[] = {"OfflineEventAttendanceMode",
+	"OnlineEventAttendanceMode", "MixedEventAttendanceMode", NULL};
+
+static void note(json_t *list, const char *path, const char *msg)
+{
+	json_array_append_new(list, json_pack("{s:s, s:s}", "path", path, "message", msg));
+}
+
+/* The schema.org enumeration member s names ("https://schema.org/X" or "X"), or -1. */
+static int member(const char *s, const char *const *names)
+{
+	if (s && strncmp(s, "https://schema.org/", 19) == 0)
+		s += 19;
+	for (int i = 0; s && names[i]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* The location's node types: bit 0 Place, bit 1 VirtualLocation. */
+static unsigned location_kinds(const json_t *loc, json_t *errors)
+{
+	unsigned kinds = 0;
+	size_t n = json_is_array(loc) ? json_array_size(loc) : 1;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *l = json_is_array(loc) ? json_array_get(loc, i) : loc;
+		const char *t = json_string_value(json_object_get(l, "@type"));
+		if (t && strcmp(t, "Place") == 0) {
+			kinds |= 1;
+			if (!json_object_get(l, "address"))
+				note(errors, "$.location.address", "a Place needs its address");
+		} else if (t && strcmp(t, "VirtualLocation") == 0) {
+			kinds |= 2;
+			if (!json_is_string(json_object_get(l, "url")))
+				note(errors, "$.location.url", "a VirtualLocation needs its url");
+		}
+	}
+	return kinds;
+}
+
+void local_event_check(const json_t *ev, json_t *errors, json_t *warnings)
+{
+	char msg[160], path[64];
+	for (size_t i = 0; i < sizeof event_props / sizeof event_props[0]; i++) {
+		if (json_object_get(ev, event_props[i].prop))
+			continue;
+		snprintf(path, sizeof path, "$.%s", event_props[i].prop);
+		snprintf(msg, sizeof msg, "%s property %s is missing",
+			 event_props[i].level == EV_REQUIRED ? "required" : "recommended",
+			 event_props[i].prop);
+		note(event_props[i].level == EV_REQUIRED ? errors : warnings, path, msg);
+	}
+	const char *status = json_string_value(json_object_get(ev, "eventStatus"));
+	const char *mode = json_string_value(json_object_get(ev, "eventAttendanceMode"));
+	int st = member(status, event_statuses), md = member(mode, attendance_modes);
+	if (status && st < 0)
+		note(errors, "$.eventStatus", "is not an EventStatusType");
+	if (mode && md < 0)
+		note(errors, "$.eventAttendanceMode", "is not an EventAttendanceModeEnumeration");
+	unsigned kinds = location_kinds(json_object_get(ev, "location"), errors);
+	static const unsigned want[] = {1, 2, 3};       /* by attendance mode */
+	if (md >= 0 && json_object_get(ev, "location") && (kinds & want[md]) != want[md])
+		note(errors, "$.location", md == 0 ? "an offline event needs a Place" : md == 1 ?
+		     "an online event needs a VirtualLocation" : "a mixed event needs a Place and "
+		     "a VirtualLocation");
+	if (st == 3 && !json_object_get(ev, "previousStartDate"))
+		note(errors, "$.previousStartDate", "a rescheduled event names its previous start");
+	if (st == 4 && md == 0)
+		note(errors, "$.eventAttendanceMode", "an event moved online is not offline");
+	const json_t *offers = json_object_get(ev, "offers");
+	for (size_t i = 0; i < (json_is_array(offers) ? json_array_size(offers) : 0); i++) {
+		const json_t *o = json_array_get(offers, i);
+		snprintf(path, sizeof path, "$.offers[%zu]", i);
+		if (!json_object_get(o, "price") || !json_object_get(o, "priceCurrency"))
+			note(errors, path, "an Offer needs price and priceCurrency");
+		if (!json_object_get(o, "availability") || !json_object_get(o, "url") ||
+		    !json_object_get(o, "validFrom"))
+			note(warnings, path, "an Offer should carry availability, url and validFrom");
+	}
 }

@@ -8,6 +8,7 @@
 #define ZOE_LOCAL_H
 
 #include <stddef.h>
+#include <jansson.h>
 
 /* Room for an E.164 number with its '+' and NUL. */
 #define LOCAL_E164_MAX 17
@@ -54,6 +55,12 @@ int local_hours_parse(const char *s, local_hours_t *out, size_t max, const char 
 int local_day_index(const char *s);
 /* schema.org's day name of index 0..6. */
 const char *local_day_name(int day);
+/* Weekday 0 (Monday) … 6 (Sunday) of a date "YYYY-MM-DD", -1 when it is
+ * not a date of the calendar (2026-02-30). */
+int local_weekday(const char *date);
+/* The weekdays (bit 0 Monday … bit 6 Sunday) from date `from` through `to`
+ * (inclusive; NULL: the one day); 0 when a date is bad or to < from. */
+unsigned local_weekdays(const char *from, const char *to);
 /* "08:00" or "24:00" into minutes; -1 when malformed. */
 int local_clock(const char *s);
 /* Spans that overlap on some day (overnight spans reach into the next day):
@@ -67,8 +74,32 @@ void local_nap_name(const char *s, char *out, size_t outsz);
 void local_nap_street(const char *s, char *out, size_t outsz);
 void local_nap_city(const char *s, char *out, size_t outsz);
 
+/* One listing of a business: name, address, phone as written. */
+typedef struct local_nap {
+	const char *name, *street, *postal_code, *city, *phone;
+} local_nap_t;
+enum local_nap_field { LOCAL_NAP_NAME = 1, LOCAL_NAP_STREET = 2, LOCAL_NAP_POSTAL = 4,
+	LOCAL_NAP_CITY = 8, LOCAL_NAP_PHONE = 16 };
+/* The fields (enum local_nap_field bits) in which b differs from a once both
+ * are in normal form; a field missing on either side is not compared. Phones
+ * are compared as E.164, national ones read in `country`. */
+unsigned local_nap_diff(const local_nap_t *a, const local_nap_t *b, const char *country);
+
+/* 1 when lat/lon lie within the country's bounding box (a lat/lon swap or a
+ * point abroad fails). */
+int local_geo_in_country(const char *country, double lat, double lon);
+
 /* Great-circle distance in km (haversine on the mean earth radius 6371.0088 km). */
 double local_distance_km(double lat1, double lon1, double lat2, double lon2);
+
+/* How far two service circles (centre, radius in km) reach into each other:
+ * r1 + r2 - distance; <= 0 when they do not overlap. */
+double local_overlap_km(double lat1, double lon1, double r1, double lat2, double lon2, double r2);
+
+/* Google Search Central's Event properties on the markup `ev` (an Event
+ * node): required ones missing and wrong values appended to `errors`,
+ * recommended ones to `warnings`, each {path, message}. */
+void local_event_check(const json_t *ev, json_t *errors, json_t *warnings);
 
 /* Central European time ("Europe/Berlin", "Europe/Vienna", "Europe/Zurich"
  * and the other zones with the EU rule since 1996) or "UTC": 1 when known. */

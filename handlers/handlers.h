@@ -19,6 +19,8 @@ extern const api_op_t op_predictive_analyze, op_predictive_report, op_predictive
 	op_predictive_trends, op_predictive_events;
 extern const api_op_t op_image_audit, op_image_report;
 extern const api_op_t op_video_audit, op_video_report, op_voice;
+extern const api_op_t op_local_locations, op_local_locations_report, op_local_events,
+	op_local_events_report, op_local_languages, op_local_languages_report;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -86,6 +88,14 @@ int h_predictive_events(req_t *r);
 int h_video_audit(req_t *r);
 int h_video_report(req_t *r);
 int video_seed_demo(void);         /* audits the demo videos (zoe seed --demo) */
+/* level4_intl_local.c, level4_intl_events.c, level4_intl_languages.c */
+int h_local_locations(req_t *r);
+int h_local_locations_report(req_t *r);
+int h_local_events(req_t *r);
+int h_local_events_report(req_t *r);
+int h_local_languages(req_t *r);
+int h_local_languages_report(req_t *r);
+int local_seed_demo(void);         /* the demo locations, events and hreflang cluster */
 /* level3_multimodal_voice.c */
 int h_voice(req_t *r);
 /* level5_analytics.c */

@@ -139,6 +139,13 @@ static void test_hours(void **state)
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
 		if (local_hours_parse(bad[k], h, LOCAL_HOURS_MAX, &why, &at) >= 0)
 			fail_msg("\"%s\" accepted", bad[k]);
+	/* 24 December 2026 is a Thursday; 24-27 December Thursday to Sunday */
+	assert_int_equal(local_weekday("2026-12-24"), 3);
+	assert_int_equal(local_weekday("2026-02-30"), -1);
+	assert_int_equal(local_weekdays("2026-12-24", NULL), 1u << 3);
+	assert_int_equal(local_weekdays("2026-12-24", "2026-12-27"), 0x78);
+	assert_int_equal(local_weekdays("2026-12-24", "2027-01-06"), 0x7f);
+	assert_int_equal(local_weekdays("2026-12-24", "2026-12-23"), 0);
 	assert_int_equal(local_day_index("https://schema.org/Sunday"), 6);
 	assert_int_equal(local_day_index("Monday"), 0);
 	assert_int_equal(local_day_index("Mon"), -1);
