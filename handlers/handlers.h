@@ -95,6 +95,10 @@ int h_local_events(req_t *r);
 int h_local_events_report(req_t *r);
 int h_local_languages(req_t *r);
 int h_local_languages_report(req_t *r);
+/* One demo body of #38, #40 or #42 checked and stored (zoe seed --demo); 0/-1. */
+int local_seed_locations(arena_t *a, const char *json);
+int local_seed_events(arena_t *a, const char *json);
+int local_seed_cluster(arena_t *a, const char *json);
 int local_seed_demo(void);         /* the demo locations, events and hreflang cluster */
 /* level3_multimodal_voice.c */
 int h_voice(req_t *r);

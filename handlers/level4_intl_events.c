@@ -341,32 +341,31 @@ static json_t *row_new(const event_t *e, json_t *m, json_t *v)
 		json_object_get(v, "warnings"), "jsonld", m);
 }
 
-int h_local_events(req_t *r)
+/* Checks and stores a body of events; its reply into *out (owned by a).
+ * 0, 422 (errors named), 500 out of memory, -1 database error. */
+static int events_apply(arena_t *a, json_t *body, const char *who, json_t *errors, json_t **out)
 {
-	json_t *body = json_body(r);
-	if (!body)
-		return 0;
-	json_t *errors = arena_json(r->arena, json_array()), *list = json_object_get(body, "events");
+	json_t *list = json_object_get(body, "events");
 	size_t n = json_array_size(list);
-	event_t *e = arena_calloc(r->arena, n ? n : 1, sizeof *e);
-	if (!errors || !e)
-		return reply_problem(r, 500, "out of memory", NULL);
+	event_t *e = arena_calloc(a, n ? n : 1, sizeof *e);
+	if (!e)
+		return 500;
 	validate(body, VRULES(body_rules), "", errors);
 	for (size_t i = 0; n <= EVENTS_MAX && i < n; i++) {
-		check_event(json_array_get(list, i), i, &e[i], r->arena, errors);
+		check_event(json_array_get(list, i), i, &e[i], a, errors);
 		for (size_t j = 0; j < i && e[i].key; j++)
 			if (e[j].key && strcmp(e[i].key, e[j].key) == 0)
-				verr(errors, arena_printf(r->arena, "events[%zu].key", i), "repeats "
+				verr(errors, arena_printf(a, "events[%zu].key", i), "repeats "
 				     "events[%zu].key", j);
 	}
 	if (json_array_size(errors))
-		return reply_invalid(r, json_incref(errors));
-	json_t *rows = arena_json(r->arena, json_array()), *items = arena_json(r->arena, json_array());
+		return 422;
+	json_t *rows = arena_json(a, json_array()), *items = arena_json(a, json_array());
 	for (size_t i = 0; rows && items && i < n; i++) {
-		json_t *m = arena_json(r->arena, markup_new(json_array_get(list, i), &e[i]));
-		json_t *v = m ? arena_json(r->arena, verdict_new(m, &e[i])) : NULL;
+		json_t *m = arena_json(a, markup_new(json_array_get(list, i), &e[i]));
+		json_t *v = m ? arena_json(a, verdict_new(m, &e[i])) : NULL;
 		if (!v)
-			return reply_problem(r, 500, "out of memory", NULL);
+			return 500;
 		json_array_append_new(rows, row_new(&e[i], m, v));
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:O, s:O, s:O, s:O}", "key",
 			e[i].key, "start", e[i].start_iso, "end", e[i].end >= 0 ? e[i].end_iso : NULL,
@@ -374,16 +373,14 @@ int h_local_events(req_t *r)
 			"warnings", json_object_get(v, "warnings"), "jsonld", m));
 	}
 	char *rows_s = rows ? json_dumps(rows, JSON_COMPACT) : NULL;
-	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
-				       "user", (long long)r->who.id);
-	if (!rows_s || arena_cleanup(r->arena, free, rows_s) < 0 || !who || !items) {
+	if (!rows_s || arena_cleanup(a, free, rows_s) < 0 || !items) {
 		free(rows_s);
-		return reply_problem(r, 500, "out of memory", NULL);
+		return 500;
 	}
 	const char *p[] = {rows_s, who};
-	PGresult *res = db_run(r->arena, &q_upsert, 2, p);
+	PGresult *res = db_run(a, &q_upsert, 2, p);
 	if (!res)
-		return db_fail(r);
+		return -1;
 	for (int i = 0; i < PQntuples(res); i++)
 		for (size_t k = 0; k < n; k++)
 			if (strcmp(e[k].key, db_get(res, i, 0)) == 0) {
@@ -391,8 +388,36 @@ int h_local_events(req_t *r)
 				json_object_set_new(it, "id", json_integer(db_getll(res, i, 1, 0)));
 				json_object_set_new(it, "status", json_string(db_get(res, i, 2)));
 			}
-	return reply_json(r, 200, arena_json(r->arena, json_pack("{s:i, s:O}", "n", (int)n,
-		"events", items)));
+	*out = arena_json(a, json_pack("{s:i, s:O}", "n", (int)n, "events", items));
+	return *out ? 0 : 500;
+}
+
+int h_local_events(req_t *r)
+{
+	json_t *body = json_body(r), *out = NULL;
+	if (!body)
+		return 0;
+	json_t *errors = arena_json(r->arena, json_array());
+	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
+				       "user", (long long)r->who.id);
+	int rc = errors && who ? events_apply(r->arena, body, who, errors, &out) : 500;
+	if (rc == 422)
+		return reply_invalid(r, json_incref(errors));
+	if (rc < 0)
+		return db_fail(r);
+	return rc ? reply_problem(r, 500, "out of memory", NULL) : reply_json(r, 200, out);
+}
+
+/* Checks and stores one demo body (zoe seed --demo); 0/-1. */
+int local_seed_events(arena_t *a, const char *text)
+{
+	json_t *body = arena_json(a, json_loads(text, 0, NULL)), *out = NULL;
+	json_t *errors = arena_json(a, json_array());
+	int rc = body && errors ? events_apply(a, body, "seed", errors, &out) : -1;
+	if (rc == 422)
+		fprintf(stderr, "zoe seed: demo event: %s\n", json_string_value(json_object_get(
+			json_array_get(errors, 0), "message")));
+	return rc ? -1 : 0;
 }
 
 /* ---- #41 --------------------------------------------------------------------------------- */

@@ -148,40 +148,64 @@ static const db_stmt_t q_upsert = {"hreflang_cluster_upsert",
 	"  'by', $7::text) FROM st WHERE status <> 'unchanged' RETURNING id)"
 	" SELECT id, status, (SELECT count(*) FROM ev) FROM st"};
 
-int h_local_languages(req_t *r)
+/* Checks and stores one cluster; its reply into *out (owned by a).
+ * 0, 422 (errors named), 500 out of memory, -1 database error. */
+static int cluster_apply(arena_t *a, json_t *body, const char *who, json_t *errors, json_t **out)
 {
-	json_t *body = json_body(r);
-	if (!body)
-		return 0;
-	json_t *errors = arena_json(r->arena, json_array());
-	hreflang_page_t *pages = arena_calloc(r->arena, 2 * PAGES_MAX, sizeof *pages);
-	if (!errors || !pages)
-		return reply_problem(r, 500, "out of memory", NULL);
-	long n = read_cluster(body, pages, r->arena, errors);
+	hreflang_page_t *pages = arena_calloc(a, 2 * PAGES_MAX, sizeof *pages);
+	if (!pages)
+		return 500;
+	long n = read_cluster(body, pages, a, errors);
 	if (n < 0)
-		return reply_invalid(r, json_incref(errors));
-	json_t *out = arena_json(r->arena, hreflang_check_new(pages, (size_t)n));
-	char *result = out ? json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
-				       "user", (long long)r->who.id);
-	if (!result || arena_cleanup(r->arena, free, result) < 0 || !who) {
+		return 422;
+	*out = arena_json(a, hreflang_check_new(pages, (size_t)n));
+	char *result = *out ? json_dumps(*out, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (!result || arena_cleanup(a, free, result) < 0) {
 		free(result);
-		return reply_problem(r, 500, "out of memory", NULL);
+		return 500;
 	}
 	char np[24], ne[24], nw[24];
 	snprintf(np, sizeof np, "%ld", n);
-	snprintf(ne, sizeof ne, "%lld", (long long)json_integer_value(json_object_get(out, "errors")));
-	snprintf(nw, sizeof nw, "%lld", (long long)json_integer_value(json_object_get(out, "warnings")));
+	snprintf(ne, sizeof ne, "%lld", (long long)json_integer_value(json_object_get(*out, "errors")));
+	snprintf(nw, sizeof nw, "%lld", (long long)json_integer_value(json_object_get(*out, "warnings")));
 	const char *p[] = {json_string_value(json_object_get(body, "name")), np,
-		json_is_true(json_object_get(out, "valid")) ? "true" : "false", ne, nw, result, who};
-	PGresult *res = db_run(r->arena, &q_upsert, 7, p);
+		json_is_true(json_object_get(*out, "valid")) ? "true" : "false", ne, nw, result, who};
+	PGresult *res = db_run(a, &q_upsert, 7, p);
 	if (!res)
+		return -1;
+	json_object_set(*out, "name", json_object_get(body, "name"));
+	json_object_set_new(*out, "id", json_integer(db_getll(res, 0, 0, 0)));
+	json_object_set_new(*out, "status", json_string(db_get(res, 0, 1)));
+	json_object_set_new(*out, "n_pages", json_integer(n));
+	return 0;
+}
+
+int h_local_languages(req_t *r)
+{
+	json_t *body = json_body(r), *out = NULL;
+	if (!body)
+		return 0;
+	json_t *errors = arena_json(r->arena, json_array());
+	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
+				       "user", (long long)r->who.id);
+	int rc = errors && who ? cluster_apply(r->arena, body, who, errors, &out) : 500;
+	if (rc == 422)
+		return reply_invalid(r, json_incref(errors));
+	if (rc < 0)
 		return db_fail(r);
-	json_object_set(out, "name", json_object_get(body, "name"));
-	json_object_set_new(out, "id", json_integer(db_getll(res, 0, 0, 0)));
-	json_object_set_new(out, "status", json_string(db_get(res, 0, 1)));
-	json_object_set_new(out, "n_pages", json_integer(n));
-	return reply_json(r, 200, out);
+	return rc ? reply_problem(r, 500, "out of memory", NULL) : reply_json(r, 200, out);
+}
+
+/* Checks and stores one demo cluster (zoe seed --demo); 0/-1. */
+int local_seed_cluster(arena_t *a, const char *text)
+{
+	json_t *body = arena_json(a, json_loads(text, 0, NULL)), *out = NULL;
+	json_t *errors = arena_json(a, json_array());
+	int rc = body && errors ? cluster_apply(a, body, "seed", errors, &out) : -1;
+	if (rc == 422)
+		fprintf(stderr, "zoe seed: demo hreflang cluster: %s\n", json_string_value(
+			json_object_get(json_array_get(errors, 0), "message")));
+	return rc ? -1 : 0;
 }
 
 /* ---- GET ------------------------------------------------------------------------------ */

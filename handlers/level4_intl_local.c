@@ -605,34 +605,31 @@ static json_t *build(arena_t *a, json_t *body, const loc_t *l, json_t **spec, js
 	return items;
 }
 
-int h_local_locations(req_t *r)
+/* Checks and stores a body of locations; its reply into *out (owned by a).
+ * 0, 422 (errors named), 500 out of memory, -1 database error. */
+static int locations_apply(arena_t *a, json_t *body, const char *who, json_t *errors,
+			   json_t **out)
 {
-	json_t *body = json_body(r);
-	if (!body)
-		return 0;
-	json_t *errors = arena_json(r->arena, json_array());
 	size_t n = json_array_size(json_object_get(body, "locations"));
-	loc_t *l = arena_calloc(r->arena, n ? n : 1, sizeof *l);
-	json_t **spec = arena_calloc(r->arena, n ? n : 1, sizeof *spec);
-	if (!errors || !l || !spec)
-		return reply_problem(r, 500, "out of memory", NULL);
-	if (read_locations(body, l, spec, r->arena, errors) < 0)
-		return reply_invalid(r, json_incref(errors));
-	json_t *rows = arena_json(r->arena, json_array());
-	json_t *items = rows ? build(r->arena, body, l, spec, rows) : NULL;
-	json_t *issues = items ? nap_issues(r->arena, l, n) : NULL;
-	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
-				       "user", (long long)r->who.id);
-	const char *p[] = {dump(r->arena, rows), who};
-	if (!issues || !p[0] || !who)
-		return reply_problem(r, 500, "out of memory", NULL);
-	PGresult *res = db_run(r->arena, &q_upsert, 2, p);
+	loc_t *l = arena_calloc(a, n ? n : 1, sizeof *l);
+	json_t **spec = arena_calloc(a, n ? n : 1, sizeof *spec);
+	if (!l || !spec)
+		return 500;
+	if (read_locations(body, l, spec, a, errors) < 0)
+		return 422;
+	json_t *rows = arena_json(a, json_array());
+	json_t *items = rows ? build(a, body, l, spec, rows) : NULL;
+	json_t *issues = items ? nap_issues(a, l, n) : NULL;
+	const char *p[] = {rows ? dump(a, rows) : NULL, who};
+	if (!issues || !p[0])
+		return 500;
+	PGresult *res = db_run(a, &q_upsert, 2, p);
 	if (!res)
-		return db_fail(r);
+		return -1;
 	int counts[3] = {0, 0, 0};
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *st = db_get(res, i, 2);
-		json_t *it = json_array_get(items, (size_t)i);
+		json_t *it = NULL;
 		for (size_t k = 0; k < n; k++)     /* rows come back in any order */
 			if (strcmp(l[k].key, db_get(res, i, 0)) == 0)
 				it = json_array_get(items, k);
@@ -640,9 +637,38 @@ int h_local_locations(req_t *r)
 		json_object_set_new(it, "status", json_string(st));
 		counts[st[0] == 'i' ? 0 : st[0] == 'u' && st[1] == 'p' ? 1 : 2]++;
 	}
-	return reply_json(r, 200, arena_json(r->arena, json_pack("{s:i, s:i, s:i, s:i, s:O, s:O,"
-		" s:o}", "n", (int)n, "inserted", counts[0], "updated", counts[1], "unchanged",
-		counts[2], "locations", items, "nap_issues", issues, "overlaps", overlaps(l, n))));
+	*out = arena_json(a, json_pack("{s:i, s:i, s:i, s:i, s:O, s:O, s:o}", "n", (int)n,
+		"inserted", counts[0], "updated", counts[1], "unchanged", counts[2], "locations",
+		items, "nap_issues", issues, "overlaps", overlaps(l, n)));
+	return *out ? 0 : 500;
+}
+
+int h_local_locations(req_t *r)
+{
+	json_t *body = json_body(r), *out = NULL;
+	if (!body)
+		return 0;
+	json_t *errors = arena_json(r->arena, json_array());
+	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
+				       "user", (long long)r->who.id);
+	int rc = errors && who ? locations_apply(r->arena, body, who, errors, &out) : 500;
+	if (rc == 422)
+		return reply_invalid(r, json_incref(errors));
+	if (rc < 0)
+		return db_fail(r);
+	return rc ? reply_problem(r, 500, "out of memory", NULL) : reply_json(r, 200, out);
+}
+
+/* Checks and stores one demo body (zoe seed --demo); 0/-1. */
+int local_seed_locations(arena_t *a, const char *text)
+{
+	json_t *body = arena_json(a, json_loads(text, 0, NULL)), *out = NULL;
+	json_t *errors = arena_json(a, json_array());
+	int rc = body && errors ? locations_apply(a, body, "seed", errors, &out) : -1;
+	if (rc == 422)
+		fprintf(stderr, "zoe seed: demo location: %s\n",
+			json_string_value(json_object_get(json_array_get(errors, 0), "message")));
+	return rc ? -1 : 0;
 }
 
 /* ---- #39 ----------------------------------------------------------------------------------- */

@@ -15,5 +15,7 @@ int seed_demo(void)
 		rc = reviews_seed_demo();
 	if (rc == 0)
 		rc = video_seed_demo();
+	if (rc == 0)
+		rc = local_seed_demo();
 	return rc;
 }
