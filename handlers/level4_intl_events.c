@@ -69,6 +69,12 @@ static const vrule_t party_rules[] = {
 	{"url", V_URL, 0, 1, 2000, NULL, NULL},
 };
 static const vschema_t party_schema = {"EventParty", VRULES(party_rules), NULL, 0, 0};
+static const vrule_t organizer_rules[] = {
+	{"name", V_STRING, 1, 1, 200, NULL, NULL},
+	{"url", V_URL, 0, 1, 2000, NULL, NULL},
+	{"logo", V_URL, 0, 1, 2000, NULL, NULL},
+};
+static const vschema_t organizer_schema = {"EventOrganizer", VRULES(organizer_rules), NULL, 0, 0};
 static const vrule_t event_rules[] = {
 	{"key", V_STRING, 1, 1, 100, NULL, NULL},
 	{"name", V_STRING, 1, 1, 300, NULL, NULL},
@@ -84,7 +90,7 @@ static const vrule_t event_rules[] = {
 	{"url", V_URL, 0, 1, 2000, NULL, NULL},
 	{"image", V_URL, 0, 1, 2000, NULL, NULL},
 	{"offers", V_ARRAY, 0, 0, 20, NULL, &offer_schema},
-	{"organizer", V_OBJECT, 0, 0, 0, NULL, &party_schema},
+	{"organizer", V_OBJECT, 0, 0, 0, NULL, &organizer_schema},
 	{"performer", V_OBJECT, 0, 0, 0, NULL, &party_schema},
 };
 static const vschema_t event_schema = {"LocalEvent", VRULES(event_rules), NULL, 0, 0};
@@ -179,7 +185,7 @@ static void check_event(json_t *ev, size_t i, event_t *e, arena_t *a, json_t *er
 	}
 	validate(ev, VRULES(event_rules), p, errors);
 	const char *objs[] = {"location", "organizer", "performer"};
-	const vschema_t *sch[] = {&place_schema, &party_schema, &party_schema};
+	const vschema_t *sch[] = {&place_schema, &organizer_schema, &party_schema};
 	for (k = 0; k < 3; k++)
 		if (json_is_object(json_object_get(ev, objs[k])))
 			validate(json_object_get(ev, objs[k]), sch[k]->fields, sch[k]->n,
@@ -207,14 +213,14 @@ static void check_event(json_t *ev, size_t i, event_t *e, arena_t *a, json_t *er
 	e->end = -1;
 	long long prev;
 	int ok = read_time(ev, "start", e, &e->start, e->start_iso, a, p, errors) == 0;
-	if (json_object_get(ev, "end") &&
+	if (json_is_string(json_object_get(ev, "end")) &&
 	    read_time(ev, "end", e, &e->end, e->end_iso, a, p, errors) == 0 && ok &&
 	    e->end <= e->start)
 		verr(errors, arena_printf(a, "%s.end", p), "must lie after start (%s)", e->start_iso);
-	if (e->status == 3 && !json_object_get(ev, "previous_start"))
+	if (e->status == 3 && !json_is_string(json_object_get(ev, "previous_start")))
 		verr(errors, arena_printf(a, "%s.previous_start", p), "a rescheduled event names "
 		     "the start it had before");
-	else if (e->status != 3 && json_object_get(ev, "previous_start"))
+	else if (e->status != 3 && json_is_string(json_object_get(ev, "previous_start")))
 		verr(errors, arena_printf(a, "%s.previous_start", p), "belongs to status "
 		     "\"rescheduled\" only");
 	else if (e->status == 3)
@@ -252,7 +258,7 @@ static json_t *offers_new(json_t *list)
 
 static json_t *party_new(json_t *p, const char *type)
 {
-	return p ? json_pack("{s:s, s:O, s:O*}", "@type", type, "name", json_object_get(p, "name"),
+	return json_is_object(p) ? json_pack("{s:s, s:O, s:O*}", "@type", type, "name", json_object_get(p, "name"),
 			     "url", json_object_get(p, "url")) : NULL;
 }
 
@@ -270,7 +276,7 @@ static json_t *markup_new(json_t *ev, const event_t *e)
 		json_object_set_new(m, "previousStartDate", json_string(e->prev_iso));
 	const char *text[][2] = {{"description", "description"}, {"url", "url"}, {"image", "image"}};
 	for (size_t i = 0; i < 3; i++)
-		if (json_object_get(ev, text[i][0]))
+		if (json_is_string(json_object_get(ev, text[i][0])))
 			json_object_set(m, text[i][1], json_object_get(ev, text[i][0]));
 	json_t *place = e->mode != 1 ? place_new(json_object_get(ev, "location")) : NULL;
 	json_t *virt = e->mode != 0 || e->status == 4 ? json_pack("{s:s, s:O}", "@type",
@@ -282,6 +288,9 @@ static json_t *markup_new(json_t *ev, const event_t *e)
 	if (json_array_size(json_object_get(ev, "offers")))
 		json_object_set_new(m, "offers", offers_new(json_object_get(ev, "offers")));
 	json_t *org = party_new(json_object_get(ev, "organizer"), "Organization");
+	json_t *logo = json_object_get(json_object_get(ev, "organizer"), "logo");
+	if (org && json_is_string(logo))
+		json_object_set(org, "logo", logo);
 	json_t *perf = party_new(json_object_get(ev, "performer"), "Person");
 	if (org)
 		json_object_set_new(m, "organizer", org);
