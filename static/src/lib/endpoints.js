@@ -70,6 +70,12 @@ export const endpoints = {
   dataOptimize: (body) => post('/api/level2/data/optimize', body),
   /** @param {AbortSignal} [signal] */
   performance: (signal) => get('/api/level2/performance/monitor', undefined, signal),
+  /** @param {AbortSignal} [signal] */
+  localLocations: (signal) => get('/api/level4/intl-local/locations-report', undefined, signal),
+  /** @param {Query<'/api/level4/intl-local/events-report'>} q @param {AbortSignal} [signal] */
+  localEvents: (q, signal) => get('/api/level4/intl-local/events-report', q, signal),
+  /** @param {Query<'/api/level4/intl-local/languages'>} q @param {AbortSignal} [signal] */
+  localLanguages: (q, signal) => get('/api/level4/intl-local/languages', q, signal),
 };
 
 // The replies the pages read, by name.
