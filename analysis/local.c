@@ -638,6 +638,16 @@ int local_event_time(const char *s, const char *zone, long long *epoch, char *is
 
 /* ---- NAP comparison and service areas ------------------------------------------------- */
 
+/* A postal code without spaces and without a country prefix ("D-", "CH-"). */
+static void postal_digits(const char *s, char *out, size_t outsz)
+{
+	const char *dash = strchr(s, '-');
+	if (dash && dash - s <= 3)
+		s = dash + 1;
+	s += strspn(s, " ");
+	snprintf(out, outsz, "%.*s", (int)strcspn(s, " "), s);
+}
+
 unsigned local_nap_diff(const local_nap_t *a, const local_nap_t *b, const char *country)
 {
 	static void (*const norm[4])(const char *, char *, size_t) = {local_nap_name,
@@ -662,11 +672,9 @@ unsigned local_nap_diff(const local_nap_t *a, const local_nap_t *b, const char *
 		if (norm[i]) {
 			norm[i](fa[i], x, sizeof x);
 			norm[i](fb[i], y, sizeof y);
-		} else {
-			snprintf(x, sizeof x, "%.*s", (int)strcspn(fa[i] + strspn(fa[i], " "), " "),
-				 fa[i] + strspn(fa[i], " "));
-			snprintf(y, sizeof y, "%.*s", (int)strcspn(fb[i] + strspn(fb[i], " "), " "),
-				 fb[i] + strspn(fb[i], " "));
+		} else {        /* postal codes: "D-10115" is 10115 */
+			postal_digits(fa[i], x, sizeof x);
+			postal_digits(fb[i], y, sizeof y);
 		}
 		diff |= strcmp(x, y) ? 1u << i : 0;
 	}

@@ -181,6 +181,17 @@ static void test_nap(void **state)
 	assert_string_not_equal(a, b);
 	local_nap_street("Bahnhofstr 12", a, sizeof a);
 	assert_string_equal(a, "bahnhofstraße 12");
+	/* whole listings: the same NAP written differently, and real differences */
+	local_nap_t loc = {"ZOE Solar Berlin", "Beispielstraße 12", "10115", "Berlin", "+493023125101"};
+	local_nap_t same = {"ZOE Solar Berlin GmbH", "Beispielstr. 12", "D-10115", "BERLIN",
+		"030 23125 101"};
+	local_nap_t other = {"ZOE Solartechnik Berlin", "Beispielstraße 14", "10117", "Berlin",
+		"030 23125 199"};
+	local_nap_t partial = {NULL, NULL, NULL, NULL, "+49 (0)30 23125101"};
+	assert_int_equal(local_nap_diff(&loc, &same, "DE"), 0);
+	assert_int_equal(local_nap_diff(&loc, &other, "DE"), LOCAL_NAP_NAME | LOCAL_NAP_STREET |
+			 LOCAL_NAP_POSTAL | LOCAL_NAP_PHONE);
+	assert_int_equal(local_nap_diff(&loc, &partial, "DE"), 0);
 	local_nap_city("MÜNCHEN", a, sizeof a);
 	assert_string_equal(a, "münchen");
 }
@@ -194,6 +205,14 @@ static void test_distance(void **state)
 	assert_near(local_distance_km(52.52, 13.405, 48.1351, 11.582), 504.4160281285, 1e-6);
 	assert_near(local_distance_km(48.1351, 11.582, 52.52, 13.405), 504.4160281285, 1e-6);
 	assert_near(local_distance_km(52.52, 13.405, 52.52, 13.405), 0, 1e-9);
+	/* Berlin and Potsdam, 60 and 40 km circles: they overlap by 100 km less the distance */
+	assert_near(local_overlap_km(52.5321, 13.3849, 60, 52.398, 13.06, 40),
+		    100 - local_distance_km(52.5321, 13.3849, 52.398, 13.06), 1e-9);
+	assert_true(local_overlap_km(52.52, 13.405, 10, 48.1351, 11.582, 10) < 0);
+	assert_true(local_geo_in_country("DE", 52.52, 13.405));
+	assert_false(local_geo_in_country("DE", 13.405, 52.52));       /* swapped */
+	assert_true(local_geo_in_country("AT", 48.2082, 16.3738));      /* Vienna */
+	assert_false(local_geo_in_country("CH", 48.2082, 16.3738));
 	/* a quarter meridian: pi / 2 * R */
 	assert_near(local_distance_km(0, 0, 90, 0), M_PI / 2 * 6371.0088, 1e-6);
 	/* antipodes */
@@ -247,6 +266,52 @@ static void test_zone(void **state)
 					  why, sizeof why), -1);
 }
 
+/* The number of notes whose path is `path`. */
+static int noted(json_t *list, const char *path)
+{
+	json_t *n;
+	size_t i;
+	int k = 0;
+	json_array_foreach(list, i, n)
+		k += strcmp(json_string_value(json_object_get(n, "path")), path) == 0;
+	return k;
+}
+
+static void test_event_check(void **state)
+{
+	(void)state;
+	json_t *e = json_array(), *w = json_array();
+	/* Google's minimal event: name, startDate, a Place with its address */
+	json_t *ev = json_loads("{\"@type\": \"Event\", \"name\": \"Infoabend\", \"startDate\": "
+		"\"2026-05-14T18:00:00+02:00\", \"eventStatus\": \"https://schema.org/EventScheduled\", "
+		"\"eventAttendanceMode\": \"https://schema.org/OfflineEventAttendanceMode\", "
+		"\"location\": {\"@type\": \"Place\", \"address\": {\"@type\": \"PostalAddress\"}}}",
+		0, NULL);
+	local_event_check(ev, e, w);
+	assert_int_equal(json_array_size(e), 0);
+	assert_int_equal(noted(w, "$.description") + noted(w, "$.endDate") + noted(w, "$.image") +
+			 noted(w, "$.offers") + noted(w, "$.organizer") + noted(w, "$.performer"), 6);
+	/* online mode with a Place, rescheduled without previousStartDate, an Offer without price */
+	json_object_set_new(ev, "eventAttendanceMode",
+			    json_string("https://schema.org/OnlineEventAttendanceMode"));
+	json_object_set_new(ev, "eventStatus", json_string("EventRescheduled"));
+	json_object_set_new(ev, "offers", json_pack("[{s:s}]", "@type", "Offer"));
+	json_array_clear(e);
+	local_event_check(ev, e, w);
+	assert_int_equal(noted(e, "$.location"), 1);
+	assert_int_equal(noted(e, "$.previousStartDate"), 1);
+	assert_int_equal(noted(e, "$.offers[0]"), 1);
+	json_object_set_new(ev, "eventStatus", json_string("EventDelayed"));
+	json_object_del(ev, "name");
+	json_array_clear(e);
+	local_event_check(ev, e, w);
+	assert_int_equal(noted(e, "$.eventStatus"), 1);
+	assert_int_equal(noted(e, "$.name"), 1);
+	json_decref(ev);
+	json_decref(e);
+	json_decref(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_nap),
 		cmocka_unit_test(test_distance),
 		cmocka_unit_test(test_zone),
+		cmocka_unit_test(test_event_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
