@@ -26,6 +26,8 @@ extern const api_op_t op_hub_subscribe, op_hub_list, op_hub_rotate, op_hub_repla
 extern const api_op_t op_content_analyze, op_content_report, op_content_optimize;
 extern const api_op_t op_competitor_save, op_competitor_list, op_competitor_snapshot, op_competitor_gap;
 extern const api_op_t op_schema_automotive, op_schema_howto, op_schema_qa, op_schema_report;
+extern const api_op_t op_local_locations, op_local_locations_report, op_local_events,
+	op_local_events_report, op_local_languages, op_local_languages_report;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -120,6 +122,18 @@ int h_schema_automotive_report(req_t *r);
 int h_schema_howto_report(req_t *r);
 int h_schema_qa_report(req_t *r);
 int schema_seed_demo(void);        /* validates the demo JSON-LD snippets (zoe seed --demo) */
+/* level4_intl_local.c, level4_intl_events.c, level4_intl_languages.c */
+int h_local_locations(req_t *r);
+int h_local_locations_report(req_t *r);
+int h_local_events(req_t *r);
+int h_local_events_report(req_t *r);
+int h_local_languages(req_t *r);
+int h_local_languages_report(req_t *r);
+/* One demo body of #38, #40 or #42 checked and stored (zoe seed --demo); 0/-1. */
+int local_seed_locations(arena_t *a, const char *json);
+int local_seed_events(arena_t *a, const char *json);
+int local_seed_cluster(arena_t *a, const char *json);
+int local_seed_demo(void);         /* the demo locations, events and hreflang cluster */
 /* level3_multimodal_voice.c */
 int h_voice(req_t *r);
 /* level5_analytics.c */

@@ -44,5 +44,6 @@ int seed_demo(void)
 		rc = content_seed_demo();
 		rc = competitor_seed_demo();
 		rc = schema_seed_demo();
+		rc = local_seed_demo();
 	return rc;
 }

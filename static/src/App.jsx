@@ -30,6 +30,7 @@ import { Experiments } from './pages/Experiments.jsx';
 import { Integrations } from './pages/Integrations.jsx';
 import { Content } from './pages/Content.jsx';
 import { Schema } from './pages/Schema.jsx';
+import { Local } from './pages/Local.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -43,6 +44,7 @@ export const PAGES = [
   { path: '/experiments', key: 'nav.experiments', component: Experiments, role: 'viewer' },
   { path: '/content', key: 'nav.content', component: Content, role: 'viewer' },
   { path: '/schema', key: 'nav.schema', component: Schema, role: 'viewer' },
+  { path: '/local', key: 'nav.local', component: Local, role: 'viewer' },
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
   { path: '/behaviour', key: 'nav.behaviour', component: Behaviour, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },

@@ -76,6 +76,11 @@ export const endpoints = {
   maintPredictions: (signal) => get('/api/level5/maintenance/predictions', undefined, signal),
   /** @param {AbortSignal} [signal] */
   maintAlerts: (signal) => get('/api/level5/maintenance/alerts', { limit: 100 }, signal),
+  localLocations: (signal) => get('/api/level4/intl-local/locations-report', undefined, signal),
+  /** @param {Query<'/api/level4/intl-local/events-report'>} q @param {AbortSignal} [signal] */
+  localEvents: (q, signal) => get('/api/level4/intl-local/events-report', q, signal),
+  /** @param {Query<'/api/level4/intl-local/languages'>} q @param {AbortSignal} [signal] */
+  localLanguages: (q, signal) => get('/api/level4/intl-local/languages', q, signal),
 };
 
 // The replies the pages read, by name.
