@@ -20,6 +20,7 @@ extern const api_op_t op_predictive_analyze, op_predictive_report, op_predictive
 extern const api_op_t op_image_audit, op_image_report;
 extern const api_op_t op_video_audit, op_video_report, op_voice;
 extern const api_op_t op_content_analyze, op_content_report, op_content_optimize;
+extern const api_op_t op_content_generate, op_content_drafts, op_content_patch, op_content_publish;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -92,6 +93,12 @@ int h_content_analyze(req_t *r);
 int h_content_report(req_t *r);
 int h_content_optimize(req_t *r);
 int content_seed_demo(void);       /* analyses the demo pages in two versions (zoe seed --demo) */
+/* level5_content.c */
+int h_content_generate(req_t *r);
+int h_content_drafts(req_t *r);
+int h_content_patch(req_t *r);
+int h_content_publish(req_t *r);
+int drafts_seed_demo(void);        /* generates the demo drafts (zoe seed --demo) */
 /* level3_multimodal_voice.c */
 int h_voice(req_t *r);
 /* level5_analytics.c */

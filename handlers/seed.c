@@ -17,5 +17,7 @@ int seed_demo(void)
 		rc = video_seed_demo();
 	if (rc == 0)
 		rc = content_seed_demo();
+	if (rc == 0)
+		rc = drafts_seed_demo();
 	return rc;
 }
