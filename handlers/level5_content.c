@@ -105,7 +105,7 @@ static const char *const patch_statuses[] = {"draft", "approved", "rejected", NU
 	"    w WHERE length(w) > 3 AND strpos(k.keyword, w) > 0))" \
 	"  GROUP BY k.id, k.keyword ORDER BY 3 DESC, k.id LIMIT 6) q)"
 
-static const db_stmt_t q_facts = {"content_facts",
+static const db_stmt_t q_facts = {"drafts_facts",
 	"SELECT json_build_object(" FACTS_COMMON ","
 	" 'ort', (SELECT json_build_object('_ref', 'entities:' || id, 'name', name, 'same_as',"
 	"  same_as) FROM entities WHERE type = 'Place' AND lower(name) = lower($2) LIMIT 1),"
@@ -119,7 +119,7 @@ static const db_stmt_t q_facts = {"content_facts",
 
 /* Weekly impressions of the last WEEKS weeks up to the newest stored day, per
  * keyword related to $1: 0 id, 1 keyword, 2 week index, 3 impressions. */
-static const db_stmt_t q_weeks = {"content_weeks",
+static const db_stmt_t q_weeks = {"drafts_weeks",
 	"WITH e AS (SELECT max(day) AS last FROM keyword_days),"
 	" k AS (SELECT id, keyword FROM keywords WHERE strpos(keyword, $1) > 0 OR strpos($1, keyword) > 0"
 	"  OR EXISTS (SELECT 1 FROM regexp_split_to_table($1, '\\s+') w WHERE length(w) > 3"
@@ -318,7 +318,7 @@ static int candidate(arena_t *a, const PGresult *tpl, int row, json_t *ctx, cons
 	return c->body && c->paragraphs && c->missing && c->analysis ? 0 : -1;
 }
 
-static const db_stmt_t q_templates = {"content_templates",
+static const db_stmt_t q_templates = {"drafts_templates",
 	"SELECT DISTINCT ON (variant) id, variant, version, title, meta, body FROM content_templates"
 	" WHERE kind = $1 AND active ORDER BY variant, version DESC"};
 
@@ -376,7 +376,7 @@ static int loop(arena_t *a, const PGresult *tpl, json_t *ctx, int want, const ch
 
 /* $1 kind $2 keyphrase $3 params $4 title $5 meta $6 slug $7 body $8 score
  * $9 analysis $10 paragraphs $11 missing $12 candidates $13 template $14 who. */
-static const db_stmt_t q_insert = {"content_insert",
+static const db_stmt_t q_insert = {"drafts_insert",
 	"WITH d AS (INSERT INTO content_drafts (kind, keyphrase, params, title, meta, slug, body,"
 	"  score, analysis, paragraphs, missing, candidates, template_id, created_by, updated_by)"
 	"  VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8::smallint, $9::jsonb, $10::jsonb,"
@@ -464,6 +464,9 @@ static int read_generate(arena_t *a, json_t *body, json_t *errors, const char **
 {
 	validate(body, generate_rules, sizeof generate_rules / sizeof generate_rules[0], "", errors);
 	json_t *params = json_object_get(body, "parameters");
+	if (json_is_object(params))
+		validate(params, param_rules, sizeof param_rules / sizeof param_rules[0], "parameters.",
+			 errors);
 	*kind = json_string_value(json_object_get(body, "kind"));
 	*keyphrase = json_string_value(json_object_get(body, "keyphrase"));
 	*city = json_string_value(json_object_get(params, "city"));
@@ -564,9 +567,9 @@ static const struct { const char *kind, *keyphrase, *city, *status; } demo_draft
 	{"blog_outline", "Wärmepumpe", NULL, "rejected"},
 };
 
-static const db_stmt_t q_demo_exists = {"content_demo_exists",
+static const db_stmt_t q_demo_exists = {"drafts_demo_exists",
 	"SELECT 1 FROM content_drafts WHERE created_by = 'seed' AND kind = $1 AND keyphrase = $2"};
-static const db_stmt_t q_demo_status = {"content_demo_status",
+static const db_stmt_t q_demo_status = {"drafts_demo_status",
 	"WITH d AS (UPDATE content_drafts SET status = $2, version = version + 1,"
 	"  published_at = CASE WHEN $2 = 'published' THEN now() END,"
 	"  published_version = CASE WHEN $2 = 'published' THEN version + 1 END"
@@ -612,7 +615,7 @@ int drafts_seed_demo(void)
 /* ---- #49 drafts -------------------------------------------------------------------------- */
 
 /* $1 status or NULL, $2 rows wanted (limit + 1), $3 cursor id or NULL. Newest first. */
-static const db_stmt_t q_list = {"content_list",
+static const db_stmt_t q_list = {"drafts_list",
 	"SELECT json_build_object('counts', (SELECT json_build_object("
 	"  'draft', count(*) FILTER (WHERE status = 'draft'),"
 	"  'approved', count(*) FILTER (WHERE status = 'approved'),"
@@ -684,13 +687,13 @@ int h_content_drafts(req_t *r)
 
 /* The draft locked for the change: 0 id, 1 version, 2 status, 3 title, 4 meta,
  * 5 slug, 6 body, 7 keyphrase, 8 paragraphs, 9 missing, 10 analysis, 11 score. */
-static const db_stmt_t q_lock = {"content_lock",
+static const db_stmt_t q_lock = {"drafts_lock",
 	"SELECT id, version, status, title, meta, slug, body, keyphrase, paragraphs::text,"
 	" missing::text, analysis::text, score FROM content_drafts WHERE id = $1::bigint FOR UPDATE"};
 
 /* $1 id $2 status $3 title $4 meta $5 body $6 score $7 analysis $8 paragraphs
  * $9 missing $10 change $11 who $12 publishing (true/false). */
-static const db_stmt_t q_update = {"content_update",
+static const db_stmt_t q_update = {"drafts_update",
 	"WITH d AS (UPDATE content_drafts SET status = $2, title = $3, meta = $4, body = $5,"
 	"  score = $6::smallint, analysis = $7::jsonb, paragraphs = $8::jsonb, missing = $9::jsonb,"
 	"  version = version + 1, updated_by = $11, updated_at = now(),"
@@ -706,7 +709,7 @@ static const db_stmt_t q_update = {"content_update",
 	" SELECT json_build_object(" DRAFT_FIELDS ", 'revisions', (SELECT count(*) + 1 FROM"
 	"  content_draft_revisions r WHERE r.draft_id = d.id)) FROM d"};
 
-static const db_stmt_t q_one = {"content_one",
+static const db_stmt_t q_one = {"drafts_one",
 	"SELECT " DRAFT_JSON " FROM content_drafts d WHERE id = $1::bigint"};
 
 /* The version an If-Match names ("3", W/"3" or 3); -1 when it names none. */
