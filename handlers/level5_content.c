@@ -465,7 +465,7 @@ static int read_generate(arena_t *a, json_t *body, json_t *errors, const char **
 	validate(body, generate_rules, sizeof generate_rules / sizeof generate_rules[0], "", errors);
 	json_t *params = json_object_get(body, "parameters");
 	if (json_is_object(params))
-		validate(params, param_rules, sizeof param_rules / sizeof param_rules[0], "parameters.",
+		validate(params, param_rules, sizeof param_rules / sizeof param_rules[0], "parameters",
 			 errors);
 	*kind = json_string_value(json_object_get(body, "kind"));
 	*keyphrase = json_string_value(json_object_get(body, "keyphrase"));

@@ -110,6 +110,11 @@ function exampleRequest(op) {
     'POST /api/auth/login': () => ({ body: { email: 'admin@zoe-solar.de', password: readFileSync(join(VAR, 'admin.password'), 'utf8').trim() } }),
     'POST /api/auth/refresh': () => ({ body: { refresh_token: admin.refresh_token } }),
     'GET /api/level5/analytics/funnel': () => ({ query: { steps: '/,/produkte/*,goal:lead' } }),
+    // any version of draft 1 (the one the generate example made), its text whole, approved
+    'PATCH /api/level5/content/drafts/{id}': () => ({ headers: { 'If-Match': '*' }, body: {
+      title: 'Photovoltaik in Köln', meta: 'Photovoltaik in Köln: Planung und Montage.',
+      body: 'Photovoltaik in Köln: Planung und Montage.\n## Beratung\nWir beraten Sie gern.',
+      status: 'approved' } }),
   };
   const req = { ...creds(op), ...(special[key] ? special[key]() : {}) };
   if (req.body === undefined && example(op) !== undefined) req.body = example(op);
