@@ -60,7 +60,7 @@ static const char *const de_not_participle[] = {
 	"geht", "gilt", "gibt", "gesamt", "gerecht", "genug", "gerade", "gemeinsam",
 	"beginnen", "bekommen", "verstehen", "bestehen", "entstehen", "erhalten",
 	"besonders", "bereits", "bezahlt", "erst", "selbst", "jetzt", "meist", "zuletzt",
-	"bestimmt", "berühmt", "bekannt", "verwandt", "entfernt", "bereit", "weit",
+	"bestimmt", "berühmt", "bekannt", "verwandt", "bereit", "weit",
 	"wert", "recht", "leicht", "nicht", "acht", "licht", "welt", "zeit",
 	"gespannt", "ganzjährig",
 };
@@ -298,6 +298,8 @@ static int de_participle(const char *w)
 	if (strlen(w) >= 6 && ends(w, "iert"))
 		return 1;
 	const char *rest = after_prefix(w, de_sep_prefix, COUNT(de_sep_prefix));
+	if (strlen(rest) < 4)
+		rest = "";      /* "bereitet": be- + reitet, not bereit- + et */
 	if (*rest && (ge_form(rest) || in_list(rest, de_irregular, COUNT(de_irregular))))
 		return 1;
 	if (*rest)
@@ -528,6 +530,7 @@ static int measure(const char *s, size_t n, enum text_lang lang, rd_sentence_t *
 		if (x->words < 2 && fold_tok(s, &t.v[i], w[x->words], sizeof w[0]) < 0)
 			w[x->words][0] = '\0';
 		x->words++;
+		x->numbers += t.v[i].kind == TEXT_TOK_NUMBER;
 		if (t.v[i].kind == TEXT_TOK_WORD)
 			x->syllables += (unsigned)text_syllables(s + t.v[i].off, t.v[i].len, lang);
 	}
@@ -615,11 +618,13 @@ static void totals(rd_doc_t *d)
 		const rd_sentence_t *x = &d->sent[i];
 		d->words += x->words;
 		d->syllables += x->syllables;
+		d->numbers += x->numbers;
 		d->long_sentences += x->words > RD_LONG_SENTENCE;
 		d->passive += x->passive != 0;
 		d->transitions += x->transition != 0;
 	}
-	d->flesch = rd_flesch(d->words, d->nsent, d->syllables, d->lang);
+	/* Yoast strips numbers before it counts words for reading ease */
+	d->flesch = rd_flesch(d->words - d->numbers, d->nsent, d->syllables, d->lang);
 }
 
 int rd_analyze(const char *s, size_t n, enum text_lang lang, rd_doc_t *d)

@@ -32,7 +32,7 @@ typedef struct rd_block {
 typedef struct rd_sentence {
 	size_t off, len;
 	size_t block;
-	unsigned words, syllables;
+	unsigned words, syllables, numbers;
 	int passive;            /* a form of werden/sein + participle (de), be + participle (en) */
 	size_t passive_aux;     /* offset of the auxiliary when passive */
 	int transition;         /* holds a transition word or phrase */
@@ -50,6 +50,7 @@ typedef struct rd_doc {
 	rd_sentence_t *sent;    /* sentences of paragraphs (headings excluded) */
 	size_t nsent;
 	size_t words, syllables, long_sentences, passive, transitions, same_start_runs;
+	size_t numbers;                 /* number tokens: left out of Flesch, as Yoast does */
 	size_t headings, paragraphs;
 	unsigned longest_paragraph;     /* words */
 	unsigned longest_section;       /* words of text under one subheading (or before the first) */

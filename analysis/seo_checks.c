@@ -370,7 +370,7 @@ static void keyphrase_place_checks(seo_result_t *r, const seo_input_t *in)
 	set(r, C_KP_INTRO, v ? SEO_GREEN : SEO_RED, v, 0);
 	v = in->meta ? (double)seo_keyphrase_count(in->meta, strlen(in->meta), kp, lang, 0) : 0;
 	set(r, C_KP_META, v == 0 ? SEO_RED : v <= 2 ? SEO_GREEN : SEO_ORANGE, v, 0);
-	if (in->slug && *in->slug) {
+	if (in->slug && text_word_count(in->slug, strlen(in->slug))) {
 		v = seo_keyphrase_count(in->slug, strlen(in->slug), kp, lang, 1) > 0;
 		set(r, C_KP_SLUG, v ? SEO_GREEN : SEO_RED, v, 0);
 	} else {
@@ -486,7 +486,7 @@ static json_t *stats_json(const seo_result_t *r)
 {
 	const rd_doc_t *d = &r->doc;
 	return json_pack("{s:I, s:I, s:I, s:f, s:I, s:f, s:I, s:f, s:I, s:f, s:I, s:I, s:I,"
-		" s:I, s:I, s:I, s:f, s:f, s:I, s:s}",
+		" s:I, s:I, s:I, s:I, s:f, s:f, s:I, s:s}",
 		"words", (json_int_t)d->words, "sentences", (json_int_t)d->nsent,
 		"syllables", (json_int_t)d->syllables, "flesch", round1(d->flesch),
 		"long_sentences", (json_int_t)d->long_sentences,
@@ -498,7 +498,7 @@ static json_t *stats_json(const seo_result_t *r)
 		"paragraphs", (json_int_t)d->paragraphs, "subheadings", (json_int_t)d->headings,
 		"longest_paragraph", (json_int_t)d->longest_paragraph,
 		"longest_section", (json_int_t)d->longest_section,
-		"same_start_runs", (json_int_t)d->same_start_runs,
+		"same_start_runs", (json_int_t)d->same_start_runs, "numbers", (json_int_t)d->numbers,
 		"keyphrase_count", (json_int_t)r->keyphrase_count, "keyphrase_density", r->density,
 		"title_px", r->title_px, "meta_chars", (json_int_t)r->meta_chars,
 		"lang", text_lang_code(d->lang));

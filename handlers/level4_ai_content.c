@@ -81,6 +81,24 @@ static const char *trimmed(arena_t *a, const char *s)
 	return n ? arena_strndup(a, s, n) : NULL;
 }
 
+/* Whether `field` was already named (by the rule table): one error per field. */
+static int named(json_t *errors, const char *field)
+{
+	json_t *e;
+	size_t i;
+	json_array_foreach(errors, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when v is a string without a word ("", "  ", "?!"). */
+static int no_word(json_t *v)
+{
+	const char *s = json_string_value(v);
+	return s && strlen(s) <= 1000 && text_word_count(s, strlen(s)) == 0;
+}
+
 /* The page's normal form, its site (host without "www.") and default slug. */
 static int page_keys(arena_t *a, page_t *p)
 {
@@ -127,7 +145,7 @@ static int read_page(arena_t *a, json_t *body, page_t *p, json_t *errors)
 	validate(body, VRULES(analyze_rules), "", errors);
 	const char *html = json_string_value(json_object_get(body, "html"));
 	const char *text = json_string_value(json_object_get(body, "text"));
-	if (!html == !text)
+	if (!html == !text && !named(errors, "html") && !named(errors, "text"))
 		verr(errors, html ? "html" : "text", html ? "send html or text, not both" :
 		     "is required (or html): the page's content");
 	p->url = json_string_value(json_object_get(body, "url"));
@@ -137,7 +155,7 @@ static int read_page(arena_t *a, json_t *body, page_t *p, json_t *errors)
 	p->keyphrase = trimmed(a, json_string_value(json_object_get(body, "keyphrase")));
 	const char *lang = json_string_value(json_object_get(body, "lang"));
 	p->lang = lang && strcmp(lang, "en") == 0 ? TEXT_LANG_EN : TEXT_LANG_DE;
-	if (p->keyphrase && text_word_count(p->keyphrase, strlen(p->keyphrase)) == 0)
+	if (no_word(json_object_get(body, "keyphrase")))
 		verr(errors, "keyphrase", "must contain a word");
 	if (p->url && json_array_size(errors) == 0 && page_keys(a, p) < 0)
 		verr(errors, "url", "must be an absolute http(s) URL with a host");
@@ -421,8 +439,9 @@ static void add_title(arena_t *a, json_t *list, const char *t, const char *kp, e
 	json_array_foreach(list, i, c)
 		if (strcmp(json_string_value(json_object_get(c, "title")), fit) == 0)
 			return;
-	json_array_append_new(list, json_pack("{s:s, s:f}", "title", fit, "px",
-		round(titlewidth_px(fit) * 10) / 10));
+	double px = round(titlewidth_px(fit) * 10) / 10;
+	json_array_append_new(list, json_pack("{s:s, s:f, s:b}", "title", fit, "px", px,
+		"within_400_600", px >= 400));
 }
 
 /* Up to three titles within 580 px holding the keyphrase, built from the
@@ -443,7 +462,7 @@ static json_t *title_candidates(arena_t *a, const char *title, const char *h1, c
 	const char *sep = *brand ? " | " : "";
 	const char *forms[] = {
 		has_kp(core, kp, lang) ? arena_printf(a, "%s%s%s", core, sep, brand) : NULL,
-		arena_printf(a, "%s: %s%s%s", K, core, sep, brand),
+		has_kp(core, kp, lang) ? NULL : arena_printf(a, "%s: %s%s%s", K, core, sep, brand),
 		h1 && !has_kp(h1, kp, lang) ? arena_printf(a, "%s – %s%s%s", K, h1, sep, brand) :
 		h1 ? arena_printf(a, "%s%s%s", h1, sep, brand) : NULL,
 		arena_printf(a, "%s%s%s", K, sep, brand),
@@ -628,7 +647,7 @@ int h_content_optimize(req_t *r)
 	validate(body, VRULES(optimize_rules), "", errors);
 	const char *url = json_string_value(json_object_get(body, "url"));
 	const char *kp = trimmed(r->arena, json_string_value(json_object_get(body, "keyphrase")));
-	if (kp && text_word_count(kp, strlen(kp)) == 0)
+	if (no_word(json_object_get(body, "keyphrase")))
 		verr(errors, "keyphrase", "must contain a word");
 	if (json_array_size(errors) == 0 && urlnorm(url, norm, sizeof norm, NULL, 0) < 0)
 		verr(errors, "url", "must be an absolute http(s) URL with a host");

@@ -26,6 +26,7 @@ import { Journeys } from './pages/Journeys.jsx';
 import { PageDetail } from './pages/PageDetail.jsx';
 import { Keywords } from './pages/Keywords.jsx';
 import { Media } from './pages/Media.jsx';
+import { Content } from './pages/Content.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -36,6 +37,7 @@ export const PAGES = [
   { path: '/reviews', key: 'nav.reviews', component: Reviews, role: 'viewer' },
   { path: '/keywords', key: 'nav.keywords', component: Keywords, role: 'viewer' },
   { path: '/media', key: 'nav.media', component: Media, role: 'viewer' },
+  { path: '/content', key: 'nav.content', component: Content, role: 'viewer' },
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
   { path: '/behaviour', key: 'nav.behaviour', component: Behaviour, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },

@@ -34,6 +34,10 @@ static void test_passive_german(void **state)
 		{"Der Speicher wird das Herzstück der Anlage.", 0},
 		{"Die Wechselrichter sind in der Garage.", 0},
 		{"Die Anlage wird bis Juni gebaut worden sein.", 1},
+		{"Beim Auszug muss das Gerät entfernt werden.", 1},
+		{"Das Warmwasser kann mit Solarstrom bereitet werden.", 1},
+		{"Auch die Sicherheit wurde untersucht.", 1},
+		{"Die Anlage wird über zwanzig Jahre abgeschrieben.", 1},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		size_t aux = 0;

@@ -1,0 +1,103 @@
+// agreement.mjs - runs yoastseo's German researcher (Flesch reading ease,
+// passive-sentence share, long-sentence share) and ours (POST
+// /api/level4/ai-content/analyze) over every texts/*.txt and prints the
+// table, also written to content-agreement.md (and .json) next to this
+// script (bench/reports is the report-latency benchmark, a file).
+//
+//   cd bench/content && npm install
+//   ZOE_URL=http://127.0.0.1:8110 ZOE_PASSWORD=$(cat ../../var/admin.password) node agreement.mjs
+// (or ZOE_TOKEN=<an editor's access token>; ZOE_EMAIL defaults to the admin)
+//
+// A text file is plain German prose, one paragraph per line. Both sides get
+// the same paragraphs: Yoast as <p> elements, ours as lines.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import yoast from "yoastseo";
+import GermanResearcher from "yoastseo/build/languageProcessing/languages/de/Researcher.js";
+import LanguageProcessorMod from "yoastseo/build/parse/language/LanguageProcessor.js";
+import buildMod from "yoastseo/build/parse/build/index.js";
+
+const { Paper } = yoast;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const URL = process.env.ZOE_URL || "http://127.0.0.1:8110";
+let TOKEN = process.env.ZOE_TOKEN;
+if (!TOKEN && process.env.ZOE_PASSWORD) {
+  const r = await fetch(URL + "/api/auth/login", {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: process.env.ZOE_EMAIL || "admin@zoe-solar.de",
+                           password: process.env.ZOE_PASSWORD }),
+  });
+  TOKEN = (await r.json()).access_token;
+}
+
+function yoastFigures(text) {
+  const html = text.split("\n").filter((l) => l.trim()).map((l) => `<p>${l}</p>`).join("\n");
+  const R = GermanResearcher.default || GermanResearcher;
+  const paper = new Paper(html, { locale: "de_DE" });
+  const researcher = new R(paper);
+  const LP = LanguageProcessorMod.default || LanguageProcessorMod;
+  paper.setTree(buildMod.build(paper, new LP(researcher), []));
+  const flesch = researcher.getResearch("getFleschReadingScore");
+  const passive = researcher.getResearch("getPassiveVoiceResult");
+  const lengths = researcher.getResearch("countSentencesFromText");
+  const long = lengths.filter((s) => s.sentenceLength > 20).length;
+  return {
+    flesch: Number(flesch.score),
+    sentences: lengths.length,
+    passive_sentences: passive.passives.length,
+    passive_share: Math.round(1000 * passive.passives.length / passive.total) / 10,
+    long_sentences: long,
+    long_share: Math.round(1000 * long / lengths.length) / 10,
+    passives: passive.passives.map((p) => (typeof p === "string" ? p : p.getSentenceText?.() ?? String(p))),
+  };
+}
+
+async function ourFigures(name, text) {
+  const r = await fetch(URL + "/api/level4/ai-content/analyze", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: "Bearer " + TOKEN },
+    body: JSON.stringify({ url: "https://bench.example.org/" + name, text, lang: "de" }),
+  });
+  if (r.status !== 200) throw new Error(name + ": " + r.status + " " + (await r.text()));
+  return (await r.json()).stats;
+}
+
+const dir = path.join(here, "texts");
+const files = fs.readdirSync(dir).filter((f) => f.endsWith(".txt")).sort();
+const rows = [];
+for (const f of files) {
+  const text = fs.readFileSync(path.join(dir, f), "utf8");
+  const name = f.replace(/\.txt$/, "");
+  const y = yoastFigures(text);
+  const o = TOKEN ? await ourFigures(name, text) : null;
+  rows.push({ name, text, y, o });
+}
+const fmt = (x) => (x === undefined || x === null ? "–" : Number(x).toFixed(1));
+const lines = [
+  "| text | words | sentences ours/Yoast | Flesch ours | Flesch Yoast | Δ | passive % ours | passive % Yoast | Δ | long % ours | long % Yoast |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+];
+let okF = 0, okP = 0, okL = 0, same = 0;
+for (const { name, y, o } of rows) {
+  const dF = o ? o.flesch - y.flesch : NaN, dP = o ? o.passive_share - y.passive_share : NaN;
+  okF += Math.abs(dF) <= 2; okP += Math.abs(dP) <= 3;
+  if (o && o.sentences === y.sentences) { same++; okL += Math.abs(o.long_share - y.long_share) < 0.05; }
+  lines.push(`| ${name} | ${o?.words ?? "–"} | ${o?.sentences ?? "–"}/${y.sentences} | ${fmt(o?.flesch)} | ${fmt(y.flesch)} | ${fmt(dF)} | ${fmt(o?.passive_share)} | ${fmt(y.passive_share)} | ${fmt(dP)} | ${fmt(o?.long_share)} | ${fmt(y.long_share)} |`);
+}
+const summary = `${rows.length} texts: Flesch within ±2 on ${okF}, passive share within ±3 points on ${okP}; ` +
+  `both split into the same number of sentences on ${same}, long-sentence share equal on ${okL} of those.`;
+console.log(lines.join("\n") + "\n\n" + summary);
+if (process.env.VERBOSE)
+  for (const { name, y } of rows) console.log(name, "Yoast passives:", y.passives);
+fs.writeFileSync(path.join(here, "content-agreement.json"),
+  JSON.stringify(rows.map(({ name, y, o }) => ({ name, yoast: y, ours: o })), null, 1) + "\n");
+const md = path.join(here, "content-agreement.md");
+const head = "# Content analysis vs yoastseo 3.6.0 (German researcher)\n\n" +
+  "Generated by bench/content/agreement.mjs over bench/content/texts/.\n\n";
+let tail = "";
+if (fs.existsSync(md)) {   // keep the hand-written explanation below the table
+  const old = fs.readFileSync(md, "utf8"), at = old.indexOf("## Disagreements");
+  if (at >= 0) tail = "\n" + old.slice(at);
+}
+fs.writeFileSync(md, head + lines.join("\n") + "\n\n" + summary + "\n" + tail);

@@ -1,0 +1,76 @@
+// The "Inhalte" page (content analysis #26–#28) in Chromium against the running stack.
+// The demo pages are analysed in two versions by `zoe seed --demo`; the page's tiles, the
+// weakest checks and the page table must equal the report the API gives, in German; the
+// checks of the chosen page show the API's traffic lights and German explanations; the
+// rewrite suggestions equal what the optimize endpoint answers. No console errors; axe clean.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  launch, apiLogin, apiGet, screenshot, uiLogin, settled, openSession, assertAxeClean, URL_BASE,
+} from './helpers.mjs';
+import { num } from '../../static/src/lib/format.js';
+
+const REPORT = '/api/level4/ai-content/report';
+const OPTIMIZE = '/api/level4/ai-content/optimize';
+let browser; let closeBrowser; let token;
+
+before(async () => {
+  ({ browser, close: closeBrowser } = await launch());
+  token = await apiLogin();
+});
+after(async () => { await closeBrowser?.(); });
+
+const isReport = (r) => new URL(r.url()).pathname === REPORT && r.request().method() === 'GET';
+
+test('content: tiles, weakest checks, pages and checks equal the API report, in German', async (t) => {
+  const { page, w } = await openSession(browser, t);
+  await uiLogin(page);
+  const [resp] = await Promise.all([page.waitForResponse(isReport), page.getByTestId('nav-content').click()]);
+  const body = await resp.json();
+  await settled(page);
+  await screenshot(page, '40-content');
+  const direct = await apiGet(token, REPORT, { limit: 500 });
+  assert.equal(direct.status, 200);
+  assert.equal(direct.body.pages_count, body.pages_count);
+  assert.ok(body.pages_count >= 30, 'the demo pages are analysed');
+  assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Inhalte: Lesbarkeit und Keyphrase');
+  assert.equal((await page.getByTestId('content-pages').innerText()).trim(), num(body.pages_count, 'de'));
+  assert.equal((await page.getByTestId('content-mean').innerText()).trim(), num(body.mean_score, 'de', 1));
+  const worst = await page.locator('[data-testid="content-worst"] li').evaluateAll((lis) => lis.map((li) => [li.dataset.id, Number(li.dataset.red)]));
+  assert.deepEqual(worst, body.worst_checks.slice(0, 8).map((c) => [c.id, c.red]));
+  const rows = await page.locator('[data-testid="content-table"] tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.url, tr.dataset.score]));
+  assert.deepEqual(rows, body.pages.map((p) => [p.url, String(p.score ?? '')]));
+  // the first (weakest) page's checks: the API's lights and German explanations
+  const first = body.pages[0];
+  const checks = await page.locator('[data-testid="content-checks"] li').evaluateAll((lis) => lis.map((li) => [li.dataset.id, li.dataset.light, li.innerText]));
+  assert.equal(checks.length, first.checks.length);
+  for (const [i, [id, light, text]] of checks.entries()) {
+    assert.equal(id, first.checks[i].id);
+    assert.equal(light, first.checks[i].light);
+    assert.ok(text.includes(first.checks[i].explanation.de), text);
+  }
+  assert.equal(await page.getByTestId('content-page-score').getAttribute('data-value'), String(first.score));
+  await assertAxeClean(page, 'content');
+  assert.deepEqual(w.check(), [], 'console errors or failed requests');
+});
+
+test('content: the rewrite suggestions equal the optimize answer, with copy buttons', async (t) => {
+  const { page, w } = await openSession(browser, t);
+  await uiLogin(page, undefined, '/content');
+  await settled(page);
+  const target = (await apiGet(token, REPORT, { limit: 500 })).body.pages[0].url;
+  const isOpt = (r) => new URL(r.url()).pathname === OPTIMIZE && r.request().method() === 'POST';
+  const [resp] = await Promise.all([page.waitForResponse(isOpt), page.getByRole('button', { name: 'Vorschläge berechnen' }).click()]);
+  const opt = await resp.json();
+  assert.equal(opt.url, target);
+  await page.getByTestId('content-rewrites').waitFor();
+  const box = page.getByTestId('content-rewrites');
+  const titles = await box.locator('li[data-px]').evaluateAll((lis) => lis.map((li) => Number(li.dataset.px)));
+  assert.deepEqual(titles, opt.title_candidates.map((c) => c.px));
+  const metas = await box.locator('li[data-chars]').evaluateAll((lis) => lis.map((li) => Number(li.dataset.chars)));
+  assert.deepEqual(metas, opt.meta_candidates.map((c) => c.chars));
+  assert.equal(await box.getByRole('button', { name: 'Kopieren' }).count(),
+    opt.title_candidates.length + opt.meta_candidates.length + opt.internal_links.length);
+  await assertAxeClean(page, 'content-rewrites');
+  assert.deepEqual(w.check(), [], 'console errors or failed requests');
+});
