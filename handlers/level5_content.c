@@ -66,7 +66,7 @@ static const char *const patch_statuses[] = {"draft", "approved", "rejected", NU
 	" 'bewertung', (SELECT CASE WHEN count(*) > 0 THEN json_build_object('_ref', 'reviews:*'," \
 	"  'anzahl', count(*), 'schnitt', round(avg(rating), 2)::float8) END FROM reviews)," \
 	" 'stimmen', (SELECT coalesce(json_agg(" REVIEW_JSON("r") "), '[]') FROM (SELECT * FROM" \
-	"  reviews WHERE rating >= 4 AND length(body) >= 40 ORDER BY rating DESC, published_at DESC," \
+	"  reviews WHERE lang = 'de' AND rating >= 4 AND length(body) >= 40 ORDER BY rating DESC, published_at DESC," \
 	"  id LIMIT 3) r)," \
 	" 'themen', (SELECT coalesce(json_agg(json_build_object('_ref', 'entities:' || id, 'name'," \
 	"  name) ORDER BY name), '[]') FROM (SELECT id, name FROM entities WHERE core AND type IN" \
@@ -110,7 +110,7 @@ static const db_stmt_t q_facts = {"drafts_facts",
 	" 'ort', (SELECT json_build_object('_ref', 'entities:' || id, 'name', name, 'same_as',"
 	"  same_as) FROM entities WHERE type = 'Place' AND lower(name) = lower($2) LIMIT 1),"
 	" 'stimmen_ort', (SELECT coalesce(json_agg(" REVIEW_JSON("r") "), '[]') FROM (SELECT * FROM"
-	"  reviews WHERE $2::text IS NOT NULL AND strpos(lower(body), lower($2)) > 0 AND rating >= 3"
+	"  reviews WHERE lang = 'de' AND $2::text IS NOT NULL AND strpos(lower(body), lower($2)) > 0 AND rating >= 3"
 	"  ORDER BY published_at DESC, id LIMIT 5) r),"
 	" 'foerderung', (SELECT coalesce(json_agg(json_build_object('_ref', 'keyword_events:' || id,"
 	"  'name', name, 'von', starts_on::text, 'bis', ends_on::text, 'url', url) ORDER BY ends_on, id),"
