@@ -95,6 +95,7 @@ const char *http_reason(int status)
 		{404, "Not Found"}, {405, "Method Not Allowed"}, {409, "Conflict"},
 		{412, "Precondition Failed"}, {413, "Content Too Large"},
 		{415, "Unsupported Media Type"}, {422, "Unprocessable Content"},
+		{428, "Precondition Required"},
 		{429, "Too Many Requests"}, {500, "Internal Server Error"},
 		{501, "Not Implemented"}, {503, "Service Unavailable"},
 	};

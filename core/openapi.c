@@ -25,7 +25,7 @@ static const struct {
 
 /* The error classes: status, when a route can give it, what it means. */
 enum { E_ALWAYS, E_BODY, E_JSON, E_INPUT, E_USER, E_ROLE, E_PARAM, E_LOGIN, E_PATCH,
-       E_BUILT, E_DB, E_UNBUILT };
+       E_BUILT, E_DB, E_UNBUILT, E_WRITE };
 static const struct {
 	int status, when;
 	const char *description;
@@ -34,10 +34,12 @@ static const struct {
 	{401, E_USER, "No credentials, or a bad or expired token or key"},
 	{403, E_ROLE, "The role is too low, or the Origin is not one of the site's"},
 	{404, E_PARAM, "No such record"},
+	{409, E_WRITE, "A conflict with the stored state (the detail says which), or the same Idempotency-Key still running"},
 	{412, E_PATCH, "If-Match does not match the current version"},
 	{413, E_BODY, "The body exceeds the route's limit"},
 	{415, E_JSON, "Content-Type is not one of the media types the route accepts"},
 	{422, E_INPUT, "Validation failed; `errors` names every bad field"},
+	{428, E_PATCH, "If-Match is missing: send the ETag of the version being changed"},
 	{429, E_LOGIN, "Too many failed logins"},
 	{500, E_BUILT, "An unexpected error; the server log has the request id"},
 	{501, E_UNBUILT, "This endpoint is not built yet"},
@@ -66,6 +68,7 @@ static int can_fail(const route_t *rt, int when)
 	case E_BUILT: return rt->handler != NULL;
 	case E_DB: return rt->handler != NULL && rt->min_role + rt->accept + rt->spec_no > 0;
 	case E_UNBUILT: return rt->handler == NULL;
+	case E_WRITE: return rt->handler != NULL && is_write(rt);
 	}
 	return 0;
 }

@@ -45,5 +45,7 @@ int seed_demo(void)
 		rc = competitor_seed_demo();
 		rc = schema_seed_demo();
 		rc = local_seed_demo();
+	if (rc == 0)
+		rc = drafts_seed_demo();
 	return rc;
 }

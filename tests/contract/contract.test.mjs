@@ -114,6 +114,11 @@ function exampleRequest(op) {
     // a receiver the stack may reach (ZOE_OUTBOUND_ALLOW of scripts/dev test); nothing listens
     'POST /api/level5/hub/webhooks': () => ({ body: { url: 'http://127.0.0.1:9/contract', types: ['hub.test'] } }),
     'POST /api/level5/hub/webhooks/{id}/replay': () => ({ body: { from_event: hub.event } }),
+    // any version of draft 1 (the one the generate example made), its text whole, approved
+    'PATCH /api/level5/content/drafts/{id}': () => ({ headers: { 'If-Match': '*' }, body: {
+      title: 'Photovoltaik in Köln', meta: 'Photovoltaik in Köln: Planung und Montage.',
+      body: 'Photovoltaik in Köln: Planung und Montage.\n## Beratung\nWir beraten Sie gern.',
+      status: 'approved' } }),
   };
   const req = { ...creds(op), ...(special[key] ? special[key]() : {}) };
   if (req.body === undefined && example(op) !== undefined) req.body = example(op);
