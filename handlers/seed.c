@@ -30,22 +30,17 @@ int seed_docs(const char *what, const char *const *docs, size_t n,
 	return rc;
 }
 
+/* Each step runs once the one before it has succeeded; drafts come after the
+ * content analyses their facts and scores read. */
 int seed_demo(void)
 {
+	static int (*const steps[])(void) = {
+		entity_seed_demo, reviews_seed_demo, video_seed_demo, image_seed_demo,
+		content_seed_demo, competitor_seed_demo, schema_seed_demo, local_seed_demo,
+		drafts_seed_demo,
+	};
 	int rc = migrate_apply_set(MIGRATE_DEMO, 0);
-	if (rc == 0)
-		rc = entity_seed_demo();
-	if (rc == 0)
-		rc = reviews_seed_demo();
-	if (rc == 0)
-		rc = video_seed_demo();
-	if (rc == 0)
-		rc = image_seed_demo();
-		rc = content_seed_demo();
-		rc = competitor_seed_demo();
-		rc = schema_seed_demo();
-		rc = local_seed_demo();
-	if (rc == 0)
-		rc = drafts_seed_demo();
+	for (size_t i = 0; rc == 0 && i < sizeof steps / sizeof steps[0]; i++)
+		rc = steps[i]();
 	return rc;
 }
