@@ -147,9 +147,10 @@ int hreflang_code(const char *code, char norm[HREFLANG_CODE_MAX],
 	if (!region_ok && !rfix)
 		return *why = "region is not an ISO 3166-1 alpha-2 country code", -1;
 	int wrong = lfix || rfix || us;
-	snprintf(wrong ? fix : norm, HREFLANG_CODE_MAX, "%s%s%s%s%s", lfix ? lfix : t[0],
-		 script ? "-" : "", script ? script : "", region ? "-" : "",
-		 rfix ? rfix : region ? region : "");
+	if (snprintf(wrong ? fix : norm, HREFLANG_CODE_MAX, "%s%s%s%s%s", lfix ? lfix : t[0],
+		     script ? "-" : "", script ? script : "", region ? "-" : "",
+		     rfix ? rfix : region ? region : "") >= HREFLANG_CODE_MAX)
+		return *why = "is longer than a language tag can be", -1;
 	*why = lfix ? "language is not an ISO 639-1 code" :
 	       rfix ? "region is not ISO 3166-1: the United Kingdom is GB, Greece GR" :
 	       us ? "subtags are separated by '-', not '_'" : NULL;

@@ -102,7 +102,8 @@ int local_phone_e164(const char *s, const char *country, char out[LOCAL_E164_MAX
 	*why = "has a length the country's numbers do not have";
 	if (*nsn == '0' || len < c->nsn_min || len > c->nsn_max || len + 2 > 15)
 		return -1;
-	snprintf(out, LOCAL_E164_MAX, "+%s%s", c->cc, nsn);
+	if (snprintf(out, LOCAL_E164_MAX, "+%s%s", c->cc, nsn) >= LOCAL_E164_MAX)
+		return -1;      /* not reached: len + 2 <= 15 was checked */
 	*why = NULL;
 	return 0;
 }

@@ -537,7 +537,10 @@ static int measure(const char *s, size_t n, enum text_lang lang, rd_sentence_t *
 	int pair = *w[1] && (lang == TEXT_LANG_EN ?
 		in_list(w[0], en_first_exceptions, COUNT(en_first_exceptions)) :
 		in_list(w[0], de_first_exceptions, COUNT(de_first_exceptions)));
-	snprintf(x->first, sizeof x->first, "%s%s%s", w[0], pair ? " " : "", pair ? w[1] : "");
+	/* opening words longer than the field are cut: they only compare openings */
+	if (snprintf(x->first, sizeof x->first, "%s%s%s", w[0], pair ? " " : "",
+		     pair ? w[1] : "") >= (int)sizeof x->first)
+		x->first[sizeof x->first - 1] = '\0';
 	text_tokens_free(&t);
 	return 0;
 }

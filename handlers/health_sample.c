@@ -9,8 +9,8 @@
  * var/run/pool-<socket>.json (metrics_snapshot_write); the sample sums the
  * files written in the last 30 s (one per pool on this host); a file older
  * than that counts as a pool with no worker alive, no file at all as no
- * pool on this host (workers NULL). Webhook
- * failure rate stays NULL until webhook deliveries are recorded.
+ * pool on this host (workers NULL). The webhook failure rate is the share
+ * of delivery attempts of the last hour without a 2xx answer (NULL: none).
  *
  * The sample, the verdict of every alert rule (with its hysteresis and
  * events, sql/028_health.sql) and the retention run in one transaction.
@@ -364,7 +364,10 @@ static const db_stmt_t q_insert = {"mnt_insert",
 	" db_size_bytes, replication_lag_s, workers_alive, worker_restarts, queue_depth,"
 	" queue_oldest_s, webhook_failure_rate, cache_hit_rate, disk_free_bytes, disk_total_bytes,"
 	" request_rate, error_rate, p95_ms, tables, routes)"
-	" VALUES (date_trunc('minute', now()), $1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11,"
+	" VALUES (date_trunc('minute', now()), $1, $2, $3, $4, $5, $6, $7, $8, $9,"
+	"  (SELECT count(*) FILTER (WHERE http_status IS NULL OR http_status NOT BETWEEN 200 AND 299)"
+	"   ::float8 / nullif(count(*), 0) FROM webhook_attempts WHERE at > now() - interval '1 hour'),"
+	"  $10, $11,"
 	" $12, $13, $14, $15, $16::jsonb, $17::jsonb)"
 	" ON CONFLICT (at, hourly) DO NOTHING RETURNING at"};
 

@@ -160,7 +160,9 @@ class Maintenance(unittest.TestCase):
         self.assertEqual(disk["total_bytes"], st.f_blocks * st.f_frsize)
         self.assertLess(abs(disk["free_share"] - st.f_bavail / st.f_blocks), 0.01)
         self.assertEqual(parts["workers"]["figures"]["alive"], len(worker_pids()))
-        self.assertIsNone(parts["webhooks"]["figures"]["failure_rate"])
+        latest = psql_one("SELECT webhook_failure_rate FROM health_samples ORDER BY at DESC LIMIT 1")
+        self.assertEqual(parts["webhooks"]["figures"]["failure_rate"],
+                         None if latest is None or latest == "" else float(latest))
         self.assertLess(parts["job_queue"]["figures"]["last_sample_age_s"], 180)
         self.assertEqual(h["latest_sample"]["p95_ms"], 100.0)
         order = ["ok", "degraded", "down"]
@@ -209,6 +211,33 @@ class Maintenance(unittest.TestCase):
         self.assertEqual(int(total), st.f_blocks * st.f_frsize)
         # the partitioned events table counts its partitions
         self.assertEqual((events_summed, lat, recent), ("t", "t", "t"))
+
+    def test_webhook_failure_rate_is_the_share_of_failed_attempts_of_the_hour(self):
+        ep = psql_one("INSERT INTO webhook_endpoints (url, types, secret, enabled)"
+                      " VALUES ('https://hooks.example/health', '{*}', 'x', false) RETURNING id")
+        self.addCleanup(psql, "DELETE FROM webhook_endpoints WHERE id = :'v1'", ep)
+        ev = psql_one("INSERT INTO event_log (type, data) VALUES ('health.test', '{}') RETURNING id")
+        dl = psql_one("INSERT INTO webhook_deliveries (endpoint_id, event_id, ev_xid, status)"
+                      " SELECT :'v1', id, xid, 'succeeded' FROM event_log WHERE id = :'v2'"
+                      " RETURNING id", ep, ev)
+        for status, at in (("200", "now()"), ("204", "now()"), ("500", "now()"), ("NULL", "now()"),
+                           ("503", "now() - interval '2 hours'")):       # the last is too old
+            psql("INSERT INTO webhook_attempts (delivery_id, endpoint_id, at, http_status,"
+                 " duration_ms) VALUES (:'v1', :'v2', %s, %s, 5)" % (at, status), dl, ep)
+        # every attempt of the last hour, this test's and any other's, counted here
+        statuses = [r[0] for r in psql("SELECT coalesce(http_status, 0) FROM webhook_attempts"
+                                       " WHERE at > now() - interval '1 hour'")]
+        failed = sum(1 for st in statuses if not 200 <= int(st) <= 299)
+        psql("DELETE FROM health_samples WHERE at >= date_trunc('minute', now()) - interval '1 minute'")
+        job = psql_one("INSERT INTO jobs (kind) VALUES ('health-sample') RETURNING id")
+        self.assertTrue(wait_until(lambda: psql_one(
+            "SELECT done_at IS NOT NULL AND last_error IS NULL FROM jobs WHERE id = :'v1'", job) == "t",
+            timeout=60))
+        rate = float(psql_one("SELECT webhook_failure_rate FROM health_samples ORDER BY at DESC LIMIT 1"))
+        self.assertGreaterEqual(failed, 2)
+        self.assertAlmostEqual(rate, failed / len(statuses), places=9)
+        j = get(HEALTH, token=self.analyst).json
+        self.assertAlmostEqual(j["parts"]["webhooks"]["figures"]["failure_rate"], rate, places=9)
 
     def test_old_samples_are_thinned_to_hours_and_dropped_after_90_days(self):
         hour = psql_one("SELECT date_trunc('hour', now() - interval '8 days')")

@@ -146,7 +146,7 @@ static void test_description_follows_rows(void **state)
 	assert_string_equal(codes(op_of(doc, "/api/health", "get")), "200 500");
 	assert_string_equal(codes(op_of(doc, "/api/level5/items", "get")), "200 401 422 500 503");
 	assert_string_equal(codes(op_of(doc, "/api/level5/items", "post")),
-			    "202 400 401 403 413 415 422 500 503");
+			    "202 400 401 403 409 413 415 422 500 503");
 	assert_string_equal(codes(op_of(doc, "/api/level5/items/{id}", "patch")),
 			    "200 401 403 404 412 413 501");
 	json_t *list = op_of(doc, "/api/level5/items", "get");
