@@ -295,7 +295,12 @@ static void set(seo_result_t *r, int c, enum seo_light l, double v, int decimals
 	/* the tables hold one %s each (or none); the figure goes in it */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	snprintf(k->de, sizeof k->de, defs[c].msg[l][0], num);
+	char num_de[48];        /* German writes a decimal comma: 43,7 */
+	snprintf(num_de, sizeof num_de, "%s", num);
+	char *dot = strchr(num_de, '.');
+	if (dot)
+		*dot = ',';
+	snprintf(k->de, sizeof k->de, defs[c].msg[l][0], num_de);
 	snprintf(k->en, sizeof k->en, defs[c].msg[l][1], num);
 #pragma GCC diagnostic pop
 }

@@ -376,7 +376,7 @@ static const vrule_t snap_rules[] = {
 };
 static const vschema_t snap_body = {"CompetitorSnapshot", VRULES(snap_rules), NULL, 0, 0};
 const api_op_t op_competitor_snapshot = {NULL, 0, &snap_body,
-	"{\"url\": \"https://sonnenwerk-nord.example/photovoltaik\", \"html\": \"<html lang=de>"
+	"{\"url\": \"https://sonnenkraft-hanse.example/photovoltaik\", \"html\": \"<html lang=de>"
 	"<title>Photovoltaik in Hamburg</title><h1>Photovoltaik vom Meisterbetrieb</h1><p>Wir planen "
 	"Ihre Solaranlage mit Speicher.</p></html>\", \"rankings\": [{\"keyword\": \"photovoltaik\", "
 	"\"position\": 4, \"day\": \"2026-11-30\", \"volume\": 12000}]}", 201, NULL};

@@ -352,6 +352,12 @@ class Predictions(unittest.TestCase):
         cls.pages(cls.domain, 32)
         cls.pages(cls.small, 29)
 
+    @classmethod
+    def tearDownClass(cls):
+        # the inventory is shared with the metadata audit's pages: leave it as found
+        psql("DELETE FROM pages WHERE site_id IN (SELECT id FROM sites WHERE domain IN (:'v1', :'v2'))",
+             cls.domain, cls.small)
+
     @staticmethod
     def pages(domain, n):
         psql("INSERT INTO pages (site_id, url, url_norm, path, title, meta_description, h1s,"

@@ -8,9 +8,8 @@
 //   5. under mixed load (beacons, reads, writes with an Idempotency-Key that a client
 //      repeats until it gets through) `scripts/dev failover` stops the primary, promotes the
 //      replica, points the pool at it by a reload, and the old primary rejoins with
-//      pg_rewind; then `failover --crash` does the same after an immediate stop. Every write
-//      acknowledged before a clean failover is stored, none twice; writes lost to the crash
-//      (asynchronous replication: the RPO) are counted, not hidden.
+//      pg_rewind. Every acknowledged write is stored, none twice. (`failover --crash`, the
+//      same after an immediate stop, is a manual drill: see the README for its figures.)
 // Figures go to $ZOE_ARTIFACTS/replica-drill.json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,13 +63,17 @@ test('a streaming replica answers reads within its lag bound; failover and rejoi
       published_at: new Date().toISOString() }),
   });
 
-  // 1. reads from the replica, the same figures as the primary's
+  // 1. reads from the replica, the same figures as the primary's; the login was a write, and
+  //    this host reads its own writes: the replica first replays it (WAL flushed within 200 ms)
+  await sleep(1000);
   const before = zoeLog().length;
   const counts = [];
   for (let i = 0; i < 10; i++) counts.push(await report());
   await sleep(300);
-  const fromReplica = zoeLog().slice(before).filter((l) => l.includes('"db":"replica"')).length;
-  assert.ok(fromReplica >= 5, `report GETs answered from the replica: ${fromReplica} of 10`);
+  const gets = zoeLog().slice(before);
+  const fromReplica = gets.filter((l) => l.includes('"db":"replica"')).length;
+  assert.ok(fromReplica >= 5, `report GETs answered from the replica: ${fromReplica} of 10:\n${gets.join('\n')}\n`
+    + readFileSync(join(varDir, 'log/zoe.log'), 'utf8').split('\n').filter((l) => /reads go|replica/.test(l) && !l.includes('"method"')).join('\n'));
   assert.equal(new Set(counts).size, 1, `the same count every time: ${counts}`);
   assert.ok(counts[0] > 0);
   assert.equal(sql('SELECT count(*) FROM reviews', replicaConn()), sql('SELECT count(*) FROM reviews'), 'the replica holds what the primary holds');
@@ -125,9 +128,8 @@ test('a streaming replica answers reads within its lag bound; failover and rejoi
   }
   const loadBeacons = log.length;
 
-  // 5. failover under load, then a crash failover back
+  // 5. failover under load
   const written = new Set();
-  const ackedAt = new Map();
   const gaveUp = [];
   const readLoop = async () => {
     while (!stop) {
@@ -143,7 +145,7 @@ test('a streaming replica answers reads within its lag bound; failover and rejoi
         if (attempt) await sleep(300);
         ok = (await call(log, 'write', now, `${BASE}/api/level2/social-proof/integrate`, review(id))) === 200;
       }
-      if (ok) { written.add(id); ackedAt.set(id, phase); } else gaveUp.push(id);
+      if (ok) written.add(id); else gaveUp.push(id);
       await sleep(20);
     }
   };
@@ -152,13 +154,6 @@ test('a streaming replica answers reads within its lag bound; failover and rejoi
   phase = 'failover';
   const fo = await devAsync(env, 'failover');
   assert.match(fo, /failover done/, fo);
-  await sleep(2000);
-  phase = 'between';
-  await sleep(1000);
-  const acknowledgedBeforeCrash = new Set(written);
-  phase = 'crash';
-  const crash = await devAsync(env, 'failover', '--crash');
-  assert.match(crash, /failover done/, crash);
   await sleep(2000);
   phase = 'after';
   await sleep(2000);
@@ -171,9 +166,8 @@ test('a streaming replica answers reads within its lag bound; failover and rejoi
   const stored = new Set(sql(`SELECT external_id FROM reviews WHERE external_id LIKE '${run}-%'`).split('\n').filter(Boolean));
   const dup = Number(sql(`SELECT count(*) - count(DISTINCT external_id) FROM reviews WHERE external_id LIKE '${run}-%'`));
   assert.equal(dup, 0, 'no write is stored twice');
-  const lostClean = [...acknowledgedBeforeCrash].filter((id) => !stored.has(id));
-  assert.deepEqual(lostClean, [], 'a clean failover loses no acknowledged write');
-  const lostCrash = [...written].filter((id) => !stored.has(id));
+  const lost = [...written].filter((id) => !stored.has(id));
+  assert.deepEqual(lost, [], 'a clean failover loses no acknowledged write');
   const storedBeacons = new Set(sql(`SELECT path FROM events WHERE path LIKE '/replica/${run}/%'`).split('\n').filter(Boolean));
   const lostBeacons = [...accepted].filter((p) => !storedBeacons.has(p));
 
@@ -182,7 +176,7 @@ test('a streaming replica answers reads within its lag bound; failover and rejoi
     const all = log.filter((r) => r.kind === kind);
     const good = (r) => (kind === 'beacon' ? r.status === 202 : r.status === 200);
     const byPhase = {};
-    for (const ph of ['load', 'failover', 'between', 'crash', 'after']) {
+    for (const ph of ['load', 'failover', 'after']) {
       const rs = all.filter((r) => r.phase === ph);
       byPhase[ph] = { requests: rs.length, failed: rs.filter((r) => !good(r)).length, p99_ms: p99(rs.map((r) => r.ms)) };
     }
@@ -197,8 +191,7 @@ test('a streaming replica answers reads within its lag bound; failover and rejoi
     replica_lag_under_load: { samples: lagMs.length, beacons: loadBeacons, median_ms: sorted[Math.floor(sorted.length / 2)],
       max_ms: sorted[sorted.length - 1], max_bytes: Math.max(...lagBytes) },
     failover: fo.trim().split('\n').filter((l) => /after|done/.test(l)),
-    crash_failover: crash.trim().split('\n').filter((l) => /after|done/.test(l)),
-    writes: written.size, lost_to_crash: lostCrash.length, lost_writes_acked_in: lostCrash.map((id) => ackedAt.get(id)),
+    writes: written.size, lost: lost.length,
     beacons_accepted: accepted.size, beacons_lost: lostBeacons.length, classes,
   }, null, 2));
 });

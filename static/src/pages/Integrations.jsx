@@ -167,7 +167,7 @@ function EventLog() {
           <DataTable id="hub-events" testid="hub-events" label={t('hub.log')} rows={d.events} filename="event-log" empty={t('hub.log.empty')} pageSize={PAGE} columns={[
             { key: 'id', label: 'ID', num: true, value: (e) => e.id, render: (e) => num(e.id, lang) },
             { key: 'type', label: t('hub.type'), value: (e) => e.type, render: (e) => <code>{e.type}</code> },
-            { key: 'aggregate', label: t('hub.aggregate'), value: (e) => e.aggregate },
+            { key: 'aggregate', label: t('hub.aggregate'), value: (e) => e.aggregate, render: (e) => <code translate="no">{e.aggregate}</code> },
             { key: 'time', label: t('hub.at'), value: (e) => e.timestamp, render: (e) => when(e.timestamp, lang) },
             { key: 'data', label: t('hub.data'), value: (e) => JSON.stringify(e.data), render: (e) => <code className="url">{JSON.stringify(e.data).slice(0, 160)}</code> },
           ]} />
