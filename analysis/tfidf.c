@@ -51,6 +51,8 @@ static int by_stem_pos(const void *x, const void *y)
 static void merge(tfidf_doc_t *d)
 {
 	size_t o = 0, i = 0;
+	if (d->n == 0)
+		return;         /* no words: nothing to sort (qsort's base may be NULL) */
 	for (size_t k = 0; k < d->n; k++)
 		d->v[k].count = (unsigned)k;
 	qsort(d->v, d->n, sizeof *d->v, by_stem_pos);
