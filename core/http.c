@@ -8,6 +8,12 @@
 #include "idempotency.h"
 #include "json_in.h"
 
+const char *req_actor(req_t *r)
+{
+	return arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" : "user",
+			    (long long)r->who.id);
+}
+
 const char *req_param(req_t *r, const char *name)
 {
 	return r->fcgx ? FCGX_GetParam(name, ((FCGX_Request *)r->fcgx)->envp) : NULL;

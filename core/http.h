@@ -63,6 +63,10 @@ typedef struct req {
 	int on_replica;                 /* answered from the streaming replica (the log says so) */
 } req_t;
 
+/* Who made a change, as audit columns and the event log name it: "user:ID"
+ * or "key:ID" (arena string; NULL out of memory). */
+const char *req_actor(req_t *r);
+
 /* Looks up a FastCGI parameter (HTTP_X_FOO style name), NULL if absent. */
 const char *req_param(req_t *r, const char *name);
 /* Value of query parameter `key`, percent-decoded into the arena, or NULL. */

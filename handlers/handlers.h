@@ -2,6 +2,7 @@
 #ifndef ZOE_HANDLERS_H
 #define ZOE_HANDLERS_H
 
+#include "db.h"
 #include "http.h"
 #include "router.h"
 
@@ -99,7 +100,7 @@ int h_video_report(req_t *r);
 int video_seed_demo(void);         /* audits the demo videos (zoe seed --demo) */
 int image_seed_demo(void);         /* audits the demo images (zoe seed --demo) */
 /* zoe seed --demo: runs one(a, body) over n JSON documents, each with a fresh
- * arena; prints "N demo <what> audited"; 0, or -1 at the first failure. */
+ * arena; prints "N demo <what> checked and stored"; 0, or -1 at the first failure. */
 int seed_docs(const char *what, const char *const *docs, size_t n,
 	      int (*one)(arena_t *a, json_t *body));
 /* level4_ai_content.c */
@@ -131,9 +132,17 @@ int h_local_events_report(req_t *r);
 int h_local_languages(req_t *r);
 int h_local_languages_report(req_t *r);
 /* One demo body of #38, #40 or #42 checked and stored (zoe seed --demo); 0/-1. */
-int local_seed_locations(arena_t *a, const char *json);
-int local_seed_events(arena_t *a, const char *json);
-int local_seed_cluster(arena_t *a, const char *json);
+/* #38, #41, #42: checks a body and stores it; its reply into *out (owned by a).
+ * 0, 422 (errors named), 500 out of memory, -1 database error. The endpoints
+ * and the demo seed share them (level4_intl_demo.c). */
+typedef int (*local_apply_fn)(arena_t *a, json_t *body, const char *who, json_t *errors,
+			      json_t **out);
+int local_locations_apply(arena_t *a, json_t *body, const char *who, json_t *errors, json_t **out);
+int local_events_apply(arena_t *a, json_t *body, const char *who, json_t *errors, json_t **out);
+int local_cluster_apply(arena_t *a, json_t *body, const char *who, json_t *errors, json_t **out);
+int intl_post(req_t *r, local_apply_fn apply);     /* the POST endpoint around one of them */
+/* A cached report of one statement taking $1 = ?limit= (default 50), "limit" added. */
+int intl_report(req_t *r, const db_stmt_t *stamp, const db_stmt_t *report);
 int local_seed_demo(void);         /* the demo locations, events and hreflang cluster */
 /* level5_content.c */
 int h_content_generate(req_t *r);

@@ -288,8 +288,7 @@ int h_reviews_integrate(req_t *r)
 	json_t *body = json_body(r);
 	if (!body)
 		return 0;
-	const char *principal = arena_printf(r->arena, "%s:%lld",
-		r->who.cred == CRED_APIKEY ? "key" : "user", (long long)r->who.id);
+	const char *principal = req_actor(r);
 	if (!principal)
 		return reply_problem(r, 500, "out of memory", NULL);
 	json_t *list = batch_of(r->arena, body);

@@ -611,8 +611,7 @@ int h_video_audit(req_t *r)
 	if (read_video(body, v, r->arena, errors) < 0)
 		return reply_invalid(r, json_incref(errors));
 	json_t *out = audit(r->arena, v, body);
-	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
-				       "user", (long long)r->who.id);
+	const char *who = req_actor(r);
 	if (!out || !who)
 		return reply_problem(r, 500, "out of memory", NULL);
 	return store(r->arena, v, out, who) ? reply_json(r, 200, out) : db_fail(r);

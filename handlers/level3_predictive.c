@@ -605,8 +605,7 @@ static json_t *import_input(req_t *r, import_t *im, int *csv)
 static int store_import(req_t *r, import_t *im, const char *metric, int horizon)
 {
 	char n[24];
-	const char *by = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
-				      "user", (long long)r->who.id);
+	const char *by = req_actor(r);
 	char *rows = dump(r->arena, im->rows), *kws = dump(r->arena, im->keywords);
 	if (!by || !rows || !kws)
 		return reply_problem(r, 500, "out of memory", NULL);

@@ -364,8 +364,7 @@ static int create(req_t *r, json_t *body)
 		json_array_append_new(variants, json_pack("{s:O, s:O}", "name", json_object_get(v,
 			"name"), "weight", json_object_get(v, "weight")));
 	char *vs = variants ? json_dumps(variants, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
-	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
-				       "user", (long long)r->who.id);
+	const char *who = req_actor(r);
 	int thompson = json_is_true(json_object_get(body, "thompson"));
 	const char *p[] = {site, json_string_value(json_object_get(body, "name")),
 		json_string_value(json_object_get(body, "metric")), vs,

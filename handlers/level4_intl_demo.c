@@ -1,5 +1,6 @@
-/* level4_intl_demo.c - the demo data of #38-#42 (zoe seed --demo), sent
- * through the same checks and storage as the endpoints. Idempotent: every
+/* level4_intl_demo.c - what #38-#42 share: the POST and report wrappers of
+ * their endpoints, and the demo data (zoe seed --demo), sent through the
+ * same checks and storage as the endpoints. Idempotent: every
  * record is upserted on its key, a second run changes nothing.
  *
  * The locations are German cities with placeholder addresses (not ZOE
@@ -12,9 +13,13 @@
  * The hreflang cluster has the mistakes Google's documentation warns about:
  * en-UK, a missing return link, no x-default, ß in Swiss German text. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "arena.h"
+#include "cache.h"
+#include "db.h"
 #include "handlers.h"
+#include "json_in.h"
 
 static const char demo_locations[] =
 	"{\"organization\": {\"name\": \"ZOE Solar GmbH\", \"url\": \"https://zoe-solar.de\"},"
@@ -114,19 +119,61 @@ static const char demo_cluster[] =
 	"{\"hreflang\": \"de-AT\", \"href\": \"https://zoe-solar.de/at/\"},"
 	"{\"hreflang\": \"de-CH\", \"href\": \"https://zoe-solar.de/ch/\"}]}]}";
 
+int intl_post(req_t *r, local_apply_fn apply)
+{
+	json_t *body = json_body(r), *out = NULL;
+	if (!body)
+		return 0;
+	json_t *errors = arena_json(r->arena, json_array());
+	const char *who = req_actor(r);
+	int rc = errors && who ? apply(r->arena, body, who, errors, &out) : 500;
+	if (rc == 422)
+		return reply_invalid(r, json_incref(errors));
+	if (rc < 0)
+		return db_fail(r);
+	return rc ? reply_problem(r, 500, "out of memory", NULL) : reply_json(r, 200, out);
+}
+
+int intl_report(req_t *r, const db_stmt_t *stamp, const db_stmt_t *report)
+{
+	if (cache_serve(r, stamp))
+		return 0;
+	const char *limit = req_query(r, "limit");
+	const char *p[] = {limit ? limit : "50"};       /* checked by the router */
+	PGresult *res = db_run(r->arena, report, 1, p);
+	if (!res)
+		return db_fail(r);
+	json_t *out = arena_json(r->arena, json_loads(db_get(res, 0, 0), 0, NULL));
+	if (!out)
+		return reply_problem(r, 500, "out of memory", NULL);
+	json_object_set_new(out, "limit", json_integer(strtol(p[0], NULL, 10)));
+	return reply_json(r, 200, out);
+}
+
 int local_seed_demo(void)
 {
+	static const struct {
+		const char *what, *text;
+		local_apply_fn apply;
+	} steps[] = {
+		{"location", demo_locations, local_locations_apply},
+		{"event", demo_events, local_events_apply},
+		{"hreflang cluster", demo_cluster, local_cluster_apply},
+	};
 	arena_t *a = arena_new(1 << 16);
 	int rc = a ? 0 : -1;
-	if (rc == 0)
-		rc = local_seed_locations(a, demo_locations);
-	if (rc == 0)
-		rc = local_seed_events(a, demo_events);
-	if (rc == 0)
-		rc = local_seed_cluster(a, demo_cluster);
+	for (size_t i = 0; rc == 0 && i < sizeof steps / sizeof steps[0]; i++) {
+		json_t *body = arena_json(a, json_loads(steps[i].text, 0, NULL)), *out = NULL;
+		json_t *errors = arena_json(a, json_array());
+		rc = body && errors ? steps[i].apply(a, body, "seed", errors, &out) : -1;
+		if (rc == 422)
+			fprintf(stderr, "zoe seed: demo %s: %s\n", steps[i].what, json_string_value(
+				json_object_get(json_array_get(errors, 0), "message")));
+		arena_reset(a);
+	}
 	if (rc == 0)
 		printf("zoe seed: demo locations, events and hreflang cluster stored\n");
 	if (a)
 		arena_free(a);
-	return rc;
+	return rc ? -1 : 0;
 }

@@ -352,7 +352,7 @@ static json_t *row_new(const event_t *e, json_t *m, json_t *v)
 
 /* Checks and stores a body of events; its reply into *out (owned by a).
  * 0, 422 (errors named), 500 out of memory, -1 database error. */
-static int events_apply(arena_t *a, json_t *body, const char *who, json_t *errors, json_t **out)
+int local_events_apply(arena_t *a, json_t *body, const char *who, json_t *errors, json_t **out)
 {
 	json_t *list = json_object_get(body, "events");
 	size_t n = json_array_size(list);
@@ -403,30 +403,7 @@ static int events_apply(arena_t *a, json_t *body, const char *who, json_t *error
 
 int h_local_events(req_t *r)
 {
-	json_t *body = json_body(r), *out = NULL;
-	if (!body)
-		return 0;
-	json_t *errors = arena_json(r->arena, json_array());
-	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
-				       "user", (long long)r->who.id);
-	int rc = errors && who ? events_apply(r->arena, body, who, errors, &out) : 500;
-	if (rc == 422)
-		return reply_invalid(r, json_incref(errors));
-	if (rc < 0)
-		return db_fail(r);
-	return rc ? reply_problem(r, 500, "out of memory", NULL) : reply_json(r, 200, out);
-}
-
-/* Checks and stores one demo body (zoe seed --demo); 0/-1. */
-int local_seed_events(arena_t *a, const char *text)
-{
-	json_t *body = arena_json(a, json_loads(text, 0, NULL)), *out = NULL;
-	json_t *errors = arena_json(a, json_array());
-	int rc = body && errors ? events_apply(a, body, "seed", errors, &out) : -1;
-	if (rc == 422)
-		fprintf(stderr, "zoe seed: demo event: %s\n", json_string_value(json_object_get(
-			json_array_get(errors, 0), "message")));
-	return rc ? -1 : 0;
+	return intl_post(r, local_events_apply);
 }
 
 /* ---- #41 --------------------------------------------------------------------------------- */
@@ -462,16 +439,5 @@ const api_op_t op_local_events_report = {VRULES(report_query), NULL, NULL, 0, NU
 
 int h_local_events_report(req_t *r)
 {
-	if (cache_serve(r, &q_events_stamp))
-		return 0;
-	const char *limit = req_query(r, "limit");
-	const char *p[] = {limit ? limit : "50"};       /* checked by the router */
-	PGresult *res = db_run(r->arena, &q_report, 1, p);
-	if (!res)
-		return db_fail(r);
-	json_t *out = arena_json(r->arena, json_loads(db_get(res, 0, 0), 0, NULL));
-	if (!out)
-		return reply_problem(r, 500, "out of memory", NULL);
-	json_object_set_new(out, "limit", json_integer(strtol(p[0], NULL, 10)));
-	return reply_json(r, 200, out);
+	return intl_report(r, &q_events_stamp, &q_report);
 }

@@ -150,7 +150,7 @@ static const db_stmt_t q_upsert = {"hreflang_cluster_upsert",
 
 /* Checks and stores one cluster; its reply into *out (owned by a).
  * 0, 422 (errors named), 500 out of memory, -1 database error. */
-static int cluster_apply(arena_t *a, json_t *body, const char *who, json_t *errors, json_t **out)
+int local_cluster_apply(arena_t *a, json_t *body, const char *who, json_t *errors, json_t **out)
 {
 	hreflang_page_t *pages = arena_calloc(a, 2 * PAGES_MAX, sizeof *pages);
 	if (!pages)
@@ -182,30 +182,7 @@ static int cluster_apply(arena_t *a, json_t *body, const char *who, json_t *erro
 
 int h_local_languages(req_t *r)
 {
-	json_t *body = json_body(r), *out = NULL;
-	if (!body)
-		return 0;
-	json_t *errors = arena_json(r->arena, json_array());
-	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
-				       "user", (long long)r->who.id);
-	int rc = errors && who ? cluster_apply(r->arena, body, who, errors, &out) : 500;
-	if (rc == 422)
-		return reply_invalid(r, json_incref(errors));
-	if (rc < 0)
-		return db_fail(r);
-	return rc ? reply_problem(r, 500, "out of memory", NULL) : reply_json(r, 200, out);
-}
-
-/* Checks and stores one demo cluster (zoe seed --demo); 0/-1. */
-int local_seed_cluster(arena_t *a, const char *text)
-{
-	json_t *body = arena_json(a, json_loads(text, 0, NULL)), *out = NULL;
-	json_t *errors = arena_json(a, json_array());
-	int rc = body && errors ? cluster_apply(a, body, "seed", errors, &out) : -1;
-	if (rc == 422)
-		fprintf(stderr, "zoe seed: demo hreflang cluster: %s\n", json_string_value(
-			json_object_get(json_array_get(errors, 0), "message")));
-	return rc ? -1 : 0;
+	return intl_post(r, local_cluster_apply);
 }
 
 /* ---- GET ------------------------------------------------------------------------------ */
@@ -230,16 +207,5 @@ const api_op_t op_local_languages_report = {VRULES(report_query), NULL, NULL, 0,
 
 int h_local_languages_report(req_t *r)
 {
-	if (cache_serve(r, &q_stamp))
-		return 0;
-	const char *limit = req_query(r, "limit");
-	const char *p[] = {limit ? limit : "50"};       /* checked by the router */
-	PGresult *res = db_run(r->arena, &q_report, 1, p);
-	if (!res)
-		return db_fail(r);
-	json_t *out = arena_json(r->arena, json_loads(db_get(res, 0, 0), 0, NULL));
-	if (!out)
-		return reply_problem(r, 500, "out of memory", NULL);
-	json_object_set_new(out, "limit", json_integer(strtol(p[0], NULL, 10)));
-	return reply_json(r, 200, out);
+	return intl_report(r, &q_stamp, &q_report);
 }

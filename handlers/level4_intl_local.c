@@ -607,7 +607,7 @@ static json_t *build(arena_t *a, json_t *body, const loc_t *l, json_t **spec, js
 
 /* Checks and stores a body of locations; its reply into *out (owned by a).
  * 0, 422 (errors named), 500 out of memory, -1 database error. */
-static int locations_apply(arena_t *a, json_t *body, const char *who, json_t *errors,
+int local_locations_apply(arena_t *a, json_t *body, const char *who, json_t *errors,
 			   json_t **out)
 {
 	size_t n = json_array_size(json_object_get(body, "locations"));
@@ -645,30 +645,7 @@ static int locations_apply(arena_t *a, json_t *body, const char *who, json_t *er
 
 int h_local_locations(req_t *r)
 {
-	json_t *body = json_body(r), *out = NULL;
-	if (!body)
-		return 0;
-	json_t *errors = arena_json(r->arena, json_array());
-	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
-				       "user", (long long)r->who.id);
-	int rc = errors && who ? locations_apply(r->arena, body, who, errors, &out) : 500;
-	if (rc == 422)
-		return reply_invalid(r, json_incref(errors));
-	if (rc < 0)
-		return db_fail(r);
-	return rc ? reply_problem(r, 500, "out of memory", NULL) : reply_json(r, 200, out);
-}
-
-/* Checks and stores one demo body (zoe seed --demo); 0/-1. */
-int local_seed_locations(arena_t *a, const char *text)
-{
-	json_t *body = arena_json(a, json_loads(text, 0, NULL)), *out = NULL;
-	json_t *errors = arena_json(a, json_array());
-	int rc = body && errors ? locations_apply(a, body, "seed", errors, &out) : -1;
-	if (rc == 422)
-		fprintf(stderr, "zoe seed: demo location: %s\n",
-			json_string_value(json_object_get(json_array_get(errors, 0), "message")));
-	return rc ? -1 : 0;
+	return intl_post(r, local_locations_apply);
 }
 
 /* ---- #39 ----------------------------------------------------------------------------------- */

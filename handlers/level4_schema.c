@@ -281,8 +281,7 @@ static int snippet_generic(req_t *r, const char *kind)
 		return json_array_size(errors) ? reply_invalid(r, json_incref(errors)) :
 			reply_problem(r, 500, "out of memory", NULL);
 	json_t *out = verdict(r->arena, s);
-	const char *who = arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" :
-				       "user", (long long)r->who.id);
+	const char *who = req_actor(r);
 	if (!out || !who)
 		return reply_problem(r, 500, "out of memory", NULL);
 	return store(r->arena, s, out, who) ? reply_json(r, 200, out) : db_fail(r);
@@ -376,29 +375,21 @@ static const char *const demo_snippets[] = {
 	"\"Answer\", \"text\": \"\"}}]}}",
 };
 
+static int seed_one(arena_t *a, json_t *body)
+{
+	json_t *errors = arena_json(a, json_array()), *out;
+	snippet_t *s = arena_alloc(a, sizeof *s);
+	const struct service *svc = service_of(json_string_value(json_object_get(body, "kind")));
+	return errors && s && svc && json_object_del(body, "kind") == 0 &&
+	       read_snippet(body, s, svc, a, errors) == 0 && (out = verdict(a, s)) &&
+	       store(a, s, out, "seed") ? 0 : -1;
+}
+
 /* Validates and stores the demo snippets (zoe seed --demo); 0/-1. Idempotent. */
 int schema_seed_demo(void)
 {
-	arena_t *a = arena_new(1 << 16);
-	int rc = a ? 0 : -1;
-	size_t i;
-	for (i = 0; rc == 0 && i < sizeof demo_snippets / sizeof demo_snippets[0]; i++) {
-		json_t *body = arena_json(a, json_loads(demo_snippets[i], 0, NULL));
-		json_t *errors = arena_json(a, json_array()), *out = NULL;
-		snippet_t *s = arena_alloc(a, sizeof *s);
-		const struct service *svc = service_of(json_string_value(json_object_get(body, "kind")));
-		rc = body && errors && s && svc && json_object_del(body, "kind") == 0 &&
-		     read_snippet(body, s, svc, a, errors) == 0 && (out = verdict(a, s)) &&
-		     store(a, s, out, "seed") ? 0 : -1;
-		arena_reset(a);
-	}
-	if (rc == 0)
-		printf("zoe seed: %zu demo JSON-LD snippets validated\n", i);
-	else
-		fprintf(stderr, "zoe seed: demo snippet %zu failed: %s\n", i ? i - 1 : 0, db_last_message());
-	if (a)
-		arena_free(a);
-	return rc;
+	return seed_docs("JSON-LD snippets", demo_snippets,
+			 sizeof demo_snippets / sizeof demo_snippets[0], seed_one);
 }
 
 /* ---- reports ---------------------------------------------------------------------- */

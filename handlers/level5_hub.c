@@ -34,12 +34,6 @@
 #define OVERLAP_DEFAULT 86400
 #define OVERLAP_MAX (7 * 86400)
 
-static const char *who(req_t *r)
-{
-	return arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" : "user",
-			    (long long)r->who.id);
-}
-
 /* An event type: lowercase words of [a-z0-9_] joined by dots, or "*". */
 static int type_ok(const char *t)
 {
@@ -163,7 +157,7 @@ int h_hub_subscribe(req_t *r)
 	if (!types || whsig_secret_new(secret) < 0)
 		return reply_problem(r, 500, "out of memory", NULL);
 	const char *p[] = {url, types, json_string_value(json_object_get(body, "description")),
-		secret, who(r)};
+		secret, req_actor(r)};
 	PGresult *res = db_run(r->arena, &q_subscribe, 5, p);
 	if (!res)
 		return db_fail(r);
@@ -202,7 +196,7 @@ int h_hub_rotate(req_t *r)
 	char secret[WHSIG_SECRET_LEN];
 	const char *p[] = {arena_printf(r->arena, "%lld", id), secret,
 		arena_printf(r->arena, "%lld", ov ? (long long)json_integer_value(ov) :
-			     (long long)OVERLAP_DEFAULT), who(r)};
+			     (long long)OVERLAP_DEFAULT), req_actor(r)};
 	if (id < 0)
 		return reply_problem(r, 404, "no such webhook endpoint", NULL);
 	if (whsig_secret_new(secret) < 0 || !p[0] || !p[2] || !p[3])
@@ -257,7 +251,7 @@ int h_hub_replay(req_t *r)
 		return reply_problem(r, 404, "no such webhook endpoint", NULL);
 	long long from = (long long)json_integer_value(json_object_get(body, "from_event"));
 	const char *p[] = {arena_printf(r->arena, "%lld", id),
-		arena_printf(r->arena, "%lld", from), who(r)};
+		arena_printf(r->arena, "%lld", from), req_actor(r)};
 	if (!p[0] || !p[1] || !p[2])
 		return reply_problem(r, 500, "out of memory", NULL);
 	if (db_begin() < 0)
@@ -300,7 +294,7 @@ int h_hub_test_event(req_t *r)
 	if (!body)
 		return 0;
 	const char *msg = json_string_value(json_object_get(body, "message"));
-	const char *p[] = {msg ? msg : "Testereignis", who(r)};
+	const char *p[] = {msg ? msg : "Testereignis", req_actor(r)};
 	PGresult *res = db_run(r->arena, &q_test, 2, p);
 	if (!res)
 		return db_fail(r);
@@ -380,7 +374,7 @@ int h_hub_delete(req_t *r)
 	long long id = path_id(r);
 	if (id < 0)
 		return reply_problem(r, 404, "no such webhook endpoint", NULL);
-	const char *p[] = {arena_printf(r->arena, "%lld", id), who(r)};
+	const char *p[] = {arena_printf(r->arena, "%lld", id), req_actor(r)};
 	PGresult *res = p[0] && p[1] ? db_run(r->arena, &q_delete, 2, p) : NULL;
 	if (!res)
 		return db_fail(r);

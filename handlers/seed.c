@@ -21,7 +21,7 @@ int seed_docs(const char *what, const char *const *docs, size_t n,
 		arena_reset(a);
 	}
 	if (rc == 0)
-		printf("zoe seed: %zu demo %s audited\n", i, what);
+		printf("zoe seed: %zu demo %s checked and stored\n", i, what);
 	else
 		fprintf(stderr, "zoe seed: demo %s %zu failed: %s\n", what, i ? i - 1 : 0,
 			db_last_message());
