@@ -198,6 +198,7 @@ class Webhooks(unittest.TestCase):
         cls.admin = token_for("admin")
         cls.editor = token_for("editor")
         cls.rx = Receiver()
+        cls.addClassCleanup(cls.rx.stop)        # also when the check below fails
         r = get(HOOKS, token=cls.admin)
         assert r.status == 200, r
         if r.json["retry_schedule_seconds"] != SCHEDULE:
@@ -205,10 +206,6 @@ class Webhooks(unittest.TestCase):
                                  "ZOE_WEBHOOK_SCHEDULE=1,1,1,1,1,1,1 ZOE_WEBHOOK_DISABLE_AFTER=6 "
                                  "ZOE_OUTBOUND_ALLOW=127.0.0.1/32 (scripts/dev test does)"
                                  % r.json["retry_schedule_seconds"])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.rx.stop()
 
     def subscribe(self, path, tags, **rx):
         r = post(HOOKS, {"url": self.rx.url(path), "types": [etype(t) for t in tags],
