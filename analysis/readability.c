@@ -1,9 +1,11 @@
 /* readability.c - Yoast-style readability of German and English text; see
  * readability.h.
  *
- * Passive voice follows the shape of Yoast's German and English research: a
- * sentence is cut into clauses at conjunctions and colons; a clause is
- * passive when it holds an auxiliary (a form of werden, or bekommen /
+ * Passive voice is measured twice. rd_passive_yoast counts as yoastseo's
+ * German research does (see the section below): that is the share a content
+ * editor knows from Yoast, and the one the check scores. rd_passive is German
+ * grammar: a sentence is cut into clauses at conjunctions and colons; a clause
+ * is passive when it holds an auxiliary (a form of werden, or bekommen /
  * erhalten / kriegen / gehören for the recipient passive; English: be, get)
  * and a past participle that is not followed by "haben"/"sein". German
  * participles are lowercase words (a capitalised word inside a sentence is
