@@ -289,7 +289,7 @@ class Events(Common):
         # priceValidUntil is recommended for a Product's offer only, not for an event's
         # ticket offer: nothing is missing or wrong (the Product case: test_level4_schema)
         self.assertEqual((ev[key("summer")]["state"], ev[key("summer")]["errors"],
-                          ev[key("summer")]["warnings"]), ("valid", [], []))
+                          ev[key("summer")]["warnings"]), ("ok", [], []))
         self.assertEqual(psql_one("SELECT to_char(start_at AT TIME ZONE 'UTC', 'HH24:MI') FROM"
                                   " local_events WHERE key = :'v1'", key("winter")), "17:00")
 
