@@ -458,7 +458,9 @@ static const char *const de_yoast_not_participle[] = {
 	"übermacht", "überfahrt", "überlast", "übertritt", "überschnitt",
 	"übersetzt", "überträgt", "übersteht", "übersteigt", "überwiegt", "überweist",
 	"überzieht", "übersieht", "überwindet", "überschreitet", "übernimmt",
-	"bereit", "bericht", "bewusst", "entsteht", "gebot", "herkunft", "verknüpfungspunkt",
+	"bereit", "bericht", "bewusst", "beeinflusst", "entsteht", "gebot", "gebet", "gestüt",
+	"herkunft", "verknüpfungspunkt", "beirat", "betriebsrat", "gemeinderat",
+	"verwaltungsrat", "gewerbeamt", "verkehrsamt", "gesamtgewicht", "verwaltungsgericht",
 	"verantwortungsbewusst", "veranschaulicht",
 };
 /* Auxiliaries of participle shape: never taken for the participle. */
