@@ -201,6 +201,7 @@ enum level { REQUIRED, RECOMMENDED };
 enum {
 	R_NOT_NESTED = 1, /* not needed when nested in the item it reviews */
 	R_SUBJECT = 2,    /* only for a subject, not a reference (itemReviewed, about, mentions) */
+	R_PRODUCT = 4,    /* only for the offer of a Product (or a subtype: Car); not an Event's */
 };
 
 /* Google Search Central's properties per type; "a|b" means one of them. */
@@ -272,7 +273,7 @@ static const struct rule {
 	{"Offer", "price|priceSpecification", REQUIRED, 0},
 	{"Offer", "priceCurrency|priceSpecification", REQUIRED, 0},
 	{"Offer", "availability", RECOMMENDED, 0},
-	{"Offer", "priceValidUntil", RECOMMENDED, 0},
+	{"Offer", "priceValidUntil", RECOMMENDED, R_PRODUCT},
 	{"Offer", "url", RECOMMENDED, 0},
 	{"AggregateOffer", "lowPrice", REQUIRED, 0},
 	{"AggregateOffer", "priceCurrency", REQUIRED, 0},
@@ -1239,7 +1240,8 @@ static void check_node(struct vctx *c, const json_t *o, const struct node *n)
 		if ((strcmp(rules[i].type, n->type) == 0 || strcmp(rules[i].type, n->raw) == 0 ||
 		     (up != n->type && strcmp(rules[i].type, up) == 0)) &&
 		    !((rules[i].flags & R_NOT_NESTED) && n->nested) &&
-		    !((rules[i].flags & R_SUBJECT) && n->reference))
+		    !((rules[i].flags & R_SUBJECT) && n->reference) &&
+		    !((rules[i].flags & R_PRODUCT) && !is_a(n->parent, "Product")))
 			check_rule(c, o, &rules[i], n->path);
 	for (size_t i = 0; i < COUNT(checks); i++)
 		if (strcmp(checks[i].type, n->type) == 0)

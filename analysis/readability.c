@@ -1,9 +1,11 @@
 /* readability.c - Yoast-style readability of German and English text; see
  * readability.h.
  *
- * Passive voice follows the shape of Yoast's German and English research: a
- * sentence is cut into clauses at conjunctions and colons; a clause is
- * passive when it holds an auxiliary (a form of werden, or bekommen /
+ * Passive voice is measured twice. rd_passive_yoast counts as yoastseo's
+ * German research does (see the section below): that is the share a content
+ * editor knows from Yoast, and the one the check scores. rd_passive is German
+ * grammar: a sentence is cut into clauses at conjunctions and colons; a clause
+ * is passive when it holds an auxiliary (a form of werden, or bekommen /
  * erhalten / kriegen / gehören for the recipient passive; English: be, get)
  * and a past participle that is not followed by "haben"/"sein". German
  * participles are lowercase words (a capitalised word inside a sentence is
@@ -12,6 +14,7 @@
  * from the table. Word lists are static const tables; the code is generic. */
 #include "readability.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +25,15 @@
 /* ---- word lists --------------------------------------------------------- */
 
 static const char *const de_aux[] = {
-	"werde", "wirst", "wird", "werden", "werdet", "wurde", "ward", "wurdest",
+	"werde", "wirst", "wird", "werden", "werdet", "wurde", "ward", "wardst", "wurdest",
 	"wurden", "wurdet", "worden", "werdest", "würde", "würdest", "würden", "würdet",
-	"bekomme", "bekommst", "bekommt", "bekommen", "bekam", "bekamen", "bekäme",
-	"kriege", "kriegst", "kriegt", "kriegen", "kriegte", "kriegten", "erhalte",
-	"erhältst", "erhält", "erhalten", "erhielt", "erhielten", "gehört", "gehören",
-	"gehörte", "gehörten",
+	"bekomme", "bekommst", "bekommt", "bekommen", "bekommest", "bekommet", "bekam",
+	"bekamst", "bekamen", "bekäme", "bekämen", "bekämest", "bekämst", "bekämet", "bekämt",
+	"kriege", "kriegst", "kriegt", "kriegen", "kriegest", "krieget", "kriegte", "kriegtest",
+	"kriegten", "kriegtet", "gekriegt", "erhalte", "erhältst", "erhält", "erhalten",
+	"erhaltet", "erhaltest", "erhielt", "erhielte", "erhieltest", "erhieltst", "erhieltet",
+	"erhielten", "gehöre", "gehörst", "gehört", "gehören", "gehörest", "gehöret", "gehörte",
+	"gehörtest", "gehörtet", "gehörten",
 };
 /* Auxiliaries that look like participles: never both in one clause. */
 static const char *const de_aux_participle_like[] = {
@@ -39,8 +45,8 @@ static const char *const de_clause_breaks[] = {
 	"insoweit", "nachdem", "nun", "ob", "obgleich", "obschon", "obwohl", "obzwar",
 	"oder", "seitdem", "sobald", "sodass", "sofern", "solange", "sondern", "sooft",
 	"soviel", "soweit", "sowie", "trotz", "und", "ungeachtet", "während", "weil",
-	"welche", "welchem", "welchen", "welcher", "welches", "wem", "wen", "wenn",
-	"wenngleich", "wennschon", "wer", "wessen", "wie", "wiewohl", "wohingegen", "zumal",
+	"waehrend", "welche", "welchem", "welchen", "welcher", "welches", "wem", "wen", "wenn",
+	"wenngleich", "wennschon", "wer", "wes", "wessen", "wie", "wiewohl", "wohingegen", "zumal",
 };
 static const char *const de_sep_prefix[] = {
 	"ab", "an", "auf", "aus", "bei", "bereit", "dar", "durch", "ein", "fest",
@@ -386,6 +392,356 @@ out:
 	return passive;
 }
 
+/* ---- passive as Yoast counts it (German) -----------------------------------------
+ *
+ * yoastseo's German research, restated: the sentence is lowercased; without
+ * an auxiliary (a whole word of de_aux) it is active. It is cut into clauses
+ * before every clause word of de_clause_breaks (and a free-standing colon) —
+ * not at commas —, where each piece ends at the first occurrence of the
+ * break word's text, even inside a longer word ("da" cuts at "das"). A clause
+ * is passive when it holds an auxiliary and a word of participle shape that
+ * survives the exceptions. Participle shapes, on whitespace-separated words
+ * with the outer punctuation removed and capitalised nouns included:
+ *   ge…t; be-/ent-/er-/her-/ver-/zer-/über- … ending in -t but not -st (-sst
+ *   is fine); ab-/an-/auf-/aus-/vor-/wieder-/zurück- + ge…t or + one of those
+ *   prefixes anywhere in the word ("Komplettangebot"); …iert; and a list of
+ *   strong participles that is mostly ge…en ("geschrieben", not
+ *   "beschrieben", "angeschlossen" or "betrieben").
+ * Exceptions: a noun ending (-arbeit, -keit, -zeit, -schaft…), a word of
+ * de_yoast_not_participle, a participle directly followed by "haben" or
+ * "sein", and the auxiliaries of participle shape (bekommt, gehört, erhält).
+ * So "eingespeist", "abgeschrieben" and "untersucht" are not counted, and a
+ * clause with erhalten and a noun such as "Angebot" is. */
+
+/* Strong participles Yoast's German research knows by name. */
+static const char *const de_yoast_strong[] = {
+	"angefangen", "aufgerissen", "ausgesehen", "befohlen", "befunden", "begonnen",
+	"bewiesen", "beworben", "empfohlen", "empfunden", "entschieden",
+	"erschrocken", "erwogen", "verdorben", "vergessen", "verglichen", "verloren",
+	"verstanden", "verschwunden", "vorgeschlagen", "misslungen",
+	"gebacken", "gebeten", "gebissen", "geblasen", "geblieben", "gebogen", "geboren",
+	"geborgen", "geboten", "gebraten", "gebrochen", "gebunden", "gediehen", "gedrungen",
+	"gefahren", "gefallen", "gefangen", "geflogen", "geflohen", "geflossen", "gefressen",
+	"gefroren", "gefunden", "gegangen", "gegeben", "gegessen", "geglichen", "geglitten",
+	"gegolten", "gegossen", "gegraben", "gegriffen", "gehalten", "gehangen", "gehauen",
+	"geheißen", "geheissen", "gehoben", "geholfen", "geklungen", "gekommen", "gekrochen",
+	"geladen", "gelassen", "gelaufen", "gelegen", "gelesen", "geliehen", "gelitten",
+	"gelogen", "gelungen", "gemessen", "gemieden", "genesen", "genommen", "genossen",
+	"gepfiffen", "gepriesen", "geraten", "gerieben", "gerissen", "geritten", "gerochen",
+	"gerufen", "gerungen", "geschaffen", "geschehen", "geschieden", "geschienen",
+	"geschlafen", "geschlagen", "geschlichen", "geschliffen", "geschlossen",
+	"geschlungen", "geschmissen", "geschmolzen", "geschnitten", "geschoben", "gescholten",
+	"geschoren", "geschossen", "geschrieben", "geschrien", "geschritten", "geschwiegen",
+	"geschwollen", "geschwommen", "geschworen", "geschwunden", "geschwungen", "gesehen",
+	"gesessen", "gesoffen", "gesponnen", "gesprochen", "gesprungen", "gestanden",
+	"gestiegen", "gestochen", "gestohlen", "gestorben", "gestoßen", "gestossen",
+	"gestrichen", "gestritten", "gesungen", "gesunken", "getan", "getragen", "getreten",
+	"getrieben", "getroffen", "getrunken", "gewachsen", "gewaschen", "gewichen",
+	"gewiesen", "gewogen", "gewonnen", "geworben", "geworfen", "gezogen", "gezwungen",
+	"übergeben", "übernommen", "übertragen", "übertroffen", "übertrieben", "überwiesen",
+	"überzogen", "übersehen", "überlassen", "überschritten", "überschrieben",
+	"überstanden", "überwunden", "überfahren", "überfallen", "überladen",
+};
+/* Words of participle shape that Yoast's research does not take for one:
+ * present tense forms, adjectives and nouns (the lowercased sentence keeps
+ * them). A word missing here that Yoast lists, or the reverse, is where the
+ * two may still differ; bench/content lists the texts. */
+static const char *const de_yoast_not_participle[] = {
+	"geht", "gilt", "gibt", "gebiet", "geburt", "gedicht", "gefecht", "geflecht",
+	"gehöft", "geist", "gericht", "gerücht", "gerüst", "gesamt", "geschäft", "geschlecht",
+	"gesicht", "gespenst", "gestalt", "gewalt", "gewicht", "gerät", "gemüt", "gelangweilt",
+	"generalist", "gewerkschaft", "gesichtspunkt", "gegenwart", "geschäftsbericht",
+	"geldautomat", "gewerbegebiet", "gefrierpunkt", "gegenangebot", "gegengewicht",
+	"erst", "ernst", "erbgut", "erbrecht", "erfahrungsbericht", "erfolgsrezept",
+	"erholungsgebiet", "erdmittelpunkt", "erbbaurecht", "erstrecht",
+	"überangebot", "übergewicht", "übersicht", "überschrift", "überrest", "übermut",
+	"übermacht", "überfahrt", "überlast", "übertritt", "überschnitt",
+	"übersetzt", "überträgt", "übersteht", "übersteigt", "überwiegt", "überweist",
+	"überzieht", "übersieht", "überwindet", "überschreitet", "übernimmt",
+	"bereit", "bericht", "bewusst", "beeinflusst", "entsteht", "gebot", "gebet", "gestüt",
+	"herkunft", "verknüpfungspunkt", "beirat", "betriebsrat", "gemeinderat",
+	"verwaltungsrat", "gewerbeamt", "verkehrsamt", "gesamtgewicht", "verwaltungsgericht",
+	"verantwortungsbewusst", "veranschaulicht",
+};
+/* Auxiliaries of participle shape: never taken for the participle. */
+static const char *const de_yoast_aux_like[] = {
+	"bekommst", "bekommt", "bekamst", "bekommest", "bekommet", "bekämest", "bekämst",
+	"bekämet", "bekämt", "gekriegt", "gehörst", "gehört", "gehörtest", "gehörtet",
+	"gehörest", "gehöret", "erhältst", "erhält", "erhaltet", "erhielt", "erhieltest",
+	"erhieltst", "erhieltet", "erhaltest",
+};
+static const char *const de_yoast_noun_endings[] = {
+	"apparat", "arbeit", "dienst", "haft", "halt", "keit", "kraft", "not", "pflicht",
+	"schaft", "schrift", "tät", "wert", "zeit",
+};
+static const char *const yd_front[] = {"ab", "an", "auf", "aus", "vor", "wieder", "zurück"};
+static const char *const yd_insep[] = {"be", "ent", "er", "her", "ver", "zer", "über", "ueber"};
+
+/* Byte length of the character at s[i] when it is one of `ascii` or of
+ * multi[0..nm), else 0 (also at the end, i >= n). */
+static size_t yd_char_in(const char *s, size_t i, size_t n, const char *ascii,
+			 const char *const *multi, size_t nm)
+{
+	if (i >= n || !s[i])
+		return 0;
+	if (strchr(ascii, s[i]))
+		return 1;
+	for (size_t k = 0; k < nm; k++)
+		if (strncmp(s + i, multi[k], strlen(multi[k])) == 0)
+			return strlen(multi[k]);
+	return 0;
+}
+
+static const char *const yd_quotes[] = {"»", "«", "‹", "›", "\u00a0", "\u2014", "”", "“", "„",
+					"¡", "¿", "–", "’", "‘", "×", "…"};
+
+/* 1 at a word end for the participle shapes: the end or one of these. */
+static int yd_end(const char *w, size_t i, size_t n)
+{
+	return i >= n || yd_char_in(w, i, n, " \n\r\t.,'()\"+-;!?:/<>", yd_quotes, 4);
+}
+
+/* Characters around a whole word (auxiliaries, clause words, haben/sein). */
+static size_t yd_bound(const char *s, size_t i, size_t n)
+{
+	return yd_char_in(s, i, n, " \n\r\t.,()\"+-;!?:/<>", yd_quotes, 11);
+}
+
+/* Start of the UTF-8 character before byte i of w (i > 0). */
+static size_t yd_prev(const char *w, size_t i)
+{
+	do
+		i--;
+	while (i > 0 && ((unsigned char)w[i] & 0xc0) == 0x80);
+	return i;
+}
+
+/* 1 when w[from..n) is "\S+t" (or, with not_st, "\S+([^s]t|sst)") ending at a
+ * word end: some 't' with a word end after it and at least one more
+ * character between `from` and the letter before it. */
+static int yd_tail(const char *w, size_t from, size_t n, int not_st)
+{
+	for (size_t p = from; p < n; p++) {
+		if (w[p] != 't' || !yd_end(w, p + 1, n) || p == from)
+			continue;
+		if (!not_st)
+			return 1;
+		size_t q = yd_prev(w, p);
+		if (q > from && w[q] != 's')
+			return 1;
+		if (q > from + 1 && strncmp(w + p - 2, "sst", 3) == 0 && p - 2 > from)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when the lowercased word w[0..n) has one of Yoast's participle shapes. */
+static int yd_shape(const char *w, size_t n)
+{
+	for (size_t k = 0; k < COUNT(yd_insep); k++) {
+		size_t m = strlen(yd_insep[k]);
+		if (n > m && strncmp(w, yd_insep[k], m) == 0 && yd_tail(w, m, n, 1))
+			return 1;
+	}
+	if (n > 2 && strncmp(w, "ge", 2) == 0 && yd_tail(w, 2, n, 0))
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < COUNT(yd_front); k++) {
+			size_t m = strlen(yd_front[k]);
+			if (strncmp(w + i, yd_front[k], m) != 0)
+				continue;
+			if (strncmp(w + i + m, "ge", 2) == 0 && yd_tail(w, i + m + 2, n, 0))
+				return 1;
+			for (size_t j = 0; j < COUNT(yd_insep); j++) {
+				size_t l = strlen(yd_insep[j]);
+				if (strncmp(w + i + m, yd_insep[j], l) == 0 &&
+				    yd_tail(w, i + m + l, n, 1))
+					return 1;
+			}
+		}
+		if (i > 0 && strncmp(w + i, "iert", 4) == 0 && yd_end(w, i + 4, n))
+			return 1;
+	}
+	return 0;
+}
+
+static int yd_in(const char *w, size_t n, const char *const *list, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strlen(list[i]) == n && memcmp(w, list[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Offset of the first whole word `word` in s[0..n), or n. */
+static size_t yd_find(const char *s, size_t n, const char *word)
+{
+	size_t m = strlen(word);
+	for (size_t i = 0; i + m <= n; i++) {
+		if (memcmp(s + i, word, m) != 0)
+			continue;
+		int left = i == 0 || yd_bound(s, yd_prev(s, i), n) || strchr("'`", s[i - 1]) ||
+			   (i >= 3 && (strncmp(s + i - 3, "‘", 3) == 0 || strncmp(s + i - 3, "’", 3) == 0));
+		int right = i + m == n || yd_bound(s, i + m, n) ||
+			    (s[i + m] == '\'' && (i + m + 1 == n || yd_bound(s, i + m + 1, n)));
+		if (left && right)
+			return i;
+	}
+	return n;
+}
+
+/* 1 when participle w[0..m) survives the exceptions in clause c[0..n). */
+static int yd_counts(const char *w, size_t m, const char *c, size_t n)
+{
+	for (size_t k = 0; k < COUNT(de_yoast_noun_endings); k++) {
+		size_t l = strlen(de_yoast_noun_endings[k]);
+		for (size_t i = 1; i + l <= m; i++)
+			if (memcmp(w + i, de_yoast_noun_endings[k], l) == 0 &&
+			    (i + l == m || strchr(" \n\r\t'()\"<>!?+,-./0123456789:;", w[i + l])))
+				return 0;
+	}
+	if (yd_in(w, m, de_yoast_not_participle, COUNT(de_yoast_not_participle)) ||
+	    yd_in(w, m, de_yoast_aux_like, COUNT(de_yoast_aux_like)))
+		return 0;
+	char word[TEXT_WORD_MAX];
+	if (m >= sizeof word)
+		return 1;
+	memcpy(word, w, m);
+	word[m] = '\0';
+	size_t at = yd_find(c, n, word);
+	if (at < n && at + m + 1 < n) {
+		const char *after = c + at + m + 1;
+		size_t rest = n - (at + m + 1);
+		if (yd_find(after, rest, "haben") == 0 || yd_find(after, rest, "sein") == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Punctuation Yoast strips from both ends of a word. */
+static size_t yd_punct(const char *s, size_t i, size_t n)
+{
+	return yd_char_in(s, i, n, "-()_[]\"'.?!:;,+&<>", yd_quotes, COUNT(yd_quotes));
+}
+
+/* Clause c[0..n) (lowercased): offset of its auxiliary when passive, else n. */
+static size_t yd_clause(const char *c, size_t n)
+{
+	size_t aux = n;
+	for (size_t k = 0; k < COUNT(de_aux); k++) {
+		size_t at = yd_find(c, n, de_aux[k]);
+		if (at < aux)
+			aux = at;
+	}
+	if (aux == n)
+		return n;
+	for (size_t i = 0; i < n; ) {
+		while (i < n && isspace((unsigned char)c[i]))
+			i++;
+		size_t b = i, e;
+		while (i < n && !isspace((unsigned char)c[i]))
+			i++;
+		e = i;
+		for (size_t l; b < e && (l = yd_punct(c, b, e)); )
+			b += l;
+		while (b < e) {
+			size_t p = yd_prev(c, e), l = yd_punct(c, p, e);
+			if (!l || p + l != e)
+				break;
+			e = p;
+		}
+		if (b < e && (yd_shape(c + b, e - b) ||
+			      yd_in(c + b, e - b, de_yoast_strong, COUNT(de_yoast_strong))) &&
+		    yd_counts(c + b, e - b, c, n))
+			return aux;
+	}
+	return n;
+}
+
+/* Length of the clause word (or free-standing colon) at l[i..n), else 0. */
+static size_t yd_break_at(const char *l, size_t n, size_t i)
+{
+	if (i < n && l[i] == ':')
+		return i + 1 == n || yd_bound(l, i + 1, n) ? 1 : 0;
+	for (size_t k = 0; k < COUNT(de_clause_breaks); k++) {
+		size_t m = strlen(de_clause_breaks[k]);
+		if (i + m <= n && memcmp(l + i, de_clause_breaks[k], m) == 0 &&
+		    (i + m == n || yd_bound(l, i + m, n)))
+			return m;
+	}
+	return 0;
+}
+
+/* Lowercase copy of s[0..n): ASCII and Latin-1 capitals, same length. */
+static char *yd_lower(const char *s, size_t n)
+{
+	char *l = malloc(n + 1);
+	if (!l)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		l[i] = (char)tolower(ch);
+		if (ch == 0xc3 && i + 1 < n) {
+			unsigned char nx = (unsigned char)s[i + 1];
+			l[++i] = (char)(nx >= 0x80 && nx <= 0x9e && nx != 0x97 ? nx + 0x20 : nx);
+		}
+	}
+	l[n] = '\0';
+	return l;
+}
+
+int rd_passive_yoast(const char *s, size_t n, enum text_lang lang, size_t *aux)
+{
+	size_t dummy, cut[WMAX + 2], ncut = 0;
+	if (lang == TEXT_LANG_EN)
+		return rd_passive(s, n, lang, aux);
+	if (!aux)
+		aux = &dummy;
+	char *l = yd_lower(s, n);
+	if (!l)
+		return 0;
+	/* the clause words in order: at the start or after a boundary character */
+	size_t starts_at[WMAX], lens[WMAX], nw = 0;
+	for (size_t i = 0, m, bl; i < n && nw < WMAX; i++) {
+		if (i == 0 && (m = yd_break_at(l, n, 0))) {
+			starts_at[nw] = 0, lens[nw++] = m;
+			i = m - 1;
+		} else if ((bl = yd_bound(l, i, n)) && (m = yd_break_at(l, n, i + bl))) {
+			starts_at[nw] = i, lens[nw++] = bl + m;
+			i += bl + m - 1;
+		}
+	}
+	/* each clause runs to the first occurrence of the next break word's text */
+	size_t from = 0;
+	for (size_t k = 0; k < nw && ncut < WMAX; k++) {
+		const char *hit = NULL;
+		for (size_t i = from; i + lens[k] <= n && !hit; i++)
+			if (memcmp(l + i, l + starts_at[k], lens[k]) == 0)
+				hit = l + i;
+		if (!hit)
+			continue;
+		size_t at = (size_t)(hit - l);
+		if (at > from)
+			cut[ncut++] = at;
+		from = at;
+		while (from < n && l[from] == ' ')
+			from++;
+	}
+	cut[ncut++] = n;
+	int passive = 0;
+	for (size_t k = 0, b = 0; k < ncut && !passive; b = cut[k++]) {
+		while (b < cut[k] && l[b] == ' ')
+			b++;
+		size_t a = yd_clause(l + b, cut[k] - b);
+		if (a < cut[k] - b) {
+			passive = 1;
+			*aux = b + a;
+		}
+	}
+	free(l);
+	return passive;
+}
+
 /* ---- transitions and split points ----------------------------------------- */
 
 /* 1 when the folded sentence f holds phrase p as whole words. */
@@ -561,9 +917,12 @@ static int block_sentences(rd_doc_t *d, size_t b)
 			goto out;
 		if (x.words == 0)
 			continue;
-		x.passive = rd_passive(p, x.len, d->lang, &x.passive_aux);
+		x.passive = rd_passive_yoast(p, x.len, d->lang, &x.passive_aux);
 		if (x.passive)
 			x.passive_aux += x.off;
+		x.passive_grammar = rd_passive(p, x.len, d->lang, &x.grammar_aux);
+		if (x.passive_grammar)
+			x.grammar_aux += x.off;
 		x.transition = rd_transition(p, x.len, d->lang);
 		if (x.words > RD_LONG_SENTENCE) {
 			size_t at = rd_split_point(p, x.len, d->lang);
@@ -624,6 +983,7 @@ static void totals(rd_doc_t *d)
 		d->numbers += x->numbers;
 		d->long_sentences += x->words > RD_LONG_SENTENCE;
 		d->passive += x->passive != 0;
+		d->passive_beyond += x->passive_grammar && !x->passive;
 		d->transitions += x->transition != 0;
 	}
 	/* Yoast strips numbers before it counts words for reading ease */

@@ -33,8 +33,10 @@ typedef struct rd_sentence {
 	size_t off, len;
 	size_t block;
 	unsigned words, syllables, numbers;
-	int passive;            /* a form of werden/sein + participle (de), be + participle (en) */
+	int passive;            /* passive as Yoast counts it (rd_passive_yoast) */
 	size_t passive_aux;     /* offset of the auxiliary when passive */
+	int passive_grammar;    /* passive by German grammar (rd_passive): finds more */
+	size_t grammar_aux;     /* offset of its auxiliary when passive_grammar */
 	int transition;         /* holds a transition word or phrase */
 	size_t split;           /* long sentences: offset of a suggested split point, else 0 */
 	int same_start;         /* part of a run of >= RD_SAME_START_RUN opening alike */
@@ -50,6 +52,7 @@ typedef struct rd_doc {
 	rd_sentence_t *sent;    /* sentences of paragraphs (headings excluded) */
 	size_t nsent;
 	size_t words, syllables, long_sentences, passive, transitions, same_start_runs;
+	size_t passive_beyond;          /* passive by grammar, not by Yoast's definition */
 	size_t numbers;                 /* number tokens: left out of Flesch, as Yoast does */
 	size_t headings, paragraphs;
 	unsigned longest_paragraph;     /* words */
@@ -67,8 +70,15 @@ void rd_free(rd_doc_t *d);
 /* Reading ease: German (Amstad) 180 - ASL - 58.5 ASW, English (Flesch)
  * 206.835 - 1.015 ASL - 84.6 ASW; 0 when there are no words. */
 double rd_flesch(size_t words, size_t sentences, size_t syllables, enum text_lang lang);
-/* 1 when sentence s[0..n) is passive in lang; *aux gets the auxiliary's offset. */
+/* 1 when sentence s[0..n) is passive in lang by grammar: an auxiliary and a
+ * past participle in one clause, prefixed strong participles ("angeschlossen")
+ * and separable verbs ("eingespeist") included; *aux gets the auxiliary's
+ * offset. */
 int rd_passive(const char *s, size_t n, enum text_lang lang, size_t *aux);
+/* 1 when sentence s[0..n) is passive as yoastseo's German research counts it
+ * (the share a content editor sees in Yoast; readability.c restates the
+ * rules); English: rd_passive. *aux gets the auxiliary's offset. */
+int rd_passive_yoast(const char *s, size_t n, enum text_lang lang, size_t *aux);
 /* 1 when s[0..n) holds a transition word or phrase of lang. */
 int rd_transition(const char *s, size_t n, enum text_lang lang);
 /* Where to split sentence s[0..n): the offset after the comma, semicolon or

@@ -305,6 +305,18 @@ static void set(seo_result_t *r, int c, enum seo_light l, double v, int decimals
 #pragma GCC diagnostic pop
 }
 
+/* The share is Yoast's; the sentences only German grammar finds passive are
+ * named after it. */
+static void passive_beyond_note(seo_check_t *k, size_t n)
+{
+	size_t lde = strlen(k->de), len = strlen(k->en);
+	snprintf(k->de + lde, sizeof k->de - lde, " Dazu %zu %s im Passiv, die Yoast nicht zählt "
+		 "(etwa „wird eingespeist“, „wird angeschlossen“).", n, n == 1 ? "Satz" : "Sätze");
+	snprintf(k->en + len, sizeof k->en - len, " Besides, %zu %s passive that Yoast does not "
+		 "count (such as \"wird eingespeist\", \"wird angeschlossen\").", n,
+		 n == 1 ? "sentence is" : "sentences are");
+}
+
 static double pct(size_t part, size_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : 0;
@@ -329,6 +341,8 @@ static void readability_checks(seo_result_t *r)
 	set(r, C_SUBHEAD, l, d->longest_section, 0);
 	v = round1(pct(d->passive, d->nsent));
 	set(r, C_PASSIVE, light_of(&defs[C_PASSIVE], v), v, 1);
+	if (d->passive_beyond)
+		passive_beyond_note(&r->checks[C_PASSIVE], d->passive_beyond);
 	v = round1(pct(d->transitions, d->nsent));
 	set(r, C_TRANSITION, d->words < 200 ? SEO_NA : light_of(&defs[C_TRANSITION], v), v, 1);
 	set(r, C_CONSEC, d->same_start_runs ? SEO_RED : SEO_GREEN, (double)d->same_start_runs, 0);
@@ -476,12 +490,19 @@ static const char *const light_names[] = {"na", "red", "orange", "green"};
 
 json_t *seo_method_json_new(void)
 {
-	return json_pack("{s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:{s:i, s:i, s:i}}",
+	return json_pack("{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:{s:i, s:i, s:i}}",
 		"score", "round(100 * sum(check score - 3) / (6 * applicable checks)): every "
 		"green check counts 100, orange 50, red 0; checks marked na are left out; "
 		"readability_score and seo_score are the same over their group",
 		"flesch", "German: Amstad 180 - ASL - 58.5 ASW; English: 206.835 - 1.015 ASL "
 		"- 84.6 ASW (ASL words per sentence, ASW syllables per word)",
+		"passive", "passive_share counts sentences as yoastseo's German research does: "
+		"a clause (cut before conjunctions and relative words, not at commas) with a "
+		"form of werden, bekommen, kriegen, erhalten or gehören and a word of participle "
+		"shape (ge...t, be-/ent-/er-/her-/ver-/zer-/über-...t, ab-/an-/auf-/aus-/vor-/"
+		"wieder-/zurück- + ge...t, ...iert, listed strong forms), nouns included; "
+		"passive_beyond_yoast counts the sentences that are passive by grammar but not "
+		"so counted (eingespeist, angeschlossen, untersucht)",
 		"check_score", "green", 9, "orange", 6, "red", 3, "na", 0,
 		"limits", "long_sentence_words", RD_LONG_SENTENCE, "section_words", RD_SECTION_MAX,
 		"same_start_run", RD_SAME_START_RUN);
@@ -490,7 +511,7 @@ json_t *seo_method_json_new(void)
 static json_t *stats_json(const seo_result_t *r)
 {
 	const rd_doc_t *d = &r->doc;
-	return json_pack("{s:I, s:I, s:I, s:f, s:I, s:f, s:I, s:f, s:I, s:f, s:I, s:I, s:I,"
+	return json_pack("{s:I, s:I, s:I, s:f, s:I, s:f, s:I, s:f, s:I, s:I, s:f, s:I, s:I, s:I,"
 		" s:I, s:I, s:I, s:I, s:f, s:f, s:I, s:s}",
 		"words", (json_int_t)d->words, "sentences", (json_int_t)d->nsent,
 		"syllables", (json_int_t)d->syllables, "flesch", round1(d->flesch),
@@ -498,6 +519,7 @@ static json_t *stats_json(const seo_result_t *r)
 		"long_share", round1(pct(d->long_sentences, d->nsent)),
 		"passive_sentences", (json_int_t)d->passive,
 		"passive_share", round1(pct(d->passive, d->nsent)),
+		"passive_beyond_yoast", (json_int_t)d->passive_beyond,
 		"transition_sentences", (json_int_t)d->transitions,
 		"transition_share", round1(pct(d->transitions, d->nsent)),
 		"paragraphs", (json_int_t)d->paragraphs, "subheadings", (json_int_t)d->headings,

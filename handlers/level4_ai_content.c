@@ -534,13 +534,13 @@ static void sentence_findings(const rd_doc_t *d, json_t *longs, json_t *passives
 				"words", (json_int_t)x->words,
 				"first_part", x->split ? span_str(d, x->off, x->split) : json_null(),
 				"second_part", x->split ? span_str(d, x->split, end) : json_null()));
-		if (x->passive && json_array_size(passives) < FINDINGS_MAX) {
-			size_t aux = x->passive_aux, n = aux;
+		if ((x->passive || x->passive_grammar) && json_array_size(passives) < FINDINGS_MAX) {
+			size_t aux = x->passive ? x->passive_aux : x->grammar_aux, n = aux;
 			while (n < end && !strchr(" ,.;:!?", d->s[n]))
 				n++;
-			json_array_append_new(passives, json_pack("{s:o, s:o}", "sentence",
+			json_array_append_new(passives, json_pack("{s:o, s:o, s:b}", "sentence",
 				json_stringn(d->s + x->off, x->len), "auxiliary",
-				json_stringn(d->s + aux, n - aux)));
+				json_stringn(d->s + aux, n - aux), "yoast", x->passive));
 		}
 	}
 }
@@ -604,7 +604,9 @@ static json_t *optimize_method(void)
 		"120-156 characters; those holding the keyphrase first",
 		"long_sentences", "over 20 words; split after the comma, semicolon or colon, or "
 		"before the conjunction, nearest the middle word",
-		"passive_sentences", "a form of werden (or be) with a past participle in one clause",
+		"passive_sentences", "a form of werden (or be) with a past participle in one clause: "
+		"yoast true when Yoast's definition counts it (analysis method.passive), false when "
+		"only German grammar does (eingespeist, angeschlossen)",
 		"missing_subheadings", "text over 300 words without a subheading; a subheading "
 		"fits before the paragraph nearest the middle",
 		"internal_links", "pages sharing entities found by entity SEO (#1), most shared "

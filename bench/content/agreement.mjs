@@ -75,18 +75,25 @@ for (const f of files) {
 }
 const fmt = (x) => (x === undefined || x === null ? "–" : Number(x).toFixed(1));
 const lines = [
-  "| text | words | sentences ours/Yoast | Flesch ours | Flesch Yoast | Δ | passive % ours | passive % Yoast | Δ | long % ours | long % Yoast |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  "| text | words | sentences ours/Yoast | Flesch ours | Flesch Yoast | Δ | passive % ours | passive % Yoast | Δ | passive beyond Yoast | long % ours | long % Yoast |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 ];
-let okF = 0, okP = 0, okL = 0, same = 0;
+let okF = 0, okP = 0, okL = 0, same = 0, sameP = 0, beyond = 0;
 for (const { name, y, o } of rows) {
   const dF = o ? o.flesch - y.flesch : NaN, dP = o ? o.passive_share - y.passive_share : NaN;
   okF += Math.abs(dF) <= 2; okP += Math.abs(dP) <= 3;
-  if (o && o.sentences === y.sentences) { same++; okL += Math.abs(o.long_share - y.long_share) < 0.05; }
-  lines.push(`| ${name} | ${o?.words ?? "–"} | ${o?.sentences ?? "–"}/${y.sentences} | ${fmt(o?.flesch)} | ${fmt(y.flesch)} | ${fmt(dF)} | ${fmt(o?.passive_share)} | ${fmt(y.passive_share)} | ${fmt(dP)} | ${fmt(o?.long_share)} | ${fmt(y.long_share)} |`);
+  if (o && o.sentences === y.sentences) {
+    same++;
+    okL += Math.abs(o.long_share - y.long_share) < 0.05;
+    sameP += o.passive_sentences === y.passive_sentences;
+  }
+  beyond += o?.passive_beyond_yoast ?? 0;
+  lines.push(`| ${name} | ${o?.words ?? "–"} | ${o?.sentences ?? "–"}/${y.sentences} | ${fmt(o?.flesch)} | ${fmt(y.flesch)} | ${fmt(dF)} | ${fmt(o?.passive_share)} | ${fmt(y.passive_share)} | ${fmt(dP)} | ${o?.passive_beyond_yoast ?? "–"} | ${fmt(o?.long_share)} | ${fmt(y.long_share)} |`);
 }
 const summary = `${rows.length} texts: Flesch within ±2 on ${okF}, passive share within ±3 points on ${okP}; ` +
-  `both split into the same number of sentences on ${same}, long-sentence share equal on ${okL} of those.`;
+  `both split into the same number of sentences on ${same}, long-sentence share equal on ${okL} ` +
+  `and the number of passive sentences equal on ${sameP} of those; ${beyond} sentences are ` +
+  `passive by German grammar but not by Yoast's definition (passive_beyond_yoast).`;
 console.log(lines.join("\n") + "\n\n" + summary);
 if (process.env.VERBOSE)
   for (const { name, y } of rows) console.log(name, "Yoast passives:", y.passives);

@@ -69,6 +69,11 @@ test('content: the rewrite suggestions equal the optimize answer, with copy butt
   assert.deepEqual(titles, opt.title_candidates.map((c) => c.px));
   const metas = await box.locator('li[data-chars]').evaluateAll((lis) => lis.map((li) => Number(li.dataset.chars)));
   assert.deepEqual(metas, opt.meta_candidates.map((c) => c.chars));
+  // passive sentences: those Yoast counts and those only German grammar finds, as the API says
+  const passives = await box.locator('li[data-yoast]').evaluateAll((lis) => lis.map((li) => [li.dataset.yoast, li.innerText]));
+  assert.deepEqual(passives.map(([y]) => y), opt.passive_sentences.map((p) => String(p.yoast)));
+  for (const [y, text] of passives)
+    assert.equal(text.includes('den Yoast nicht mitzählt'), y === 'false', text);
   assert.equal(await box.getByRole('button', { name: 'Kopieren' }).count(),
     opt.title_candidates.length + opt.meta_candidates.length + opt.internal_links.length);
   await assertAxeClean(page, 'content-rewrites');

@@ -121,6 +121,24 @@ class Automotive(Common):
         self.assertEqual((j["key"], j["types"], j["state"]), (product["@id"], ["Product"], "warnings"))
         self.assertIn("$.@graph[0]", paths(j["warnings"]))       # Organization without logo
 
+    def test_price_valid_until_for_product_offers_only(self):
+        # Google recommends priceValidUntil for a Product's offer; an Event's ticket
+        # offer in the same graph needs none
+        product = fixture("product-wallbox")
+        del product["@context"], product["offers"]["priceValidUntil"]
+        offer = {k: v for k, v in product["offers"].items() if k not in ("itemCondition", "url")}
+        event = {"@type": "Event", "name": "Solar-Infoabend", "startDate": "2030-07-01T18:00",
+                 "location": {"@type": "Place", "name": "ZOE Solar",
+                              "address": "Marienplatz 1, 80331 München"}, "offers": [offer]}
+        j = self.send("automotive", "pvu", "/wallbox", {"@context": "https://schema.org",
+                                                        "@graph": [product, event]})
+        pvu = [d["path"] for d in j["warnings"] if "'priceValidUntil'" in d["message"]]
+        self.assertEqual(pvu, ["$.@graph[0].offers"])
+        # the event's offer is checked (its missing url is named), priceValidUntil is not
+        self.assertEqual([d["message"] for d in j["warnings"] if d["path"] == "$.@graph[1].offers[0]"],
+                         ["missing recommended property 'url'"])
+        self.assertEqual(j["errors"], [])
+
     def test_versions(self):
         m = fixture("product-wallbox")
         a = self.send("automotive", "ver", "/wallbox", m)

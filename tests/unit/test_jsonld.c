@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -278,6 +279,38 @@ static void test_durations(void **state)
 	assert_false(jsonld_is_duration(NULL));
 }
 
+/* priceValidUntil is Google's recommendation for a Product's offer (a Car is a
+ * Product); an Event's ticket offer or an offer on its own does not need it. */
+static void test_price_valid_until_product_only(void **state)
+{
+	(void)state;
+	const char *offer = "{\"@type\":\"Offer\",\"price\":\"29.00\",\"priceCurrency\":\"EUR\","
+		"\"availability\":\"https://schema.org/InStock\",\"url\":\"https://zoe-solar.de/t\"}";
+	char doc[1024];
+	snprintf(doc, sizeof doc, "{\"@context\":\"https://schema.org\",\"@type\":\"Product\","
+		"\"name\":\"Wallbox\",\"offers\":%s}", offer);
+	json_t *r = validate_text(doc);
+	expect(r, "warnings", "$.offers", "'priceValidUntil'");
+	json_decref(r);
+	snprintf(doc, sizeof doc, "{\"@context\":\"https://schema.org\",\"@type\":\"Car\","
+		"\"name\":\"ID.3\",\"brand\":{\"@type\":\"Brand\",\"name\":\"VW\"},"
+		"\"model\":\"ID.3\",\"offers\":%s}", offer);
+	r = validate_text(doc);
+	expect(r, "warnings", "$.offers", "'priceValidUntil'");
+	json_decref(r);
+	snprintf(doc, sizeof doc, "{\"@context\":\"https://schema.org\",\"@type\":\"Event\","
+		"\"name\":\"Solarabend\",\"startDate\":\"2030-07-01T18:00\",\"offers\":[%s]}", offer);
+	r = validate_text(doc);
+	assert_false(has(r, "warnings", "$.offers[0]", "priceValidUntil"));
+	assert_false(has(r, "errors", "$.offers[0]", "priceValidUntil"));
+	json_decref(r);
+	snprintf(doc, sizeof doc, "{\"@context\":\"https://schema.org\",%s", offer + 1);
+	r = validate_text(doc);
+	assert_false(has(r, "warnings", "$", "priceValidUntil"));
+	assert_int_equal(count(r, "warnings"), 0);
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_video_object),
 		cmocka_unit_test(test_faq_speakable_image),
 		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_price_valid_until_product_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

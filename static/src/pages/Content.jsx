@@ -142,7 +142,7 @@ function Rewrites({ url }) {
             : <p className="muted">{t('content.none')}</p>}
           <h3>{t('content.passive')}</h3>
           {d.passive_sentences.length ? <ul>{d.passive_sentences.map((s) => (
-            <li key={s.sentence}>{s.sentence} <span className="muted">({s.auxiliary})</span></li>))}</ul>
+            <li key={s.sentence} data-yoast={s.yoast ? 'true' : 'false'}>{s.sentence} <span className="muted">({s.auxiliary}{s.yoast ? '' : `; ${t('content.notYoast')}`})</span></li>))}</ul>
             : <p className="muted">{t('content.none')}</p>}
           <h3>{t('content.sections')}</h3>
           {d.missing_subheadings.length ? <ul>{d.missing_subheadings.map((s, i) => (
