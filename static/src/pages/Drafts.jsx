@@ -51,6 +51,11 @@ export function Drafts({ user }) {
   };
   const current = chosen ?? items[0]?.id ?? null;
   const changed = (d) => { if (d) setChosen(d.id); list.reload(); };
+  // the view is below the list (far below on a phone): show it when a draft is chosen
+  const choose = (id) => {
+    setChosen(id);
+    requestAnimationFrame(() => document.getElementById('draft-h')?.scrollIntoView({ block: 'start' }));
+  };
   return (
     <>
       <h1>{t('drafts.title')}</h1>
@@ -61,7 +66,7 @@ export function Drafts({ user }) {
         <>
           <StatusFilter counts={d.counts} status={status} onChange={(s) => { setStatus(s); setChosen(null); }} />
           {items.length === 0 ? <Empty>{t('drafts.empty')}</Empty> : (
-            <DraftTable items={items} current={current} onChoose={setChosen} />
+            <DraftTable items={items} current={current} onChoose={choose} />
           )}
           {next && <button type="button" className="btn-secondary" onClick={more} data-testid="drafts-more">{t('drafts.more')}</button>}
         </>
@@ -187,7 +192,7 @@ function Draft({ d, editor, onChange }) {
           <p className="kpi"><span className="kpi-value" data-testid="draft-score" data-value={d.score ?? ''}>{d.score === null ? DASH : num(d.score, lang)}</span></p>
         </Card>
         <Card headingLevel={3} title={t('drafts.status')}>
-          <p className="kpi"><Status status={d.status} /></p>
+          <p className="kpi draft-status" data-testid="draft-status"><Status status={d.status} /></p>
         </Card>
         <Card headingLevel={3} title={t('drafts.version')}>
           <p className="kpi"><span className="kpi-value" data-testid="draft-version" data-value={d.version}>{num(d.version, lang)}</span></p>
@@ -213,7 +218,7 @@ function Draft({ d, editor, onChange }) {
             <p className="muted">
               {p.facts.length
                 ? <>{t('drafts.facts')}: {p.facts.map((f, k) => <span key={f}>{k > 0 && ', '}<code data-fact={f}>{f}</code></span>)}</>
-                : t(p.edited ? 'drafts.facts.edited' : 'drafts.facts.none')}
+                : t(p.text.includes('[fehlt: ') ? 'drafts.facts.missing' : p.edited ? 'drafts.facts.edited' : 'drafts.facts.none')}
             </p>
           </li>
         ))}
@@ -398,7 +403,7 @@ function Conflict({ id, mine, onReload, onReapply }) {
       {res.error && <Problem error={res.error} compact />}
       {s && (
         <>
-          <span className="detail">{t('drafts.conflict.detail', { v: num(s.version, lang), who: s.updated_by, when: when(s.updated_at, lang) })}</span>
+          <span>{t('drafts.conflict.detail', { v: num(s.version, lang), who: s.updated_by, when: when(s.updated_at, lang) })}</span>
           <dl className="draft-meta">
             <dt>{t('drafts.conflict.serverTitle')}</dt><dd data-testid="conflict-title">{s.title}</dd>
             <dt>{t('drafts.status')}</dt><dd><Status status={s.status} /></dd>
