@@ -4,15 +4,17 @@
 // what is missing and the candidates' scores, and its score equals what the content analysis
 // (#26) gives for its text on its own. Two editors edit one draft: the first saves, the
 // second gets the German conflict message with the server's version and applies the change
-// again on it; approve and publish (twice: nothing changes) follow the API. The drafts and
-// the analysis this run makes are deleted afterwards (the demo drafts are not touched). No
-// console errors (but the 412 the conflict is about); axe clean.
+// again on it; the first, now behind, gets a 412 and reloads. Approve and publish (twice:
+// nothing changes) follow the API. A viewer reads the drafts without the controls that
+// change them; English texts. The drafts, the analysis and the user this run makes are
+// deleted afterwards (the demo drafts are not touched). No console errors (but the 412 and
+// 409 the test provokes); axe clean.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import {
-  launch, apiLogin, apiGet, screenshot, uiLogin, settled, openSession, assertAxeClean, URL_BASE, VAR, ZOE_BIN,
+  launch, apiLogin, apiGet, screenshot, uiLogin, settled, openSession, assertAxeClean, ensureUser, URL_BASE, VAR, ZOE_BIN,
 } from './helpers.mjs';
 import { num } from '../../static/src/lib/format.js';
 
@@ -215,6 +217,22 @@ test('drafts: two editors: the first saves, the second gets the conflict and app
   assert.equal(await b.page.getByTestId('draft-score').getAttribute('data-value'), String(now.score));
   assert.deepEqual(await b.page.locator('[data-testid="draft-history"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.change)),
     ['edited', 'edited', 'generated']);
+  // editor A, still on version 2, rejects: 412; "Neu laden" shows version 3, then it works
+  a.w.allow((path, status) => path === `${LIST}/${d.id}` && status === 412);
+  const [ra] = await Promise.all([a.page.waitForResponse(isPatch(d.id)), a.page.getByTestId('draft-reject').click()]);
+  assert.equal(ra.status(), 412);
+  const c2 = a.page.getByTestId('draft-conflict');
+  await c2.getByTestId('conflict-reload').waitFor();
+  assert.equal(await c2.getAttribute('data-version'), '3');
+  assert.equal(await c2.getByTestId('conflict-reapply').count(), 0, 'a status change is not re-applied blindly');
+  await c2.getByTestId('conflict-reload').click();
+  await a.page.locator(`[data-testid="draft"][data-version="3"]`).waitFor();
+  assert.equal(await a.page.getByTestId('draft-conflict').count(), 0);
+  assert.equal(await a.page.getByTestId('draft-meta').innerText(), metaB);
+  const [rb] = await Promise.all([a.page.waitForResponse(isPatch(d.id)), a.page.getByTestId('draft-reject').click()]);
+  assert.equal(rb.status(), 200);
+  assert.equal(rb.request().headers()['if-match'], '"3"');
+  await a.page.locator(`[data-testid="draft"][data-status="rejected"][data-version="4"]`).waitFor();
   assert.deepEqual(a.w.check(), [], 'editor A: console errors or failed requests');
   assert.deepEqual(b.w.check(), [], 'editor B: console errors or failed requests');
 });
@@ -251,5 +269,37 @@ test('drafts: approve and publish (twice: the same version) as the API', async (
   assert.deepEqual([row.status, row.version], ['published', 3]);
   assert.equal(sql(`SELECT count(*) FROM event_log WHERE type = 'content.published' AND (data->>'id')::bigint = ${Number(d.id)}`), '1');
   await assertAxeClean(page, 'draft-published');
+  assert.deepEqual(w.check(), [], 'console errors or failed requests');
+});
+
+test('drafts: a viewer reads drafts but gets neither the form nor the buttons that change them', async (t) => {
+  const email = `viewer-drafts-${RUN}@example.org`;
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  if (!ensureUser(email, 'viewer', password)) { t.skip('no zoe binary'); return; }
+  t.after(() => sql(`DELETE FROM users WHERE email = '${email}'`));
+  const { page, w } = await openSession(browser, t);
+  await uiLogin(page, { email, password }, '/drafts');
+  await settled(page);
+  await page.getByTestId('draft').waitFor();
+  const direct = (await apiGet(token, LIST, { limit: 50 })).body;
+  assert.equal(await page.getByTestId('draft').getAttribute('data-id'), String(direct.items[0].id));
+  assert.equal(await page.getByTestId('drafts-generate').count(), 0);
+  assert.equal(await page.getByTestId('draft-actions').count(), 0);
+  assert.equal(await page.getByTestId('draft-edit').count(), 0);
+  assert.deepEqual(w.check(), [], 'console errors or failed requests');
+});
+
+test('drafts: English texts', async (t) => {
+  const { page, w } = await openSession(browser, t);
+  await uiLogin(page, undefined, '/drafts');
+  await settled(page);
+  await page.getByTestId('lang-switch').click();
+  await settled(page);
+  assert.equal(await page.locator('h1').innerText(), 'Content drafts');
+  const body = (await apiGet(token, LIST, { limit: 50 })).body;
+  const labels = await page.locator('[data-testid="drafts-filter"] button').allInnerTexts();
+  assert.deepEqual(labels.slice(1), ['draft', 'approved', 'rejected', 'published'].map((s) => `${s} (${num(body.counts[s], 'en')})`));
+  assert.ok((await page.getByTestId('draft').innerText()).includes('Text and where its facts come from'));
+  await assertAxeClean(page, 'drafts-en');
   assert.deepEqual(w.check(), [], 'console errors or failed requests');
 });
