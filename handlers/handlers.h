@@ -29,7 +29,8 @@ extern const api_op_t op_competitor_save, op_competitor_list, op_competitor_snap
 extern const api_op_t op_schema_automotive, op_schema_howto, op_schema_qa, op_schema_report;
 extern const api_op_t op_local_locations, op_local_locations_report, op_local_events,
 	op_local_events_report, op_local_languages, op_local_languages_report;
-extern const api_op_t op_content_generate, op_content_drafts, op_content_patch, op_content_publish;
+extern const api_op_t op_content_generate, op_content_drafts, op_content_draft,
+	op_content_patch, op_content_publish;
 
 /* platform.c */
 int h_health(req_t *r);
@@ -147,6 +148,7 @@ int local_seed_demo(void);         /* the demo locations, events and hreflang cl
 /* level5_content.c */
 int h_content_generate(req_t *r);
 int h_content_drafts(req_t *r);
+int h_content_draft(req_t *r);
 int h_content_patch(req_t *r);
 int h_content_publish(req_t *r);
 int drafts_seed_demo(void);        /* generates the demo drafts (zoe seed --demo) */

@@ -17,7 +17,9 @@
  * add where a fact is missing (the text then says "[fehlt: …]").
  *
  * drafts: newest first, by ?status=, a page at a time, with counts per
- * status, through the report cache (data_version_drafts).
+ * status, through the report cache (data_version_drafts). drafts/{id}: one
+ * draft with its ETag and every revision (newest first, texts left out), for
+ * an editor who reloads after a 412.
  *
  * PATCH: edit title, meta, body and/or set status draft / approved /
  * rejected. If-Match must carry the version's ETag ("3"): 428 without it,
@@ -712,6 +714,40 @@ static const db_stmt_t q_update = {"drafts_update",
 static const db_stmt_t q_one = {"drafts_one",
 	"SELECT " DRAFT_JSON " FROM content_drafts d WHERE id = $1::bigint"};
 
+/* One draft with the list of its revisions. */
+static const db_stmt_t q_get = {"drafts_get",
+	"SELECT json_build_object(" DRAFT_FIELDS ", 'revisions', (SELECT count(*) FROM"
+	"  content_draft_revisions v WHERE v.draft_id = d.id), 'history', (SELECT coalesce(json_agg("
+	"  json_build_object('version', v.version, 'status', v.status, 'change', v.change, 'score',"
+	"  v.score, 'changed_by', v.changed_by, 'changed_at', " TS("v.changed_at") ") ORDER BY"
+	"  v.version DESC), '[]') FROM content_draft_revisions v WHERE v.draft_id = d.id))"
+	" FROM content_drafts d WHERE id = $1::bigint"};
+
+const api_op_t op_content_draft = {NULL, 0, NULL, NULL, 0, NULL};
+
+/* A path's {id} that can name a draft: 1 to 18 digits, not 0. */
+static int draft_id_ok(const char *id)
+{
+	char *end;
+	long long n = strtoll(id, &end, 10);
+	return !*end && n >= 1 && end - id <= 18;
+}
+
+int h_content_draft(req_t *r)
+{
+	const char *id = r->params[0];
+	if (!draft_id_ok(id))
+		return reply_problem(r, 404, "no such draft", NULL);
+	const char *p[] = {id};
+	PGresult *res = db_run(r->arena, &q_get, 1, p);
+	if (!res)
+		return db_fail(r);
+	if (!PQntuples(res))
+		return reply_problem(r, 404, "no such draft", NULL);
+	json_t *draft = arena_json(r->arena, json_loads(db_get(res, 0, 0), 0, NULL));
+	return draft ? reply_draft(r, 200, draft) : reply_problem(r, 500, "out of memory", NULL);
+}
+
 /* The version an If-Match names ("3", W/"3" or 3); -1 when it names none. */
 static long long if_match_version(const char *h)
 {
@@ -728,11 +764,9 @@ static long long if_match_version(const char *h)
 /* Locks draft {id}; answers 404 / 412 itself (returns NULL, *done = 1). */
 static PGresult *lock_draft(req_t *r, int need_match, int *done)
 {
-	char *end;
 	const char *id = r->params[0];
-	long long n = strtoll(id, &end, 10);
 	*done = 1;
-	if (*end || n < 1 || end - id > 18) {
+	if (!draft_id_ok(id)) {
 		reply_problem(r, 404, "no such draft", NULL);
 		return NULL;
 	}

@@ -82,6 +82,7 @@ const route_t routes[] = {
 {"GET", "/api/level5/analytics/funnel", USER(ROLE_VIEWER), h_analytics_funnel, "Ordered funnel with drop-off", 47, 0, &op_analytics_funnel},
 {"POST", "/api/level5/content/generate", USER(ROLE_EDITOR), h_content_generate, "Generate and score a content draft", 48, 0, &op_content_generate},
 {"GET", "/api/level5/content/drafts", USER(ROLE_VIEWER), h_content_drafts, "Drafts by status", 49, 0, &op_content_drafts},
+{"GET", "/api/level5/content/drafts/{id}", USER(ROLE_VIEWER), h_content_draft, "One draft with its ETag and revisions", 0, 0, &op_content_draft},
 {"PATCH", "/api/level5/content/drafts/{id}", USER(ROLE_EDITOR), h_content_patch, "Edit, approve or reject a draft (If-Match)", 50, 0, &op_content_patch},
 {"POST", "/api/level5/content/drafts/{id}/publish", USER(ROLE_EDITOR), h_content_publish, "Publish a draft (idempotent)", 51, 0, &op_content_publish},
 {"POST", "/api/level5/competitors", USER(ROLE_EDITOR), h_competitor_save, "Register or update a competitor", 52, 0, &op_competitor_save},

@@ -29,6 +29,7 @@ import { Media } from './pages/Media.jsx';
 import { Experiments } from './pages/Experiments.jsx';
 import { Integrations } from './pages/Integrations.jsx';
 import { Content } from './pages/Content.jsx';
+import { Drafts } from './pages/Drafts.jsx';
 import { Schema } from './pages/Schema.jsx';
 import { Local } from './pages/Local.jsx';
 
@@ -43,6 +44,7 @@ export const PAGES = [
   { path: '/media', key: 'nav.media', component: Media, role: 'viewer' },
   { path: '/experiments', key: 'nav.experiments', component: Experiments, role: 'viewer' },
   { path: '/content', key: 'nav.content', component: Content, role: 'viewer' },
+  { path: '/drafts', key: 'nav.drafts', component: Drafts, role: 'viewer' },
   { path: '/schema', key: 'nav.schema', component: Schema, role: 'viewer' },
   { path: '/local', key: 'nav.local', component: Local, role: 'viewer' },
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },

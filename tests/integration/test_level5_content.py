@@ -1,5 +1,5 @@
-"""#48 POST /api/level5/content/generate, #49 GET .../drafts, #50 PATCH
-.../drafts/{id}, #51 POST .../drafts/{id}/publish.
+"""#48 POST /api/level5/content/generate, #49 GET .../drafts (and GET
+.../drafts/{id}), #50 PATCH .../drafts/{id}, #51 POST .../drafts/{id}/publish.
 
 Every test works on a city and keywords of its own ("Itstadt<run>…"), adds
 the facts it needs with psql and removes them afterwards, so other runs and
@@ -297,6 +297,24 @@ class Drafts(Common):
         self.assertEqual(psql_one("SELECT count(*) FROM event_log WHERE type = 'content.published'"
                                   " AND (data->>'id')::bigint = :'v1'", d["id"]), "2")
         is_problem(self, post(draft_path(999999999, True), {}, token=self.editor), 404)
+
+    def test_one_draft_with_its_history(self):
+        d = self.landing()
+        e = patch(d["id"], {"status": "rejected"}, d["etag"], self.editor2).json
+        r = get(draft_path(d["id"]), token=self.viewer)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.headers["ETag"], r.json["etag"], r.json["version"]), ('"2"', '"2"', 2))
+        for k in ("title", "body", "score", "paragraphs", "missing", "candidates", "status"):
+            self.assertEqual(r.json[k], e[k], k)
+        revs = psql("SELECT version, status, change, score, changed_by FROM content_draft_revisions"
+                    " WHERE draft_id = :'v1' ORDER BY version DESC", d["id"])
+        self.assertEqual([[str(h["version"]), h["status"], h["change"], str(h["score"]),
+                           h["changed_by"]] for h in r.json["history"]], revs)
+        self.assertEqual([h["change"] for h in r.json["history"]], ["rejected", "generated"])
+        self.assertEqual(r.json["revisions"], 2)
+        self.assertEqual(get(draft_path(d["id"])).status, 401)
+        is_problem(self, get(draft_path(999999999), token=self.viewer), 404)
+        is_problem(self, get(draft_path("abc"), token=self.viewer), 404)
 
     def test_list_by_status_with_paging(self):
         a = self.landing()

@@ -185,6 +185,8 @@ export const api = {
     return request(q && q.toString() ? `${path}?${q}` : path, opts);
   },
   post: (path, body, opts = {}) => request(path, { ...opts, method: 'POST', body: body ?? {} }),
+  /** opts.headers carries If-Match where the resource is versioned. */
+  patch: (path, body, opts = {}) => request(path, { ...opts, method: 'PATCH', body: body ?? {} }),
   /** A non-JSON reply (a CSV export) as text. */
   text: (path, params, opts = {}) => api.get(path, params, { ...opts, text: true }),
 };
