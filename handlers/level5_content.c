@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "content_llm.h"
 #include "crypto.h"
 #include "db.h"
 #include "handlers.h"
@@ -576,9 +577,10 @@ static int loop(arena_t *a, const PGresult *tpl, json_t *ctx, int want, const ch
 			if (!seen || json_object_get(seen, c.body))
 				continue;       /* this ordering changed nothing */
 			json_object_set_new(seen, c.body, json_true());
-			json_array_append_new(all, json_pack("{s:{s:I, s:s, s:i}, s:s, s:i}", "template",
-				"id", (json_int_t)c.template_id, "variant", c.variant, "version",
-				(int)db_getll(tpl, row, 2, 1), "ordering", c.ordering, "score", c.score));
+			json_array_append_new(all, json_pack("{s:s, s:{s:I, s:s, s:i}, s:s, s:i}",
+				"source", "template", "template", "id", (json_int_t)c.template_id,
+				"variant", c.variant, "version", (int)db_getll(tpl, row, 2, 1),
+				"ordering", c.ordering, "score", c.score));
 			if (!kept++ || c.score > best->score)
 				*best = c;
 		}
@@ -599,7 +601,8 @@ static int loop(arena_t *a, const PGresult *tpl, json_t *ctx, int want, const ch
 	" 'parameters', d.params, 'status', d.status, 'version', d.version, 'etag', '\"' ||" \
 	" d.version || '\"', 'title', d.title, 'meta', d.meta, 'slug', d.slug, 'body', d.body," \
 	" 'score', d.score, 'analysis', d.analysis, 'paragraphs', d.paragraphs, 'missing', d.missing," \
-	" 'candidates', d.candidates, 'template_id', d.template_id, 'created_by', d.created_by," \
+	" 'candidates', d.candidates, 'template_id', d.template_id, 'source', CASE WHEN" \
+	" d.template_id IS NULL THEN 'llm' ELSE 'template' END, 'created_by', d.created_by," \
 	" 'updated_by', d.updated_by, 'created_at', " TS("d.created_at") ", 'updated_at', " \
 	TS("d.updated_at") ", 'published_at', " TS("d.published_at") ", 'published_version'," \
 	" d.published_version"
@@ -649,8 +652,50 @@ static json_t *store_new(arena_t *a, const char *who, const char *kind, const ch
 	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
 		if (!p[i])
 			return NULL;
+	if (!c->template_id)
+		p[12] = NULL;           /* written by the LLM provider */
 	PGresult *res = db_run(a, &q_insert, 14, p);
 	return res ? arena_json(a, json_loads(db_get(res, 0, 0), 0, NULL)) : NULL;
+}
+
+/* ---- the LLM provider (optional) -------------------------------------------------------- */
+
+static json_t *still_missing_new(json_t *old, const char *title, const char *meta, const char *body);
+
+/* With ZOE_LLM_URL set, one more candidate from the same facts (content_llm.c),
+ * scored by #26 like the others and kept only when it scores best; its entry
+ * in `all` says so, or why there is none. */
+static void llm_try(arena_t *a, const char *kind, const char *keyphrase, json_t *ctx,
+		    const char *slug, cand_t *best, json_t *all)
+{
+	json_t *vars = arena_json(a, json_array()), *m, *entry;
+	size_t i;
+	char err[240] = "";
+	llm_candidate_t lc;
+	json_array_foreach(best->missing, i, m)
+		json_array_append(vars, json_object_get(m, "variable"));
+	llm_request_t lq = {kind, keyphrase, ctx, vars, best->title, best->meta, best->body,
+		best->score};
+	json_t *analysis = vars && llm_candidate(a, &lq, &lc, err, sizeof err) == 0 ?
+		score_new(a, lc.body, lc.title, lc.meta, slug, keyphrase) : NULL;
+	json_t *missing = analysis ? arena_json(a, still_missing_new(best->missing, lc.title,
+		lc.meta, lc.body)) : NULL;
+	if (!missing) {
+		json_array_append_new(all, json_pack("{s:s, s:n, s:s, s:n, s:b, s:s}", "source", "llm",
+			"template", "ordering", "llm", "score", "kept", 0, "error",
+			*err ? err : "out of memory"));
+		return;
+	}
+	int score = (int)json_integer_value(json_object_get(analysis, "score"));
+	int keep = score > best->score;
+	entry = json_pack("{s:s, s:n, s:s, s:s?, s:i, s:b}", "source", "llm", "template",
+			  "ordering", "llm", "model", lc.model, "score", score, "kept", keep);
+	json_array_foreach(keep ? all : NULL, i, m)
+		json_object_set_new(m, "kept", json_false());
+	json_array_append_new(all, entry);
+	if (keep)
+		*best = (cand_t){(char *)lc.title, (char *)lc.meta, (char *)lc.body, lc.paragraphs,
+			missing, analysis, score, "llm", "llm", 0};
 }
 
 /* ---- #48 generate ---------------------------------------------------------------------- */
@@ -755,7 +800,7 @@ static void add_request_facts(arena_t *a, json_t *ctx, const gen_req_t *q)
 
 static json_t *method_new(void)
 {
-	return json_pack("{s:s, s:s, s:s, s:s}", "loop",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "loop",
 		"every active template variant × every ordering of the fact lists (gespeichert, "
 		"neueste_zuerst, beste_zuerst, meistgesucht_zuerst, aelteste_zuerst), identical texts "
 		"dropped, up to `candidates`; each scored by the content analysis of #26 for the "
@@ -764,6 +809,10 @@ static json_t *method_new(void)
 		"the last 26 weeks (as #14); anstieg = slope as % of the weekly mean",
 		"local", "the location of #38 by parameters.location (its key), else the first stored "
 		"in the city; reviews near it name its city or a region of its service area",
+		"llm", "with ZOE_LLM_URL set (an OpenAI-compatible chat completions endpoint), one "
+		"more candidate written from the same facts, citing them as [[table:id]]; refused when "
+		"it cites rows that are not facts or states figures without a citation; scored the "
+		"same way and kept only when it scores best (source llm); never required",
 		"facts", "paragraphs[].facts name the rows used (table:id); reviews:* is a figure "
 		"over all reviews; a product's facts are its schema snippet of #32 "
 		"(schema_snippets:id); missing lists what to add where the text says [fehlt: …]");
@@ -795,6 +844,8 @@ static json_t *generate_new(arena_t *a, const char *who, const gen_req_t *q, jso
 			snprintf(err, errlen, "no active template of kind %s", q->kind);
 		return NULL;
 	}
+	if (llm_enabled())
+		llm_try(a, q->kind, q->keyphrase, ctx, slug, &best, all);
 	json_t *params = arena_json(a, json_pack("{s:s?, s:s?, s:s?, s:i}", "city", city,
 		"location", json_string_value(json_object_get(json_object_get(ctx, "standort"), "key")),
 		"product", json_string_value(json_object_get(json_object_get(ctx, "produkt"), "_ref")),

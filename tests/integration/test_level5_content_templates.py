@@ -6,10 +6,16 @@ endpoints (#32, #38) under names of its run, and removes them afterwards,
 so the demo data and other runs never change what it checks.
 """
 import datetime
+import http.server
+import json
+import re
+import threading
+import time
 import unittest
 
 from test_level5_content import fields
-from zoelib import RUN, is_problem, post, psql, psql_one, request, token_for
+from zoelib import (RUN, fcgi_get, free_port, is_problem, post, psql, psql_one, request,
+                    start_pool, token_for)
 
 GEN = "/api/level5/content/generate"
 AUTO = "/api/level4/schema/automotive"
@@ -275,6 +281,192 @@ class Landing(Common):
                          token=self.editor)
                 self.assertEqual(fields(self, r), want)
         self.assertEqual(psql_one("SELECT count(*) FROM content_drafts"), before)
+
+
+class FakeLlm(http.server.BaseHTTPRequestHandler):
+    """A tiny OpenAI-compatible chat completions endpoint. What it answers is
+    chosen by the test (server.mode); it writes from the facts it is sent."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        req = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.seen.append({"path": self.path, "auth": self.headers.get("Authorization"),
+                                 "body": req})
+        mode = self.server.mode
+        if mode == "slow":
+            time.sleep(3)
+        if mode == "status":
+            self.send_response(500)
+            self.end_headers()
+            return
+        user = req["messages"][1]["content"]
+        facts = json.loads(re.search(r"Fakten \(JSON\): (.*)\n\nBester", user, re.S).group(1))
+        content = json.dumps(self.server.write(mode, facts, user), ensure_ascii=False)
+        if mode == "huge":
+            content = "x" * (1100 * 1024)
+        out = json.dumps({"id": "it", "object": "chat.completion", "model": "it-model-1",
+                          "choices": [{"index": 0, "message": {"role": "assistant",
+                                                               "content": content},
+                                       "finish_reason": "stop"}]}).encode()
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+        except (BrokenPipeError, ConnectionResetError):
+            pass            # the pool gave up first (too slow, too large): as it should
+
+
+def llm_text(mode, facts, user):
+    """The fake model's answer: the product's facts, each paragraph citing its row."""
+    p = facts["produkt"]
+    ref = "[[%s]]" % p["_ref"]
+    price = ("%.2f" % p["preis"]).replace(".", ",")
+    props = ["%s: %s%s %s" % (e["name"], e["wert"], "" if not e.get("einheit") else " " + e["einheit"],
+                              ref) for e in p["eigenschaften"] if not isinstance(e["wert"], bool)]
+    if mode == "worse":
+        return {"title": p["name"], "meta": "", "body": "Ein Speicher. " + ref}
+    if mode == "invented":
+        return {"title": "Stromspeicher", "meta": "Stromspeicher",
+                "body": "Stromspeicher mit Rabatt. [[keywords:999999999]]"}
+    if mode == "uncited":
+        return {"title": "Stromspeicher", "meta": "Stromspeicher",
+                "body": "Stromspeicher ab 5.000 € im Angebot."}
+    if mode == "garbage":
+        return "Hier ist Ihr Text ohne JSON."
+    body = [
+        "Stromspeicher von %s: %s. %s %s" % (p["marke"], p["name"], p["beschreibung"], ref),
+        "## Preis und Lieferbarkeit",
+        "%s kostet %s €. Er ist %s. %s" % (p["name"], price, p["verfuegbarkeit"], ref),
+        "## Technische Daten zum Stromspeicher"] + props + [
+        "## Beratung",
+        "Passt ein Stromspeicher zu Ihrem Dach? Wir sagen es Ihnen. Rufen Sie an oder schreiben "
+        "Sie uns."]
+    return {"title": "Stromspeicher %s: Preis und Daten" % p["name"],
+            "meta": "Stromspeicher %s von %s: Preis, technische Daten und Lieferbarkeit auf einen "
+                    "Blick. Wir beraten Sie gern." % (p["name"], p["marke"]),
+            "body": "\n".join(body)}
+
+
+class Llm(Common):
+    """The optional LLM provider against a local endpoint, through a pool of its own."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeLlm)
+        cls.server.mode, cls.server.seen, cls.server.write = "better", [], llm_text
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.url = "http://127.0.0.1:%d/v1/chat/completions" % cls.server.server_address[1]
+        cls.port = free_port()
+        cls.pool = start_pool(cls.port, ZOE_LLM_URL=cls.url, ZOE_LLM_MODEL="it-model",
+                              ZOE_LLM_KEY="it-key", ZOE_LLM_TIMEOUT="1",
+                              ZOE_OUTBOUND_ALLOW="127.0.0.1/32")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pool.terminate()
+        cls.pool.wait()
+        cls.server.shutdown()
+        super().tearDownClass()
+
+    def setUp(self):
+        self.sid = self.product("/produkte/llm-%s" % RUN, SPEICHER)
+
+    def generate_via(self, port, mode, candidates=12):
+        self.server.mode, self.server.seen[:] = mode, []
+        body = json.dumps({"kind": "product", "keyphrase": "Stromspeicher",
+                           "parameters": {"product": self.sid, "candidates": candidates}}).encode()
+        reply = fcgi_get(port, GEN, method="POST", body=body, timeout=30,
+                         headers={"HTTP_AUTHORIZATION": "Bearer " + self.editor})
+        head, _, text = reply.partition("\r\n\r\n")
+        self.assertIn("Status: 201", head, reply[:2000])
+        d = json.loads(text)
+        llm = [c for c in d["candidates"] if c["source"] == "llm"]
+        self.assertEqual(len(llm), 1, d["candidates"])
+        return d, llm[0]
+
+    def analyse(self, title, meta, body, slug):
+        a = post("/api/level4/ai-content/analyze", {
+            "url": SITE + "/llm/" + slug, "text": body, "title": title, "meta_description": meta,
+            "slug": slug, "keyphrase": "Stromspeicher"}, token=self.editor)
+        self.assertEqual(a.status, 200, a)
+        return a.json["score"]
+
+    def test_better_candidate_is_kept_marked_and_traced(self):
+        d, llm = self.generate_via(self.port, "better")
+        # what went out: the configured model and key, the facts with their refs
+        self.assertEqual(len(self.server.seen), 1)
+        sent = self.server.seen[0]
+        self.assertEqual((sent["path"], sent["auth"], sent["body"]["model"]),
+                         ("/v1/chat/completions", "Bearer it-key", "it-model"))
+        self.assertIn('"_ref":"schema_snippets:%d"' % self.sid, sent["body"]["messages"][1]["content"])
+        # scored by #26 like the others: the same text analysed gets the same score
+        ref = "schema_snippets:%d" % self.sid
+        templates = [c["score"] for c in d["candidates"] if c["source"] == "template"]
+        self.assertGreater(llm["score"], max(templates), d["candidates"])
+        self.assertTrue(llm["kept"])
+        self.assertEqual(llm["model"], "it-model-1")
+        self.assertFalse([c for c in d["candidates"] if c["kept"] and c["source"] != "llm"])
+        self.assertEqual((d["source"], d["template_id"], d["score"]), ("llm", None, llm["score"]))
+        self.assertNotIn("[[", d["body"])
+        self.assertEqual(self.analyse(d["title"], d["meta"], d["body"], d["slug"]), d["score"])
+        # the markers became the paragraphs' facts; headings cite nothing
+        price = paragraphs_with(d, "7499,50 €")
+        self.assertEqual(len(price), 1, d["body"])
+        self.assertEqual(price[0]["facts"], [ref])
+        self.assertEqual(paragraphs_with(d, "## Beratung")[0]["facts"], [])
+        self.assertEqual([p["text"] for p in d["paragraphs"]], d["body"].split("\n"))
+        stored = psql("SELECT template_id IS NULL, score FROM content_drafts WHERE id = :'v1'", d["id"])
+        self.assertEqual(stored, [["t", str(llm["score"])]])
+
+    def test_worse_candidate_is_scored_and_dropped(self):
+        d, llm = self.generate_via(self.port, "worse")
+        self.assertFalse(llm["kept"])
+        self.assertEqual(llm["score"], self.analyse(
+            "ItSpeicher%s 10 kWh" % RUN, "", "Ein Speicher.", d["slug"]))
+        self.assertLess(llm["score"], d["score"])
+        self.assertEqual(d["source"], "template")
+        self.assertIsNotNone(d["template_id"])
+        self.assertEqual(d["score"], max(c["score"] for c in d["candidates"]))
+
+    def test_refused_answers_leave_the_template_draft(self):
+        cases = [("invented", "keywords:999999999, which is not among the facts"),
+                 ("uncited", "states figures without citing a fact"),
+                 ("garbage", "not {\"title\""),
+                 ("status", "HTTP 500"),
+                 ("huge", "larger than 1048576 bytes"),
+                 ("slow", "within 1 s")]
+        for mode, why in cases:
+            with self.subTest(mode=mode):
+                started = time.monotonic()
+                d, llm = self.generate_via(self.port, mode, candidates=2)
+                self.assertIn(why, llm["error"])
+                self.assertEqual((llm["kept"], llm["score"], d["source"]), (False, None, "template"))
+                self.assertEqual(d["score"], max(c["score"] for c in d["candidates"]
+                                                 if c["source"] == "template"))
+                self.assertLess(time.monotonic() - started, 2.8 if mode == "slow" else 2)
+
+    def test_outbound_guard_refuses_loopback_unless_allowed(self):
+        port = free_port()
+        pool = start_pool(port, ZOE_LLM_URL=self.url, ZOE_OUTBOUND_ALLOW="")
+        try:
+            d, llm = self.generate_via(port, "better")
+            self.assertEqual(self.server.seen, [])
+            self.assertIn("127.0.0.1", llm["error"])
+            self.assertEqual((llm["kept"], d["source"]), (False, "template"))
+        finally:
+            pool.terminate()
+            pool.wait()
+
+    def test_without_the_provider_no_llm_candidate(self):
+        d = self.generate({"kind": "product", "keyphrase": "Stromspeicher",
+                           "parameters": {"product": self.sid, "candidates": 2}})
+        self.assertEqual({c["source"] for c in d["candidates"]}, {"template"})
+        self.assertEqual(d["source"], "template")
 
 
 if __name__ == "__main__":
