@@ -5,8 +5,9 @@
  * Configured by the environment, never required: ZOE_LLM_URL (the full URL,
  * e.g. https://llm.example/v1/chat/completions; unset or empty: no call),
  * ZOE_LLM_MODEL (default "default"), ZOE_LLM_KEY (sent as a bearer token
- * when set) and ZOE_LLM_TIMEOUT (seconds for the whole request, 1-60,
- * default 20). The request goes out with libcurl through the SSRF guard
+ * when set) and ZOE_LLM_TIMEOUT (seconds for the whole request, 1-25,
+ * default 20: below nginx's fastcgi_read_timeout of 30 s, since the worker
+ * waits for the answer). The request goes out with libcurl through the SSRF guard
  * (core/netguard, ZOE_OUTBOUND_ALLOW) pinned to the checked address, http
  * and https only, no proxy, no redirects, and at most 1 MiB of answer.
  *
@@ -28,7 +29,7 @@
 
 #define LLM_CAP (1024 * 1024)
 #define LLM_TIMEOUT_DEFAULT 20L
-#define LLM_TIMEOUT_MAX 60L
+#define LLM_TIMEOUT_MAX 25L
 #define BODY_MAX 100000
 
 static const char system_prompt[] =
