@@ -327,6 +327,8 @@ def llm_text(mode, facts, user):
     price = ("%.2f" % p["preis"]).replace(".", ",")
     props = ["%s: %s%s %s" % (e["name"], e["wert"], "" if not e.get("einheit") else " " + e["einheit"],
                               ref) for e in p["eigenschaften"] if not isinstance(e["wert"], bool)]
+    capacity = next("%s %s" % (str(e["wert"]).replace(".", ","), e["einheit"])
+                    for e in p["eigenschaften"] if e["name"] == "Kapazität")
     if mode == "worse":
         return {"title": p["name"], "meta": "", "body": "Ein Speicher. " + ref}
     if mode == "invented":
@@ -338,7 +340,8 @@ def llm_text(mode, facts, user):
     if mode == "garbage":
         return "Hier ist Ihr Text ohne JSON."
     body = [
-        "Stromspeicher von %s: %s. %s %s" % (p["marke"], p["name"], p["beschreibung"], ref),
+        "Stromspeicher von %s: %s. Er speichert %s. %s" % (
+            p["marke"], p["name"], capacity, ref),
         "## Preis und Lieferbarkeit",
         "%s kostet %s €. Er ist %s. %s" % (p["name"], price, p["verfuegbarkeit"], ref),
         "## Technische Daten zum Stromspeicher"] + props + [
