@@ -8,10 +8,13 @@ so the demo data and other runs never change what it checks.
 import datetime
 import http.server
 import json
+import os
 import re
 import threading
 import time
 import unittest
+
+import jsonschema
 
 from test_level5_content import fields
 from zoelib import (RUN, fcgi_get, free_port, is_problem, post, psql, psql_one, request,
@@ -21,6 +24,7 @@ GEN = "/api/level5/content/generate"
 AUTO = "/api/level4/schema/automotive"
 LOCATIONS = "/api/level4/intl-local/locations"
 SITE = "https://it%s.example.org" % RUN
+REPLY_SCHEMA = os.path.join(os.path.dirname(__file__), "../../handlers/schemas/level5ContentGenerate.json")
 MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
           "September", "Oktober", "November", "Dezember"]
 
@@ -55,6 +59,11 @@ class Common(unittest.TestCase):
         return int(psql_one("SELECT id FROM schema_snippets WHERE kind = 'automotive' AND url = :'v1'",
                             SITE + path))
 
+    def conforms(self, draft):
+        """The reply as the OpenAPI description of #48 states it."""
+        with open(REPLY_SCHEMA, encoding="utf-8") as f:
+            jsonschema.validate(draft, json.load(f))
+
     def generate(self, body, status=201, token=None):
         r = post(GEN, body, token=token or self.editor)
         self.assertEqual(r.status, status, r)
@@ -83,6 +92,7 @@ class Product(Common):
         ref = "schema_snippets:%d" % sid
         d = self.generate({"kind": "product", "keyphrase": "Stromspeicher",
                            "parameters": {"product": sid, "candidates": 12}})
+        self.conforms(d)
         self.assertEqual((d["kind"], d["parameters"]["product"]), ("product", ref))
         self.assertEqual(d["missing"], [])
         self.assertNotIn("[fehlt:", d["body"])
@@ -388,6 +398,7 @@ class Llm(Common):
         head, _, text = reply.partition("\r\n\r\n")
         self.assertIn("Status: 201", head, reply[:2000])
         d = json.loads(text)
+        self.conforms(d)
         llm = [c for c in d["candidates"] if c["source"] == "llm"]
         self.assertEqual(len(llm), 1, d["candidates"])
         return d, llm[0]
