@@ -306,7 +306,7 @@ class FakeLlm(http.server.BaseHTTPRequestHandler):
                                  "body": req})
         mode = self.server.mode
         if mode == "slow":
-            time.sleep(3)
+            time.sleep(5)
         if mode == "status":
             self.send_response(500)
             self.end_headers()
@@ -462,7 +462,8 @@ class Llm(Common):
                 self.assertEqual((llm["kept"], llm["score"], d["source"]), (False, None, "template"))
                 self.assertEqual(d["score"], max(c["score"] for c in d["candidates"]
                                                  if c["source"] == "template"))
-                self.assertLess(time.monotonic() - started, 2.8 if mode == "slow" else 2)
+                # ZOE_LLM_TIMEOUT=1: the pool gives up long before the slow answer (5 s)
+                self.assertLess(time.monotonic() - started, 4.5)
 
     def test_outbound_guard_refuses_loopback_unless_allowed(self):
         port = free_port()
