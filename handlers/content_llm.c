@@ -212,9 +212,11 @@ static int read_answer(arena_t *a, const char *answer, json_t *refs, llm_candida
 	buf_init(&text, BODY_MAX + 1);
 	int n = 0;
 	for (const char *s = body; c->meta && c->paragraphs && *s; n++) {
-		size_t len = strcspn(s, "\n");
+		size_t len = strcspn(s, "\n"), keep = len;
+		while (keep && s[keep - 1] == '\r')
+			keep--;
 		json_t *facts = json_array();
-		char *line = strip_refs(a, s, len, refs, facts, err, errlen);
+		char *line = strip_refs(a, s, keep, refs, facts, err, errlen);
 		if (!line || !facts) {
 			json_decref(facts);
 			buf_free(&text);

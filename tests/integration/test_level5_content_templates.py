@@ -361,7 +361,7 @@ def llm_text(mode, facts, user):
     return {"title": "Stromspeicher %s: Preis und Daten" % p["name"],
             "meta": "Stromspeicher %s von %s: Preis, technische Daten und Lieferbarkeit auf einen "
                     "Blick. Wir beraten Sie gern." % (p["name"], p["marke"]),
-            "body": "\n".join(body)}
+            "body": "\r\n".join(body)}     # line ends as some models write them
 
 
 class Llm(Common):
