@@ -358,12 +358,16 @@ static enum end tag_if(st_t *t, size_t at, size_t *pos, const char *cond, const 
 	char path[TPL_NAME_MAX];
 	if (trimmed(cond, neg ? 4 : 0, strlen(cond), path, sizeof path) || !valid_path(path))
 		return fail(t, at, "{%% if %s %%} needs a variable name", cond);
+	size_t from = json_array_size(t->r->uses), len = t->len;
 	int yes = emit && truthy(lookup(t, sc, path, emit)) != neg;
+	size_t to = json_array_size(t->r->uses);
 	enum end e = block(t, pos, sc, emit && yes);
 	if (e == END_ELSE)
 		e = block(t, pos, sc, emit && !yes);
 	if (e == END_ERR)
 		return e;
+	while (t->len == len && to-- > from)    /* a condition that led to no text cites nothing */
+		json_array_remove(t->r->uses, from);
 	return e == END_ENDIF ? END_EOF : fail(t, at, "{%% if %s %%} is not closed by {%% endif %%}",
 					       cond);
 }

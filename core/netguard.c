@@ -239,3 +239,26 @@ int netguard_resolve_entry(const netguard_target_t *t, char *out, size_t outlen)
 	int n = snprintf(out, outlen, v6 ? "%s:%d:[%s]" : "%s:%d:%s", t->host, t->port, t->addr);
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;
 }
+
+int netguard_curl_setup(void *curl, const char *url, const char *allow, long timeout_s,
+			struct curl_slist **resolve, char *err, size_t errlen)
+{
+	netguard_target_t t;
+	char pin[512];
+	*resolve = NULL;
+	if (netguard_check_url(url, allow, &t, err, errlen) < 0)
+		return -1;
+	if (netguard_resolve_entry(&t, pin, sizeof pin) < 0 ||
+	    !(*resolve = curl_slist_append(NULL, pin))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_RESOLVE, *resolve);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_PROXY, "");
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_s);
+	return 0;
+}

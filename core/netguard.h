@@ -36,4 +36,13 @@ int netguard_resolve_entry(const netguard_target_t *t, char *out, size_t outlen)
  * under allow, 0 if not, -1 when allow does not parse. */
 int netguard_addr_allowed(const unsigned char a[16], const char *allow);
 
+struct curl_slist;
+/* Checks url as netguard_check_url does and prepares the easy handle curl
+ * for one request to the checked address: URL, the pin (CURLOPT_RESOLVE; free
+ * *resolve with curl_slist_free_all after the transfer), http and https only,
+ * no redirects followed, no proxy, no signals, timeout_s for the whole
+ * request. 0, or -1 with the reason in err (*resolve NULL). */
+int netguard_curl_setup(void *curl, const char *url, const char *allow, long timeout_s,
+			struct curl_slist **resolve, char *err, size_t errlen);
+
 #endif

@@ -59,38 +59,32 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
  * reason in err (refused address, timeout, too large, network error). */
 static int get_once(const char *url, fetch_t *f, char *err, size_t errlen)
 {
-	netguard_target_t t;
-	char pin[512];
-	if (netguard_check_url(url, getenv("ZOE_OUTBOUND_ALLOW"), &t, err, errlen) < 0 ||
-	    netguard_resolve_entry(&t, pin, sizeof pin) < 0)
-		return -1;
 	CURL *c = curl_easy_init();
-	struct curl_slist *resolve = curl_slist_append(NULL, pin);
-	CURLcode rc = CURLE_OUT_OF_MEMORY;
+	struct curl_slist *resolve = NULL;
+	CURLcode rc;
 	f->body.len = 0, f->too_big = 0, f->status = 0, f->location[0] = f->ctype[0] = '\0';
-	if (c && resolve) {
-		curl_easy_setopt(c, CURLOPT_URL, url);
-		curl_easy_setopt(c, CURLOPT_RESOLVE, resolve);
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-		curl_easy_setopt(c, CURLOPT_PROXY, "");
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(c, CURLOPT_TIMEOUT, FETCH_TIMEOUT_S);
-		curl_easy_setopt(c, CURLOPT_USERAGENT, BOT_AGENT);
-		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
-		rc = curl_easy_perform(c);
-		char *loc = NULL, *ct = NULL;
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &f->status);
-		if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
-			snprintf(f->location, sizeof f->location, "%s", loc);
-		if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
-			snprintf(f->ctype, sizeof f->ctype, "%s", ct);
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
-	curl_slist_free_all(resolve);
-	if (c)
+	if (netguard_curl_setup(c, url, getenv("ZOE_OUTBOUND_ALLOW"), FETCH_TIMEOUT_S, &resolve,
+				err, errlen) < 0) {
 		curl_easy_cleanup(c);
+		return -1;
+	}
+	curl_easy_setopt(c, CURLOPT_USERAGENT, BOT_AGENT);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
+	rc = curl_easy_perform(c);
+	char *loc = NULL, *ct = NULL;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &f->status);
+	if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
+		snprintf(f->location, sizeof f->location, "%s", loc);
+	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
+		snprintf(f->ctype, sizeof f->ctype, "%s", ct);
+	curl_slist_free_all(resolve);
+	curl_easy_cleanup(c);
 	if (f->too_big)
 		snprintf(err, errlen, "%s is larger than %zu bytes", url, f->cap);
 	else if (rc == CURLE_OPERATION_TIMEDOUT)

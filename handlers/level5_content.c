@@ -2,10 +2,20 @@
  * .../drafts, #50 PATCH .../drafts/{id}, #51 POST .../drafts/{id}/publish.
  *
  * generate: a draft of one kind (landing: "Photovoltaik in {Stadt}", faq,
- * blog_outline) for a keyphrase, from stored facts only. One statement per
- * kind gathers the facts as a JSON context in which every fact carries
+ * product, blog_outline) for a keyphrase, from stored facts only. One
+ * statement gathers the facts as a JSON context in which every fact carries
  * "_ref": "table:id" (reviews, entities, keyword_events, keywords,
- * content_analyses; "reviews:*" is a figure over all reviews). The rising
+ * content_analyses, local_locations, schema_snippets; "reviews:*" is a
+ * figure over all reviews). A landing page builds on #38's location in the
+ * city (parameters.location: its key; else the first stored in the city):
+ * address, telephone, service area, and the reviews that name its city or a
+ * region of its service area. A product page is one Product of #32's
+ * automotive snippets (parameters.product: the id, or the slug of its name
+ * or page): name, brand, description, price and currency as schema.org
+ * reads them, availability, technical data (additionalProperty); what is
+ * missing or unreadable is asked for by name ("Preis fehlt: im Produkt …
+ * ergänzen"). A location or product the request names that is not stored
+ * is a 422 naming the parameter. The rising
  * keywords of a blog outline are #14's test: Mann-Kendall p < 0.05 with a
  * positive Sen slope over the weekly impressions of the last 26 weeks
  * (analysis/trend.c). The autonomous loop: every active template variant of
@@ -37,11 +47,13 @@
 #include <string.h>
 
 #include "cache.h"
+#include "content_llm.h"
 #include "crypto.h"
 #include "db.h"
 #include "handlers.h"
 #include "json_in.h"
 #include "router.h"
+#include "schemaorg.h"
 #include "seo_checks.h"
 #include "template.h"
 #include "trend.h"
@@ -53,7 +65,7 @@
 #define ALPHA 0.05
 #define MISSING_MARK "[fehlt: "
 
-static const char *const kinds[] = {"landing", "faq", "blog_outline", NULL};
+static const char *const kinds[] = {"landing", "faq", "blog_outline", "product", NULL};
 static const char *const statuses[] = {"draft", "approved", "rejected", "published", NULL};
 static const char *const patch_statuses[] = {"draft", "approved", "rejected", NULL};
 
@@ -107,17 +119,37 @@ static const char *const patch_statuses[] = {"draft", "approved", "rejected", NU
 	"    w WHERE length(w) > 3 AND strpos(k.keyword, w) > 0))" \
 	"  GROUP BY k.id, k.keyword ORDER BY 3 DESC, k.id LIMIT 6) q)"
 
+/* The slug of a product's name as tpl_slug spells it (SQL). */
+#define NAME_SLUG(n) "trim(both '-' from regexp_replace(replace(replace(replace(replace(lower(" n \
+	"), 'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'ß', 'ss'), '[^a-z0-9]+', '-', 'g'))"
+
+/* $1 keyphrase (lower case), $2 city or NULL, $3 location key or NULL, $4
+ * product id or NULL, $5 product slug or NULL. The location is #38's: by
+ * its key, else the first in the city; "reviews near it" name its city or
+ * a region of its service area. The products are #32's automotive snippets
+ * by id, or by slug (of the name or the page's last path segment). */
 static const db_stmt_t q_facts = {"drafts_facts",
-	"SELECT json_build_object(" FACTS_COMMON ","
-	" 'ort', (SELECT json_build_object('_ref', 'entities:' || id, 'name', name, 'same_as',"
-	"  same_as) FROM entities WHERE type = 'Place' AND lower(name) = lower($2) LIMIT 1),"
+	"WITH loc AS (SELECT * FROM local_locations WHERE CASE WHEN $3::text IS NOT NULL"
+	"  THEN key = $3 ELSE lower(city) = lower($2) END ORDER BY id LIMIT 1)"
+	" SELECT json_build_object(" FACTS_COMMON ","
+	" 'standort', (SELECT json_build_object('_ref', 'local_locations:' || id, 'key', key,"
+	"  'name', name, 'strasse', street, 'plz', postal_code, 'stadt', city, 'region', region,"
+	"  'telefon', phone, 'url', url, 'umkreis_km', radius_km, 'gebiet', CASE WHEN"
+	"  jsonb_array_length(regions) > 0 THEN regions END) FROM loc),"
 	" 'stimmen_ort', (SELECT coalesce(json_agg(" REVIEW_JSON("r") "), '[]') FROM (SELECT * FROM"
-	"  reviews WHERE lang = 'de' AND $2::text IS NOT NULL AND strpos(lower(body), lower($2)) > 0 AND rating >= 3"
+	"  reviews v WHERE lang = 'de' AND rating >= 3 AND (strpos(lower(body),"
+	"  lower(coalesce((SELECT city FROM loc), $2))) > 0 OR EXISTS (SELECT 1 FROM loc,"
+	"  jsonb_array_elements_text(loc.regions) g WHERE length(g) > 2"
+	"  AND strpos(lower(v.body), lower(g)) > 0))"
 	"  ORDER BY published_at DESC, id LIMIT 5) r),"
 	" 'foerderung', (SELECT coalesce(json_agg(json_build_object('_ref', 'keyword_events:' || id,"
 	"  'name', name, 'von', starts_on::text, 'bis', ends_on::text, 'url', url) ORDER BY ends_on, id),"
 	"  '[]') FROM (SELECT * FROM keyword_events WHERE kind = 'subsidy' AND ends_on >= current_date"
-	"  ORDER BY ends_on, id LIMIT 5) f))"};
+	"  ORDER BY ends_on, id LIMIT 5) f),"
+	" 'produkte', (SELECT coalesce(json_agg(json_build_object('id', id, 'url', url, 'state', state,"
+	"  'markup', markup) ORDER BY id), '[]') FROM (SELECT * FROM schema_snippets WHERE"
+	"  kind = 'automotive' AND (id = $4::bigint OR " NAME_SLUG("name") " = $5 OR"
+	"  lower(substring(url_norm from '^[a-z]+://[^/]+/(?:.*/)?([^/?#]+)/?(?:[?#].*)?$')) = $5) ORDER BY id LIMIT 5) s))"};
 
 /* Weekly impressions of the last WEEKS weeks up to the newest stored day, per
  * keyword related to $1: 0 id, 1 keyword, 2 week index, 3 impressions. */
@@ -171,13 +203,184 @@ static json_t *rising_new(const PGresult *res)
 	return out;
 }
 
-/* The context of a draft (arena-owned), NULL on a database error. */
-static json_t *facts_new(arena_t *a, const char *keyphrase_lc, const char *city, const char *kind)
+/* ---- the product of #32 --------------------------------------------------------------- */
+
+/* UN/CEFACT unit codes a product sheet uses, as German readers write them. */
+static const struct { const char *code, *de; } units[] = {
+	{"KWT", "kW"}, {"KWH", "kWh"}, {"WTT", "W"}, {"VLT", "V"}, {"AMP", "A"}, {"KGM", "kg"},
+	{"MTR", "m"}, {"CMT", "cm"}, {"MMT", "mm"}, {"P1", "%"}, {"ANN", "Jahre"},
+	{"MON", "Monate"}, {"HUR", "h"}, {"CEL", "°C"},
+};
+static const struct { const char *name, *de; } availabilities[] = {
+	{"InStock", "sofort lieferbar"}, {"PreOrder", "vorbestellbar"}, {"PreSale", "im Vorverkauf"},
+	{"BackOrder", "nachbestellt, Lieferung folgt"}, {"OutOfStock", "derzeit nicht lieferbar"},
+	{"LimitedAvailability", "begrenzt verfügbar"}, {"SoldOut", "ausverkauft"},
+	{"Discontinued", "nicht mehr erhältlich"}, {"InStoreOnly", "nur vor Ort erhältlich"},
+	{"OnlineOnly", "nur online erhältlich"}, {"MadeToOrder", "wird auf Bestellung gefertigt"},
+};
+
+/* The first node of a snippet's markup that is a Product (Car, Vehicle…). */
+static json_t *product_node(json_t *markup)
 {
-	const char *p[] = {keyphrase_lc, city};
-	PGresult *res = db_run(a, &q_facts, 2, p);
+	json_t *g = json_object_get(markup, "@graph");
+	json_t *nodes = json_is_array(g) ? g : markup;
+	size_t n = json_is_array(nodes) ? json_array_size(nodes) : 1;
+	int product = schemaorg_type("Product");
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_is_array(nodes) ? json_array_get(nodes, i) : nodes;
+		json_t *t = json_object_get(o, "@type");
+		size_t k = json_is_array(t) ? json_array_size(t) : 1;
+		for (size_t j = 0; json_is_object(o) && j < k; j++) {
+			const char *name = json_string_value(json_is_array(t) ? json_array_get(t, j) : t);
+			if (name && schemaorg_is_a(schemaorg_type(name), product))
+				return o;
+		}
+	}
+	return NULL;
+}
+
+/* schema.org's price: a number, or a string of digits with a '.' decimal point. */
+static int price_of(json_t *v, double *x)
+{
+	const char *s = json_string_value(v);
+	if (json_is_number(v))
+		return (*x = json_number_value(v)) >= 0 ? 0 : -1;
+	if (!s || !*s || strspn(s, "0123456789.") != strlen(s) || strchr(s, '.') != strrchr(s, '.')
+	    || *s == '.')
+		return -1;
+	*x = strtod(s, NULL);
+	return 0;
+}
+
+static void set_text(json_t *o, const char *key, json_t *v)
+{
+	if (json_is_string(v) && *json_string_value(v))
+		json_object_set(o, key, v);
+}
+
+/* The technical data: additionalProperty's PropertyValues, each citing ref. */
+static json_t *properties_new(json_t *node, const char *ref)
+{
+	json_t *props = json_object_get(node, "additionalProperty"), *e;
+	json_t *out = json_array();
+	size_t i, n = json_is_array(props) ? json_array_size(props) : props != NULL;
+	for (i = 0; out && i < n; i++) {
+		e = json_is_array(props) ? json_array_get(props, i) : props;
+		const char *name = json_string_value(json_object_get(e, "name"));
+		const char *unit = json_string_value(json_object_get(e, "unitText"));
+		const char *code = json_string_value(json_object_get(e, "unitCode"));
+		json_t *v = json_object_get(e, "value");
+		if (!name || !(json_is_number(v) || (json_is_string(v) && *json_string_value(v)) ||
+			       json_is_boolean(v)))
+			continue;
+		for (size_t k = 0; !unit && code && k < sizeof units / sizeof units[0]; k++)
+			if (strcmp(units[k].code, code) == 0)
+				unit = units[k].de;
+		json_array_append_new(out, json_pack("{s:s, s:s, s:O, s:b, s:s?}", "_ref", ref,
+			"name", name, "wert", v, "ist_zahl", json_is_number(v), "einheit",
+			unit ? unit : code));
+	}
+	return out;
+}
+
+/* The facts of a product snippet ({id, url, markup}) for the templates (new
+ * reference), or NULL when it has no Product node. A price or currency that
+ * schema.org would not read is left out (the draft then asks for it) and
+ * kept as _preis_roh / _waehrung_roh for the hint. */
+static json_t *product_new(arena_t *a, json_t *row)
+{
+	json_t *node = product_node(json_object_get(row, "markup"));
+	if (!node)
+		return NULL;
+	json_t *offer = json_object_get(node, "offers"), *brand = json_object_get(node, "brand");
+	if (json_is_array(offer))
+		offer = json_array_get(offer, 0);
+	const char *ref = arena_printf(a, "schema_snippets:%lld",
+		(long long)json_integer_value(json_object_get(row, "id")));
+	const char *cur = json_string_value(json_object_get(offer, "priceCurrency"));
+	const char *avail = json_string_value(json_object_get(offer, "availability"));
+	const char *until = json_string_value(json_object_get(offer, "priceValidUntil"));
+	json_t *p = json_pack("{s:s}", "_ref", ref), *price = json_object_get(offer, "price"), *v;
+	double x;
+	if (!p)
+		return NULL;
+	set_text(p, "name", json_object_get(node, "name"));
+	set_text(p, "marke", json_is_object(brand) ? json_object_get(brand, "name") : brand);
+	set_text(p, "beschreibung", json_object_get(node, "description"));
+	set_text(p, "sku", json_object_get(node, "sku"));
+	set_text(p, "url", json_object_get(offer, "url"));
+	if (!json_object_get(p, "url"))
+		set_text(p, "url", json_object_get(row, "url"));
+	if (price && price_of(price, &x) == 0)
+		json_object_set_new(p, "preis", json_real(x));
+	else if (price)
+		json_object_set_new(p, "_preis_roh", json_is_string(price) ? json_incref(price)
+				    : json_string(arena_json_text(a, price)));
+	if (cur && strlen(cur) == 3 && strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 3)
+		json_object_set_new(p, "waehrung", json_string(strcmp(cur, "EUR") ? cur : "€"));
+	else if (cur)
+		json_object_set_new(p, "_waehrung_roh", json_string(cur));
+	for (size_t k = 0; avail && k < sizeof availabilities / sizeof availabilities[0]; k++) {
+		const char *tail = strrchr(avail, '/');
+		if (strcmp(tail ? tail + 1 : avail, availabilities[k].name) == 0)
+			json_object_set_new(p, "verfuegbarkeit", json_string(availabilities[k].de));
+	}
+	if (until && strlen(until) >= 10 && until[4] == '-' && until[7] == '-')
+		json_object_set_new(p, "gueltig_bis", json_stringn(until, 10));
+	v = properties_new(node, ref);
+	if (json_array_size(v))
+		json_object_set(p, "eigenschaften", v);
+	json_decref(v);
+	return p;
+}
+
+/* Takes the product out of the rows the facts found (ctx "produkte") into
+ * ctx "produkt"; names the problem in errors when there is not exactly one. */
+static void pick_product(arena_t *a, json_t *ctx, const char *want, json_t *errors)
+{
+	json_t *rows = json_object_get(ctx, "produkte"), *row, *one = NULL;
+	size_t i, n = 0;
+	json_array_foreach(rows, i, row) {
+		json_t *p = product_new(a, row);
+		if (p && !n++)
+			one = json_incref(p);
+		json_decref(p);
+	}
+	if (n == 1)
+		json_object_set(ctx, "produkt", one);
+	else if (n == 0 && json_array_size(rows))
+		verr(errors, "parameters.product", "%s is an automotive snippet without a Product node "
+		     "(an AutomotiveBusiness); a product page needs a Product", want);
+	else if (n == 0)
+		verr(errors, "parameters.product", "no product has the id or slug %s: products are "
+		     "the Product snippets of POST /api/level4/schema/automotive (their id, or the "
+		     "slug of their name or page)", want);
+	else
+		verr(errors, "parameters.product", "%s names %zu products: send the id", want, n);
+	json_decref(one);
+	json_object_del(ctx, "produkte");
+}
+
+/* What a draft is asked for. */
+typedef struct gen_req {
+	const char *kind, *keyphrase, *city, *location, *product_id, *product_slug;
+	int want;
+} gen_req_t;
+
+/* The context of a draft (arena-owned), NULL on a database error; a location
+ * or product the request names that is not stored goes to errors. */
+static json_t *facts_new(arena_t *a, const char *keyphrase_lc, const gen_req_t *q, json_t *errors)
+{
+	const char *p[] = {keyphrase_lc, q->city, q->location, q->product_id, q->product_slug};
+	PGresult *res = db_run(a, &q_facts, 5, p);
 	json_t *ctx = res ? arena_json(a, json_loads(db_get(res, 0, 0), 0, NULL)) : NULL;
-	if (ctx && strcmp(kind, "blog_outline") == 0) {
+	if (ctx && q->location && !json_is_object(json_object_get(ctx, "standort")))
+		verr(errors, "parameters.location", "no location has the key %s: store it with POST "
+		     "/api/level4/intl-local/locations", q->location);
+	if (ctx && strcmp(q->kind, "product") == 0)
+		pick_product(a, ctx, q->product_id ? q->product_id : q->product_slug, errors);
+	json_object_del(ctx, "produkte");
+	if (ctx && strcmp(q->kind, "blog_outline") == 0) {
 		PGresult *w = db_run(a, &q_weeks, 1, p);
 		if (!w)
 			return NULL;
@@ -261,7 +464,8 @@ static char *render(arena_t *a, const char *src, json_t *ctx, tpl_result_t *t, c
 
 /* What a missing variable asks the editor to add. */
 static const struct { const char *var, *de; } missing_hints[] = {
-	{"bewertung_aus_der_stadt", "Eine Bewertung, die die Stadt nennt (Import: POST /api/level2/social-proof/integrate)"},
+	{"standort_in_der_stadt", "Ein Standort in der Stadt mit Adresse, Telefon und Einsatzgebiet (POST /api/level4/intl-local/locations)"},
+	{"bewertung_aus_der_stadt", "Eine Bewertung, die die Stadt oder das Einsatzgebiet nennt (Import: POST /api/level2/social-proof/integrate)"},
 	{"foerderprogramm", "Ein laufendes Förderprogramm (POST /api/level3/predictive/events, kind subsidy)"},
 	{"saison_daten", "12 Monate Suchdaten zur Keyphrase (POST /api/level3/predictive/analyze)"},
 	{"steigende_suchanfragen", "Steigende Suchanfragen: 26 Wochen Suchdaten zur Keyphrase (POST /api/level3/predictive/analyze)"},
@@ -269,13 +473,43 @@ static const struct { const char *var, *de; } missing_hints[] = {
 	{"f.antwort.text", "Antworten auf die Fragen ohne Antwort: eine Seite, die sie beantwortet (POST /api/level4/ai-content/analyze)"},
 };
 
-static json_t *missing_new(json_t *vars)
+/* A product fact to add: %s is the product's name. */
+#define IN_PRODUCT " im Produkt „%s“ ergänzen (POST /api/level4/schema/automotive, "
+static const struct { const char *var, *de, *raw; } product_hints[] = {
+	{"produkt.preis", "Preis fehlt:" IN_PRODUCT "offers.price als Zahl, z. B. 1299.00)", "_preis_roh"},
+	{"produkt.waehrung", "Währung fehlt:" IN_PRODUCT "offers.priceCurrency als ISO-4217-Code, z. B. EUR)", "_waehrung_roh"},
+	{"produkt.verfuegbarkeit", "Lieferbarkeit fehlt:" IN_PRODUCT "offers.availability, z. B. https://schema.org/InStock)", NULL},
+	{"produkt.beschreibung", "Beschreibung fehlt:" IN_PRODUCT "description)", NULL},
+	{"produkt.eigenschaften", "Technische Daten fehlen:" IN_PRODUCT "additionalProperty mit name, value und unitCode)", NULL},
+	{"produkt.name", "Name fehlt:" IN_PRODUCT "name)", NULL},
+};
+
+/* The hint for a missing product fact, naming the product (and what is
+ * stored instead when schema.org would not read it); NULL for others. */
+static const char *product_hint(arena_t *a, const char *var, json_t *ctx)
+{
+	json_t *p = json_object_get(ctx, "produkt");
+	const char *name = json_string_value(json_object_get(p, "name"));
+	for (size_t k = 0; p && k < sizeof product_hints / sizeof product_hints[0]; k++) {
+		if (strcmp(product_hints[k].var, var))
+			continue;
+		const char *raw = product_hints[k].raw ? json_string_value(json_object_get(p,
+			product_hints[k].raw)) : NULL;
+		const char *de = arena_printf(a, product_hints[k].de, name ? name :
+			json_string_value(json_object_get(p, "_ref")));
+		return raw && de ? arena_printf(a, "%s; gespeichert ist „%s“, das liest schema.org "
+						"nicht", de, raw) : de;
+	}
+	return NULL;
+}
+
+static json_t *missing_new(arena_t *a, json_t *vars, json_t *ctx)
 {
 	json_t *out = json_array(), *v;
 	size_t i;
 	json_array_foreach(vars, i, v) {
-		const char *name = json_string_value(v), *de = NULL;
-		for (size_t k = 0; k < sizeof missing_hints / sizeof missing_hints[0]; k++)
+		const char *name = json_string_value(v), *de = product_hint(a, name, ctx);
+		for (size_t k = 0; !de && k < sizeof missing_hints / sizeof missing_hints[0]; k++)
 			if (strcmp(missing_hints[k].var, name) == 0)
 				de = missing_hints[k].de;
 		json_array_append_new(out, json_pack("{s:s, s:s}", "variable", name, "add",
@@ -307,7 +541,7 @@ static int candidate(arena_t *a, const PGresult *tpl, int row, json_t *ctx, cons
 		c->paragraphs = arena_json(a, tpl_paragraphs_new(&t[2]));
 		json_array_extend(t[2].missing, t[0].missing);
 		json_array_extend(t[2].missing, t[1].missing);
-		c->missing = arena_json(a, missing_new(t[2].missing));
+		c->missing = arena_json(a, missing_new(a, t[2].missing, ctx));
 		c->analysis = score_new(a, c->body, c->title, c->meta, slug, keyphrase);
 		c->score = (int)json_integer_value(json_object_get(c->analysis, "score"));
 	}
@@ -345,9 +579,10 @@ static int loop(arena_t *a, const PGresult *tpl, json_t *ctx, int want, const ch
 			if (!seen || json_object_get(seen, c.body))
 				continue;       /* this ordering changed nothing */
 			json_object_set_new(seen, c.body, json_true());
-			json_array_append_new(all, json_pack("{s:{s:I, s:s, s:i}, s:s, s:i}", "template",
-				"id", (json_int_t)c.template_id, "variant", c.variant, "version",
-				(int)db_getll(tpl, row, 2, 1), "ordering", c.ordering, "score", c.score));
+			json_array_append_new(all, json_pack("{s:s, s:{s:I, s:s, s:i}, s:s, s:i}",
+				"source", "template", "template", "id", (json_int_t)c.template_id,
+				"variant", c.variant, "version", (int)db_getll(tpl, row, 2, 1),
+				"ordering", c.ordering, "score", c.score));
 			if (!kept++ || c.score > best->score)
 				*best = c;
 		}
@@ -368,7 +603,8 @@ static int loop(arena_t *a, const PGresult *tpl, json_t *ctx, int want, const ch
 	" 'parameters', d.params, 'status', d.status, 'version', d.version, 'etag', '\"' ||" \
 	" d.version || '\"', 'title', d.title, 'meta', d.meta, 'slug', d.slug, 'body', d.body," \
 	" 'score', d.score, 'analysis', d.analysis, 'paragraphs', d.paragraphs, 'missing', d.missing," \
-	" 'candidates', d.candidates, 'template_id', d.template_id, 'created_by', d.created_by," \
+	" 'candidates', d.candidates, 'template_id', d.template_id, 'source', CASE WHEN" \
+	" d.template_id IS NULL THEN 'llm' ELSE 'template' END, 'created_by', d.created_by," \
 	" 'updated_by', d.updated_by, 'created_at', " TS("d.created_at") ", 'updated_at', " \
 	TS("d.updated_at") ", 'published_at', " TS("d.published_at") ", 'published_version'," \
 	" d.published_version"
@@ -418,14 +654,58 @@ static json_t *store_new(arena_t *a, const char *who, const char *kind, const ch
 	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
 		if (!p[i])
 			return NULL;
+	if (!c->template_id)
+		p[12] = NULL;           /* written by the LLM provider */
 	PGresult *res = db_run(a, &q_insert, 14, p);
 	return res ? arena_json(a, json_loads(db_get(res, 0, 0), 0, NULL)) : NULL;
+}
+
+/* ---- the LLM provider (optional) -------------------------------------------------------- */
+
+static json_t *still_missing_new(json_t *old, const char *title, const char *meta, const char *body);
+
+/* With ZOE_LLM_URL set, one more candidate from the same facts (content_llm.c),
+ * scored by #26 like the others and kept only when it scores best; its entry
+ * in `all` says so, or why there is none. */
+static void llm_try(arena_t *a, const char *kind, const char *keyphrase, json_t *ctx,
+		    const char *slug, cand_t *best, json_t *all)
+{
+	json_t *vars = arena_json(a, json_array()), *m, *entry;
+	size_t i;
+	char err[240] = "";
+	llm_candidate_t lc;
+	json_array_foreach(best->missing, i, m)
+		json_array_append(vars, json_object_get(m, "variable"));
+	llm_request_t lq = {kind, keyphrase, ctx, vars, best->title, best->meta, best->body,
+		best->score};
+	json_t *analysis = vars && llm_candidate(a, &lq, &lc, err, sizeof err) == 0 ?
+		score_new(a, lc.body, lc.title, lc.meta, slug, keyphrase) : NULL;
+	json_t *missing = analysis ? arena_json(a, still_missing_new(best->missing, lc.title,
+		lc.meta, lc.body)) : NULL;
+	if (!missing) {
+		json_array_append_new(all, json_pack("{s:s, s:n, s:s, s:n, s:b, s:s}", "source", "llm",
+			"template", "ordering", "llm", "score", "kept", 0, "error",
+			*err ? err : "out of memory"));
+		return;
+	}
+	int score = (int)json_integer_value(json_object_get(analysis, "score"));
+	int keep = score > best->score;
+	entry = json_pack("{s:s, s:n, s:s, s:s?, s:i, s:b}", "source", "llm", "template",
+			  "ordering", "llm", "model", lc.model, "score", score, "kept", keep);
+	json_array_foreach(keep ? all : NULL, i, m)
+		json_object_set_new(m, "kept", json_false());
+	json_array_append_new(all, entry);
+	if (keep)
+		*best = (cand_t){(char *)lc.title, (char *)lc.meta, (char *)lc.body, lc.paragraphs,
+			missing, analysis, score, "llm", "llm", 0};
 }
 
 /* ---- #48 generate ---------------------------------------------------------------------- */
 
 static const vrule_t param_rules[] = {
 	{"city", V_STRING, 0, 1, 80, NULL, NULL},
+	{"location", V_STRING, 0, 1, 100, NULL, NULL},
+	{"product", V_ANY, 0, 0, 0, NULL, NULL},        /* an id (7) or a slug ("wallbox") */
 	{"candidates", V_INT, 0, 1, CANDIDATES_MAX, NULL, NULL},
 };
 static const vschema_t param_schema = {"DraftParameters", VRULES(param_rules), NULL, 0, 0};
@@ -460,80 +740,120 @@ static char *lower_ascii(arena_t *a, const char *s)
 	return o;
 }
 
+/* parameters.product: a positive id or a slug (lower case, digits, '-'). */
+static void read_product(arena_t *a, json_t *v, gen_req_t *q, json_t *errors)
+{
+	const char *s = json_string_value(v);
+	if (json_is_integer(v) && json_integer_value(v) > 0)
+		q->product_id = arena_printf(a, "%lld", (long long)json_integer_value(v));
+	else if (s && *s && strlen(s) <= 120 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-")
+		 == strlen(s))
+		q->product_slug = s;
+	else
+		verr(errors, "parameters.product", "must be a product's id (a positive integer) or "
+		     "slug (lower case letters, digits and '-', e.g. zoe-wallbox-11-kw)");
+}
+
 /* Reads and checks the request; 0, or -1 with errors. */
-static int read_generate(arena_t *a, json_t *body, json_t *errors, const char **kind,
-			 const char **keyphrase, const char **city, int *want)
+static int read_generate(arena_t *a, json_t *body, json_t *errors, gen_req_t *q)
 {
 	validate(body, generate_rules, sizeof generate_rules / sizeof generate_rules[0], "", errors);
 	json_t *params = json_object_get(body, "parameters");
 	if (json_is_object(params))
 		validate(params, param_rules, sizeof param_rules / sizeof param_rules[0], "parameters",
 			 errors);
-	*kind = json_string_value(json_object_get(body, "kind"));
-	*keyphrase = json_string_value(json_object_get(body, "keyphrase"));
-	*city = json_string_value(json_object_get(params, "city"));
-	json_t *n = json_object_get(params, "candidates");
-	*want = json_is_integer(n) ? (int)json_integer_value(n) : CANDIDATES_DEFAULT;
-	if (*keyphrase && (!city_ok(*keyphrase) || text_word_count(*keyphrase, strlen(*keyphrase)) == 0))
+	q->kind = json_string_value(json_object_get(body, "kind"));
+	q->keyphrase = json_string_value(json_object_get(body, "keyphrase"));
+	q->city = json_string_value(json_object_get(params, "city"));
+	q->location = json_string_value(json_object_get(params, "location"));
+	json_t *n = json_object_get(params, "candidates"), *prod = json_object_get(params, "product");
+	q->want = json_is_integer(n) ? (int)json_integer_value(n) : CANDIDATES_DEFAULT;
+	if (q->keyphrase && (!city_ok(q->keyphrase) ||
+			     text_word_count(q->keyphrase, strlen(q->keyphrase)) == 0))
 		verr(errors, "keyphrase", "must be words (no markup or template characters)");
-	if (*city && !city_ok(*city))
+	if (q->city && !city_ok(q->city))
 		verr(errors, "parameters.city", "must be a city's name, e.g. Köln");
-	if (*kind && strcmp(*kind, "landing") == 0 && !*city && !json_object_get(params, "city"))
-		verr(errors, "parameters.city", "is required for a landing page (Photovoltaik in {Stadt})");
-	(void)a;
+	if (q->kind && strcmp(q->kind, "landing") == 0 && !json_object_get(params, "city") &&
+	    !json_object_get(params, "location"))
+		verr(errors, "parameters.city", "is required for a landing page (Photovoltaik in "
+		     "{Stadt}): a city, or parameters.location, the key of a stored location");
+	if (q->kind && strcmp(q->kind, "product") == 0 && !prod)
+		verr(errors, "parameters.product", "is required for a product page: the id or slug "
+		     "of a product of POST /api/level4/schema/automotive");
+	if (prod)
+		read_product(a, prod, q, errors);
 	return json_array_size(errors) ? -1 : 0;
 }
 
-/* The context's request facts: keyphrase, its title form, the city. */
-static void add_request_facts(arena_t *a, json_t *ctx, const char *keyphrase, const char *city)
+/* The context's request facts: keyphrase, its title form, the city (the
+ * stored location's, when there is one). */
+static void add_request_facts(arena_t *a, json_t *ctx, const gen_req_t *q)
 {
-	char *titel = arena_strdup(a, keyphrase);
+	char *titel = arena_strdup(a, q->keyphrase);
+	const char *city = json_string_value(json_object_get(json_object_get(ctx, "standort"),
+							      "stadt"));
 	if (titel && titel[0] >= 'a' && titel[0] <= 'z')
 		titel[0] = (char)(titel[0] - 32);
-	json_object_set_new(ctx, "keyphrase", json_string(keyphrase));
-	json_object_set_new(ctx, "keyphrase_titel", json_string(titel ? titel : keyphrase));
-	if (city)
-		json_object_set_new(ctx, "stadt", json_string(city));
+	json_object_set_new(ctx, "keyphrase", json_string(q->keyphrase));
+	json_object_set_new(ctx, "keyphrase_titel", json_string(titel ? titel : q->keyphrase));
+	if (city || q->city)
+		json_object_set_new(ctx, "stadt", json_string(city ? city : q->city));
 }
 
 static json_t *method_new(void)
 {
-	return json_pack("{s:s, s:s, s:s}", "loop",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "loop",
 		"every active template variant × every ordering of the fact lists (gespeichert, "
 		"neueste_zuerst, beste_zuerst, meistgesucht_zuerst, aelteste_zuerst), identical texts "
 		"dropped, up to `candidates`; each scored by the content analysis of #26 for the "
 		"keyphrase; the best kept (ties: the first)",
 		"rising", "Mann-Kendall p < 0.05 and Sen slope > 0 over the weekly impressions of "
 		"the last 26 weeks (as #14); anstieg = slope as % of the weekly mean",
+		"local", "the location of #38 by parameters.location (its key), else the first stored "
+		"in the city; reviews near it name its city or a region of its service area",
+		"llm", "with ZOE_LLM_URL set (an OpenAI-compatible chat completions endpoint), one "
+		"more candidate written from the same facts, citing them as [[table:id]]; refused when "
+		"it cites rows that are not facts or states figures without a citation; scored the "
+		"same way and kept only when it scores best (source llm); never required",
 		"facts", "paragraphs[].facts name the rows used (table:id); reviews:* is a figure "
-		"over all reviews; missing lists what to add where the text says [fehlt: …]");
+		"over all reviews; a product's facts are its schema snippet of #32 "
+		"(schema_snippets:id); missing lists what to add where the text says [fehlt: …]");
 }
 
-/* Generates and stores one draft (arena-owned JSON). NULL: *status 409 with
- * err, or 0 when the database failed (db_last). */
-static json_t *generate_new(arena_t *a, const char *who, const char *kind, const char *keyphrase,
-			    const char *city, int want, int *status, char *err, size_t errlen)
+/* Generates and stores one draft (arena-owned JSON). NULL: *status 422 with
+ * errors (a location or product not stored), 409 with err, or 0 when the
+ * database failed (db_last). */
+static json_t *generate_new(arena_t *a, const char *who, const gen_req_t *q, json_t *errors,
+			    int *status, char *err, size_t errlen)
 {
 	char slug[160];
-	const char *kp_lc = lower_ascii(a, keyphrase), *kp[] = {kind};
-	json_t *ctx = kp_lc ? facts_new(a, kp_lc, city, kind) : NULL;
-	PGresult *tpl = ctx ? db_run(a, &q_templates, 1, kp) : NULL;
+	const char *kp_lc = lower_ascii(a, q->keyphrase), *kp[] = {q->kind};
+	json_t *ctx = kp_lc ? facts_new(a, kp_lc, q, errors) : NULL;
+	PGresult *tpl = ctx && !json_array_size(errors) ? db_run(a, &q_templates, 1, kp) : NULL;
 	cand_t best = {0};
 	json_t *all = arena_json(a, json_array());
-	*status = 0;
+	*status = json_array_size(errors) ? 422 : 0;
 	if (!tpl || !all)
 		return NULL;
-	add_request_facts(a, ctx, keyphrase, city);
+	add_request_facts(a, ctx, q);
+	const char *city = json_string_value(json_object_get(ctx, "stadt"));
 	tpl_slug(city && !strstr(kp_lc, lower_ascii(a, city)) ?
-		 arena_printf(a, "%s %s", keyphrase, city) : keyphrase, slug, sizeof slug);
-	if (!PQntuples(tpl) || loop(a, tpl, ctx, want, slug, keyphrase, &best, all, err, errlen) < 0) {
+		 arena_printf(a, "%s %s", q->keyphrase, city) : q->keyphrase, slug, sizeof slug);
+	if (!PQntuples(tpl) || loop(a, tpl, ctx, q->want, slug, q->keyphrase, &best, all, err,
+				    errlen) < 0) {
 		*status = 409;
 		if (!*err)
-			snprintf(err, errlen, "no active template of kind %s", kind);
+			snprintf(err, errlen, "no active template of kind %s", q->kind);
 		return NULL;
 	}
-	json_t *params = arena_json(a, json_pack("{s:s?, s:i}", "city", city, "candidates", want));
-	json_t *draft = params ? store_new(a, who, kind, keyphrase, params, slug, &best, all) : NULL;
+	if (llm_enabled())
+		llm_try(a, q->kind, q->keyphrase, ctx, slug, &best, all);
+	json_t *params = arena_json(a, json_pack("{s:s?, s:s?, s:s?, s:i}", "city", city,
+		"location", json_string_value(json_object_get(json_object_get(ctx, "standort"), "key")),
+		"product", json_string_value(json_object_get(json_object_get(ctx, "produkt"), "_ref")),
+		"candidates", q->want));
+	json_t *draft = params ? store_new(a, who, q->kind, q->keyphrase, params, slug, &best, all)
+			       : NULL;
 	if (draft)
 		json_object_set_new(draft, "method", method_new());
 	return draft;
@@ -542,17 +862,18 @@ static json_t *generate_new(arena_t *a, const char *who, const char *kind, const
 int h_content_generate(req_t *r)
 {
 	json_t *body = json_body(r), *errors = arena_json(r->arena, json_array());
-	const char *kind, *keyphrase, *city;
-	int want, status;
+	gen_req_t q = {0};
+	int status;
 	char err[240] = "";
 	if (!body)
 		return 0;
 	if (!errors)
 		return reply_problem(r, 500, "out of memory", NULL);
-	if (read_generate(r->arena, body, errors, &kind, &keyphrase, &city, &want) < 0)
+	if (read_generate(r->arena, body, errors, &q) < 0)
 		return reply_invalid(r, json_incref(errors));
-	json_t *draft = generate_new(r->arena, who_of(r), kind, keyphrase, city, want, &status, err,
-				     sizeof err);
+	json_t *draft = generate_new(r->arena, who_of(r), &q, errors, &status, err, sizeof err);
+	if (!draft && status == 422)
+		return reply_invalid(r, json_incref(errors));
 	if (!draft)
 		return status ? reply_problem(r, status, err, NULL) : db_fail(r);
 	reply_header(r, "Location", arena_printf(r->arena, "/api/level5/content/drafts/%lld",
@@ -562,11 +883,15 @@ int h_content_generate(req_t *r)
 
 /* ---- demo ------------------------------------------------------------------------- */
 
-static const struct { const char *kind, *keyphrase, *city, *status; } demo_drafts[] = {
-	{"landing", "Photovoltaik Köln", "Köln", "draft"},
-	{"faq", "Balkonkraftwerk", NULL, "approved"},
-	{"blog_outline", "Stromspeicher", NULL, "published"},
-	{"blog_outline", "Wärmepumpe", NULL, "rejected"},
+/* The products are demo snippets of #32 (schema_seed_demo, by their page's
+ * slug): the wallbox is complete, the carport's price has a decimal comma. */
+static const struct { const char *kind, *keyphrase, *city, *product, *status; } demo_drafts[] = {
+	{"landing", "Photovoltaik Köln", "Köln", NULL, "draft"},
+	{"faq", "Balkonkraftwerk", NULL, NULL, "approved"},
+	{"blog_outline", "Stromspeicher", NULL, NULL, "published"},
+	{"blog_outline", "Wärmepumpe", NULL, NULL, "rejected"},
+	{"product", "Wallbox", NULL, "wallbox", "approved"},
+	{"product", "Solarcarport", NULL, "solarcarport", "draft"},
 };
 
 static const db_stmt_t q_demo_exists = {"drafts_demo_exists",
@@ -593,8 +918,13 @@ int drafts_seed_demo(void)
 		PGresult *res = db_run(a, &q_demo_exists, 2, p);
 		if (!res || PQntuples(res))
 			continue;
-		json_t *d = db_begin() == 0 ? generate_new(a, "seed", p[0], p[1], demo_drafts[i].city,
-			CANDIDATES_DEFAULT, &status, err, sizeof err) : NULL;
+		gen_req_t q = {p[0], p[1], demo_drafts[i].city, NULL, NULL, demo_drafts[i].product,
+			CANDIDATES_DEFAULT};
+		json_t *errors = arena_json(a, json_array());
+		json_t *d = errors && db_begin() == 0 ? generate_new(a, "seed", &q, errors, &status, err,
+			sizeof err) : NULL;
+		if (!d && status == 422)
+			snprintf(err, sizeof err, "%s", arena_json_text(a, errors));
 		const char *s[] = {d ? arena_printf(a, "%lld", (long long)json_integer_value(
 			json_object_get(d, "id"))) : NULL, demo_drafts[i].status};
 		if (d && strcmp(s[1], "draft") && !db_run(a, &q_demo_status, 2, s))

@@ -313,15 +313,19 @@ def read_reply(sock):
 
 
 
-def fcgi_get(port, path, query="", headers=None):
-    """One GET over FastCGI; returns the raw reply (status line, headers, body) as text."""
-    params = {"REQUEST_METHOD": "GET", "DOCUMENT_URI": path, "QUERY_STRING": query,
+def fcgi_get(port, path, query="", headers=None, method="GET", body=b"", timeout=10):
+    """One request over FastCGI (GET unless told; body: bytes, sent as JSON); returns the raw
+    reply (status line, headers, body) as text."""
+    params = {"REQUEST_METHOD": method, "DOCUMENT_URI": path, "QUERY_STRING": query,
               "REMOTE_ADDR": "192.0.2.9"}
+    if body:
+        params.update(CONTENT_TYPE="application/json", CONTENT_LENGTH=str(len(body)))
     params.update(headers or {})
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+    chunks = [body[i:i + 32768] for i in range(0, len(body), 32768)]
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) +
                      record(PARAMS, b"".join(nv(k, v) for k, v in params.items())) +
-                     record(PARAMS) + record(STDIN))
+                     record(PARAMS) + b"".join(record(STDIN, c) for c in chunks) + record(STDIN))
         return read_reply(sock).decode()
 
 

@@ -208,29 +208,49 @@ static void test_caps(void **state)
 	json_decref(ctx);
 }
 
-static void test_fact_trace(void **state)
+/* Renders src with ctx and compares its paragraphs with their facts. */
+static void assert_trace(const char *src, const char *ctx_json, const char *want)
 {
-	(void)state;
-	const char *src = "# {{ title }}\n\n{% for r in reviews %}{{ r.author }} schreibt: {{ r.text }}\n"
-			  "{% endfor %}\n{% if funding %}Förderung: {{ funding.name }}{% endif %}\nOhne Quelle.\n";
-	json_t *ctx = json_loads("{\"title\": \"PV in Köln\", \"reviews\": ["
-				 "{\"_ref\": \"reviews:7\", \"author\": \"Anna\", \"text\": \"Top\"},"
-				 "{\"_ref\": \"reviews:9\", \"author\": \"Ben\", \"text\": \"Gut\"}],"
-				 "\"funding\": {\"_ref\": \"keyword_events:3\", \"name\": \"KfW 270\"}}",
-				 0, NULL);
+	json_t *ctx = json_loads(ctx_json, 0, NULL);
 	tpl_result_t r;
 	assert_int_equal(tpl_render(src, strlen(src), ctx, &r), 0);
 	json_t *p = tpl_paragraphs_new(&r);
 	char *s = json_dumps(p, JSON_COMPACT);
-	assert_string_equal(s, "[{\"text\":\"# PV in Köln\",\"facts\":[]},"
-			    "{\"text\":\"Anna schreibt: Top\",\"facts\":[\"reviews:7\"]},"
-			    "{\"text\":\"Ben schreibt: Gut\",\"facts\":[\"reviews:9\"]},"
-			    "{\"text\":\"Förderung: KfW 270\",\"facts\":[\"keyword_events:3\"]},"
-			    "{\"text\":\"Ohne Quelle.\",\"facts\":[]}]");
+	assert_string_equal(s, want);
 	free(s);
 	json_decref(p);
 	tpl_result_free(&r);
 	json_decref(ctx);
+}
+
+static void test_fact_trace(void **state)
+{
+	(void)state;
+	assert_trace("# {{ title }}\n\n{% for r in reviews %}{{ r.author }} schreibt: {{ r.text }}\n"
+		     "{% endfor %}\n{% if funding %}Förderung: {{ funding.name }}{% endif %}\nOhne Quelle.\n",
+		     "{\"title\": \"PV in Köln\", \"reviews\": ["
+		     "{\"_ref\": \"reviews:7\", \"author\": \"Anna\", \"text\": \"Top\"},"
+		     "{\"_ref\": \"reviews:9\", \"author\": \"Ben\", \"text\": \"Gut\"}],"
+		     "\"funding\": {\"_ref\": \"keyword_events:3\", \"name\": \"KfW 270\"}}",
+		     "[{\"text\":\"# PV in Köln\",\"facts\":[]},"
+		     "{\"text\":\"Anna schreibt: Top\",\"facts\":[\"reviews:7\"]},"
+		     "{\"text\":\"Ben schreibt: Gut\",\"facts\":[\"reviews:9\"]},"
+		     "{\"text\":\"Förderung: KfW 270\",\"facts\":[\"keyword_events:3\"]},"
+		     "{\"text\":\"Ohne Quelle.\",\"facts\":[]}]");
+}
+
+/* A condition that leads to no text cites nothing (at a line's end its
+ * offset would otherwise fall to the next paragraph). */
+static void test_fact_trace_false_condition(void **state)
+{
+	(void)state;
+	assert_trace("Standort: {{ place.name }}.{% if place.area %} Gebiet: {{ place.area }}."
+		     "{% endif %}\nNächste Zeile{% if place.phone %}{% endif %}\n"
+		     "{% if place %}Mit Ort{% endif %}\n",
+		     "{\"place\": {\"_ref\": \"local_locations:4\", \"name\": \"Köln\"}}",
+		     "[{\"text\":\"Standort: Köln.\",\"facts\":[\"local_locations:4\"]},"
+		     "{\"text\":\"Nächste Zeile\",\"facts\":[]},"
+		     "{\"text\":\"Mit Ort\",\"facts\":[\"local_locations:4\"]}]");
 }
 
 static void test_slug(void **state)
@@ -257,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_fact_trace),
+		cmocka_unit_test(test_fact_trace_false_condition),
 		cmocka_unit_test(test_slug),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
