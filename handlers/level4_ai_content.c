@@ -269,12 +269,6 @@ static json_t *page_json(const page_t *p, json_t *analysis)
 	return analysis;
 }
 
-static const char *who_of(req_t *r)
-{
-	return arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" : "user",
-			    (long long)r->who.id);
-}
-
 int h_content_analyze(req_t *r)
 {
 	json_t *body = json_body(r);
@@ -296,7 +290,7 @@ int h_content_analyze(req_t *r)
 		return reply_invalid(r, json_incref(errors));
 	}
 	page_json(p, out);
-	return store(r->arena, p, out, who_of(r)) == 0 ? reply_json(r, 200, out) : db_fail(r);
+	return store(r->arena, p, out, req_actor(r)) == 0 ? reply_json(r, 200, out) : db_fail(r);
 }
 
 /* ---- report ------------------------------------------------------------------- */
