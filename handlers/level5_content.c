@@ -122,6 +122,9 @@ static const char *const patch_statuses[] = {"draft", "approved", "rejected", NU
 /* The slug of a product's name as tpl_slug spells it (SQL). */
 #define NAME_SLUG(n) "trim(both '-' from regexp_replace(replace(replace(replace(replace(lower(" n \
 	"), 'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'ß', 'ss'), '[^a-z0-9]+', '-', 'g'))"
+/* A product snippet named by slug $N: of its name, or its page's last path segment (SQL). */
+#define PRODUCT_SLUG_IS(N) "(" NAME_SLUG("name") " = $" N " OR lower(substring(url_norm from" \
+	" '^[a-z]+://[^/]+/(?:.*/)?([^/?#]+)/?(?:[?#].*)?$')) = $" N ")"
 
 /* $1 keyphrase (lower case), $2 city or NULL, $3 location key or NULL, $4
  * product id or NULL, $5 product slug or NULL. The location is #38's: by
@@ -148,8 +151,7 @@ static const db_stmt_t q_facts = {"drafts_facts",
 	"  ORDER BY ends_on, id LIMIT 5) f),"
 	" 'produkte', (SELECT coalesce(json_agg(json_build_object('id', id, 'url', url, 'state', state,"
 	"  'markup', markup) ORDER BY id), '[]') FROM (SELECT * FROM schema_snippets WHERE"
-	"  kind = 'automotive' AND (id = $4::bigint OR " NAME_SLUG("name") " = $5 OR"
-	"  lower(substring(url_norm from '^[a-z]+://[^/]+/(?:.*/)?([^/?#]+)/?(?:[?#].*)?$')) = $5) ORDER BY id LIMIT 5) s))"};
+	"  kind = 'automotive' AND (id = $4::bigint OR " PRODUCT_SLUG_IS("5") ") ORDER BY id LIMIT 5) s))"};
 
 /* Weekly impressions of the last WEEKS weeks up to the newest stored day, per
  * keyword related to $1: 0 id, 1 keyword, 2 week index, 3 impressions. */
@@ -896,6 +898,10 @@ static const struct { const char *kind, *keyphrase, *city, *product, *status; } 
 
 static const db_stmt_t q_demo_exists = {"drafts_demo_exists",
 	"SELECT 1 FROM content_drafts WHERE created_by = 'seed' AND kind = $1 AND keyphrase = $2"};
+/* The demo's own product of slug $1 (users may store more of that name). */
+static const db_stmt_t q_demo_product = {"drafts_demo_product",
+	"SELECT id::text FROM schema_snippets WHERE kind = 'automotive' AND created_by = 'seed'"
+	" AND " PRODUCT_SLUG_IS("1") " ORDER BY id LIMIT 1"};
 static const db_stmt_t q_demo_status = {"drafts_demo_status",
 	"WITH d AS (UPDATE content_drafts SET status = $2, version = version + 1,"
 	"  published_at = CASE WHEN $2 = 'published' THEN now() END,"
@@ -918,7 +924,12 @@ int drafts_seed_demo(void)
 		PGresult *res = db_run(a, &q_demo_exists, 2, p);
 		if (!res || PQntuples(res))
 			continue;
-		gen_req_t q = {p[0], p[1], demo_drafts[i].city, NULL, NULL, demo_drafts[i].product,
+		const char *product = NULL;
+		if (demo_drafts[i].product) {
+			PGresult *pr = db_run(a, &q_demo_product, 1, &demo_drafts[i].product);
+			product = pr && PQntuples(pr) ? db_get(pr, 0, 0) : NULL;
+		}
+		gen_req_t q = {p[0], p[1], demo_drafts[i].city, NULL, product, NULL,
 			CANDIDATES_DEFAULT};
 		json_t *errors = arena_json(a, json_array());
 		json_t *d = errors && db_begin() == 0 ? generate_new(a, "seed", &q, errors, &status, err,

@@ -10,6 +10,7 @@ import http.server
 import json
 import os
 import re
+import subprocess
 import threading
 import time
 import unittest
@@ -17,8 +18,8 @@ import unittest
 import jsonschema
 
 from test_level5_content import fields
-from zoelib import (RUN, fcgi_get, free_port, is_problem, post, psql, psql_one, request,
-                    start_pool, token_for)
+from zoelib import (BIN, RUN, VAR, database_url, fcgi_get, free_port, is_problem, post, psql,
+                    psql_one, request, start_pool, token_for)
 
 GEN = "/api/level5/content/generate"
 AUTO = "/api/level4/schema/automotive"
@@ -135,6 +136,25 @@ class Product(Common):
                                    "parameters": {"product": slug, "candidates": 1}})
                 self.assertEqual(d["parameters"]["product"], "schema_snippets:%d" % sid)
                 self.assertIn("Wällbox Öko %s" % RUN, d["body"])
+
+    def test_demo_seed_keeps_to_its_own_product_when_users_store_namesakes(self):
+        # a user's "ZOE Wallbox 11 kW" makes the slug "wallbox" ambiguous; `scripts/dev up`
+        # seeds again on every start and must still find the demo's own product
+        self.product("/produkte/wallbox", dict(SPEICHER, name="ZOE Wallbox 11 kW"))
+        demo = psql_one("SELECT id FROM schema_snippets WHERE created_by = 'seed' AND"
+                        " kind = 'automotive' AND name = 'ZOE Wallbox 11 kW'")
+        self.assertIsNotNone(demo)
+        psql("DELETE FROM content_drafts WHERE created_by = 'seed' AND kind = 'product'"
+             " AND keyphrase = 'Wallbox'")
+        env = dict(os.environ, DATABASE_URL=database_url(), ZOE_VAR=VAR)
+        out = subprocess.run([BIN, "seed", "--demo"], env=env, capture_output=True, text=True,
+                             timeout=120)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(psql_one("SELECT params->>'product' FROM content_drafts WHERE"
+                                  " created_by = 'seed' AND kind = 'product' AND keyphrase = 'Wallbox'"),
+                         "schema_snippets:%s" % demo)
+        self.assertEqual(psql_one("SELECT status FROM content_drafts WHERE created_by = 'seed'"
+                                  " AND kind = 'product' AND keyphrase = 'Wallbox'"), "approved")
 
     def test_missing_and_unreadable_facts_are_named_with_the_product(self):
         name = "ItCarport%s" % RUN
