@@ -111,10 +111,11 @@ function ForecastChart({ f }) {
   const last = f.history.length ? f.history[f.history.length - 1][0] : 0;
   const hours = (s) => Math.round((s / 3600) * 1000) / 1000;
   const option = {
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => figure(v, f.unit, lang) },
     legend: { top: 0 },
     xAxis: { type: 'value', name: t('maint.unit.h') },
-    yAxis: { type: 'value', scale: true },
+    // the axis in the metric's unit (per cent, MB/GB, ms), as the table above
+    yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v) => figure(v, f.unit, lang) } },
     series: [
       { name: t('maint.history'), type: 'line', showSymbol: false, color: PALETTE[0], data: f.history.map(([at, v]) => [hours(at - last), v]) },
       { name: t('maint.forecast'), type: 'line', showSymbol: false, color: PALETTE[1], data: f.band.map((b) => [hours(b.offset_s), b.linear]) },
@@ -123,6 +124,12 @@ function ForecastChart({ f }) {
       { name: t('maint.threshold'), type: 'line', showSymbol: false, color: PALETTE[6], data: [[hours(f.history.length ? f.history[0][0] - last : 0), f.threshold], [hours(f.horizon_s), f.threshold]] },
     ],
   };
-  return <Chart option={option} height={220} testid={`maint-chart-${f.rule}`} label={`${t(`maint.metric.${f.metric}`)}: ${t('maint.eta')} ${span(f.linear.eta_s, lang, t)}`} />;
+  const title = `${t(`maint.metric.${f.metric}`)}: ${t('maint.eta')} ${span(f.linear.eta_s, lang, t)}`;
+  return (
+    <figure className="maint-forecast">
+      <figcaption>{title}</figcaption>
+      <Chart option={option} height={220} testid={`maint-chart-${f.rule}`} label={title} />
+    </figure>
+  );
 }
 

@@ -126,7 +126,8 @@ function MainChart({ range, filters }) {
   [range.from, range.to, params.path, params.device]);
   const buckets = asArray(ts.data?.buckets);
   const option = useMemo(() => ({
-    grid: { left: 40, right: 16, top: 16, bottom: 28 },
+    // room on the right for the last date label, centred under its point
+    grid: { left: 40, right: 36, top: 16, bottom: 28 },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: buckets.map((b) => b.bucket) },
     yAxis: { type: 'value', min: 0, minInterval: 1 },
