@@ -7,12 +7,16 @@
  * ratio to) that straight line; so a series that is exactly trend + season is
  * forecast exactly. Holt starts from the first two observations, a model
  * without trend from the first one; a model marked one_season starts from
- * the first season alone with a flat trend. R's own start values come from a moving
- * average and put the level a few steps before the first season's end. */
+ * the first season alone with a flat trend. A model marked r_start takes R's
+ * own start values (start_r), which put the level a few steps before the first
+ * season's end. */
 #include "forecast.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
+
+#include "trend.h"
 
 static const double alphas[] = {0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99};
 static const double betas[] = {0.01, 0.05, 0.1, 0.2, 0.3};
@@ -62,11 +66,50 @@ static int usable(const double *y, size_t n, const hw_model_t *m)
 	return 0;
 }
 
+/* R's start values of HoltWinters(x, start.periods = 2): decompose() of the
+ * first two seasons; level and trend are the intercept and slope of a line
+ * fitted to its moving average numbered 1, 2, ..., the seasonal terms its
+ * figure (mean deviation or ratio per position, centred). -1 when a
+ * multiplicative season meets a moving average that is not positive. */
+static int start_r(const double *y, hw_model_t *m)
+{
+	int s = m->season, mult = is_mult(m), cnt[HW_MAX_SEASON] = {0};
+	double ma[2 * HW_MAX_SEASON], fig[HW_MAX_SEASON] = {0}, fmean = 0;
+	double k = 0, dmean = 0, sxx = 0, sxy = 0;
+	decomp_trend(y, 2 * (size_t)s, s, ma);
+	for (int t = 0; t < 2 * s; t++) {
+		if (!isfinite(ma[t]))
+			continue;
+		if (mult && ma[t] <= 0)
+			return -1;
+		fig[t % s] += mult ? y[t] / ma[t] : y[t] - ma[t];
+		cnt[t % s]++;
+		dmean += ma[t];
+		k++;
+	}
+	dmean /= k;
+	for (int t = 0, i = 0; t < 2 * s; t++)
+		if (isfinite(ma[t])) {
+			double dx = ++i - (k + 1) / 2;
+			sxx += dx * dx;
+			sxy += dx * (ma[t] - dmean);
+		}
+	for (int i = 0; i < s; i++)
+		fmean += (fig[i] /= cnt[i]) / s;
+	for (int i = 0; i < s; i++)
+		m->seas[i] = mult ? fig[i] / fmean : fig[i] - fmean;
+	m->trend = m->has_trend ? sxy / sxx : 0;
+	m->level = dmean - sxy / sxx * (k + 1) / 2;
+	return 0;
+}
+
 /* Start values of `m` for the model already set in it; -1 when a
  * multiplicative season meets a start line that is not positive. */
 static int start(const double *y, hw_model_t *m)
 {
 	int s = m->season;
+	if (s && m->r_start && !m->one_season)
+		return start_r(y, m);
 	if (!s) {
 		m->level = m->has_trend ? y[1] : y[0];
 		m->trend = m->has_trend ? y[1] - y[0] : 0;
@@ -300,6 +343,156 @@ static void refine(const double *y, size_t n, hw_model_t *m)
 	*m = cur;
 }
 
+/* ---- R's fit: bounded quasi-Newton descent ------------------------------------
+ * As optim(c(alpha = 0.3, beta = 0.1, gamma = 0.1), method = "L-BFGS-B",
+ * lower 0, upper 1) in HoltWinters(): the gradient is optim's central
+ * difference (step 1e-3, cut at the bounds), the first trial point is the
+ * projected steepest descent step, and the descent stops when the SSE falls by
+ * no more than factr * DBL_EPSILON (factr 1e7) relative, or after 100
+ * iterations. The direction is a BFGS one on the parameters not held at a
+ * bound, cut into the box; the step backtracks until the SSE falls by 1e-3 of
+ * the slope (L-BFGS-B keeps five updates and a More-Thuente line search: on
+ * three parameters the two end in the same minimum). */
+#define QN_MAXIT 100
+#define QN_NDEPS 1e-3
+#define QN_TOL (1e5 * DBL_EPSILON)
+
+typedef struct qn {
+	const double *y;
+	size_t n;
+	hw_model_t m;
+	int k, idx[NPARAM];
+} qn_t;
+
+static double qn_sse(qn_t *q, const double *x)
+{
+	for (int i = 0; i < q->k; i++)
+		*param(&q->m, q->idx[i]) = x[i];
+	return sse_of(q->y, q->n, &q->m);
+}
+
+static void qn_grad(qn_t *q, const double *x, double *g)
+{
+	double t[NPARAM];
+	memcpy(t, x, sizeof(t));
+	for (int i = 0; i < q->k; i++) {
+		double up = fmin(1, x[i] + QN_NDEPS), lo = fmax(0, x[i] - QN_NDEPS);
+		t[i] = up;
+		double f1 = qn_sse(q, t);
+		t[i] = lo;
+		g[i] = (f1 - qn_sse(q, t)) / (up - lo);
+		t[i] = x[i];
+	}
+}
+
+static double dot(const double *a, const double *b, int k)
+{
+	double s = 0;
+	for (int i = 0; i < k; i++)
+		s += a[i] * b[i];
+	return s;
+}
+
+/* The step from x along the quasi-Newton direction -H g over the free
+ * parameters (fixed: at a bound with the gradient pushing out), cut into
+ * [0, 1]; its slope g.d into *gd. */
+static void qn_direction(const double H[NPARAM][NPARAM], const double *x, const double *g, int k,
+			 double *d, double *gd)
+{
+	int fixed[NPARAM];
+	for (int i = 0; i < k; i++)
+		fixed[i] = (x[i] <= 0 && g[i] > 0) || (x[i] >= 1 && g[i] < 0);
+	for (int i = 0; i < k; i++) {
+		double v = 0;
+		for (int j = 0; !fixed[i] && j < k; j++)
+			v -= fixed[j] ? 0 : H[i][j] * g[j];
+		d[i] = fmin(1, fmax(0, x[i] + v)) - x[i];
+	}
+	*gd = dot(g, d, k);
+}
+
+/* BFGS update of the inverse Hessian H with the step s and gradient change
+ * yv (skipped unless s.yv > eps yv.yv); the first update scales H by
+ * s.yv / yv.yv first. */
+static void qn_update(double H[NPARAM][NPARAM], const double *s, const double *yv, int k,
+		      int first)
+{
+	double sy = dot(s, yv, k), yy = dot(yv, yv, k), hy[NPARAM], yhy = 0;
+	if (!(sy > DBL_EPSILON * yy))
+		return;
+	for (int i = 0; first && i < k; i++)
+		for (int j = 0; j < k; j++)
+			H[i][j] = i == j ? sy / yy : 0;
+	for (int i = 0; i < k; i++) {
+		hy[i] = 0;
+		for (int j = 0; j < k; j++)
+			hy[i] += H[i][j] * yv[j];
+		yhy += yv[i] * hy[i];
+	}
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			H[i][j] += ((sy + yhy) * s[i] * s[j] / sy - hy[i] * s[j] - s[i] * hy[j]) / sy;
+}
+
+/* Fits the active parameters of m (alpha, beta, gamma) to y as R does;
+ * leaves m smoothed with them. */
+static void fit_r(const double *y, size_t n, hw_model_t *m)
+{
+	static const double r_start[NPARAM] = {0.3, 0.1, 0.1, 1};
+	qn_t q = {.y = y, .n = n, .m = *m};
+	double x[NPARAM] = {0}, g[NPARAM], H[NPARAM][NPARAM] = {{0}}, f;
+	for (int p = 0; p < NPARAM; p++)
+		if (active(m, p) && p != P_PHI) {
+			x[q.k] = r_start[p];
+			q.idx[q.k++] = p;
+		}
+	for (int i = 0; i < q.k; i++)
+		H[i][i] = 1;
+	f = qn_sse(&q, x);
+	qn_grad(&q, x, g);
+	for (int it = 0, updated = 0; it < QN_MAXIT && isfinite(f); it++) {
+		double d[NPARAM], gd, xt[NPARAM], ft = f, gt[NPARAM], s[NPARAM], yv[NPARAM];
+		qn_direction(H, x, g, q.k, d, &gd);
+		if (gd >= 0) {                       /* not downhill: steepest descent */
+			for (int i = 0; i < q.k; i++)
+				for (int j = 0; j < q.k; j++)
+					H[i][j] = i == j;
+			qn_direction(H, x, g, q.k, d, &gd);
+			updated = 0;
+		}
+		if (!(gd < 0))
+			break;
+		double t = 1;
+		for (int ls = 0; ls < 40; ls++) {
+			for (int i = 0; i < q.k; i++)
+				xt[i] = fmin(1, fmax(0, x[i] + t * d[i]));
+			ft = qn_sse(&q, xt);
+			if (ft <= f + 1e-3 * t * gd)
+				break;
+			/* minimum of the quadratic through f, gd and ft, kept in [t/10, t/2] */
+			double tq = isfinite(ft) ? -gd * t * t / (2 * (ft - f - gd * t)) : t / 10;
+			t = fmin(t / 2, fmax(t / 10, tq));
+		}
+		if (!(ft <= f + 1e-3 * t * gd))
+			break;
+		qn_grad(&q, xt, gt);
+		for (int i = 0; i < q.k; i++) {
+			s[i] = xt[i] - x[i];
+			yv[i] = gt[i] - g[i];
+		}
+		qn_update(H, s, yv, q.k, !updated);
+		updated = 1;
+		double fold = f;
+		memcpy(x, xt, sizeof(x));
+		memcpy(g, gt, sizeof(g));
+		f = ft;
+		if (fold - f <= QN_TOL * fmax(fmax(fabs(fold), fabs(f)), 1))
+			break;
+	}
+	qn_sse(&q, x);
+	*m = q.m;
+}
+
 int fc_fit(const double *y, size_t n, int season, fc_method_t method, hw_model_t *out)
 {
 	if (!out || method < 0 || method >= FC_METHODS)
@@ -312,8 +505,16 @@ int fc_fit(const double *y, size_t n, int season, fc_method_t method, hw_model_t
 	m.damped = methods[method].damped;
 	m.phi = 1;
 	m.one_season = m.season && n < 2 * (size_t)season;
+	m.r_start = m.season && !m.one_season;
 	if ((methods[method].seasonal && season < 2) || usable(y, n, &m) < 0)
 		return -1;
+	if (m.r_start) {
+		fit_r(y, n, &m);
+		if (run(y, n, &m) < 0 || !isfinite(m.sse))
+			return -1;
+		*out = m;
+		return 0;
+	}
 	grid(y, n, &m);
 	if (run(y, n, &m) < 0)
 		return -1;
@@ -427,7 +628,10 @@ int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
 	 * then takes simple smoothing */
 	hw_model_t m = best_model;
 	m.one_season = m.season && n < 2 * (size_t)season;
-	if (usable(y, n, &m) == 0 && run(y, n, &m) == 0) {
+	m.r_start = m.season && !m.one_season;
+	if (m.r_start && fc_fit(y, n, season, (fc_method_t)winner, &m) == 0) {
+		out->model = m;                 /* as R: afresh from R's start */
+	} else if (!m.r_start && usable(y, n, &m) == 0 && run(y, n, &m) == 0) {
 		refine(y, n, &m);
 		out->model = m;
 	} else {

@@ -23,6 +23,8 @@ typedef struct hw_model {
 	double phi;                 /* damping factor (used only when damped) */
 	int one_season;             /* 1: start values from the first season alone (for
 				       series shorter than two seasons, >= season + 2) */
+	int r_start;                /* 1 (seasonal, not one_season): R's start values,
+				       decompose() of the first two seasons */
 	double alpha, beta, gamma;  /* level, trend, season smoothing (gamma 0 for Holt) */
 	double level, trend;        /* state after the last observation */
 	double seas[HW_MAX_SEASON]; /* seasonal terms indexed by time mod season */
@@ -62,7 +64,11 @@ int forecast_run(const double *y, size_t n, int season, int horizon, forecast_po
 /* ---- model choice -------------------------------------------------------------
  * Exponential smoothing without season (simple, Holt, damped Holt) and
  * Holt-Winters (additive, multiplicative) are each fitted by minimising the
- * one-step squared error (a grid, then a pattern search within the bounds);
+ * one-step squared error. Holt-Winters over at least two seasons is R's
+ * HoltWinters(): R's start values (r_start) and a bounded quasi-Newton
+ * descent from alpha 0.3, beta 0.1, gamma 0.1 with R's numerical gradient;
+ * the others (and Holt-Winters from one season) take a grid, then a pattern
+ * search within the bounds;
  * the one with the least mean absolute error on a holdout (the last season, or the last
  * quarter of a series without season, at most 12 points), averaged with up to
  * two earlier origins where the series is long enough (and at most 240 points), wins and is refitted

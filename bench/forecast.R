@@ -2,7 +2,8 @@
 # package, HoltWinters() (additive and multiplicative, R's own start values and
 # L-BFGS-B fit) on all but the last 12 months, forecast of those 12, MAPE in %.
 # Prints "series name v1 v2 ..." lines (the whole series, for the C side) and
-# "r name additive multiplicative" lines.
+# "r name additive multiplicative" lines, and per fit "rfit name seasonal alpha beta
+# gamma SSE" (the parameters R's L-BFGS-B found on the training months).
 series <- list(AirPassengers = AirPassengers, co2 = co2, nottem = nottem,
                USAccDeaths = USAccDeaths, ldeaths = ldeaths, mdeaths = mdeaths,
                fdeaths = fdeaths, UKDriverDeaths = UKDriverDeaths)
@@ -12,8 +13,13 @@ for (name in names(series)) {
   n <- length(x)
   train <- ts(x[1:(n - 12)], frequency = 12, start = start(x))
   test <- as.numeric(x[(n - 11):n])
-  fa <- predict(HoltWinters(train, seasonal = "additive"), 12)
-  fm <- predict(HoltWinters(train, seasonal = "multiplicative"), 12)
+  ha <- HoltWinters(train, seasonal = "additive")
+  hm <- HoltWinters(train, seasonal = "multiplicative")
+  fa <- predict(ha, 12)
+  fm <- predict(hm, 12)
   cat("series", name, format(as.numeric(x), digits = 15), "\n")
   cat("r", name, sprintf("%.3f", mape(test, fa)), sprintf("%.3f", mape(test, fm)), "\n")
+  for (h in list(ha, hm))
+    cat("rfit", name, h$seasonal, sprintf("%.6f", c(h$alpha, h$beta, h$gamma)),
+        sprintf("%.8g", h$SSE), "\n")
 }

@@ -2,7 +2,8 @@
  *
  *   forecast compare    reads "series NAME v1 v2 ..." lines (bench/forecast.R) and
  *                       prints per series the 12-month holdout MAPE of fc_select
- *                       fitted on all but the last 12 months, and the model chosen
+ *                       fitted on all but the last 12 months, and the model chosen;
+ *                       then the parameters and SSE of both Holt-Winters fits
  *   forecast speed K N  K keywords of N days: the daily model choice (weekly
  *                       season), and the monthly analysis the report runs
  *                       (months, Mann-Kendall, Sen, decomposition, model choice);
@@ -59,6 +60,11 @@ static int compare(void)
 		printf("ours %s %.3f %s %.3f %.3f\n", name, mape(&c.model, y + n - 12),
 		       fc_method_names[c.method], ok ? mape(&add, y + n - 12) : NAN,
 		       ok ? mape(&mult, y + n - 12) : NAN);
+		for (int k = 0; ok && k < 2; k++) {
+			const hw_model_t *m = k ? &mult : &add;
+			printf("ofit %s %s %.6f %.6f %.6f %.8g\n", name,
+			       k ? "multiplicative" : "additive", m->alpha, m->beta, m->gamma, m->sse);
+		}
 	}
 	return 0;
 }
