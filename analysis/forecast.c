@@ -623,9 +623,10 @@ int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
 	}
 	if (winner < 0)
 		return -1;
-	/* refitted on the whole series from the parameters the training part
-	 * found; a multiplicative season may meet a 0 in the holdout: the series
-	 * then takes simple smoothing */
+	/* refitted on the whole series: Holt-Winters over two seasons afresh
+	 * (as R), the others from the parameters the training part found; a
+	 * multiplicative season may meet a 0 in the holdout: the series then
+	 * takes simple smoothing */
 	hw_model_t m = best_model;
 	m.one_season = m.season && n < 2 * (size_t)season;
 	m.r_start = m.season && !m.one_season;
