@@ -16,6 +16,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "stats.h"
 #include "trend.h"
 
 static const double alphas[] = {0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99};
@@ -343,44 +344,46 @@ static void refine(const double *y, size_t n, hw_model_t *m)
 	*m = cur;
 }
 
-/* ---- R's fit: bounded quasi-Newton descent ------------------------------------
- * As optim(c(alpha = 0.3, beta = 0.1, gamma = 0.1), method = "L-BFGS-B",
- * lower 0, upper 1) in HoltWinters(): the gradient is optim's central
- * difference (step 1e-3, cut at the bounds), the first trial point is the
- * projected steepest descent step, and the descent stops when the SSE falls by
- * no more than factr * DBL_EPSILON (factr 1e7) relative, or after 100
- * iterations. The direction is a BFGS one on the parameters not held at a
- * bound, cut into the box; the step backtracks until the SSE falls by 1e-3 of
- * the slope (L-BFGS-B keeps five updates and a More-Thuente line search: on
- * three parameters the two end in the same minimum). */
-#define QN_MAXIT 100
-#define QN_NDEPS 1e-3
-#define QN_TOL (1e5 * DBL_EPSILON)
+/* ---- R's fit: L-BFGS-B -----------------------------------------------------------
+ * optim(c(alpha = 0.3, beta = 0.1, gamma = 0.1), method = "L-BFGS-B", lower 0,
+ * upper 1) as HoltWinters() calls it, step by step as R's lbfgsb.c (L-BFGS-B
+ * 2.3 with optim's defaults: five correction pairs, factr 1e7, pgtol 0, 100
+ * iterations): optim's numerical gradient (central differences of 1e-3, cut at
+ * the bounds), the generalized Cauchy point along the projected gradient, the
+ * subspace minimisation over the free parameters cut back into the box, and
+ * the More-Thuente line search (ftol 1e-3, gtol 0.9, xtol 0.1). With at most
+ * three parameters the limited-memory matrix is formed densely (theta I
+ * updated with the kept pairs, which is what its compact form represents). */
+#define LB_PAIRS 5
+#define LB_MAXIT 100
+#define LB_NDEPS 1e-3
+#define LB_FACTR 1e7
 
-typedef struct qn {
+typedef struct lb {
 	const double *y;
 	size_t n;
 	hw_model_t m;
 	int k, idx[NPARAM];
-} qn_t;
+} lb_t;
 
-static double qn_sse(qn_t *q, const double *x)
+static double lb_sse(lb_t *q, const double *x)
 {
 	for (int i = 0; i < q->k; i++)
 		*param(&q->m, q->idx[i]) = x[i];
 	return sse_of(q->y, q->n, &q->m);
 }
 
-static void qn_grad(qn_t *q, const double *x, double *g)
+/* optim's gradient (fmingr): central differences, the step cut at a bound. */
+static void lb_grad(lb_t *q, const double *x, double *g)
 {
 	double t[NPARAM];
 	memcpy(t, x, sizeof(t));
 	for (int i = 0; i < q->k; i++) {
-		double up = fmin(1, x[i] + QN_NDEPS), lo = fmax(0, x[i] - QN_NDEPS);
+		double up = fmin(1, x[i] + LB_NDEPS), lo = fmax(0, x[i] - LB_NDEPS);
 		t[i] = up;
-		double f1 = qn_sse(q, t);
+		double f1 = lb_sse(q, t);
 		t[i] = lo;
-		g[i] = (f1 - qn_sse(q, t)) / (up - lo);
+		g[i] = (f1 - lb_sse(q, t)) / (up - lo);
 		t[i] = x[i];
 	}
 }
@@ -393,45 +396,286 @@ static double dot(const double *a, const double *b, int k)
 	return s;
 }
 
-/* The step from x along the quasi-Newton direction -H g over the free
- * parameters (fixed: at a bound with the gradient pushing out), cut into
- * [0, 1]; its slope g.d into *gd. */
-static void qn_direction(const double H[NPARAM][NPARAM], const double *x, const double *g, int k,
-			 double *d, double *gd)
+/* B v for the k x k matrix B. */
+static void mat_vec(double B[NPARAM][NPARAM], const double *v, int k, double *out)
 {
-	int fixed[NPARAM];
 	for (int i = 0; i < k; i++)
-		fixed[i] = (x[i] <= 0 && g[i] > 0) || (x[i] >= 1 && g[i] < 0);
-	for (int i = 0; i < k; i++) {
-		double v = 0;
-		for (int j = 0; !fixed[i] && j < k; j++)
-			v -= fixed[j] ? 0 : H[i][j] * g[j];
-		d[i] = fmin(1, fmax(0, x[i] + v)) - x[i];
-	}
-	*gd = dot(g, d, k);
+		out[i] = dot(B[i], v, k);
 }
 
-/* BFGS update of the inverse Hessian H with the step s and gradient change
- * yv (skipped unless s.yv > eps yv.yv); the first update scales H by
- * s.yv / yv.yv first. */
-static void qn_update(double H[NPARAM][NPARAM], const double *s, const double *yv, int k,
-		      int first)
+/* The L-BFGS matrix: theta I updated by BFGS with the col pairs, oldest first. */
+static void lb_matrix(double theta, double S[][NPARAM], double Y[][NPARAM], int col, int k,
+		      double B[NPARAM][NPARAM])
 {
-	double sy = dot(s, yv, k), yy = dot(yv, yv, k), hy[NPARAM], yhy = 0;
-	if (!(sy > DBL_EPSILON * yy))
-		return;
-	for (int i = 0; first && i < k; i++)
-		for (int j = 0; j < k; j++)
-			H[i][j] = i == j ? sy / yy : 0;
-	for (int i = 0; i < k; i++) {
-		hy[i] = 0;
-		for (int j = 0; j < k; j++)
-			hy[i] += H[i][j] * yv[j];
-		yhy += yv[i] * hy[i];
-	}
 	for (int i = 0; i < k; i++)
 		for (int j = 0; j < k; j++)
-			H[i][j] += ((sy + yhy) * s[i] * s[j] / sy - hy[i] * s[j] - s[i] * hy[j]) / sy;
+			B[i][j] = i == j ? theta : 0;
+	for (int p = 0; p < col; p++) {
+		double bs[NPARAM], sbs, ys = dot(Y[p], S[p], k);
+		mat_vec(B, S[p], k, bs);
+		sbs = dot(S[p], bs, k);
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < k; j++)
+				B[i][j] += Y[p][i] * Y[p][j] / ys - bs[i] * bs[j] / sbs;
+	}
+}
+
+/* The generalized Cauchy point xcp of the model g.z + z'Bz/2 along the
+ * projected gradient path (cauchy in lbfgsb.c); at[i] 1 or 2 when parameter i
+ * ends at its lower or upper bound, else 0 (free). */
+static void lb_cauchy(const double *x, const double *g, double B[NPARAM][NPARAM], int k,
+		      double *xcp, int *at)
+{
+	double d[NPARAM], bp[NPARAM], z[NPARAM], bd[NPARAM], f1 = 0, f2, f2_org, dtm, tsum = 0;
+	int nbreak = 0, done[NPARAM] = {0};
+	for (int i = 0; i < k; i++) {
+		double neg = -g[i];
+		xcp[i] = x[i];
+		at[i] = x[i] <= 0 ? (neg <= 0 ? 1 : 0) : x[i] >= 1 ? (neg >= 0 ? 2 : 0) : 0;
+		d[i] = at[i] || neg == 0 ? 0 : neg;
+		f1 -= d[i] * d[i];
+		if (d[i] != 0) {
+			bp[i] = d[i] < 0 ? x[i] / -d[i] : (1 - x[i]) / d[i];
+			nbreak++;
+		}
+	}
+	if (!nbreak)
+		return;
+	mat_vec(B, d, k, bd);
+	f2 = f2_org = dot(d, bd, k);
+	dtm = -f1 / f2;
+	for (double tj = 0; nbreak;) {
+		int b = -1;
+		for (int i = 0; i < k; i++)
+			if (d[i] != 0 && !done[i] && (b < 0 || bp[i] < bp[b]))
+				b = i;
+		double dt = bp[b] - tj;
+		tj = bp[b];
+		if (dtm < dt)
+			break;
+		tsum += dt;
+		nbreak--;
+		done[b] = 1;
+		xcp[b] = d[b] > 0 ? 1 : 0;
+		at[b] = d[b] > 0 ? 2 : 1;
+		for (int i = 0; i < k; i++)
+			z[i] = done[i] ? xcp[i] - x[i] : tsum * d[i];
+		d[b] = 0;
+		if (!nbreak) {
+			dtm = 0;
+			break;
+		}
+		mat_vec(B, d, k, bd);
+		f1 = dot(g, d, k) + dot(z, bd, k);
+		f2 = fmax(DBL_EPSILON * f2_org, dot(d, bd, k));
+		dtm = -f1 / f2;
+	}
+	tsum += fmax(0, dtm);
+	for (int i = 0; i < k; i++)
+		xcp[i] += tsum * d[i];
+}
+
+/* Subspace minimisation from the Cauchy point z over the free parameters,
+ * cut back along its direction into the box (subsm of L-BFGS-B 2.3). */
+static void lb_subspace(const double *x, const double *g, double B[NPARAM][NPARAM], int k,
+			const int *at, double *z)
+{
+	int ind[NPARAM], nf = 0, ibd = 0;
+	double dz[NPARAM], bz[NPARAM], a[NPARAM * NPARAM], du[NPARAM], alpha = 1, t1 = 1;
+	for (int i = 0; i < k; i++) {
+		dz[i] = z[i] - x[i];
+		if (!at[i])
+			ind[nf++] = i;
+	}
+	if (!nf)
+		return;
+	mat_vec(B, dz, k, bz);
+	for (int i = 0; i < nf; i++) {
+		du[i] = -(g[ind[i]] + bz[ind[i]]);
+		for (int j = 0; j < nf; j++)
+			a[i * nf + j] = B[ind[i]][ind[j]];
+	}
+	if (stats_solve(a, du, (size_t)nf) < 0)
+		return;
+	for (int i = 0; i < nf; i++) {
+		double dk = du[i], room = dk < 0 ? -z[ind[i]] : 1 - z[ind[i]];
+		if (dk < 0)
+			t1 = room >= 0 ? 0 : dk * alpha < room ? room / dk : t1;
+		else if (dk > 0)
+			t1 = room <= 0 ? 0 : dk * alpha > room ? room / dk : t1;
+		if (t1 < alpha)
+			alpha = t1, ibd = i;
+	}
+	if (alpha < 1 && du[ibd] != 0) {
+		z[ind[ibd]] = du[ibd] > 0 ? 1 : 0;
+		du[ibd] = 0;
+	}
+	for (int i = 0; i < nf; i++)
+		z[ind[i]] += alpha * du[i];
+}
+
+/* ---- More-Thuente line search (dcsrch / dcstep of MINPACK-2) ---- */
+typedef struct ls {
+	int brackt, stage;
+	double ginit, gtest, gx, gy, finit, fx, fy, stx, sty, stmin, stmax, width, width1;
+	double ftol, gtol, xtol, stpmin, stpmax;
+} ls_t;
+
+enum { LS_FG, LS_DONE, LS_ERROR };
+
+/* gamma of dcstep's cubic with theta = 3 df / span + d1 + d2 (into *theta);
+ * clip: a negative discriminant counts as 0. */
+static double cubic_gamma(double df, double span, double d1, double d2, int clip, double *theta)
+{
+	*theta = 3 * df / span + d1 + d2;
+	double s = fmax(fabs(*theta), fmax(fabs(d1), fabs(d2)));
+	double disc = (*theta / s) * (*theta / s) - (d1 / s) * (d2 / s);
+	return s * sqrt(clip ? fmax(0, disc) : disc);
+}
+
+/* One step of the safeguarded interval update (dcstep). */
+static void dcstep(double *stx, double *fx, double *dx, double *sty, double *fy, double *dy,
+		   double *stp, double fp, double dp, int *brackt, double stpmin, double stpmax)
+{
+	double sgnd = dp * (*dx / fabs(*dx)), stpf, stpc, stpq, theta, gamma, p, q, r;
+	if (fp > *fx) {
+		gamma = cubic_gamma(*fx - fp, *stp - *stx, *dx, dp, 0, &theta);
+		if (*stp < *stx)
+			gamma = -gamma;
+		p = (gamma - *dx) + theta;
+		q = ((gamma - *dx) + gamma) + dp;
+		r = p / q;
+		stpc = *stx + r * (*stp - *stx);
+		stpq = *stx + ((*dx / ((*fx - fp) / (*stp - *stx) + *dx)) / 2) * (*stp - *stx);
+		stpf = fabs(stpc - *stx) < fabs(stpq - *stx) ? stpc : stpc + (stpq - stpc) / 2;
+		*brackt = 1;
+	} else if (sgnd < 0) {
+		gamma = cubic_gamma(*fx - fp, *stp - *stx, *dx, dp, 0, &theta);
+		if (*stp > *stx)
+			gamma = -gamma;
+		p = (gamma - dp) + theta;
+		q = ((gamma - dp) + gamma) + *dx;
+		r = p / q;
+		stpc = *stp + r * (*stx - *stp);
+		stpq = *stp + (dp / (dp - *dx)) * (*stx - *stp);
+		stpf = fabs(stpc - *stp) > fabs(stpq - *stp) ? stpc : stpq;
+		*brackt = 1;
+	} else if (fabs(dp) < fabs(*dx)) {
+		gamma = cubic_gamma(*fx - fp, *stp - *stx, *dx, dp, 1, &theta);
+		if (*stp > *stx)
+			gamma = -gamma;
+		p = (gamma - dp) + theta;
+		q = (gamma + (*dx - dp)) + gamma;
+		r = p / q;
+		if (r < 0 && gamma != 0)
+			stpc = *stp + r * (*stx - *stp);
+		else
+			stpc = *stp > *stx ? stpmax : stpmin;
+		stpq = *stp + (dp / (dp - *dx)) * (*stx - *stp);
+		if (*brackt) {
+			stpf = fabs(stpc - *stp) < fabs(stpq - *stp) ? stpc : stpq;
+			if (*stp > *stx)
+				stpf = fmin(*stp + 0.66 * (*sty - *stp), stpf);
+			else
+				stpf = fmax(*stp + 0.66 * (*sty - *stp), stpf);
+		} else {
+			stpf = fabs(stpc - *stp) > fabs(stpq - *stp) ? stpc : stpq;
+			stpf = fmax(stpmin, fmin(stpmax, stpf));
+		}
+	} else if (*brackt) {
+		gamma = cubic_gamma(fp - *fy, *sty - *stp, *dy, dp, 0, &theta);
+		if (*stp > *sty)
+			gamma = -gamma;
+		p = (gamma - dp) + theta;
+		q = ((gamma - dp) + gamma) + *dy;
+		r = p / q;
+		stpf = *stp + r * (*sty - *stp);
+	} else {
+		stpf = *stp > *stx ? stpmax : stpmin;
+	}
+	if (fp > *fx) {
+		*sty = *stp, *fy = fp, *dy = dp;
+	} else {
+		if (sgnd < 0)
+			*sty = *stx, *fy = *fx, *dy = *dx;
+		*stx = *stp, *fx = fp, *dx = dp;
+	}
+	*stp = stpf;
+}
+
+/* Starts the search at *stp with f and slope g at 0. */
+static int dcsrch_start(ls_t *s, double f, double g, double stp)
+{
+	if (stp < s->stpmin || stp > s->stpmax || g >= 0)
+		return LS_ERROR;
+	s->brackt = 0;
+	s->stage = 1;
+	s->finit = f;
+	s->ginit = g;
+	s->gtest = s->ftol * g;
+	s->width = s->stpmax - s->stpmin;
+	s->width1 = s->width / 0.5;
+	s->stx = 0, s->fx = f, s->gx = g;
+	s->sty = 0, s->fy = f, s->gy = g;
+	s->stmin = 0;
+	s->stmax = stp + 4 * stp;
+	return LS_FG;
+}
+
+/* f and slope g at *stp: LS_DONE (converged or a warning) or LS_FG with the
+ * next step in *stp (dcsrch). */
+static int dcsrch(ls_t *s, double f, double g, double *stp)
+{
+	double ftest = s->finit + *stp * s->gtest;
+	if (s->stage == 1 && f <= ftest && g >= 0)
+		s->stage = 2;
+	if ((s->brackt && (*stp <= s->stmin || *stp >= s->stmax)) ||
+	    (s->brackt && s->stmax - s->stmin <= s->xtol * s->stmax) ||
+	    (*stp == s->stpmax && f <= ftest && g <= s->gtest) ||
+	    (*stp == s->stpmin && (f > ftest || g >= s->gtest)) ||
+	    (f <= ftest && fabs(g) <= s->gtol * -s->ginit))
+		return LS_DONE;
+	if (s->stage == 1 && f <= s->fx && f > ftest) {
+		double fm = f - *stp * s->gtest, fxm = s->fx - s->stx * s->gtest;
+		double fym = s->fy - s->sty * s->gtest, gm = g - s->gtest;
+		double gxm = s->gx - s->gtest, gym = s->gy - s->gtest;
+		dcstep(&s->stx, &fxm, &gxm, &s->sty, &fym, &gym, stp, fm, gm, &s->brackt, s->stmin,
+		       s->stmax);
+		s->fx = fxm + s->stx * s->gtest;
+		s->fy = fym + s->sty * s->gtest;
+		s->gx = gxm + s->gtest;
+		s->gy = gym + s->gtest;
+	} else {
+		dcstep(&s->stx, &s->fx, &s->gx, &s->sty, &s->fy, &s->gy, stp, f, g, &s->brackt,
+		       s->stmin, s->stmax);
+	}
+	if (s->brackt) {
+		if (fabs(s->sty - s->stx) >= 0.66 * s->width1)
+			*stp = s->stx + 0.5 * (s->sty - s->stx);
+		s->width1 = s->width;
+		s->width = fabs(s->sty - s->stx);
+		s->stmin = fmin(s->stx, s->sty);
+		s->stmax = fmax(s->stx, s->sty);
+	} else {
+		s->stmin = *stp + 1.1 * (*stp - s->stx);
+		s->stmax = *stp + 4 * (*stp - s->stx);
+	}
+	*stp = fmax(s->stpmin, fmin(s->stpmax, *stp));
+	if ((s->brackt && (*stp <= s->stmin || *stp >= s->stmax)) ||
+	    (s->brackt && s->stmax - s->stmin <= s->xtol * s->stmax))
+		*stp = s->stx;
+	return LS_FG;
+}
+
+/* Infinity norm of the projected gradient. */
+static double lb_projgr(const double *x, const double *g, int k)
+{
+	double norm = 0;
+	for (int i = 0; i < k; i++) {
+		double gi = g[i] < 0 ? fmax(x[i] - 1, g[i]) : fmin(x[i], g[i]);
+		norm = fmax(norm, fabs(gi));
+	}
+	return norm;
 }
 
 /* Fits the active parameters of m (alpha, beta, gamma) to y as R does;
@@ -439,57 +683,100 @@ static void qn_update(double H[NPARAM][NPARAM], const double *s, const double *y
 static void fit_r(const double *y, size_t n, hw_model_t *m)
 {
 	static const double r_start[NPARAM] = {0.3, 0.1, 0.1, 1};
-	qn_t q = {.y = y, .n = n, .m = *m};
-	double x[NPARAM] = {0}, g[NPARAM], H[NPARAM][NPARAM] = {{0}}, f;
+	lb_t q = {.y = y, .n = n, .m = *m};
+	double x[NPARAM] = {0}, g[NPARAM], S[LB_PAIRS][NPARAM], Y[LB_PAIRS][NPARAM];
+	double theta = 1, f;
+	int col = 0, k, iter = 0;
 	for (int p = 0; p < NPARAM; p++)
 		if (active(m, p) && p != P_PHI) {
 			x[q.k] = r_start[p];
 			q.idx[q.k++] = p;
 		}
-	for (int i = 0; i < q.k; i++)
-		H[i][i] = 1;
-	f = qn_sse(&q, x);
-	qn_grad(&q, x, g);
-	for (int it = 0, updated = 0; it < QN_MAXIT && isfinite(f); it++) {
-		double d[NPARAM], gd, xt[NPARAM], ft = f, gt[NPARAM], s[NPARAM], yv[NPARAM];
-		qn_direction(H, x, g, q.k, d, &gd);
-		if (gd >= 0) {                       /* not downhill: steepest descent */
-			for (int i = 0; i < q.k; i++)
-				for (int j = 0; j < q.k; j++)
-					H[i][j] = i == j;
-			qn_direction(H, x, g, q.k, d, &gd);
-			updated = 0;
+	k = q.k;
+	f = lb_sse(&q, x);
+	lb_grad(&q, x, g);
+	if (!isfinite(f) || lb_projgr(x, g, k) <= 0)
+		goto out;
+	for (;;) {
+		double B[NPARAM][NPARAM], z[NPARAM], d[NPARAM], x0[NPARAM], g0[NPARAM], f0 = f;
+		double stpmx = 1, stp = 1, gd, gdold;
+		int at[NPARAM];
+		lb_matrix(theta, S, Y, col, k, B);
+		lb_cauchy(x, g, B, k, z, at);
+		if (col > 0)
+			lb_subspace(x, g, B, k, at, z);
+		for (int i = 0; i < k; i++)
+			d[i] = z[i] - x[i];
+		/* every parameter is boxed: the first trial step is 1, at most 1 in
+		 * the first iteration, later the longest step inside the box */
+		if (iter > 0) {
+			stpmx = 1e10;
+			for (int i = 0; i < k; i++) {
+				if (d[i] < 0 && -x[i] >= 0)
+					stpmx = 0;
+				else if (d[i] < 0 && d[i] * stpmx < -x[i])
+					stpmx = -x[i] / d[i];
+				else if (d[i] > 0 && 1 - x[i] <= 0)
+					stpmx = 0;
+				else if (d[i] > 0 && d[i] * stpmx > 1 - x[i])
+					stpmx = (1 - x[i]) / d[i];
+			}
 		}
-		if (!(gd < 0))
-			break;
-		double t = 1;
-		for (int ls = 0; ls < 40; ls++) {
-			for (int i = 0; i < q.k; i++)
-				xt[i] = fmin(1, fmax(0, x[i] + t * d[i]));
-			ft = qn_sse(&q, xt);
-			if (ft <= f + 1e-3 * t * gd)
+		memcpy(x0, x, sizeof(x));
+		memcpy(g0, g, sizeof(g));
+		ls_t ls = {.ftol = 1e-3, .gtol = 0.9, .xtol = 0.1, .stpmin = 0, .stpmax = stpmx};
+		gd = gdold = dot(g, d, k);
+		int st = gd >= 0 ? LS_ERROR : dcsrch_start(&ls, f, gd, stp);
+		for (int ifun = 0; st == LS_FG; ifun++) {
+			if (ifun >= 20) {
+				st = LS_ERROR;
 				break;
-			/* minimum of the quadratic through f, gd and ft, kept in [t/10, t/2] */
-			double tq = isfinite(ft) ? -gd * t * t / (2 * (ft - f - gd * t)) : t / 10;
-			t = fmin(t / 2, fmax(t / 10, tq));
+			}
+			for (int i = 0; i < k; i++)
+				x[i] = stp == 1 ? z[i] : stp * d[i] + x0[i];
+			f = lb_sse(&q, x);
+			if (!isfinite(f)) {
+				st = LS_ERROR;
+				break;
+			}
+			lb_grad(&q, x, g);
+			gd = dot(g, d, k);
+			st = dcsrch(&ls, f, gd, &stp);
 		}
-		if (!(ft <= f + 1e-3 * t * gd))
-			break;
-		qn_grad(&q, xt, gt);
-		for (int i = 0; i < q.k; i++) {
-			s[i] = xt[i] - x[i];
-			yv[i] = gt[i] - g[i];
+		if (st == LS_ERROR) {                   /* back to x0; restart without pairs */
+			memcpy(x, x0, sizeof(x));
+			memcpy(g, g0, sizeof(g));
+			f = f0;
+			if (col == 0)
+				break;
+			col = 0;
+			theta = 1;
+			continue;
 		}
-		qn_update(H, s, yv, q.k, !updated);
-		updated = 1;
-		double fold = f;
-		memcpy(x, xt, sizeof(x));
-		memcpy(g, gt, sizeof(g));
-		f = ft;
-		if (fold - f <= QN_TOL * fmax(fmax(fabs(fold), fabs(f)), 1))
+		if (++iter > LB_MAXIT || lb_projgr(x, g, k) <= 0 ||
+		    f0 - f <= LB_FACTR * DBL_EPSILON * fmax(fmax(fabs(f0), fabs(f)), 1))
 			break;
+		double s[NPARAM], yv[NPARAM], dr, ddum;
+		for (int i = 0; i < k; i++) {
+			s[i] = stp * d[i];
+			yv[i] = g[i] - g0[i];
+		}
+		dr = (gd - gdold) * stp;
+		ddum = -gdold * stp;
+		if (dr <= DBL_EPSILON * ddum)
+			continue;
+		if (col == LB_PAIRS) {
+			memmove(S, S + 1, sizeof(S[0]) * (LB_PAIRS - 1));
+			memmove(Y, Y + 1, sizeof(Y[0]) * (LB_PAIRS - 1));
+			col--;
+		}
+		memcpy(S[col], s, sizeof(s));
+		memcpy(Y[col], yv, sizeof(yv));
+		col++;
+		theta = dot(yv, yv, k) / dr;
 	}
-	qn_sse(&q, x);
+out:
+	lb_sse(&q, x);
 	*m = q.m;
 }
 

@@ -65,10 +65,10 @@ int forecast_run(const double *y, size_t n, int season, int horizon, forecast_po
  * Exponential smoothing without season (simple, Holt, damped Holt) and
  * Holt-Winters (additive, multiplicative) are each fitted by minimising the
  * one-step squared error. Holt-Winters over at least two seasons is R's
- * HoltWinters(): R's start values (r_start) and a bounded quasi-Newton
- * descent from alpha 0.3, beta 0.1, gamma 0.1 with R's numerical gradient;
- * the others (and Holt-Winters from one season) take a grid, then a pattern
- * search within the bounds;
+ * HoltWinters(): R's start values (r_start) and optim's L-BFGS-B from alpha
+ * 0.3, beta 0.1, gamma 0.1 within [0, 1], with optim's numerical gradient
+ * (the same parameters as R's to about 1e-9); the others (and Holt-Winters
+ * from one season) take a grid, then a pattern search within the bounds;
  * the one with the least mean absolute error on a holdout (the last season, or the last
  * quarter of a series without season, at most 12 points), averaged with up to
  * two earlier origins where the series is long enough (and at most 240 points), wins and is refitted
