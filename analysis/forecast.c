@@ -905,6 +905,8 @@ int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
 		fc_accuracy(&m, y, train, season, y + train, (int)h, &out->acc[k]);
 		double e = (out->acc[k].mae + earlier_mae(y, n, season, (fc_method_t)k, h, &origins)) /
 			   (1 + origins);
+		out->score[k] = e;
+		out->origins = 1 + origins;
 		if (winner < 0 || e < best)
 			best = e, winner = k, best_model = m;
 	}

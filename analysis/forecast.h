@@ -93,6 +93,9 @@ typedef struct fc_choice {
 	size_t holdout;                /* points held out */
 	int tried[FC_METHODS];         /* 1 when the method could be fitted */
 	fc_accuracy_t acc[FC_METHODS]; /* holdout accuracy of each method tried */
+	int origins;                   /* holdouts the choice averaged (1 to 3) */
+	double score[FC_METHODS];      /* each method's mean absolute error over them:
+					  the least wins */
 } fc_choice_t;
 
 /* Fits a model of `method` to y[0..n-1] into out by least one-step squared

@@ -20,6 +20,6 @@ for (name in names(series)) {
   cat("series", name, format(as.numeric(x), digits = 15), "\n")
   cat("r", name, sprintf("%.3f", mape(test, fa)), sprintf("%.3f", mape(test, fm)), "\n")
   for (h in list(ha, hm))
-    cat("rfit", name, h$seasonal, sprintf("%.6f", c(h$alpha, h$beta, h$gamma)),
-        sprintf("%.8g", h$SSE), "\n")
+    cat("rfit", name, h$seasonal, sprintf("%.8f", c(h$alpha, h$beta, h$gamma)),
+        sprintf("%.10g", h$SSE), "\n")
 }
