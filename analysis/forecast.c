@@ -170,33 +170,6 @@ int hw_smooth(const double *y, size_t n, hw_model_t *m)
 	return run(y, n, m);
 }
 
-int hw_fit(const double *y, size_t n, int season, hw_kind_t kind, hw_model_t *out)
-{
-	hw_model_t best, cur;
-	if (!out || n < 2)
-		return -1;
-	memset(&cur, 0, sizeof(cur));
-	cur.season = season >= 2 && season <= HW_MAX_SEASON && n >= 2 * (size_t)season ? season : 0;
-	cur.kind = kind;
-	cur.has_trend = 1;
-	if (usable(y, n, &cur) < 0)
-		return -1;
-	best = cur;
-	best.sse = INFINITY;
-	size_t ng = cur.season ? COUNT(gammas) : 1, nb = COUNT(betas);
-	for (size_t k = 0; k < COUNT(alphas) * nb * ng; k++) {
-		cur.alpha = alphas[k / (nb * ng)];
-		cur.beta = betas[k / ng % nb];
-		cur.gamma = cur.season ? gammas[k % ng] : 0;
-		if (run(y, n, &cur) == 0 && cur.sse < best.sse)
-			best = cur;
-	}
-	if (!isfinite(best.sse))
-		return -1;
-	*out = best;
-	return 0;
-}
-
 /* Seasonal term of the step h >= 1 after the last observation. */
 static double seas_at(const hw_model_t *m, int h)
 {
@@ -246,18 +219,6 @@ int hw_forecast(const hw_model_t *m, int horizon, forecast_point_t *out)
 		out[h - 1] = (forecast_point_t){p, p - Z80 * sd, p + Z80 * sd, p - Z95 * sd,
 						p + Z95 * sd};
 	}
-	return 0;
-}
-
-int forecast_run(const double *y, size_t n, int season, int horizon, forecast_point_t *out,
-		 hw_model_t *model)
-{
-	hw_model_t m;
-	if (horizon < 1 || !out || hw_fit(y, n, season, HW_ADDITIVE, &m) < 0)
-		return -1;
-	hw_forecast(&m, horizon, out);
-	if (model)
-		*model = m;
 	return 0;
 }
 
