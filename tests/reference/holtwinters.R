@@ -6,8 +6,8 @@
 # prints the series and the table ref_cases embedded in test_forecast.c
 # (from `static const double daily[]` to the end of the table). The smoothing
 # parameters are fixed and the start values are the season means that
-# analysis/forecast.c's hw_fit takes (R's own, from decompose(), which the model
-# choice's Holt-Winters takes, are in holtwinters_fit.R), so R runs exactly our
+# analysis/forecast.c's hw_smooth takes (R's own, from decompose(), which the
+# model choice's Holt-Winters takes, are in holtwinters_fit.R), so R runs exactly our
 # recursions and the comparison isolates the state updates, the residual
 # variance and the interval formula.
 
