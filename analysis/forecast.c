@@ -7,12 +7,17 @@
  * ratio to) that straight line; so a series that is exactly trend + season is
  * forecast exactly. Holt starts from the first two observations, a model
  * without trend from the first one; a model marked one_season starts from
- * the first season alone with a flat trend. R's own start values come from a moving
- * average and put the level a few steps before the first season's end. */
+ * the first season alone with a flat trend. A model marked r_start takes R's
+ * own start values (start_r), which put the level a few steps before the first
+ * season's end. */
 #include "forecast.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
+
+#include "stats.h"
+#include "trend.h"
 
 static const double alphas[] = {0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99};
 static const double betas[] = {0.01, 0.05, 0.1, 0.2, 0.3};
@@ -62,11 +67,50 @@ static int usable(const double *y, size_t n, const hw_model_t *m)
 	return 0;
 }
 
+/* R's start values of HoltWinters(x, start.periods = 2): decompose() of the
+ * first two seasons; level and trend are the intercept and slope of a line
+ * fitted to its moving average numbered 1, 2, ..., the seasonal terms its
+ * figure (mean deviation or ratio per position, centred). -1 when a
+ * multiplicative season meets a moving average that is not positive. */
+static int start_r(const double *y, hw_model_t *m)
+{
+	int s = m->season, mult = is_mult(m), cnt[HW_MAX_SEASON] = {0};
+	double ma[2 * HW_MAX_SEASON], fig[HW_MAX_SEASON] = {0}, fmean = 0;
+	double k = 0, dmean = 0, sxx = 0, sxy = 0;
+	decomp_trend(y, 2 * (size_t)s, s, ma);
+	for (int t = 0; t < 2 * s; t++) {
+		if (!isfinite(ma[t]))
+			continue;
+		if (mult && ma[t] <= 0)
+			return -1;
+		fig[t % s] += mult ? y[t] / ma[t] : y[t] - ma[t];
+		cnt[t % s]++;
+		dmean += ma[t];
+		k++;
+	}
+	dmean /= k;
+	for (int t = 0, i = 0; t < 2 * s; t++)
+		if (isfinite(ma[t])) {
+			double dx = ++i - (k + 1) / 2;
+			sxx += dx * dx;
+			sxy += dx * (ma[t] - dmean);
+		}
+	for (int i = 0; i < s; i++)
+		fmean += (fig[i] /= cnt[i]) / s;
+	for (int i = 0; i < s; i++)
+		m->seas[i] = mult ? fig[i] / fmean : fig[i] - fmean;
+	m->trend = m->has_trend ? sxy / sxx : 0;
+	m->level = dmean - sxy / sxx * (k + 1) / 2;
+	return 0;
+}
+
 /* Start values of `m` for the model already set in it; -1 when a
  * multiplicative season meets a start line that is not positive. */
 static int start(const double *y, hw_model_t *m)
 {
 	int s = m->season;
+	if (s && m->r_start && !m->one_season)
+		return start_r(y, m);
 	if (!s) {
 		m->level = m->has_trend ? y[1] : y[0];
 		m->trend = m->has_trend ? y[1] - y[0] : 0;
@@ -126,33 +170,6 @@ int hw_smooth(const double *y, size_t n, hw_model_t *m)
 	return run(y, n, m);
 }
 
-int hw_fit(const double *y, size_t n, int season, hw_kind_t kind, hw_model_t *out)
-{
-	hw_model_t best, cur;
-	if (!out || n < 2)
-		return -1;
-	memset(&cur, 0, sizeof(cur));
-	cur.season = season >= 2 && season <= HW_MAX_SEASON && n >= 2 * (size_t)season ? season : 0;
-	cur.kind = kind;
-	cur.has_trend = 1;
-	if (usable(y, n, &cur) < 0)
-		return -1;
-	best = cur;
-	best.sse = INFINITY;
-	size_t ng = cur.season ? COUNT(gammas) : 1, nb = COUNT(betas);
-	for (size_t k = 0; k < COUNT(alphas) * nb * ng; k++) {
-		cur.alpha = alphas[k / (nb * ng)];
-		cur.beta = betas[k / ng % nb];
-		cur.gamma = cur.season ? gammas[k % ng] : 0;
-		if (run(y, n, &cur) == 0 && cur.sse < best.sse)
-			best = cur;
-	}
-	if (!isfinite(best.sse))
-		return -1;
-	*out = best;
-	return 0;
-}
-
 /* Seasonal term of the step h >= 1 after the last observation. */
 static double seas_at(const hw_model_t *m, int h)
 {
@@ -202,18 +219,6 @@ int hw_forecast(const hw_model_t *m, int horizon, forecast_point_t *out)
 		out[h - 1] = (forecast_point_t){p, p - Z80 * sd, p + Z80 * sd, p - Z95 * sd,
 						p + Z95 * sd};
 	}
-	return 0;
-}
-
-int forecast_run(const double *y, size_t n, int season, int horizon, forecast_point_t *out,
-		 hw_model_t *model)
-{
-	hw_model_t m;
-	if (horizon < 1 || !out || hw_fit(y, n, season, HW_ADDITIVE, &m) < 0)
-		return -1;
-	hw_forecast(&m, horizon, out);
-	if (model)
-		*model = m;
 	return 0;
 }
 
@@ -300,6 +305,442 @@ static void refine(const double *y, size_t n, hw_model_t *m)
 	*m = cur;
 }
 
+/* ---- R's fit: L-BFGS-B -----------------------------------------------------------
+ * optim(c(alpha = 0.3, beta = 0.1, gamma = 0.1), method = "L-BFGS-B", lower 0,
+ * upper 1) as HoltWinters() calls it, step by step as R's lbfgsb.c (L-BFGS-B
+ * 2.3 with optim's defaults: five correction pairs, factr 1e7, pgtol 0, 100
+ * iterations): optim's numerical gradient (central differences of 1e-3, cut at
+ * the bounds), the generalized Cauchy point along the projected gradient, the
+ * subspace minimisation over the free parameters cut back into the box, and
+ * the More-Thuente line search (ftol 1e-3, gtol 0.9, xtol 0.1). With at most
+ * three parameters the limited-memory matrix is formed densely (theta I
+ * updated with the kept pairs, which is what its compact form represents). */
+#define LB_PAIRS 5
+#define LB_MAXIT 100
+#define LB_NDEPS 1e-3
+#define LB_FACTR 1e7
+
+typedef struct lb {
+	const double *y;
+	size_t n;
+	hw_model_t m;
+	int k, idx[NPARAM];
+} lb_t;
+
+static double lb_sse(lb_t *q, const double *x)
+{
+	for (int i = 0; i < q->k; i++)
+		*param(&q->m, q->idx[i]) = x[i];
+	return sse_of(q->y, q->n, &q->m);
+}
+
+/* optim's gradient (fmingr): central differences, the step cut at a bound. */
+static void lb_grad(lb_t *q, const double *x, double *g)
+{
+	double t[NPARAM];
+	memcpy(t, x, sizeof(t));
+	for (int i = 0; i < q->k; i++) {
+		double up = fmin(1, x[i] + LB_NDEPS), lo = fmax(0, x[i] - LB_NDEPS);
+		t[i] = up;
+		double f1 = lb_sse(q, t);
+		t[i] = lo;
+		g[i] = (f1 - lb_sse(q, t)) / (up - lo);
+		t[i] = x[i];
+	}
+}
+
+static double dot(const double *a, const double *b, int k)
+{
+	double s = 0;
+	for (int i = 0; i < k; i++)
+		s += a[i] * b[i];
+	return s;
+}
+
+/* B v for the k x k matrix B. */
+static void mat_vec(double B[NPARAM][NPARAM], const double *v, int k, double *out)
+{
+	for (int i = 0; i < k; i++)
+		out[i] = dot(B[i], v, k);
+}
+
+/* The L-BFGS matrix: theta I updated by BFGS with the col pairs, oldest first. */
+static void lb_matrix(double theta, double S[][NPARAM], double Y[][NPARAM], int col, int k,
+		      double B[NPARAM][NPARAM])
+{
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			B[i][j] = i == j ? theta : 0;
+	for (int p = 0; p < col; p++) {
+		double bs[NPARAM], sbs, ys = dot(Y[p], S[p], k);
+		mat_vec(B, S[p], k, bs);
+		sbs = dot(S[p], bs, k);
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < k; j++)
+				B[i][j] += Y[p][i] * Y[p][j] / ys - bs[i] * bs[j] / sbs;
+	}
+}
+
+/* The generalized Cauchy point xcp of the model g.z + z'Bz/2 along the
+ * projected gradient path (cauchy in lbfgsb.c); at[i] 1 or 2 when parameter i
+ * ends at its lower or upper bound, else 0 (free). */
+static void lb_cauchy(const double *x, const double *g, double B[NPARAM][NPARAM], int k,
+		      double *xcp, int *at)
+{
+	double d[NPARAM], bp[NPARAM], z[NPARAM], bd[NPARAM], f1 = 0, f2, f2_org, dtm, tsum = 0;
+	int nbreak = 0, done[NPARAM] = {0};
+	for (int i = 0; i < k; i++) {
+		double neg = -g[i];
+		xcp[i] = x[i];
+		at[i] = x[i] <= 0 ? (neg <= 0 ? 1 : 0) : x[i] >= 1 ? (neg >= 0 ? 2 : 0) : 0;
+		d[i] = at[i] || neg == 0 ? 0 : neg;
+		f1 -= d[i] * d[i];
+		if (d[i] != 0) {
+			bp[i] = d[i] < 0 ? x[i] / -d[i] : (1 - x[i]) / d[i];
+			nbreak++;
+		}
+	}
+	if (!nbreak)
+		return;
+	mat_vec(B, d, k, bd);
+	f2 = f2_org = dot(d, bd, k);
+	dtm = -f1 / f2;
+	for (double tj = 0; nbreak;) {
+		int b = -1;
+		for (int i = 0; i < k; i++)
+			if (d[i] != 0 && !done[i] && (b < 0 || bp[i] < bp[b]))
+				b = i;
+		double dt = bp[b] - tj;
+		tj = bp[b];
+		if (dtm < dt)
+			break;
+		tsum += dt;
+		nbreak--;
+		done[b] = 1;
+		xcp[b] = d[b] > 0 ? 1 : 0;
+		at[b] = d[b] > 0 ? 2 : 1;
+		for (int i = 0; i < k; i++)
+			z[i] = done[i] ? xcp[i] - x[i] : tsum * d[i];
+		d[b] = 0;
+		if (!nbreak) {
+			dtm = 0;
+			break;
+		}
+		mat_vec(B, d, k, bd);
+		f1 = dot(g, d, k) + dot(z, bd, k);
+		f2 = fmax(DBL_EPSILON * f2_org, dot(d, bd, k));
+		dtm = -f1 / f2;
+	}
+	tsum += fmax(0, dtm);
+	for (int i = 0; i < k; i++)
+		xcp[i] += tsum * d[i];
+}
+
+/* Subspace minimisation from the Cauchy point z over the free parameters,
+ * cut back along its direction into the box (subsm of L-BFGS-B 2.3). */
+static void lb_subspace(const double *x, const double *g, double B[NPARAM][NPARAM], int k,
+			const int *at, double *z)
+{
+	int ind[NPARAM], nf = 0, ibd = 0;
+	double dz[NPARAM], bz[NPARAM], a[NPARAM * NPARAM], du[NPARAM], alpha = 1, t1 = 1;
+	for (int i = 0; i < k; i++) {
+		dz[i] = z[i] - x[i];
+		if (!at[i])
+			ind[nf++] = i;
+	}
+	if (!nf)
+		return;
+	mat_vec(B, dz, k, bz);
+	for (int i = 0; i < nf; i++) {
+		du[i] = -(g[ind[i]] + bz[ind[i]]);
+		for (int j = 0; j < nf; j++)
+			a[i * nf + j] = B[ind[i]][ind[j]];
+	}
+	if (stats_solve(a, du, (size_t)nf) < 0)
+		return;
+	for (int i = 0; i < nf; i++) {
+		double dk = du[i], room = dk < 0 ? -z[ind[i]] : 1 - z[ind[i]];
+		if (dk < 0)
+			t1 = room >= 0 ? 0 : dk * alpha < room ? room / dk : t1;
+		else if (dk > 0)
+			t1 = room <= 0 ? 0 : dk * alpha > room ? room / dk : t1;
+		if (t1 < alpha)
+			alpha = t1, ibd = i;
+	}
+	if (alpha < 1 && du[ibd] != 0) {
+		z[ind[ibd]] = du[ibd] > 0 ? 1 : 0;
+		du[ibd] = 0;
+	}
+	for (int i = 0; i < nf; i++)
+		z[ind[i]] += alpha * du[i];
+}
+
+/* ---- More-Thuente line search (dcsrch / dcstep of MINPACK-2) ---- */
+typedef struct ls {
+	int brackt, stage;
+	double ginit, gtest, gx, gy, finit, fx, fy, stx, sty, stmin, stmax, width, width1;
+	double ftol, gtol, xtol, stpmin, stpmax;
+} ls_t;
+
+enum { LS_FG, LS_DONE, LS_ERROR };
+
+/* gamma of dcstep's cubic with theta = 3 df / span + d1 + d2 (into *theta);
+ * clip: a negative discriminant counts as 0. */
+static double cubic_gamma(double df, double span, double d1, double d2, int clip, double *theta)
+{
+	*theta = 3 * df / span + d1 + d2;
+	double s = fmax(fabs(*theta), fmax(fabs(d1), fabs(d2)));
+	double disc = (*theta / s) * (*theta / s) - (d1 / s) * (d2 / s);
+	return s * sqrt(clip ? fmax(0, disc) : disc);
+}
+
+/* One step of the safeguarded interval update (dcstep). */
+static void dcstep(double *stx, double *fx, double *dx, double *sty, double *fy, double *dy,
+		   double *stp, double fp, double dp, int *brackt, double stpmin, double stpmax)
+{
+	double sgnd = dp * (*dx / fabs(*dx)), stpf, stpc, stpq, theta, gamma, p, q, r;
+	if (fp > *fx) {
+		gamma = cubic_gamma(*fx - fp, *stp - *stx, *dx, dp, 0, &theta);
+		if (*stp < *stx)
+			gamma = -gamma;
+		p = (gamma - *dx) + theta;
+		q = ((gamma - *dx) + gamma) + dp;
+		r = p / q;
+		stpc = *stx + r * (*stp - *stx);
+		stpq = *stx + ((*dx / ((*fx - fp) / (*stp - *stx) + *dx)) / 2) * (*stp - *stx);
+		stpf = fabs(stpc - *stx) < fabs(stpq - *stx) ? stpc : stpc + (stpq - stpc) / 2;
+		*brackt = 1;
+	} else if (sgnd < 0) {
+		gamma = cubic_gamma(*fx - fp, *stp - *stx, *dx, dp, 0, &theta);
+		if (*stp > *stx)
+			gamma = -gamma;
+		p = (gamma - dp) + theta;
+		q = ((gamma - dp) + gamma) + *dx;
+		r = p / q;
+		stpc = *stp + r * (*stx - *stp);
+		stpq = *stp + (dp / (dp - *dx)) * (*stx - *stp);
+		stpf = fabs(stpc - *stp) > fabs(stpq - *stp) ? stpc : stpq;
+		*brackt = 1;
+	} else if (fabs(dp) < fabs(*dx)) {
+		gamma = cubic_gamma(*fx - fp, *stp - *stx, *dx, dp, 1, &theta);
+		if (*stp > *stx)
+			gamma = -gamma;
+		p = (gamma - dp) + theta;
+		q = (gamma + (*dx - dp)) + gamma;
+		r = p / q;
+		if (r < 0 && gamma != 0)
+			stpc = *stp + r * (*stx - *stp);
+		else
+			stpc = *stp > *stx ? stpmax : stpmin;
+		stpq = *stp + (dp / (dp - *dx)) * (*stx - *stp);
+		if (*brackt) {
+			stpf = fabs(stpc - *stp) < fabs(stpq - *stp) ? stpc : stpq;
+			if (*stp > *stx)
+				stpf = fmin(*stp + 0.66 * (*sty - *stp), stpf);
+			else
+				stpf = fmax(*stp + 0.66 * (*sty - *stp), stpf);
+		} else {
+			stpf = fabs(stpc - *stp) > fabs(stpq - *stp) ? stpc : stpq;
+			stpf = fmax(stpmin, fmin(stpmax, stpf));
+		}
+	} else if (*brackt) {
+		gamma = cubic_gamma(fp - *fy, *sty - *stp, *dy, dp, 0, &theta);
+		if (*stp > *sty)
+			gamma = -gamma;
+		p = (gamma - dp) + theta;
+		q = ((gamma - dp) + gamma) + *dy;
+		r = p / q;
+		stpf = *stp + r * (*sty - *stp);
+	} else {
+		stpf = *stp > *stx ? stpmax : stpmin;
+	}
+	if (fp > *fx) {
+		*sty = *stp, *fy = fp, *dy = dp;
+	} else {
+		if (sgnd < 0)
+			*sty = *stx, *fy = *fx, *dy = *dx;
+		*stx = *stp, *fx = fp, *dx = dp;
+	}
+	*stp = stpf;
+}
+
+/* Starts the search at *stp with f and slope g at 0. */
+static int dcsrch_start(ls_t *s, double f, double g, double stp)
+{
+	if (stp < s->stpmin || stp > s->stpmax || g >= 0)
+		return LS_ERROR;
+	s->brackt = 0;
+	s->stage = 1;
+	s->finit = f;
+	s->ginit = g;
+	s->gtest = s->ftol * g;
+	s->width = s->stpmax - s->stpmin;
+	s->width1 = s->width / 0.5;
+	s->stx = 0, s->fx = f, s->gx = g;
+	s->sty = 0, s->fy = f, s->gy = g;
+	s->stmin = 0;
+	s->stmax = stp + 4 * stp;
+	return LS_FG;
+}
+
+/* f and slope g at *stp: LS_DONE (converged or a warning) or LS_FG with the
+ * next step in *stp (dcsrch). */
+static int dcsrch(ls_t *s, double f, double g, double *stp)
+{
+	double ftest = s->finit + *stp * s->gtest;
+	if (s->stage == 1 && f <= ftest && g >= 0)
+		s->stage = 2;
+	if ((s->brackt && (*stp <= s->stmin || *stp >= s->stmax)) ||
+	    (s->brackt && s->stmax - s->stmin <= s->xtol * s->stmax) ||
+	    (*stp == s->stpmax && f <= ftest && g <= s->gtest) ||
+	    (*stp == s->stpmin && (f > ftest || g >= s->gtest)) ||
+	    (f <= ftest && fabs(g) <= s->gtol * -s->ginit))
+		return LS_DONE;
+	if (s->stage == 1 && f <= s->fx && f > ftest) {
+		double fm = f - *stp * s->gtest, fxm = s->fx - s->stx * s->gtest;
+		double fym = s->fy - s->sty * s->gtest, gm = g - s->gtest;
+		double gxm = s->gx - s->gtest, gym = s->gy - s->gtest;
+		dcstep(&s->stx, &fxm, &gxm, &s->sty, &fym, &gym, stp, fm, gm, &s->brackt, s->stmin,
+		       s->stmax);
+		s->fx = fxm + s->stx * s->gtest;
+		s->fy = fym + s->sty * s->gtest;
+		s->gx = gxm + s->gtest;
+		s->gy = gym + s->gtest;
+	} else {
+		dcstep(&s->stx, &s->fx, &s->gx, &s->sty, &s->fy, &s->gy, stp, f, g, &s->brackt,
+		       s->stmin, s->stmax);
+	}
+	if (s->brackt) {
+		if (fabs(s->sty - s->stx) >= 0.66 * s->width1)
+			*stp = s->stx + 0.5 * (s->sty - s->stx);
+		s->width1 = s->width;
+		s->width = fabs(s->sty - s->stx);
+		s->stmin = fmin(s->stx, s->sty);
+		s->stmax = fmax(s->stx, s->sty);
+	} else {
+		s->stmin = *stp + 1.1 * (*stp - s->stx);
+		s->stmax = *stp + 4 * (*stp - s->stx);
+	}
+	*stp = fmax(s->stpmin, fmin(s->stpmax, *stp));
+	if ((s->brackt && (*stp <= s->stmin || *stp >= s->stmax)) ||
+	    (s->brackt && s->stmax - s->stmin <= s->xtol * s->stmax))
+		*stp = s->stx;
+	return LS_FG;
+}
+
+/* Infinity norm of the projected gradient. */
+static double lb_projgr(const double *x, const double *g, int k)
+{
+	double norm = 0;
+	for (int i = 0; i < k; i++) {
+		double gi = g[i] < 0 ? fmax(x[i] - 1, g[i]) : fmin(x[i], g[i]);
+		norm = fmax(norm, fabs(gi));
+	}
+	return norm;
+}
+
+/* Fits the active parameters of m (alpha, beta, gamma) to y as R does;
+ * leaves m smoothed with them. */
+static void fit_r(const double *y, size_t n, hw_model_t *m)
+{
+	static const double r_start[NPARAM] = {0.3, 0.1, 0.1, 1};
+	lb_t q = {.y = y, .n = n, .m = *m};
+	double x[NPARAM] = {0}, g[NPARAM], S[LB_PAIRS][NPARAM], Y[LB_PAIRS][NPARAM];
+	double theta = 1, f;
+	int col = 0, k, iter = 0;
+	for (int p = 0; p < NPARAM; p++)
+		if (active(m, p) && p != P_PHI) {
+			x[q.k] = r_start[p];
+			q.idx[q.k++] = p;
+		}
+	k = q.k;
+	f = lb_sse(&q, x);
+	lb_grad(&q, x, g);
+	if (!isfinite(f) || lb_projgr(x, g, k) <= 0)
+		goto out;
+	for (;;) {
+		double B[NPARAM][NPARAM], z[NPARAM], d[NPARAM], x0[NPARAM], g0[NPARAM], f0 = f;
+		double stpmx = 1, stp = 1, gd, gdold;
+		int at[NPARAM];
+		lb_matrix(theta, S, Y, col, k, B);
+		lb_cauchy(x, g, B, k, z, at);
+		if (col > 0)
+			lb_subspace(x, g, B, k, at, z);
+		for (int i = 0; i < k; i++)
+			d[i] = z[i] - x[i];
+		/* every parameter is boxed: the first trial step is 1, at most 1 in
+		 * the first iteration, later the longest step inside the box */
+		if (iter > 0) {
+			stpmx = 1e10;
+			for (int i = 0; i < k; i++) {
+				if (d[i] < 0 && -x[i] >= 0)
+					stpmx = 0;
+				else if (d[i] < 0 && d[i] * stpmx < -x[i])
+					stpmx = -x[i] / d[i];
+				else if (d[i] > 0 && 1 - x[i] <= 0)
+					stpmx = 0;
+				else if (d[i] > 0 && d[i] * stpmx > 1 - x[i])
+					stpmx = (1 - x[i]) / d[i];
+			}
+		}
+		memcpy(x0, x, sizeof(x));
+		memcpy(g0, g, sizeof(g));
+		ls_t ls = {.ftol = 1e-3, .gtol = 0.9, .xtol = 0.1, .stpmin = 0, .stpmax = stpmx};
+		gd = gdold = dot(g, d, k);
+		int st = gd >= 0 ? LS_ERROR : dcsrch_start(&ls, f, gd, stp);
+		for (int ifun = 0; st == LS_FG; ifun++) {
+			if (ifun >= 20) {
+				st = LS_ERROR;
+				break;
+			}
+			for (int i = 0; i < k; i++)
+				x[i] = stp == 1 ? z[i] : stp * d[i] + x0[i];
+			f = lb_sse(&q, x);
+			if (!isfinite(f)) {
+				st = LS_ERROR;
+				break;
+			}
+			lb_grad(&q, x, g);
+			gd = dot(g, d, k);
+			st = dcsrch(&ls, f, gd, &stp);
+		}
+		if (st == LS_ERROR) {                   /* back to x0; restart without pairs */
+			memcpy(x, x0, sizeof(x));
+			memcpy(g, g0, sizeof(g));
+			f = f0;
+			if (col == 0)
+				break;
+			col = 0;
+			theta = 1;
+			continue;
+		}
+		if (++iter > LB_MAXIT || lb_projgr(x, g, k) <= 0 ||
+		    f0 - f <= LB_FACTR * DBL_EPSILON * fmax(fmax(fabs(f0), fabs(f)), 1))
+			break;
+		double s[NPARAM], yv[NPARAM], dr, ddum;
+		for (int i = 0; i < k; i++) {
+			s[i] = stp * d[i];
+			yv[i] = g[i] - g0[i];
+		}
+		dr = (gd - gdold) * stp;
+		ddum = -gdold * stp;
+		if (dr <= DBL_EPSILON * ddum)
+			continue;
+		if (col == LB_PAIRS) {
+			memmove(S, S + 1, sizeof(S[0]) * (LB_PAIRS - 1));
+			memmove(Y, Y + 1, sizeof(Y[0]) * (LB_PAIRS - 1));
+			col--;
+		}
+		memcpy(S[col], s, sizeof(s));
+		memcpy(Y[col], yv, sizeof(yv));
+		col++;
+		theta = dot(yv, yv, k) / dr;
+	}
+out:
+	lb_sse(&q, x);
+	*m = q.m;
+}
+
 int fc_fit(const double *y, size_t n, int season, fc_method_t method, hw_model_t *out)
 {
 	if (!out || method < 0 || method >= FC_METHODS)
@@ -312,8 +753,16 @@ int fc_fit(const double *y, size_t n, int season, fc_method_t method, hw_model_t
 	m.damped = methods[method].damped;
 	m.phi = 1;
 	m.one_season = m.season && n < 2 * (size_t)season;
+	m.r_start = m.season && !m.one_season;
 	if ((methods[method].seasonal && season < 2) || usable(y, n, &m) < 0)
 		return -1;
+	if (m.r_start) {
+		fit_r(y, n, &m);
+		if (run(y, n, &m) < 0 || !isfinite(m.sse))
+			return -1;
+		*out = m;
+		return 0;
+	}
 	grid(y, n, &m);
 	if (run(y, n, &m) < 0)
 		return -1;
@@ -417,17 +866,23 @@ int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
 		fc_accuracy(&m, y, train, season, y + train, (int)h, &out->acc[k]);
 		double e = (out->acc[k].mae + earlier_mae(y, n, season, (fc_method_t)k, h, &origins)) /
 			   (1 + origins);
+		out->score[k] = e;
+		out->origins = 1 + origins;
 		if (winner < 0 || e < best)
 			best = e, winner = k, best_model = m;
 	}
 	if (winner < 0)
 		return -1;
-	/* refitted on the whole series from the parameters the training part
-	 * found; a multiplicative season may meet a 0 in the holdout: the series
-	 * then takes simple smoothing */
+	/* refitted on the whole series: Holt-Winters over two seasons afresh
+	 * (as R), the others from the parameters the training part found; a
+	 * multiplicative season may meet a 0 in the holdout: the series then
+	 * takes simple smoothing */
 	hw_model_t m = best_model;
 	m.one_season = m.season && n < 2 * (size_t)season;
-	if (usable(y, n, &m) == 0 && run(y, n, &m) == 0) {
+	m.r_start = m.season && !m.one_season;
+	if (m.r_start && fc_fit(y, n, season, (fc_method_t)winner, &m) == 0) {
+		out->model = m;                 /* as R: afresh from R's start */
+	} else if (!m.r_start && usable(y, n, &m) == 0 && run(y, n, &m) == 0) {
 		refine(y, n, &m);
 		out->model = m;
 	} else {

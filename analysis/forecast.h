@@ -1,11 +1,10 @@
 /* forecast.h - Holt-Winters (additive or multiplicative season) and Holt's
  * linear trend with prediction intervals.
  *
- * Pure code: no I/O, no globals. hw_fit chooses the smoothing parameters from a
- * small grid by the least one-step-ahead squared error; hw_smooth runs the
- * recursions with parameters the caller chose; hw_forecast turns a model into
- * points with 80 % and 95 % intervals from the h-step error variance of R's
- * predict.HoltWinters (tests/reference/holtwinters.R). */
+ * Pure code: no I/O, no globals. fc_select (below) chooses the model by holdout
+ * and fits it; hw_smooth runs the recursions with parameters the caller chose;
+ * hw_forecast turns a model into points with 80 % and 95 % intervals from the
+ * h-step error variance of R's predict.HoltWinters (tests/reference/holtwinters.R). */
 #ifndef ZOE_FORECAST_H
 #define ZOE_FORECAST_H
 
@@ -23,6 +22,8 @@ typedef struct hw_model {
 	double phi;                 /* damping factor (used only when damped) */
 	int one_season;             /* 1: start values from the first season alone (for
 				       series shorter than two seasons, >= season + 2) */
+	int r_start;                /* 1 (seasonal, not one_season): R's start values,
+				       decompose() of the first two seasons */
 	double alpha, beta, gamma;  /* level, trend, season smoothing (gamma 0 for Holt) */
 	double level, trend;        /* state after the last observation */
 	double seas[HW_MAX_SEASON]; /* seasonal terms indexed by time mod season */
@@ -37,14 +38,10 @@ typedef struct forecast_point {
 	double point, lo80, hi80, lo95, hi95;
 } forecast_point_t;
 
-/* Fits y[0..n-1]: Holt-Winters of `kind` with season length `season` when
- * 2 <= season <= HW_MAX_SEASON and n >= 2 * season, else Holt's linear trend.
- * Returns 0, or -1 when n < 2, a value is not finite, or a multiplicative
- * season meets a value <= 0. */
-int hw_fit(const double *y, size_t n, int season, hw_kind_t kind, hw_model_t *out);
 /* Runs the recursions over y[0..n-1] with m's season, kind, has_trend, alpha,
  * beta and gamma, from the start values of forecast.c; fills in the rest of m.
- * Returns 0, or -1 on input hw_fit refuses or a season it cannot use. */
+ * Returns 0, or -1 when n is too short for the model, a value is not finite,
+ * a multiplicative season meets a value <= 0, or the season is unusable. */
 int hw_smooth(const double *y, size_t n, hw_model_t *m);
 /* Point forecast h >= 1 steps after the last observation. */
 double hw_point(const hw_model_t *m, int h);
@@ -54,15 +51,14 @@ double hw_point(const hw_model_t *m, int h);
 int hw_forecast(const hw_model_t *m, int horizon, forecast_point_t *out);
 /* Variance of the h-step forecast error. */
 double hw_variance(const hw_model_t *m, int h);
-/* Fits y with an additive season (hw_fit) and writes hw_forecast's points.
- * `model` may be NULL. Returns 0 or -1 (as hw_fit, or horizon < 1). */
-int forecast_run(const double *y, size_t n, int season, int horizon, forecast_point_t *out,
-		 hw_model_t *model);
-
 /* ---- model choice -------------------------------------------------------------
  * Exponential smoothing without season (simple, Holt, damped Holt) and
  * Holt-Winters (additive, multiplicative) are each fitted by minimising the
- * one-step squared error (a grid, then a pattern search within the bounds);
+ * one-step squared error. Holt-Winters over at least two seasons is R's
+ * HoltWinters(): R's start values (r_start) and optim's L-BFGS-B from alpha
+ * 0.3, beta 0.1, gamma 0.1 within [0, 1], with optim's numerical gradient
+ * (the same parameters as R's to about 1e-9); the others (and Holt-Winters
+ * from one season) take a grid, then a pattern search within the bounds;
  * the one with the least mean absolute error on a holdout (the last season, or the last
  * quarter of a series without season, at most 12 points), averaged with up to
  * two earlier origins where the series is long enough (and at most 240 points), wins and is refitted
@@ -87,6 +83,9 @@ typedef struct fc_choice {
 	size_t holdout;                /* points held out */
 	int tried[FC_METHODS];         /* 1 when the method could be fitted */
 	fc_accuracy_t acc[FC_METHODS]; /* holdout accuracy of each method tried */
+	int origins;                   /* holdouts the choice averaged (1 to 3) */
+	double score[FC_METHODS];      /* each method's mean absolute error over them:
+					  the least wins */
 } fc_choice_t;
 
 /* Fits a model of `method` to y[0..n-1] into out by least one-step squared

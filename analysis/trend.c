@@ -119,8 +119,7 @@ static double var_finite(const double *a, const double *b, size_t n)
 	return k > 1 ? (ss - s * s / (double)k) / (double)(k - 1) : NAN;
 }
 
-/* Centred moving average of the period into trend (NAN at the ends). */
-static void moving_average(const double *y, size_t n, int p, double *trend)
+void decomp_trend(const double *y, size_t n, int p, double *trend)
 {
 	size_t half = (size_t)p / 2;
 	for (size_t t = 0; t < n; t++) {
@@ -228,7 +227,7 @@ int decomp_additive(const double *y, size_t n, int period, double *trend, double
 {
 	if (!y || !out || period < 2 || period > 64 || n < 2 * (size_t)period)
 		return -1;
-	moving_average(y, n, period, trend);
+	decomp_trend(y, n, period, trend);
 	if (seasonal_figure(y, trend, n, period, out) < 0)
 		return -1;
 	for (size_t t = 0; t < n; t++) {

@@ -50,5 +50,8 @@ typedef struct decomp {
  * or -1. */
 int decomp_additive(const double *y, size_t n, int period, double *trend, double *seasonal,
 		    double *remainder, decomp_t *out);
+/* decompose()'s trend: the centred moving average of y[0..n-1] over `period`
+ * (half weights at both ends for an even period) into trend, NAN at the ends. */
+void decomp_trend(const double *y, size_t n, int period, double *trend);
 
 #endif

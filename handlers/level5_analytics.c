@@ -11,9 +11,11 @@
  * Filters: source and device apply to the visit (its first event), a path
  * keeps the visits that viewed it and counts only its pageviews and visitors.
  * Everything is aggregated in one SQL statement over the hour rollups and
- * the raw tail of the hours not rolled yet; ?forecast=N appends
- * Holt-Winters forecasts of visitors and visits (analysis/forecast.c) learnt
- * from the complete buckets of the range; ?format=csv exports the buckets.
+ * the raw tail of the hours not rolled yet; ?forecast=N appends forecasts
+ * of visitors and visits learnt from the complete buckets of the range, each
+ * by the exponential smoothing model its holdout chooses (fc_select,
+ * analysis/forecast.c: R's HoltWinters fit over two seasons); ?format=csv
+ * exports the buckets.
  * Rates are fractions (0..1), changes versus the previous period percent. */
 #include <math.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@
 
 #define HOUR_MAX_DAYS 92
 #define CSV_CAP (16u << 20)
+#define MIN_HISTORY 4   /* complete buckets a forecast needs (fc_select's least) */
 
 static const char *const intervals[] = {"hour", "day", "week", "month", NULL};
 static const char *const formats[] = {"json", "csv", NULL};
@@ -248,55 +251,79 @@ static json_t *point_json(const forecast_point_t *f)
 			 "lo95", v[3], "hi95", v[4]);
 }
 
-static json_t *model_json(const hw_model_t *m)
+/* A figure rounded to 4 places, null when there is none (a MAPE over a 0). */
+static json_t *num4(double x)
 {
-	return json_pack("{s:f, s:f, s:f, s:f}", "alpha", m->alpha, "beta", m->beta,
-			 "gamma", m->gamma, "sigma", round(m->sigma * 1000) / 1000);
+	return isfinite(x) ? json_real(round(x * 1e4) / 1e4) : json_null();
+}
+
+/* The model the holdout chose for one series: its method, season (0 without),
+ * parameters (beta 0 without trend, gamma 0 without season, phi 1 without
+ * damping), sigma and holdout error: mae the mean absolute error the choice
+ * compared (averaged over `origins`), mape/smape/mase of the last holdout. */
+static json_t *model_json(const fc_choice_t *c)
+{
+	const hw_model_t *m = &c->model;
+	const fc_accuracy_t *a = &c->acc[c->method];
+	return json_pack("{s:s, s:i, s:f, s:f, s:f, s:f, s:f, s:{s:i, s:i, s:o, s:o, s:o, s:o}}",
+		"method", fc_method_names[c->method], "season", m->season, "alpha", m->alpha,
+		"beta", m->has_trend ? m->beta : 0, "gamma", m->season ? m->gamma : 0,
+		"phi", m->damped ? m->phi : 1, "sigma", round(m->sigma * 1000) / 1000,
+		"holdout", "n", (int)c->holdout, "origins", c->origins,
+		"mae", num4(c->score[c->method]), "mape", num4(a->mape), "smape", num4(a->smape),
+		"mase", num4(a->mase));
 }
 
 /* Forecasts of visitors and visits for the q->forecast buckets after the
- * last complete bucket of the range (rows 0..nb-1 are the buckets). */
+ * last complete bucket of the range (rows 0..nb-1 are the buckets), each
+ * from the model fc_select chooses by holdout; the interval's season is
+ * considered from season + 2 complete buckets on (below two seasons
+ * Holt-Winters starts from one, as fc_select does). */
 static json_t *forecast_json(req_t *r, const query_t *q, const PGresult *res, int nb)
 {
 	int n = 0, season = 0, h = q->forecast;
 	while (n < nb && !strcmp(db_get(res, n, C_INRANGE), "t") && !strcmp(db_get(res, n, C_COMPLETE), "t"))
 		n++;
 	for (size_t k = 0; k < sizeof(seasons) / sizeof(seasons[0]); k++)
-		if (strcmp(seasons[k].interval, q->interval) == 0)
+		if (strcmp(seasons[k].interval, q->interval) == 0 && n >= seasons[k].season + 2)
 			season = seasons[k].season;
 	json_t *out = json_pack("{s:i, s:i, s:[]}", "horizon", h, "history", n, "points");
-	if (n < 3 || n + h > nb) {
+	if (n < MIN_HISTORY || n + h > nb) {
 		json_object_set_new(out, "reason", json_string(
-			"too few complete buckets in the range to learn from (at least 3)"));
+			"too few complete buckets in the range to learn from (at least 4)"));
 		return out;
 	}
-	double *yv = arena_calloc(r->arena, (size_t)n, sizeof(double));
-	double *ys = arena_calloc(r->arena, (size_t)n, sizeof(double));
-	forecast_point_t *fv = arena_calloc(r->arena, (size_t)h, sizeof(*fv));
-	forecast_point_t *fs = arena_calloc(r->arena, (size_t)h, sizeof(*fs));
-	hw_model_t mv, ms;
-	if (!yv || !ys || !fv || !fs) {
-		json_decref(out);
-		return NULL;
+	double *y[2];
+	forecast_point_t *f[2];
+	fc_choice_t *c = arena_calloc(r->arena, 2, sizeof(*c));
+	json_t *models = json_object();
+	static const char *const names[2] = {"visitors", "visits"};
+	for (int s = 0; s < 2; s++) {
+		y[s] = arena_calloc(r->arena, (size_t)n, sizeof(double));
+		f[s] = arena_calloc(r->arena, (size_t)h, sizeof(forecast_point_t));
+		if (!c || !y[s] || !f[s]) {
+			json_decref(models);
+			json_decref(out);
+			return NULL;
+		}
+		for (int i = 0; i < n; i++)
+			y[s][i] = (double)db_getll(res, i, s ? C_VISITS : C_VISITORS, 0);
+		if (fc_select(y[s], (size_t)n, season, &c[s]) < 0 ||
+		    hw_forecast(&c[s].model, h, f[s]) < 0) {
+			json_decref(models);
+			json_decref(out);
+			return NULL;
+		}
+		json_object_set_new(models, names[s], model_json(&c[s]));
 	}
-	for (int i = 0; i < n; i++) {
-		yv[i] = (double)db_getll(res, i, C_VISITORS, 0);
-		ys[i] = (double)db_getll(res, i, C_VISITS, 0);
-	}
-	if (forecast_run(yv, (size_t)n, season, h, fv, &mv) < 0 ||
-	    forecast_run(ys, (size_t)n, season, h, fs, &ms) < 0) {
-		json_decref(out);
-		return NULL;
-	}
-	json_object_set_new(out, "method", json_string(mv.season ? "holt-winters" : "holt"));
-	json_object_set_new(out, "season", mv.season ? json_integer(mv.season) : json_null());
-	json_object_set_new(out, "models", json_pack("{s:o, s:o}", "visitors", model_json(&mv),
-		"visits", model_json(&ms)));
+	json_object_set_new(out, "method", json_string("holdout"));
+	json_object_set_new(out, "season", season ? json_integer(season) : json_null());
+	json_object_set_new(out, "models", models);
 	json_t *points = json_object_get(out, "points");
 	for (int i = 0; i < h; i++)
 		json_array_append_new(points, json_pack("{s:s, s:o, s:o}",
-			"bucket", label_of(r, q, res, n + i), "visitors", point_json(&fv[i]),
-			"visits", point_json(&fs[i])));
+			"bucket", label_of(r, q, res, n + i), "visitors", point_json(&f[0][i]),
+			"visits", point_json(&f[1][i])));
 	return out;
 }
 

@@ -111,6 +111,8 @@ function exampleRequest(op) {
     'POST /api/auth/login': () => ({ body: { email: 'admin@zoe-solar.de', password: readFileSync(join(VAR, 'admin.password'), 'utf8').trim() } }),
     'POST /api/auth/refresh': () => ({ body: { refresh_token: admin.refresh_token } }),
     'GET /api/level5/analytics/funnel': () => ({ query: { steps: '/,/produkte/*,goal:lead' } }),
+    // the demo site's days with a forecast: the chosen models and their holdout errors
+    'GET /api/level5/analytics/timeseries': () => ({ query: { site: 'zoe-solar.de', forecast: '7' } }),
     // a receiver the stack may reach (ZOE_OUTBOUND_ALLOW of scripts/dev test); nothing listens
     'POST /api/level5/hub/webhooks': () => ({ body: { url: 'http://127.0.0.1:9/contract', types: ['hub.test'] } }),
     'POST /api/level5/hub/webhooks/{id}/replay': () => ({ body: { from_event: hub.event } }),

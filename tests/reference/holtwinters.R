@@ -5,10 +5,11 @@
 #
 # prints the series and the table ref_cases embedded in test_forecast.c
 # (from `static const double daily[]` to the end of the table). The smoothing
-# parameters are fixed and the start values are those analysis/forecast.c
-# takes (R's own come from decompose() and its optimiser differs from our
-# grid), so R runs exactly our recursions and the comparison isolates the
-# state updates, the residual variance and the interval formula.
+# parameters are fixed and the start values are the season means that
+# analysis/forecast.c's hw_smooth takes (R's own, from decompose(), which the
+# model choice's Holt-Winters takes, are in holtwinters_fit.R), so R runs exactly our
+# recursions and the comparison isolates the state updates, the residual
+# variance and the interval formula.
 
 daily <- c(173, 206, 220, 224, 214, 210, 160, 179, 236, 232, 231, 233, 233, 187,
            194, 230, 244, 249, 272, 220, 176, 203, 242, 251, 257, 252, 237, 197,

@@ -19,24 +19,55 @@ static double noise(uint32_t *s)
 	return (double)(*s >> 8) / (double)(1u << 23) - 1.0;
 }
 
+/* Chooses by holdout (fc_select) and writes the chosen model's `horizon`
+ * points to f; returns the choice. */
+static fc_choice_t choose(const double *y, size_t n, int season, int horizon,
+			  forecast_point_t *f)
+{
+	fc_choice_t c;
+	assert_int_equal(fc_select(y, n, season, &c), 0);
+	assert_int_equal(hw_forecast(&c.model, horizon, f), 0);
+	return c;
+}
+
+/* Eight weeks of an exact trend + weekly season: Holt-Winters additive wins
+ * the holdout (the last week, averaged with two earlier ones) and forecasts
+ * the next two weeks exactly. Its fit is R's: from R's start values the
+ * first week's errors are not 0, so alpha 1, beta 0, gamma 0, SSE 100 and the
+ * intervals R's (R 4.2.2: h <- HoltWinters(ts(y, frequency = 7));
+ * sd(residuals(h)) 1.428571429; predict(h, 14, prediction.interval = TRUE)
+ * upr - fit below). */
 static void test_trend_and_season_exact(void **state)
 {
 	(void)state;
+	static const double r_hi95[14] = {
+		2.799949, 3.959725, 4.849653, 5.599897, 6.260875, 6.858445, 7.407968,
+		7.919450, 8.399846, 8.854215, 9.286379, 9.699306, 10.095358, 10.476448};
 	double y[56];
 	for (int t = 0; t < 56; t++)
 		y[t] = 100 + 2.5 * t + week[t % 7];
 	forecast_point_t f[14];
-	hw_model_t m;
-	assert_int_equal(forecast_run(y, 56, 7, 14, f, &m), 0);
-	assert_int_equal(m.season, 7);
-	assert_near(m.sigma, 0, 1e-9);
+	fc_choice_t c = choose(y, 56, 7, 14, f);
+	assert_string_equal(fc_method_names[c.method], "hw_additive");
+	assert_int_equal(c.model.season, 7);
+	assert_int_equal((int)c.holdout, 7);
+	assert_int_equal(c.origins, 3);
+	assert_near(c.score[FC_HW_ADDITIVE], 0, 1e-6);
+	assert_near(c.model.alpha, 1, 1e-9);
+	assert_near(c.model.beta, 0, 1e-9);
+	assert_near(c.model.gamma, 0, 1e-9);
+	assert_near(c.model.sse, 100, 1e-6);
+	assert_near(c.model.sigma, 1.428571429, 1e-9);
 	for (int h = 1; h <= 14; h++) {
 		int t = 55 + h;
 		assert_near(f[h - 1].point, 100 + 2.5 * t + week[t % 7], 1e-6);
-		assert_near(f[h - 1].hi95 - f[h - 1].lo95, 0, 1e-6);
+		assert_near(f[h - 1].hi95 - f[h - 1].point, r_hi95[h - 1], 1e-6);
 	}
 }
 
+/* A constant stays the constant whichever model wins, with a weekly season
+ * and with a daily one of 24 hours over 30 (below two seasons: Holt-Winters
+ * from one season is tried). */
 static void test_constant(void **state)
 {
 	(void)state;
@@ -44,20 +75,21 @@ static void test_constant(void **state)
 	for (int i = 0; i < 30; i++)
 		y[i] = 42;
 	forecast_point_t f[10];
-	hw_model_t m;
-	assert_int_equal(forecast_run(y, 30, 7, 10, f, &m), 0);
-	assert_int_equal(m.season, 7);
+	fc_choice_t c = choose(y, 30, 7, 10, f);
 	for (int h = 0; h < 10; h++) {
 		assert_near(f[h].point, 42, 1e-9);
 		assert_near(f[h].lo95, 42, 1e-9);
 		assert_near(f[h].hi95, 42, 1e-9);
 	}
-	/* too short for two seasons of 24: Holt, still the constant */
-	assert_int_equal(forecast_run(y, 30, 24, 5, f, &m), 0);
-	assert_int_equal(m.season, 0);
+	c = choose(y, 30, 24, 5, f);
+	assert_int_equal((int)c.holdout, 7);       /* a quarter: below two seasons */
+	assert_true(c.tried[FC_HW_ADDITIVE] == 0); /* 23 to fit < 24 + 2 */
+	assert_true(c.model.season == 0);
 	assert_near(f[4].point, 42, 1e-9);
 }
 
+/* Ten days of a straight line, too short for the weekly season: Holt wins
+ * and continues the line exactly. */
 static void test_holt_fallback_linear(void **state)
 {
 	(void)state;
@@ -65,54 +97,68 @@ static void test_holt_fallback_linear(void **state)
 	for (int t = 0; t < 10; t++)
 		y[t] = 1 + 2 * t;
 	forecast_point_t f[5];
-	hw_model_t m;
-	assert_int_equal(forecast_run(y, 10, 7, 5, f, &m), 0);   /* 10 < 2 * 7 */
-	assert_int_equal(m.season, 0);
-	assert_near(m.gamma, 0, 0);
+	fc_choice_t c = choose(y, 10, 7, 5, f);
+	assert_string_equal(fc_method_names[c.method], "holt");
+	assert_false(c.tried[FC_HW_ADDITIVE] || c.tried[FC_HW_MULTIPLICATIVE]);
+	assert_int_equal(c.model.season, 0);
+	assert_near(c.model.gamma, 0, 0);
 	for (int h = 1; h <= 5; h++)
 		assert_near(f[h - 1].point, 1 + 2 * (9 + h), 1e-9);
 }
 
+/* Twelve weeks of a weekly season with noise, and four days of hours with a
+ * daily profile: a seasonal model wins, the forecasts follow the season, and
+ * the intervals are symmetric, one step ahead z sigma wide and widening. */
 static void test_noisy_season_and_intervals(void **state)
 {
 	(void)state;
-	double y[84];
+	double y[96];
 	uint32_t s = 7;
 	for (int t = 0; t < 84; t++)
 		y[t] = 200 + week[t % 7] + 4 * noise(&s);
-	forecast_point_t f[21];
-	hw_model_t m;
-	assert_int_equal(forecast_run(y, 84, 7, 21, f, &m), 0);
-	assert_true(m.sigma > 0.5 && m.sigma < 6);
-	assert_true(m.alpha > 0 && m.alpha < 1 && m.beta > 0 && m.gamma > 0);
+	forecast_point_t f[24];
+	fc_choice_t c = choose(y, 84, 7, 21, f);
+	assert_true(c.method == FC_HW_ADDITIVE || c.method == FC_HW_MULTIPLICATIVE);
+	assert_true(c.model.sigma > 0.5 && c.model.sigma < 6);
 	for (int h = 1; h <= 21; h++) {
 		const forecast_point_t *p = &f[h - 1];
 		assert_near(p->point, 200 + week[(83 + h) % 7], 8);
 		assert_true(p->lo95 <= p->lo80 && p->lo80 <= p->point);
 		assert_true(p->point <= p->hi80 && p->hi80 <= p->hi95);
-		/* symmetric, and one step ahead exactly the one-step errors' spread */
 		assert_near(p->hi95 - p->point, p->point - p->lo95, 1e-9);
 		if (h == 1)
-			assert_near(p->hi80 - p->point, 1.2815515655 * m.sigma, 1e-9);
+			assert_near(p->hi80 - p->point, 1.2815515655 * c.model.sigma, 1e-9);
 		assert_near((p->hi80 - p->point) / (p->hi95 - p->point), 1.2815515655 / 1.9599639845,
 			    1e-9);
-		if (h > 1)
+		if (h > 1 && c.method == FC_HW_ADDITIVE)
 			assert_true(p->hi80 - p->lo80 > f[h - 2].hi80 - f[h - 2].lo80);
 	}
+	for (int t = 0; t < 96; t++)   /* visitors per hour: quiet nights, busy afternoons */
+		y[t] = 60 + 50 * sin(2 * M_PI * (t % 24 - 9) / 24) + 3 * noise(&s);
+	c = choose(y, 96, 24, 24, f);
+	assert_true(c.method == FC_HW_ADDITIVE || c.method == FC_HW_MULTIPLICATIVE);
+	assert_int_equal(c.model.season, 24);
+	assert_int_equal((int)c.holdout, 24);
+	for (int h = 1; h <= 24; h++)
+		assert_near(f[h - 1].point, 60 + 50 * sin(2 * M_PI * ((95 + h) % 24 - 9) / 24), 8);
 }
 
 static void test_bad_input(void **state)
 {
 	(void)state;
-	double y[3] = {1, 2, NAN};
+	double y[5] = {1, 2, 3, NAN, 5};
 	forecast_point_t f[2];
-	hw_model_t m;
-	assert_int_equal(hw_fit(y, 1, 7, HW_ADDITIVE, &m), -1);
-	assert_int_equal(hw_fit(y, 3, 7, HW_ADDITIVE, &m), -1);          /* NaN */
-	assert_int_equal(forecast_run(y, 2, 7, 0, f, NULL), -1);
-	assert_int_equal(forecast_run(NULL, 5, 7, 1, f, NULL), -1);
-	assert_int_equal(forecast_run(y, 2, 7, 2, f, NULL), 0); /* two points: Holt */
-	assert_near(f[1].point, 4, 1e-12);
+	fc_choice_t c;
+	assert_int_equal(fc_select(y, 3, 0, &c), -1);            /* fewer than 4 */
+	assert_int_equal(fc_select(y, 5, 0, &c), -1);            /* NaN */
+	assert_int_equal(fc_select(NULL, 5, 7, &c), -1);
+	assert_int_equal(fc_select(y, 3, 7, &c), -1);
+	y[3] = 4;
+	assert_int_equal(fc_select(y, 5, 7, &c), 0);             /* 5 points: no season */
+	assert_int_equal(c.model.season, 0);
+	assert_int_equal(hw_forecast(&c.model, 0, f), -1);
+	assert_int_equal(hw_forecast(&c.model, 2, f), 0);
+	assert_near(f[1].point, hw_point(&c.model, 2), 0);
 }
 
 /* The issue's figure: additive, weekly season, alpha 0.05, beta 0.01, gamma
@@ -257,6 +303,162 @@ static void test_reference_r(void **state)
 	}
 }
 
+/* R's own Holt-Winters (R 4.2.2, `Rscript tests/reference/holtwinters_fit.R`,
+ * which prints r_fit_cases): HoltWinters()'s start values (decompose() of the
+ * first two seasons), SSE and coefficients a, b, s1 at alpha 0.3, beta 0.1,
+ * gamma 0.1, and what its L-BFGS-B fit finds with the first three forecasts:
+ *   > x <- ts(USAccDeaths[1:60], frequency = 12)
+ *   > st <- decompose(ts(x[1:24], frequency = 12), "additive")
+ *   > coef(.lm.fit(x = cbind(1, seq_along(na.omit(st$trend))), y = na.omit(st$trend)))
+ *   [1] 9665.18497  -83.32707
+ *   > h <- HoltWinters(x, alpha = 0.3, beta = 0.1, gamma = 0.1); h$SSE
+ *   [1] 10557957
+ *   > h <- HoltWinters(x); c(h$alpha, h$beta, h$gamma, h$SSE)
+ *   [1] 7.309863e-01 1.149582e-02 1.000000e+00 7.988469e+06
+ *   > predict(h, 3)
+ *   [1] 7536.261 6608.023 7280.799 */
+static const double usacc[60] = {
+	9007, 8106, 8928, 9137, 10017, 10826, 11317, 10744, 9713, 9938, 9161, 8927,
+	7750, 6981, 8038, 8422, 8714, 9512, 10120, 9823, 8743, 9129, 8710, 8680,
+	8162, 7306, 8124, 7870, 9387, 9556, 10093, 9620, 8285, 8466, 8160, 8034,
+	7717, 7461, 7767, 7925, 8623, 8945, 10078, 9179, 8037, 8488, 7874, 8647,
+	7792, 6957, 7726, 8106, 8890, 9299, 10625, 9302, 8314, 8850, 8265, 8796};
+
+/* mdeaths 1974-1977: R's line search ends abnormally on both seasons. */
+static const double mdeaths[48] = {
+	2134, 1863, 1877, 1877, 1492, 1249, 1280, 1131, 1209, 1492, 1621, 1846,
+	2103, 2137, 2153, 1833, 1403, 1288, 1186, 1133, 1053, 1347, 1545, 2066,
+	2020, 2750, 2283, 1479, 1189, 1160, 1113, 970, 999, 1208, 1467, 2059,
+	2240, 1634, 1722, 1801, 1246, 1162, 1087, 1013, 959, 1179, 1229, 1655};
+
+struct r_fit_case {
+	const double *y;
+	size_t n;
+	hw_kind_t kind;
+	double l_start, b_start, s_start[12];
+	double sse, a, b, s1;                   /* at 0.3, 0.1, 0.1 */
+	double alpha, beta, gamma, fit_sse, fit[3];
+};
+
+static const struct r_fit_case r_fit_cases[] = {
+	/* air, additive */
+	{air, 72, HW_ADDITIVE,
+	 124.3169192, 1.145687646,
+	 {-14.81944444, -5.652777778, 7.513888889, 0.01388888889, -10.98611111, 11.68055556,
+		22.63888889, 22.18055556, 9.472222222, -8.152777778, -23.56944444, -10.31944444},
+	 11063.5331, 248.0285965, 1.385031489, -14.01090981,
+	 0.7247655614, 0, 1, 6468.355918,
+	 {232.2699443, 230.3388471, 264.2369976}},
+	/* air, multiplicative */
+	{air, 72, HW_MULTIPLICATIVE,
+	 124.3169192, 1.145687646,
+	 {0.885377815, 0.956702662, 1.0560479, 0.9999918086, 0.919180306, 1.085134032,
+		1.179508601, 1.175260207, 1.073990503, 0.9351739242, 0.8146550169, 0.9189772244},
+	 5866.774056, 251.5296653, 1.922245351, 0.8972992185,
+	 0.6373533582, 0.002221628568, 0.6936771011, 4721.290308,
+	 {231.3152278, 231.7640687, 275.7264857}},
+	/* usacc, additive */
+	{usacc, 60, HW_ADDITIVE,
+	 9665.184975, -83.32706876,
+	 {-1279.399306, -1960.149306, -824.3576389, -366.2326389, -21.73263889, 805.3506944,
+		1739.767361, 1266.017361, 318.9756944, 610.8506944, -82.06597222, -207.0243056},
+	 10557957.01, 8490.433012, 3.425288232, -1119.247043,
+	 0.7309862621, 0.01149582366, 1, 7988468.813,
+	 {7536.261372, 6608.023186, 7280.799117}},
+	/* usacc, multiplicative */
+	{usacc, 60, HW_MULTIPLICATIVE,
+	 9665.184975, -83.32706876,
+	 {0.8598989998, 0.7822010697, 0.9086221222, 0.9600395825, 0.9992798025, 1.094425011,
+		1.1840135, 1.135808138, 1.03597088, 1.067550873, 0.9930154148, 0.9791746052},
+	 8847687.782, 8510.453083, 3.102911267, 0.8759744302,
+	 0.5708687073, 0.01454265767, 0.8343466709, 7094262.585,
+	 {7635.006067, 6767.671662, 7328.41098}},
+	/* nottem, additive */
+	{nottem, 48, HW_ADDITIVE,
+	 48.60132576, 0.172712704,
+	 {-4.851041667, -9.755208333, -4.713541667, -3.080208333, 3.998958333, 8.607291667,
+		9.173958333, 7.765625, 5.678125, 1.836458333, -5.776041667, -8.884375},
+	 427.4686176, 46.75035914, -0.1521665286, -5.509793469,
+	 0.2745201132, 0.0231277101, 0.2020842192, 409.2805023,
+	 {40.95684972, 37.65865097, 41.80740406}},
+	/* nottem, multiplicative */
+	{nottem, 48, HW_MULTIPLICATIVE,
+	 48.60132576, 0.172712704,
+	 {0.9009359367, 0.8030814742, 0.9053534425, 0.9385220047, 1.079854092, 1.171864562,
+		1.188699136, 1.159356328, 1.11647275, 1.037460493, 0.8811038725, 0.8172959075},
+	 410.0891416, 46.32263599, -0.1885689497, 0.8872925009,
+	 0.2073091831, 0.04119449284, 0.1712640241, 388.1673836,
+	 {41.19868305, 37.87141469, 41.85614176}},
+	/* mdeaths, additive */
+	{mdeaths, 48, HW_ADDITIVE,
+	 1616.405303, -1.043123543,
+	 {467.2083333, 505.0416667, 527.4583333, 220, -200.7916667, -321.7916667,
+		-323, -482.125, -427.0416667, -153.7083333, -19.16666667, 207.9166667},
+	 1649271.539, 1350.41602, -11.43534659, 479.8235619,
+	 0.0160217163, 1, 0, 1377203.616,
+	 {1811.060998, 1829.760651, 1833.043638}},
+	/* mdeaths, multiplicative */
+	{mdeaths, 48, HW_MULTIPLICATIVE,
+	 1616.405303, -1.043123543,
+	 {1.286473632, 1.310371779, 1.325442669, 1.137299009, 0.8755475847, 0.8007572862,
+		0.7991871895, 0.7016827977, 0.7394706357, 0.9071545357, 0.9889489881, 1.127663892},
+	 1676601.153, 1332.727599, -11.46151721, 1.299094969,
+	 0.01258522375, 1, 0.004241167147, 1344527.44,
+	 {1728.773492, 1739.350474, 1736.040473}},
+};
+
+/* Equal to R's figure printed with 10 significant digits. */
+#define assert_r(a, want) assert_near(a, want, 1e-9 * fabs(want) + 1e-12)
+
+/* Smoothing with every parameter 0 leaves the start values in place (the
+ * level moves by the trend each step): they are R's. At 0.3, 0.1, 0.1 the
+ * SSE and final state are R's to rounding. */
+static void test_r_start_and_recursion(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < sizeof(r_fit_cases) / sizeof(r_fit_cases[0]); k++) {
+		const struct r_fit_case *c = &r_fit_cases[k];
+		hw_model_t m = {.season = 12, .kind = c->kind, .has_trend = 1, .r_start = 1};
+		assert_int_equal(hw_smooth(c->y, c->n, &m), 0);
+		assert_r(m.trend, c->b_start);
+		assert_near(m.level, c->l_start + (double)(c->n - 12) * c->b_start,
+			    1e-9 * (fabs(c->l_start) + (double)c->n * fabs(c->b_start)));
+		for (int i = 0; i < 12; i++)
+			assert_r(m.seas[i], c->s_start[i]);
+		m.alpha = 0.3, m.beta = 0.1, m.gamma = 0.1;
+		assert_int_equal(hw_smooth(c->y, c->n, &m), 0);
+		assert_r(m.sse, c->sse);
+		assert_r(m.level, c->a);
+		assert_r(m.trend, c->b);
+		double base = c->a + c->b;
+		assert_r(hw_point(&m, 1), c->kind == HW_ADDITIVE ? base + c->s1 : base * c->s1);
+	}
+}
+
+/* fc_fit's Holt-Winters is R's fit: the same parameters (to 1e-9), SSE and
+ * forecasts (to R's 10 printed digits): the same start, gradient, Cauchy
+ * point, subspace step and line search take the same path. */
+static void test_r_fit(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < sizeof(r_fit_cases) / sizeof(r_fit_cases[0]); k++) {
+		const struct r_fit_case *c = &r_fit_cases[k];
+		hw_model_t m;
+		fc_method_t method = c->kind == HW_ADDITIVE ? FC_HW_ADDITIVE : FC_HW_MULTIPLICATIVE;
+		assert_int_equal(fc_fit(c->y, c->n, 12, method, &m), 0);
+		assert_true(m.r_start);
+		print_message("%zu: alpha %.10g (R %.10g) beta %.10g (R %.10g) gamma %.10g (R %.10g) "
+			      "SSE %.10g (R %.10g)\n", k, m.alpha, c->alpha, m.beta, c->beta, m.gamma,
+			      c->gamma, m.sse, c->fit_sse);
+		assert_near(m.alpha, c->alpha, 1e-9);
+		assert_near(m.beta, c->beta, 1e-9);
+		assert_near(m.gamma, c->gamma, 1e-9);
+		assert_r(m.sse, c->fit_sse);
+		for (int h = 1; h <= 3; h++)
+			assert_r(hw_point(&m, h), c->fit[h - 1]);
+	}
+}
+
 static const double y1955[12] = {242, 233, 267, 269, 270, 315, 364, 347, 312, 274, 237, 278};
 
 /* MAPE of the 12 points (to f) of a fit of `kind` to air[] against 1955. */
@@ -264,7 +466,8 @@ static double air_1955_mape(hw_kind_t kind, forecast_point_t *f)
 {
 	hw_model_t m;
 	double ape = 0;
-	assert_int_equal(hw_fit(air, 72, 12, kind, &m), 0);
+	assert_int_equal(fc_fit(air, 72, 12, kind == HW_ADDITIVE ? FC_HW_ADDITIVE
+				: FC_HW_MULTIPLICATIVE, &m), 0);
 	assert_int_equal(m.season, 12);
 	assert_int_equal(hw_forecast(&m, 12, f), 0);
 	for (int h = 0; h < 12; h++)
@@ -273,27 +476,29 @@ static double air_1955_mape(hw_kind_t kind, forecast_point_t *f)
 }
 
 /* AirPassengers 1949-1954 (air[]) forecast 1955 (R's AirPassengers[73:84])
- * better multiplicatively (7.1 % MAPE; R's own fit 8.7 %) than additively (9.9 %),
- * the first half-year inside the 95 % intervals; a value <= 0 is refused. */
+ * better multiplicatively than additively: R's HoltWinters() fits forecast it
+ * at 8.6848 % and 11.7604 % MAPE (R 4.2.2), and so do ours; January to May
+ * inside the multiplicative 95 % intervals, June's 315 above; a value <= 0
+ * is refused. */
 static void test_multiplicative_fit(void **state)
 {
 	(void)state;
 	forecast_point_t f[12];
 	hw_model_t m;
 	double z[24] = {0};
-	double mult = air_1955_mape(HW_MULTIPLICATIVE, f);
-	assert_true(mult < 0.075);
-	for (int h = 0; h < 6; h++)
+	assert_near(air_1955_mape(HW_ADDITIVE, f), 0.117604, 1e-6);
+	assert_near(air_1955_mape(HW_MULTIPLICATIVE, f), 0.086848, 1e-6);
+	for (int h = 0; h < 5; h++)
 		assert_true(f[h].lo95 < y1955[h] && y1955[h] < f[h].hi95);
-	assert_true(mult < air_1955_mape(HW_ADDITIVE, f));
+	assert_true(y1955[5] > f[5].hi95);
 	for (int t = 0; t < 24; t++)
 		z[t] = 1 + t % 3;
-	assert_int_equal(hw_fit(z, 24, 12, HW_MULTIPLICATIVE, &m), 0);
+	assert_int_equal(fc_fit(z, 24, 12, FC_HW_MULTIPLICATIVE, &m), 0);
 	z[5] = 0;
-	assert_int_equal(hw_fit(z, 24, 12, HW_MULTIPLICATIVE, &m), -1);
-	assert_int_equal(hw_fit(z, 24, 12, HW_ADDITIVE, &m), 0);
+	assert_int_equal(fc_fit(z, 24, 12, FC_HW_MULTIPLICATIVE, &m), -1);
+	assert_int_equal(fc_fit(z, 24, 12, FC_HW_ADDITIVE, &m), 0);
 	z[5] = -1;
-	assert_int_equal(hw_fit(z, 24, 12, HW_MULTIPLICATIVE, &m), -1);
+	assert_int_equal(fc_fit(z, 24, 12, FC_HW_MULTIPLICATIVE, &m), -1);
 }
 
 /* An exact trend + season of 36 months: Holt-Winters additive wins the
@@ -402,9 +607,10 @@ static void test_interval_coverage(void **state)
 }
 
 /* R's UKDriverDeaths (1969-1984): its last season alone prefers the additive
- * season, which forecasts 1984 at 16.6 % MAPE; averaged with two earlier
- * origins the choice is multiplicative, 9.9 % (R's HoltWinters: additive
- * 15.6 %, multiplicative 9.0 %; bench/forecast). */
+ * season, which forecasts 1984 at 15.64 % MAPE; averaged with two earlier
+ * origins the choice is multiplicative, 8.98 %: R's figures (HoltWinters()
+ * fitted on 1969-1983: additive 15.636 %, multiplicative 8.982 %;
+ * bench/forecast.R). */
 static const double uk_driver_deaths[192] = {
 	1687, 1508, 1507, 1385, 1632, 1511, 1559, 1630, 1579, 1653, 2152, 2148, 1752, 1765,
 	1717, 1558, 1575, 1520, 1805, 1800, 1719, 2008, 2242, 2478, 2030, 1655, 1693, 1623,
@@ -431,7 +637,7 @@ static void test_select_rolling_origins(void **state)
 	assert_string_equal(fc_method_names[c.method], "hw_multiplicative");
 	for (int h = 1; h <= 12; h++)
 		ape += fabs(uk_driver_deaths[179 + h] - hw_point(&c.model, h)) / uk_driver_deaths[179 + h];
-	assert_true(100 * ape / 12 < 10.5);
+	assert_near(100 * ape / 12, 8.982, 0.001);
 }
 
 int main(void)
@@ -444,6 +650,8 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_interval_issue_figure),
 		cmocka_unit_test(test_reference_r),
+		cmocka_unit_test(test_r_start_and_recursion),
+		cmocka_unit_test(test_r_fit),
 		cmocka_unit_test(test_multiplicative_fit),
 		cmocka_unit_test(test_select_additive),
 		cmocka_unit_test(test_select_multiplicative),
