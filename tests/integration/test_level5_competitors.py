@@ -228,6 +228,22 @@ class Snapshots(Base):
                                                         "day": "2026-01-06"}]}).status, 201)
         self.assertEqual(self.item(d)["ranking"]["mean_position"], 2.5)
 
+    def test_snapshot_count(self):
+        d = domain("count")
+        cid = self.save({"name": "Zähler", "domain": d})["id"]
+        it = self.item(d)
+        self.assertEqual((it["snapshot_count"], it["snapshots"]), (0, []))
+        for i in range(12):
+            r = self.snap(cid, {"rankings": [{"keyword": "zähler", "position": i + 1,
+                                              "day": "2026-02-%02d" % (i + 1)}]})
+            self.assertEqual(r.status, 201, r)
+        it = self.item(d)
+        # every snapshot counted; the list holds the 10 newest
+        self.assertEqual(it["snapshot_count"], 12)
+        self.assertEqual(len(it["snapshots"]), 10)
+        self.assertEqual(it["snapshot_count"], int(psql_one(
+            "SELECT count(*) FROM competitor_snapshots WHERE competitor_id = :'v1'", cid)))
+
     def test_bad_snapshots(self):
         d = domain("bad")
         cid = self.save({"name": "Schlecht", "domain": d})["id"]
@@ -254,6 +270,7 @@ class Snapshots(Base):
                                   cid), "0")
         self.assertEqual(psql_one("SELECT count(*) FROM competitor_rankings WHERE competitor_id = :'v1'",
                                   cid), "0")
+        self.assertEqual(self.item(d)["snapshot_count"], 0)
         is_problem(self, self.snap(99999999, {"rankings": [{"keyword": "x", "position": 1}]}), 404)
         is_problem(self, post(BASE + "/abc/snapshots", {}, token=self.editor), 404)
 
