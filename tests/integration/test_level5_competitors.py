@@ -316,6 +316,23 @@ class Gap(Base):
         self.assertEqual(mine[0]["competitors"][0]["domain"], self.d)
         self.assertEqual(mine[1]["best_position"], 12)
 
+    def test_keyword_gap_volume_of_an_earlier_day(self):
+        # a volume sent once stays the keyword's volume when later rankings carry none,
+        # in the keyword gap as in the share of voice
+        d = domain("vol")
+        kw = "it%s solarzaun" % RUN
+        cid = post(BASE, {"name": "Volumen", "domain": d, "keywords": [kw]}, token=self.editor).json["id"]
+        week_ago, today = psql_one("SELECT to_char(current_date - 7, 'YYYY-MM-DD') || ' ' ||"
+                                   " to_char(current_date, 'YYYY-MM-DD')").split()
+        r = post("%s/%d/snapshots" % (BASE, cid), {"rankings": [
+            {"keyword": kw, "position": 5, "day": week_ago, "volume": 700},
+            {"keyword": kw, "position": 4, "day": today}]}, token=self.editor)
+        self.assertEqual(r.status, 201, r)
+        out = get(GAP + "?keywords=" + kw.replace(" ", "%20"), token=self.viewer).json
+        k = next(x for x in out["keyword_gap"] if x["keyword"] == kw)
+        self.assertEqual((k["volume"], k["volume_source"], k["best_position"]), (700, "search_volume", 4))
+        self.assertEqual(out["share_of_voice"]["per_keyword"][0]["volume"], 700)
+
     def test_schema_and_content_gap(self):
         out = get(GAP, token=self.viewer).json
         missing = {m["type"]: m for m in out["schema_gap"]["missing"]}

@@ -10,9 +10,10 @@ export function csvValue(v, lang = 'de') {
 
 export function toCsv(columns, rows, lang = 'de') {
   const sep = lang === 'de' ? ';' : ',';
+  const quote = lang === 'de' ? /[";\n\r]/ : /[",\n\r]/;       // a field holding the separator, a quote or a line break
   const q = (v) => {
     const s = csvValue(v, lang);
-    return /[";,\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    return quote.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   columns = columns.filter((c) => !c.noCsv);
   const lines = [columns.map((c) => q(c.label)).join(sep)];

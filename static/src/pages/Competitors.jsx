@@ -79,7 +79,8 @@ function CompetitorList({ data }) {
     { key: 'last', label: t('comp.col.last'), value: (c) => c.snapshots[0]?.created_at ?? '', render: (c) => lastSnapshot(c.snapshots[0], t, lang),
       csv: (c) => lastSnapshot(c.snapshots[0], t, lang) },
   ];
-  const snaps = data.items.flatMap((c) => c.snapshots.map((s) => ({ ...s, competitor: c.name, __key: s.id })));
+  const snaps = data.items.flatMap((c) => c.snapshots.map((s) => ({ ...s, competitor: c.name, __key: s.id })))
+    .sort((x, y) => y.id - x.id);                                     // newest first, whoever it belongs to
   return (
     <>
       <p className="muted" data-testid="comp-us" data-value={data.us.share_of_voice}>
@@ -227,6 +228,7 @@ function ShareOfVoice({ sov }) {
   const option = useMemo(() => sovOption(sov, t, lang), [sov, t, lang]);
   const curve = sov.curve.ctr_by_position;
   const last = sov.series[sov.series.length - 1];
+  const series = useMemo(() => [...sov.series].reverse(), [sov]);          // newest first
   return (
     <>
       <Card title={t('comp.sov.chart')} testid="comp-sov">
@@ -246,6 +248,11 @@ function ShareOfVoice({ sov }) {
             { key: 'clicks', label: t('comp.col.clicks'), num: true, value: (d) => d.clicks_estimate, render: (d) => num(d.clicks_estimate, lang, 2) },
             { key: 'ranked', label: t('comp.col.ranked'), num: true, value: (d) => d.ranked, render: (d) => num(d.ranked, lang) },
             { key: 'pos', label: t('comp.col.meanpos'), num: true, value: (d) => d.mean_position, render: (d) => num(d.mean_position, lang, 1) },
+          ]} />
+        <DataTable id="comp-sov-series" testid="comp-sov-series" caption={t('comp.sov.series')} rows={series} filename="share-of-voice-verlauf"
+          rowAttrs={(p) => ({ 'data-day': p.day })} columns={[
+            { key: 'day', label: t('comp.col.day'), value: (p) => p.day, render: (p) => date(p.day, lang) },
+            ...sov.domains.map((d, i) => ({ key: `d${d.id}`, label: who(d, t), num: true, value: (p) => p.shares[i], render: (p) => pct(p.shares[i], lang) })),
           ]} />
       </Card>
       <Card title={t('comp.curve')} headingLevel={3} testid="comp-curve">
