@@ -127,10 +127,14 @@ test('competitors: list, share of voice, gaps and CSV equal the API, in German',
       assert.ok(Math.abs(sov.series[k].shares[ix[d.id]] - clicks[ix[d.id]] / total) < 1e-6, `${day} ${d.domain}`);
     }
   });
-  const series = await page.locator('[data-testid="comp-sov-series"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.day));
-  assert.deepEqual(series, [...DAYS].reverse(), 'newest day first');
-  const dayRow = (await rows(page, 'comp-sov-series'))[0];
-  assert.deepEqual(dayRow, [date(DAYS[1], 'de'), ...sov.domains.map((d, i) => pct(sov.series[1].shares[i], 'de'))]);
+  // the series table: a row per day (newest first) for us and every competitor with a share
+  const drawn = [0, ids.a, ids.b];
+  const series = await page.locator('[data-testid="comp-sov-series"] tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.day, Number(tr.dataset.id)]));
+  assert.deepEqual(series, [DAYS[1], DAYS[0]].flatMap((day) => drawn.map((id) => [day, id])), 'newest day first');
+  const name = (id) => (id === 0 ? `Wir (${list.us.domain})` : id === ids.a ? A.name : B.name);
+  assert.deepEqual((await rows(page, 'comp-sov-series')).slice(0, 3),
+    drawn.map((id) => [date(DAYS[1], 'de'), name(id), pct(sov.series[1].shares[ix[id]], 'de')]));
+  assert.ok((await page.getByTestId('comp-sov-meta').innerText()).includes(`Nicht gezeichnet: ${sov.domains.length - 3} Wettbewerber`));
   const share = await rows(page, 'comp-sov-table');
   const rb = share.find((r) => r[0] === B.name);
   assert.deepEqual(rb.slice(1, 3), [pct(sov.domains[ix[ids.b]].share, 'de'), pct(sov.domains[ix[ids.b]].visibility, 'de')]);
@@ -183,8 +187,8 @@ test('competitors: list, share of voice, gaps and CSV equal the API, in German',
 
   // the share-of-voice series as CSV: decimal commas
   const vCsv = await csvOf(page, 'comp-sov-series');
-  assert.equal(vCsv[0], ['Ranking-Tag', ...sov.domains.map((d) => (d.id === 0 ? `Wir (${d.domain})` : d.name))].join(';'));
-  assert.equal(vCsv[1], [DAYS[1], ...sov.series[1].shares.map((v) => String(v).replace('.', ','))].join(';'));
+  assert.deepEqual(vCsv, ['Ranking-Tag;Wettbewerber;Share of Voice', ...[1, 0].flatMap((k) => drawn.map((id) =>
+    `${DAYS[k]};${name(id)};${String(sov.series[k].shares[ix[id]]).replace('.', ',')}`))]);
 
   await assertAxeClean(page, 'competitors');
   assert.deepEqual(w.check(), [], 'console errors or failed requests');

@@ -57,11 +57,10 @@ export function Competitors({ user }) {
   );
 }
 
-/** The last snapshot's state as a sentence: state, time, and the API's error when refused. */
+/** The last snapshot's state and time (why a fetch was refused: the snapshot table). */
 function lastSnapshot(s, t, lang) {
   if (!s) return t('comp.snap.none');
-  const state = enumLabel(lang, 'comp.state', s.state);
-  return `${state} · ${when(s.done_at || s.created_at, lang)}${s.error ? ` · ${s.error}` : ''}`;
+  return `${enumLabel(lang, 'comp.state', s.state)} · ${when(s.done_at || s.created_at, lang)}`;
 }
 
 function CompetitorList({ data }) {
@@ -129,7 +128,7 @@ function AddForm({ onDone }) {
   const r = state.result;
   return (
     <Card title={t('comp.add')} headingLevel={3} testid="comp-add">
-      <form className="form" onSubmit={submit}>
+      <form className="form comp-form" onSubmit={submit}>
         <label><span className="label">{t('comp.col.name')}</span><input value={f.name} onChange={set('name')} data-testid="comp-add-name" /></label>
         <label><span className="label">{t('comp.col.domain')}</span><input value={f.domain} onChange={set('domain')} placeholder="solar-beispiel.de" data-testid="comp-add-domain" /></label>
         <label><span className="label">{t('comp.col.region')}</span><input value={f.region} onChange={set('region')} data-testid="comp-add-region" /></label>
@@ -162,7 +161,7 @@ function SnapshotForm({ items, onDone }) {
   const r = state.result;
   return (
     <Card title={t('comp.snap.title')} headingLevel={3} testid="comp-snap">
-      <form className="form" onSubmit={submit}>
+      <form className="form comp-form" onSubmit={submit}>
         <label><span className="label">{t('comp.col.name')}</span>
           <select value={f.id} onChange={set('id')} data-testid="comp-snap-competitor">
             {items.map((c) => <option key={c.id} value={c.id}>{c.name} ({c.domain})</option>)}
@@ -209,14 +208,18 @@ function KeywordSet({ value, onApply }) {
 /** The name of a domain of the share-of-voice answer: ours is id 0. */
 const who = (d, t) => (d.id === 0 ? t('comp.us.name', { domain: d.domain ?? DASH }) : d.name || d.domain);
 
-function sovOption(sov, t, lang) {
+/** The domains the series draws: us always, a competitor when it has a share on some day. */
+const drawn = (sov) => sov.domains.map((d, i) => ({ d, i }))
+  .filter(({ d, i }) => d.id === 0 || sov.series.some((p) => p.shares[i] > 0));
+
+function sovOption(sov, lines, t, lang) {
   return {
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis', valueFormatter: (v) => pct(v, lang) },
-    legend: { data: sov.domains.map((d) => who(d, t)), top: 0, type: 'scroll' },
+    legend: { data: lines.map(({ d }) => who(d, t)), top: 0, type: 'scroll' },
     xAxis: { type: 'category', data: sov.series.map((p) => p.day) },
     yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v) => pct(v, lang, 0) } },
-    series: sov.domains.map((d, i) => ({
+    series: lines.map(({ d, i }) => ({
       type: 'line', name: who(d, t), data: sov.series.map((p) => p.shares[i]), symbolSize: 5,
       lineStyle: { width: d.id === 0 ? 3 : 2 },
     })),
@@ -225,20 +228,26 @@ function sovOption(sov, t, lang) {
 
 function ShareOfVoice({ sov }) {
   const { t, lang } = useI18n();
-  const option = useMemo(() => sovOption(sov, t, lang), [sov, t, lang]);
+  const lines = useMemo(() => drawn(sov), [sov]);
+  const option = useMemo(() => sovOption(sov, lines, t, lang), [sov, lines, t, lang]);
   const curve = sov.curve.ctr_by_position;
   const last = sov.series[sov.series.length - 1];
-  const series = useMemo(() => [...sov.series].reverse(), [sov]);          // newest first
+  // one row per day and drawn domain, newest day first
+  const rows = useMemo(() => [...sov.series].reverse().flatMap((p) => lines.map(({ d, i }) => ({
+    day: p.day, id: d.id, who: who(d, t), share: p.shares[i], __key: `${p.day}|${d.id}`,
+  }))), [sov, lines, t]);
+  const left = sov.domains.length - lines.length;
   return (
     <>
       <Card title={t('comp.sov.chart')} testid="comp-sov">
         <p className="muted" data-testid="comp-sov-meta" data-days={sov.days} data-weighting={sov.weighting}>
           {t('comp.sov.meta', { n: num(sov.keywords.length, lang), days: num(sov.days, lang), asof: date(sov.as_of, lang) })}
           {' '}{t(`comp.weighting.${sov.weighting}`)}
+          {left > 0 && <> {t('comp.sov.left', { n: num(left, lang) })}</>}
         </p>
         {sov.series.length === 0 ? <Empty>{t('comp.sov.none')}</Empty> : (
           <Chart option={option} height={300} testid="comp-sov-chart"
-            label={t('comp.sov.label', { list: sov.domains.map((d, i) => `${who(d, t)} ${pct(last.shares[i], lang)}`).join(', ') })} />
+            label={t('comp.sov.label', { list: lines.map(({ d, i }) => `${who(d, t)} ${pct(last.shares[i], lang)}`).join(', ') })} />
         )}
         <DataTable id="comp-sov-table" testid="comp-sov-table" caption={t('comp.sov.table')} rows={sov.domains} filename="share-of-voice"
           rowAttrs={(d) => ({ 'data-id': d.id })} columns={[
@@ -249,10 +258,11 @@ function ShareOfVoice({ sov }) {
             { key: 'ranked', label: t('comp.col.ranked'), num: true, value: (d) => d.ranked, render: (d) => num(d.ranked, lang) },
             { key: 'pos', label: t('comp.col.meanpos'), num: true, value: (d) => d.mean_position, render: (d) => num(d.mean_position, lang, 1) },
           ]} />
-        <DataTable id="comp-sov-series" testid="comp-sov-series" caption={t('comp.sov.series')} rows={series} filename="share-of-voice-verlauf"
-          rowAttrs={(p) => ({ 'data-day': p.day })} columns={[
-            { key: 'day', label: t('comp.col.day'), value: (p) => p.day, render: (p) => date(p.day, lang) },
-            ...sov.domains.map((d, i) => ({ key: `d${d.id}`, label: who(d, t), num: true, value: (p) => p.shares[i], render: (p) => pct(p.shares[i], lang) })),
+        <DataTable id="comp-sov-series" testid="comp-sov-series" caption={t('comp.sov.series')} rows={rows} filename="share-of-voice-verlauf"
+          rowAttrs={(r) => ({ 'data-day': r.day, 'data-id': r.id })} columns={[
+            { key: 'day', label: t('comp.col.day'), value: (r) => r.day, render: (r) => date(r.day, lang) },
+            { key: 'who', label: t('comp.col.name'), value: (r) => r.who },
+            { key: 'share', label: t('comp.col.sov'), num: true, value: (r) => r.share, render: (r) => pct(r.share, lang) },
           ]} />
       </Card>
       <Card title={t('comp.curve')} headingLevel={3} testid="comp-curve">
