@@ -170,6 +170,13 @@ test('competitors: list, share of voice, gaps and CSV equal the API, in German',
   const cRow = page.locator(`[data-testid="comp-contentgap"] tr[data-stem="${term.stem}"]`);
   assert.deepEqual(await cRow.evaluate((tr) => [...tr.querySelectorAll('th, td')].map((td) => td.innerText.trim())),
     [group.entity ?? '(keine Entität)', WORD, num(term.weight, 'de', 4), A.domain]);
+  // the groups: one row per entity, its terms counted and their weights added up
+  const groupRows = await rows(page, 'comp-contentgroups');
+  assert.deepEqual(groupRows.map((r) => r[0]), gap.content_gap.groups.slice(0, 50).map((g) => g.entity ?? '(keine Entität)'));
+  const gRow = groupRows[gap.content_gap.groups.indexOf(group)];
+  const sum = group.terms.reduce((n, x) => n + x.weight, 0);
+  assert.deepEqual(gRow.slice(1, 3), [num(group.terms.length, 'de'), num(sum, 'de', 4)]);
+  assert.ok(gRow[3].split(', ').includes(WORD));
   const terms = gap.content_gap.groups.reduce((n, g) => n + g.terms.length, 0);
   assert.equal(await page.locator('[data-testid="comp-contentgap"] tbody tr').count(), Math.min(50, terms));
   const cCsv = await csvOf(page, 'comp-contentgap');

@@ -197,7 +197,7 @@ function KeywordSet({ value, onApply }) {
   const { t } = useI18n();
   const [text, setText] = useState(value);
   return (
-    <form className="filters" onSubmit={(e) => { e.preventDefault(); onApply(text); }}>
+    <form className="filters comp-set" onSubmit={(e) => { e.preventDefault(); onApply(text); }}>
       <label><span className="label">{t('comp.set')}</span>
         <input type="text" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('comp.set.placeholder')} data-testid="comp-set" /></label>
       <button type="submit" className="btn-secondary" data-testid="comp-set-apply">{t('comp.set.apply')}</button>
@@ -285,6 +285,10 @@ function Gaps({ data }) {
     ...x, entity: g.entity, cluster: g.cluster, __key: `${g.entity ?? ''}|${x.stem}`,
   })));
   const entityName = (r) => r.entity ?? t('comp.entity.none');
+  // the weight of a group: its terms' weights added up (as the API rounds each, to 4 places)
+  const groups = data.content_gap.groups.map((g) => ({
+    ...g, weight: Math.round(g.terms.reduce((n, x) => n + x.weight, 0) * 1e4) / 1e4, __key: g.entity ?? '',
+  }));
   return (
     <>
       <Card title={t('comp.gap.keywords')} testid="comp-kwgap-card">
@@ -303,7 +307,14 @@ function Gaps({ data }) {
           {t('comp.gap.content.meta', { ours: num(data.content_gap.our_pages, lang), theirs: num(data.content_gap.competitor_pages, lang),
             groups: num(data.content_gap.groups.length, lang) })}
         </p>
-        <DataTable id="comp-contentgap" testid="comp-contentgap" label={t('comp.gap.content')} rows={content} filename="content-gap"
+        <DataTable id="comp-contentgroups" testid="comp-contentgroups" caption={t('comp.gap.groups')} rows={groups} filename="content-gap-entitaeten"
+          empty={t('comp.gap.content.none')} columns={[
+            { key: 'entity', label: t('comp.col.entity'), value: entityName },
+            { key: 'n', label: t('comp.col.nterms'), num: true, value: (g) => g.terms.length, render: (g) => num(g.terms.length, lang) },
+            { key: 'weight', label: t('comp.col.weightsum'), num: true, value: (g) => g.weight, render: (g) => num(g.weight, lang, 4) },
+            { key: 'terms', label: t('comp.col.terms'), value: (g) => g.terms.map((x) => x.term).join(', ') },
+          ]} />
+        <DataTable id="comp-contentgap" testid="comp-contentgap" caption={t('comp.gap.terms')} rows={content} filename="content-gap"
           empty={t('comp.gap.content.none')} rowAttrs={(r) => ({ 'data-stem': r.stem })} columns={[
             { key: 'entity', label: t('comp.col.entity'), value: entityName },
             { key: 'term', label: t('comp.col.term'), value: (r) => r.term },
