@@ -104,7 +104,7 @@ function Forms({ items, onDone }) {
   return (
     <div className="grid cards-2">
       <AddForm onDone={onDone} />
-      {items.length ? <SnapshotForm items={items} onDone={onDone} /> : <Card title={t('comp.snap.title')}><Empty>{t('comp.none')}</Empty></Card>}
+      {items.length ? <SnapshotForm items={items} onDone={onDone} /> : <Card title={t('comp.snap.title')} headingLevel={3}><Empty>{t('comp.none')}</Empty></Card>}
     </div>
   );
 }
