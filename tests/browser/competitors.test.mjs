@@ -72,6 +72,12 @@ async function rows(page, id) {
   return page.locator(`[data-testid="${id}"] tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((td) => td.innerText.trim())));
 }
 
+/** Shows every row of a table that holds more than a page of them. */
+async function showAll(page, testid, label = 'Alle anzeigen') {
+  const more = page.locator('.table-block', { has: page.getByTestId(testid) }).getByRole('button', { name: label });
+  if (await more.count()) await more.click();
+}
+
 async function csvOf(page, testid) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`${testid}-csv`).click()]);
   const text = readFileSync(await download.path(), 'utf8');
@@ -96,8 +102,10 @@ test('competitors: list, share of voice, gaps and CSV equal the API, in German',
   assert.equal(await page.locator('h1').innerText(), 'Wettbewerber');
 
   // the list: every competitor with its figures
+  assert.equal((await rows(page, 'comp-list')).length, Math.min(50, list.n));
+  await showAll(page, 'comp-list');
   const table = await rows(page, 'comp-list');
-  assert.equal(table.length, Math.min(50, list.n));
+  assert.equal(table.length, list.n);
   const a = list.items.find((c) => c.id === ids.a);
   assert.equal(a.snapshot_count, 2, 'one snapshot of rankings, one of a page');
   const row = table.find((r) => r[0] === A.name);
@@ -136,6 +144,8 @@ test('competitors: list, share of voice, gaps and CSV equal the API, in German',
     drawn.map((id) => [date(DAYS[1], 'de'), name(id), pct(sov.series[1].shares[ix[id]], 'de')]));
   assert.ok((await page.getByTestId('comp-sov-meta').innerText()).includes(`Nicht gezeichnet: ${sov.domains.length - 3} Wettbewerber`));
   const share = await rows(page, 'comp-sov-table');
+  const order = [...sov.domains].sort((x, y) => y.share - x.share || x.id - y.id).slice(0, 50);
+  assert.deepEqual(share.map((r) => r[0]), order.map((d) => (d.id === 0 ? `Wir (${d.domain})` : d.name)), 'largest voice first');
   const rb = share.find((r) => r[0] === B.name);
   assert.deepEqual(rb.slice(1, 3), [pct(sov.domains[ix[ids.b]].share, 'de'), pct(sov.domains[ix[ids.b]].visibility, 'de')]);
   assert.equal(await page.locator('[data-testid="comp-sov-chart"] svg').count(), 1, 'the chart is drawn as SVG');
@@ -149,6 +159,7 @@ test('competitors: list, share of voice, gaps and CSV equal the API, in German',
   // keyword gap: the keyword of this run, B best at 1, A at 3, we nowhere
   const kw = gap.keyword_gap.find((k) => k.keyword === KEYWORD);
   assert.deepEqual([kw.volume, kw.best_position, kw.our_position, kw.competitors.map((c) => c.id)], [500, 1, null, [ids.b, ids.a]]);
+  await showAll(page, 'comp-kwgap');
   const kwRow = (await rows(page, 'comp-kwgap')).find((r) => r[0] === KEYWORD);
   assert.deepEqual(kwRow, [KEYWORD, '500', 'Suchvolumen', '—', '1,0', `${B.domain} (1,0), ${A.domain} (3,0)`]);
   // sortable: by volume ascending puts the smallest first
@@ -167,6 +178,9 @@ test('competitors: list, share of voice, gaps and CSV equal the API, in German',
   assert.ok(group, 'the word of this run is a content gap');
   const term = group.terms.find((x) => x.term === WORD);
   assert.deepEqual(term.competitors, [A.domain]);
+  const terms = gap.content_gap.groups.reduce((n, g) => n + g.terms.length, 0);
+  assert.equal(await page.locator('[data-testid="comp-contentgap"] tbody tr').count(), Math.min(50, terms));
+  await showAll(page, 'comp-contentgap');
   const cRow = page.locator(`[data-testid="comp-contentgap"] tr[data-stem="${term.stem}"]`);
   assert.deepEqual(await cRow.evaluate((tr) => [...tr.querySelectorAll('th, td')].map((td) => td.innerText.trim())),
     [group.entity ?? '(keine Entität)', WORD, num(term.weight, 'de', 4), A.domain]);
@@ -177,8 +191,7 @@ test('competitors: list, share of voice, gaps and CSV equal the API, in German',
   const sum = group.terms.reduce((n, x) => n + x.weight, 0);
   assert.deepEqual(gRow.slice(1, 3), [num(group.terms.length, 'de'), num(sum, 'de', 4)]);
   assert.ok(gRow[3].split(', ').includes(WORD));
-  const terms = gap.content_gap.groups.reduce((n, g) => n + g.terms.length, 0);
-  assert.equal(await page.locator('[data-testid="comp-contentgap"] tbody tr').count(), Math.min(50, terms));
+  assert.equal(await page.locator('[data-testid="comp-contentgap"] tbody tr').count(), terms);
   const cCsv = await csvOf(page, 'comp-contentgap');
   assert.equal(cCsv[0], 'Entität;Begriff;TF-IDF-Gewicht;Gefunden bei');
   assert.equal(cCsv.length, terms + 1);
@@ -191,6 +204,10 @@ test('competitors: list, share of voice, gaps and CSV equal the API, in German',
   const sCsv = await csvOf(page, 'comp-schemagap');
   assert.equal(sCsv[0], 'Schema-Typ;Seiten;Gefunden bei');
   assert.equal(sCsv.length, gap.schema_gap.missing.length + 1);
+
+  // the method as the API states it
+  await page.getByTestId('comp-method').locator('summary').click();
+  assert.equal(await page.getByTestId('comp-method').locator('p[lang=en]').first().innerText(), gap.method);
 
   // the share-of-voice series as CSV: decimal commas
   const vCsv = await csvOf(page, 'comp-sov-series');
@@ -227,6 +244,7 @@ test('competitors: the forms show what the API says, refusals included', async (
   await settled(page);
   const stored = (await apiGet(token, LIST)).body.items.find((c) => c.domain === dom);
   assert.deepEqual(stored.keywords, ['balkonkraftwerk', 'wallbox']);
+  await showAll(page, 'comp-list');
   assert.ok((await rows(page, 'comp-list')).some((r) => r[0] === `Neu ${RUN}` && r[1] === dom), 'the list reloaded');
 
   // snapshot with pasted HTML: a URL off the competitor's domain is refused, then taken
@@ -284,6 +302,7 @@ test('competitors: a viewer reads without forms; English texts', async (t) => {
   const { page, w } = await openSession(browser, t);
   await uiLogin(page, VIEWER, '/competitors');
   await settled(page);
+  await showAll(page, 'comp-list');
   assert.ok((await rows(page, 'comp-list')).some((r) => r[0] === A.name));
   assert.equal(await page.getByTestId('comp-add').count(), 0, 'no add form for a viewer');
   assert.equal(await page.getByTestId('comp-snap').count(), 0, 'no snapshot form for a viewer');

@@ -237,6 +237,7 @@ function ShareOfVoice({ sov }) {
     day: p.day, id: d.id, who: who(d, t), share: p.shares[i], __key: `${p.day}|${d.id}`,
   }))), [sov, lines, t]);
   const left = sov.domains.length - lines.length;
+  const byShare = useMemo(() => [...sov.domains].sort((x, y) => y.share - x.share || x.id - y.id), [sov]);   // largest voice first
   return (
     <>
       <Card title={t('comp.sov.chart')} testid="comp-sov">
@@ -249,7 +250,7 @@ function ShareOfVoice({ sov }) {
           <Chart option={option} height={300} testid="comp-sov-chart"
             label={t('comp.sov.label', { list: lines.map(({ d, i }) => `${who(d, t)} ${pct(last.shares[i], lang)}`).join(', ') })} />
         )}
-        <DataTable id="comp-sov-table" testid="comp-sov-table" caption={t('comp.sov.table')} rows={sov.domains} filename="share-of-voice"
+        <DataTable id="comp-sov-table" testid="comp-sov-table" caption={t('comp.sov.table')} rows={byShare} filename="share-of-voice"
           rowAttrs={(d) => ({ 'data-id': d.id })} columns={[
             { key: 'who', label: t('comp.col.name'), value: (d) => who(d, t) },
             { key: 'share', label: t('comp.col.sov'), num: true, value: (d) => d.share, render: (d) => pct(d.share, lang) },
@@ -291,6 +292,11 @@ function Gaps({ data }) {
   }));
   return (
     <>
+      <details className="muted" data-testid="comp-method">
+        <summary>{t('comp.method')}</summary>
+        <p lang="en">{data.method}</p>
+        <p>{t('comp.gap.schema.from')}: <span lang="en">{data.schema_gap.ours_from}</span></p>
+      </details>
       <Card title={t('comp.gap.keywords')} testid="comp-kwgap-card">
         <DataTable id="comp-kwgap" testid="comp-kwgap" label={t('comp.gap.keywords')} rows={data.keyword_gap} filename="keyword-gap"
           empty={t('comp.gap.keywords.none')} columns={[
