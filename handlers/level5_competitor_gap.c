@@ -4,8 +4,9 @@
  * keyword gap: keywords a competitor ranks for in the top 20 (its latest
  * ranking within 30 days of its newest) where we have no position in the
  * top 20 within 30 days of our newest Search Console day (#11); by volume
- * (a search volume sent with the rankings, else our impressions of the last
- * 28 days), then by their best position.
+ * (the newest search volume sent with any ranking of the keyword, as share of
+ * voice weighs it, else our impressions of the last 28 days), then by their
+ * best position.
  * content gap: the COMPETITOR_TERMS heaviest TF-IDF terms (analysis/tfidf,
  * corpus: our pages and the latest snapshot of every competitor page) of
  * each competitor page whose stem occurs on none of our pages, summed over
@@ -250,7 +251,9 @@ static const db_stmt_t q_kw_gap = {"comp_kw_gap",
 	"  r.position, r.volume FROM competitor_rankings r WHERE r.day > (SELECT max(day) FROM"
 	"  competitor_rankings x WHERE x.competitor_id = r.competitor_id) - 30"
 	"  ORDER BY r.competitor_id, r.keyword, r.day DESC),"
-	" theirs AS (SELECT l.keyword, min(l.position) AS best, max(l.volume) AS searches,"
+	" theirs AS (SELECT l.keyword, min(l.position) AS best, (SELECT r.volume FROM"
+	"  competitor_rankings r WHERE r.keyword = l.keyword AND r.volume IS NOT NULL"
+	"  ORDER BY r.day DESC LIMIT 1) AS searches,"
 	"  json_agg(json_build_object('id', c.id, 'name', c.name, 'domain', c.domain,"
 	"  'position', l.position) ORDER BY l.position, c.id) AS competitors"
 	"  FROM latest l JOIN competitors c ON c.id = l.competitor_id WHERE l.position <= 20"

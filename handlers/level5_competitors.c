@@ -9,8 +9,9 @@
  * competitors (GET): every competitor with its latest figures: the latest
  * page snapshot (title, words, content score, JSON-LD types, rating when the
  * page marks one up), its recent snapshots with their state (this is where a
- * queued fetch shows up as done, failed or blocked), its mean position over
- * the keywords it ranks for and its share of voice (competitor_sov).
+ * queued fetch shows up as done, failed or blocked) and how many it has in
+ * all, its mean position over the keywords it ranks for and its share of
+ * voice (competitor_sov).
  *
  * snapshots: page HTML (with the page's url), and/or keyword rankings, and
  * or a url alone, which queues a fetch by the job runner (competitor_fetch.c)
@@ -565,6 +566,7 @@ static const db_stmt_t q_list = {"comp_list",
 	"   'terms', s.terms, 'taken_at', " TS("s.done_at") ")"
 	"   FROM competitor_snapshots s WHERE s.competitor_id = c.id AND s.state = 'done'"
 	"   AND s.url IS NOT NULL ORDER BY s.id DESC LIMIT 1),"
+	" 'snapshot_count', (SELECT count(*) FROM competitor_snapshots s WHERE s.competitor_id = c.id),"
 	" 'ranking', (SELECT json_build_object('keywords', count(*), 'ranked', count(position),"
 	"   'mean_position', round(avg(position)::numeric, 2)::float8, 'as_of', max(day))"
 	"   FROM (SELECT DISTINCT ON (keyword) keyword, position, day FROM competitor_rankings"

@@ -32,6 +32,7 @@ import { Content } from './pages/Content.jsx';
 import { Drafts } from './pages/Drafts.jsx';
 import { Schema } from './pages/Schema.jsx';
 import { Local } from './pages/Local.jsx';
+import { Competitors } from './pages/Competitors.jsx';
 
 export const PAGES = [
   { path: '/', key: 'nav.overview', component: Overview, role: 'viewer' },
@@ -47,6 +48,7 @@ export const PAGES = [
   { path: '/drafts', key: 'nav.drafts', component: Drafts, role: 'viewer' },
   { path: '/schema', key: 'nav.schema', component: Schema, role: 'viewer' },
   { path: '/local', key: 'nav.local', component: Local, role: 'viewer' },
+  { path: '/competitors', key: 'nav.competitors', component: Competitors, role: 'viewer' },
   { path: '/recommendations', key: 'nav.recommendations', component: Recommendations, role: 'viewer' },
   { path: '/behaviour', key: 'nav.behaviour', component: Behaviour, role: 'viewer' },
   { path: '/metadata', key: 'nav.metadata', component: Metadata, role: 'viewer' },

@@ -313,7 +313,7 @@ test('UX signals: overall p75 and the worst page equal the API for the range in 
   const csv = (await import('node:fs')).readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r\n/);
   assert.equal(csv.length, api.pages.length + 1, 'CSV header + one line per page');
   assert.ok(csv[1].startsWith(`${worst.path};`), 'CSV in the order shown');
-  assert.ok(csv[1].includes(`;${worst.vitals.LCP.p75};`), 'CSV carries the raw p75');
+  assert.ok(csv[1].includes(`;${String(worst.vitals.LCP.p75).replace('.', ',')};`), 'CSV carries the raw p75, with a decimal comma in German');
   await assertAccessible(page, 'ux-signals');
   await screenshot(page, '03-ux-signals');
   assertClean(w, 'ux-signals');

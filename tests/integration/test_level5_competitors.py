@@ -228,6 +228,22 @@ class Snapshots(Base):
                                                         "day": "2026-01-06"}]}).status, 201)
         self.assertEqual(self.item(d)["ranking"]["mean_position"], 2.5)
 
+    def test_snapshot_count(self):
+        d = domain("count")
+        cid = self.save({"name": "Zähler", "domain": d})["id"]
+        it = self.item(d)
+        self.assertEqual((it["snapshot_count"], it["snapshots"]), (0, []))
+        for i in range(12):
+            r = self.snap(cid, {"rankings": [{"keyword": "zähler", "position": i + 1,
+                                              "day": "2026-02-%02d" % (i + 1)}]})
+            self.assertEqual(r.status, 201, r)
+        it = self.item(d)
+        # every snapshot counted; the list holds the 10 newest
+        self.assertEqual(it["snapshot_count"], 12)
+        self.assertEqual(len(it["snapshots"]), 10)
+        self.assertEqual(it["snapshot_count"], int(psql_one(
+            "SELECT count(*) FROM competitor_snapshots WHERE competitor_id = :'v1'", cid)))
+
     def test_bad_snapshots(self):
         d = domain("bad")
         cid = self.save({"name": "Schlecht", "domain": d})["id"]
@@ -254,6 +270,7 @@ class Snapshots(Base):
                                   cid), "0")
         self.assertEqual(psql_one("SELECT count(*) FROM competitor_rankings WHERE competitor_id = :'v1'",
                                   cid), "0")
+        self.assertEqual(self.item(d)["snapshot_count"], 0)
         is_problem(self, self.snap(99999999, {"rankings": [{"keyword": "x", "position": 1}]}), 404)
         is_problem(self, post(BASE + "/abc/snapshots", {}, token=self.editor), 404)
 
@@ -298,6 +315,23 @@ class Gap(Base):
         self.assertIsNone(mine[0]["our_position"])
         self.assertEqual(mine[0]["competitors"][0]["domain"], self.d)
         self.assertEqual(mine[1]["best_position"], 12)
+
+    def test_keyword_gap_volume_of_an_earlier_day(self):
+        # a volume sent once stays the keyword's volume when later rankings carry none,
+        # in the keyword gap as in the share of voice
+        d = domain("vol")
+        kw = "it%s solarzaun" % RUN
+        cid = post(BASE, {"name": "Volumen", "domain": d, "keywords": [kw]}, token=self.editor).json["id"]
+        week_ago, today = psql_one("SELECT to_char(current_date - 7, 'YYYY-MM-DD') || ' ' ||"
+                                   " to_char(current_date, 'YYYY-MM-DD')").split()
+        r = post("%s/%d/snapshots" % (BASE, cid), {"rankings": [
+            {"keyword": kw, "position": 5, "day": week_ago, "volume": 700},
+            {"keyword": kw, "position": 4, "day": today}]}, token=self.editor)
+        self.assertEqual(r.status, 201, r)
+        out = get(GAP + "?keywords=" + kw.replace(" ", "%20"), token=self.viewer).json
+        k = next(x for x in out["keyword_gap"] if x["keyword"] == kw)
+        self.assertEqual((k["volume"], k["volume_source"], k["best_position"]), (700, "search_volume", 4))
+        self.assertEqual(out["share_of_voice"]["per_keyword"][0]["volume"], 700)
 
     def test_schema_and_content_gap(self):
         out = get(GAP, token=self.viewer).json

@@ -1,11 +1,19 @@
 // CSV export of a shown table: RFC 4180 quoting, UTF-8 with BOM so Excel reads umlauts,
-// semicolon separator in German (Excel's expectation there), comma in English.
+// in German a semicolon separator and a decimal comma (Excel's expectation there: "0,35"
+// is a number, "0.35" a date or text), in English a comma and a decimal point. Numbers
+// keep every digit the API sent and carry no thousands separator.
+export function csvValue(v, lang = 'de') {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return lang === 'de' ? String(v).replace('.', ',') : String(v);
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
 export function toCsv(columns, rows, lang = 'de') {
   const sep = lang === 'de' ? ';' : ',';
+  const quote = lang === 'de' ? /[";\n\r]/ : /[",\n\r]/;       // a field holding the separator, a quote or a line break
   const q = (v) => {
-    if (v === null || v === undefined) return '';
-    const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return /[";,\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    const s = csvValue(v, lang);
+    return quote.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   columns = columns.filter((c) => !c.noCsv);
   const lines = [columns.map((c) => q(c.label)).join(sep)];
