@@ -7,8 +7,14 @@
 // again on it; the first, now behind, gets a 412 and reloads. Approve and publish (twice:
 // nothing changes) follow the API. A viewer reads the drafts without the controls that
 // change them; English texts. The drafts, the analysis and the user this run makes are
-// deleted afterwards (the demo drafts are not touched). No console errors (but the 412 and
-// 409 the test provokes); axe clean.
+// deleted afterwards (the demo drafts are not touched). A product page generated in the
+// form for a product the select offers (the API's Product snippets) cites that snippet
+// in its fact trace, as the API's draft does, and the demo Solarcarport's price, stored as
+// "8.990,00", is named among the missing facts; a landing page for a location chosen in
+// the form (the locations report's) is built on it and the view names it; a location gone
+// before the form is sent gets the API's 422 next to the location field. The locations this
+// run stores are deleted too. No console errors (but the 412, 409 and 422 the test
+// provokes); axe clean.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +27,9 @@ import { num } from '../../static/src/lib/format.js';
 const LIST = '/api/level5/content/drafts';
 const GENERATE = '/api/level5/content/generate';
 const ANALYZE = '/api/level4/ai-content/analyze';
+const PRODUCTS = '/api/level4/schema/automotive-report';
+const LOCATIONS = '/api/level4/intl-local/locations';
+const LOC_REPORT = '/api/level4/intl-local/locations-report';
 const RUN = randomBytes(3).toString('hex');
 const CITY = `Prüfstadt${RUN}`;
 const STATUS_DE = { draft: 'Entwurf', approved: 'freigegeben', rejected: 'abgelehnt', published: 'veröffentlicht' };
@@ -54,6 +63,7 @@ before(async () => {
 });
 after(async () => {
   if (mine.length) sql(`DELETE FROM content_drafts WHERE id IN (${mine.map(Number).join(',')})`);
+  sql(`DELETE FROM local_locations WHERE key LIKE 'bt-${RUN}-%'`);
   sql(`DELETE FROM content_analyses WHERE url LIKE 'https://bt${RUN}.example.org/%'`);
   await closeBrowser?.();
 });
@@ -98,7 +108,7 @@ test('drafts: list, status filter and counts equal the API, in German', async (t
   const rows = await tableRows(page);
   assert.deepEqual(rows.map((r) => [r.id, r.status, r.score, r.version]),
     direct.items.map((d) => [d.id, d.status, String(d.score ?? ''), d.version]));
-  assert.deepEqual(rows[0].cells.slice(0, 6), [direct.items[0].title, { landing: 'Stadtseite', faq: 'FAQ-Seite', blog_outline: 'Blog-Gliederung' }[direct.items[0].kind],
+  assert.deepEqual(rows[0].cells.slice(0, 6), [direct.items[0].title, { landing: 'Stadtseite', faq: 'FAQ-Seite', blog_outline: 'Blog-Gliederung', product: 'Produktseite' }[direct.items[0].kind],
     direct.items[0].keyphrase, STATUS_DE[direct.items[0].status], num(direct.items[0].score, 'de'), num(direct.items[0].version, 'de')]);
   // filtered by status: only the API's published drafts
   const [fresp] = await Promise.all([page.waitForResponse((r) => isList(r) && new URL(r.url()).searchParams.get('status') === 'published'),
@@ -118,7 +128,7 @@ test('drafts: a draft generated in the form shows its facts, missing facts and s
   await settled(page);
   await page.getByTestId('drafts-generate').locator('summary').click();
   const form = page.getByTestId('drafts-generate');
-  await form.getByRole('combobox').selectOption('landing');
+  await form.getByRole('combobox', { name: 'Art' }).selectOption('landing');
   await form.getByRole('textbox', { name: 'Keyphrase' }).fill(`Photovoltaik ${CITY}`);
   await form.getByRole('textbox', { name: 'Stadt', exact: true }).fill(CITY);
   await form.getByRole('spinbutton', { name: 'Kandidaten (1–12)' }).fill('4');
@@ -301,5 +311,131 @@ test('drafts: English texts', async (t) => {
   assert.deepEqual(labels.slice(1), ['draft', 'approved', 'rejected', 'published'].map((s) => `${s} (${num(body.counts[s], 'en')})`));
   assert.ok((await page.getByTestId('draft').innerText()).includes('Text and where its facts come from'));
   await assertAxeClean(page, 'drafts-en');
+  assert.deepEqual(w.check(), [], 'console errors or failed requests');
+});
+
+const isGen = (r) => new URL(r.url()).pathname === GENERATE;
+
+/** Opens the generate form and chooses the kind. */
+async function openForm(page, kind) {
+  await uiLogin(page, undefined, '/drafts');
+  await settled(page);
+  await page.getByTestId('drafts-generate').locator('summary').click();
+  const form = page.getByTestId('drafts-generate');
+  await form.getByRole('combobox', { name: 'Art' }).selectOption(kind);
+  return form;
+}
+
+/** A select's options as [value, text]. */
+const options = (select) => select.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+
+test('drafts: a product page generated in the form cites its snippet; the Solarcarport\'s price is named missing', async (t) => {
+  const products = (await apiGet(token, PRODUCTS, { type: 'Product', limit: 500 })).body.items;
+  const carport = products.find((p) => new URL(p.url).pathname === '/produkte/solarcarport');
+  assert.ok(carport, 'the demo Solarcarport is stored');
+  // what the snippet stores as its price, read from the table itself
+  const storedPrice = sql(`SELECT markup->'offers'->>'price' FROM schema_snippets WHERE id = ${Number(carport.id)}`);
+  assert.equal(storedPrice, '8.990,00', 'the demo price has its decimal comma');
+  const { page, w } = await openSession(browser, t);
+  const form = await openForm(page, 'product');
+  assert.equal(await form.getByRole('combobox', { name: 'Art' }).locator('option[value="product"]').textContent(), 'Produktseite');
+  const select = form.getByRole('combobox', { name: 'Produkt' });
+  await select.locator(`option[value="${carport.id}"]`).waitFor({ state: 'attached' });
+  assert.deepEqual((await options(select)).slice(1), products.map((p) => [String(p.id), p.name || p.url]));
+  assert.equal(await form.getByRole('combobox', { name: 'Standort' }).count(), 0, 'no location for a product page');
+  await select.selectOption(String(carport.id));
+  await form.getByRole('textbox', { name: 'Keyphrase' }).fill(`Solarcarport ${RUN}`);
+  const [gen] = await Promise.all([page.waitForResponse(isGen), form.getByRole('button', { name: 'Erzeugen' }).click()]);
+  assert.equal(gen.status(), 201, await gen.text());
+  const made = await gen.json();
+  mine.push(made.id);
+  assert.deepEqual(gen.request().postDataJSON(), { kind: 'product', keyphrase: `Solarcarport ${RUN}`, parameters: { candidates: 6, product: carport.id } });
+  const view = page.locator(`[data-testid="draft"][data-id="${made.id}"]`);
+  await view.waitFor();
+  await settled(page);
+  await screenshot(page, '43-draft-product');
+  const d = (await apiGet(token, `${LIST}/${made.id}`)).body;
+  const ref = `schema_snippets:${carport.id}`;
+  assert.deepEqual([d.kind, d.parameters.product], ['product', ref]);
+  // the fact trace: per paragraph the API's, and it cites the snippet
+  const pars = await view.locator('[data-testid="draft-paragraphs"] > li').evaluateAll((lis) => lis.map((li) => [li.querySelector('.draft-text').innerText, li.dataset.facts]));
+  assert.deepEqual(pars, d.paragraphs.map((p) => [p.text, p.facts.join(' ')]));
+  assert.ok(pars.some(([, f]) => f.split(' ').includes(ref)), `a paragraph cites ${ref}: ${JSON.stringify(pars)}`);
+  assert.ok(d.paragraphs.every((p) => p.facts.every((f) => !/^schema_snippets:/.test(f) || f === ref)), 'no other snippet is cited');
+  // the view names the product it was built from
+  const pv = view.getByTestId('draft-product');
+  assert.equal(await pv.getAttribute('data-ref'), ref);
+  await pv.getByText(carport.name).waitFor();
+  assert.equal((await pv.innerText()).trim(), `${carport.name} ${ref}`);
+  // the missing facts: the API's, with the price that schema.org does not read
+  const missing = await view.locator('[data-testid="draft-missing"] li').evaluateAll((lis) => lis.map((li) => [li.dataset.variable, li.innerText]));
+  assert.deepEqual(missing.map((m) => m[0]), d.missing.map((m) => m.variable));
+  const price = missing.find((m) => m[0] === 'produkt.preis');
+  assert.ok(price, `the price is missing: ${JSON.stringify(missing)}`);
+  assert.ok(price[1].includes('Preis fehlt') && price[1].includes(carport.name) && price[1].includes(`„${storedPrice}“`), price[1]);
+  assert.ok(price[1].includes(d.missing.find((m) => m.variable === 'produkt.preis').add));
+  await assertAxeClean(page, 'draft-product');
+  assert.deepEqual(w.check(), [], 'console errors or failed requests');
+});
+
+test('drafts: a landing page for a location chosen in the form; a location gone meanwhile is a 422 at its field', async (t) => {
+  const city = `Lagestadt${RUN}`;
+  const loc = (key, name, street) => ({ key, name, street, postal_code: '04109', city, country: 'DE', lat: 51.3397, lon: 12.3731,
+    phone: '0341 7654321', hours: 'Mo-Fr 08:00-17:00', service_area: { radius_km: 25 } });
+  const stored = await call('POST', LOCATIONS, { organization: { name: 'ZOE Solar GmbH', url: 'https://zoe-solar.de' },
+    locations: [loc(`bt-${RUN}-mitte`, `ZOE Solar ${city} Mitte`, 'Beispielweg 7'), loc(`bt-${RUN}-weg`, `ZOE Solar ${city} Nord`, 'Nordstraße 2')] });
+  assert.equal(stored.status, 200, JSON.stringify(stored.body));
+  const report = (await apiGet(token, LOC_REPORT)).body;
+  const chosen = report.locations.find((l) => l.key === `bt-${RUN}-mitte`);
+  const locId = Number(sql(`SELECT id FROM local_locations WHERE key = 'bt-${RUN}-mitte'`));
+  const { page, w } = await openSession(browser, t);
+  const form = await openForm(page, 'landing');
+  const select = form.getByRole('combobox', { name: 'Standort' });
+  await select.locator(`option[value="bt-${RUN}-weg"]`).waitFor({ state: 'attached' });
+  // the report's locations, after the default "the city's location"
+  assert.deepEqual(await options(select), [['', 'Standort der Stadt'], ...report.locations.map((l) => [l.key, `${l.name} (${l.city})`])]);
+  assert.equal(await select.inputValue(), '');
+  await select.selectOption(`bt-${RUN}-mitte`);
+  await form.getByRole('textbox', { name: 'Keyphrase' }).fill(`Photovoltaik ${city}`);
+  // with a location the city may stay empty
+  assert.equal(await form.getByRole('textbox', { name: 'Stadt (optional)' }).inputValue(), '');
+  const [gen] = await Promise.all([page.waitForResponse(isGen), form.getByRole('button', { name: 'Erzeugen' }).click()]);
+  assert.equal(gen.status(), 201, await gen.text());
+  const made = await gen.json();
+  mine.push(made.id);
+  assert.deepEqual(gen.request().postDataJSON().parameters, { candidates: 6, location: `bt-${RUN}-mitte` });
+  const view = page.locator(`[data-testid="draft"][data-id="${made.id}"]`);
+  await view.waitFor();
+  await settled(page);
+  const d = (await apiGet(token, `${LIST}/${made.id}`)).body;
+  assert.deepEqual([d.kind, d.parameters.location, d.parameters.city], ['landing', `bt-${RUN}-mitte`, city]);
+  const pars = await view.locator('[data-testid="draft-paragraphs"] > li').evaluateAll((lis) => lis.map((li) => [li.querySelector('.draft-text').innerText, li.dataset.facts]));
+  assert.deepEqual(pars, d.paragraphs.map((p) => [p.text, p.facts.join(' ')]));
+  assert.ok(pars.some(([, f]) => f.split(' ').includes(`local_locations:${locId}`)), `a paragraph cites the location: ${JSON.stringify(pars)}`);
+  assert.ok(d.body.includes('Beispielweg 7'), 'the chosen location\'s street, not the other\'s');
+  assert.ok(!d.body.includes('Nordstraße 2'));
+  assert.ok(!d.missing.some((m) => m.variable === 'standort_in_der_stadt'), JSON.stringify(d.missing));
+  const lv = view.getByTestId('draft-location');
+  assert.equal(await lv.getAttribute('data-key'), `bt-${RUN}-mitte`);
+  await lv.getByText(chosen.name, { exact: false }).waitFor();
+  assert.equal((await lv.innerText()).trim(), `${chosen.name}, ${chosen.address} bt-${RUN}-mitte`);
+  await assertAxeClean(page, 'draft-location');
+  // the other location is deleted after the form offered it: the API's 422 next to the field
+  w.allow((path, status) => path === GENERATE && status === 422);
+  await select.selectOption(`bt-${RUN}-weg`);
+  sql(`DELETE FROM local_locations WHERE key = 'bt-${RUN}-weg'`);
+  const [bad] = await Promise.all([page.waitForResponse(isGen), form.getByRole('button', { name: 'Erzeugen' }).click()]);
+  assert.equal(bad.status(), 422);
+  const problem = await bad.json();
+  const apiErr = problem.errors.find((e) => e.field === 'parameters.location');
+  assert.ok(apiErr, JSON.stringify(problem));
+  const shown = form.locator('[data-testid="field-error"][data-field="parameters.location"]');
+  await shown.waitFor();
+  assert.equal(await shown.innerText(), apiErr.message);
+  assert.equal(await select.getAttribute('aria-invalid'), 'true');
+  assert.equal(await select.getAttribute('aria-describedby'), await shown.getAttribute('id'));
+  assert.equal(await form.locator('[data-testid="field-error"]').count(), 1, 'only the field named');
+  await screenshot(page, '44-draft-location-422');
+  await assertAxeClean(page, 'draft-location-422');
   assert.deepEqual(w.check(), [], 'console errors or failed requests');
 });
