@@ -14,11 +14,15 @@
 // the form (the locations report's) is built on it and the view names it; a location gone
 // before the form is sent gets the API's 422 next to the location field. The locations this
 // run stores are deleted too. No console errors (but the 412, 409 and 422 the test
-// provokes); axe clean.
+// provokes); axe clean. With an LLM provider (a local OpenAI-compatible endpoint that
+// writes from the facts it is sent, through a pool of its own with ZOE_LLM_URL) the
+// model's candidate is marked "KI-Vorschlag" among the candidates and, kept, on the draft.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import net from 'node:net';
 import {
   launch, apiLogin, apiGet, screenshot, uiLogin, settled, openSession, assertAxeClean, ensureUser, URL_BASE, VAR, ZOE_BIN,
 } from './helpers.mjs';
@@ -437,5 +441,147 @@ test('drafts: a landing page for a location chosen in the form; a location gone 
   assert.equal(await form.locator('[data-testid="field-error"]').count(), 1, 'only the field named');
   await screenshot(page, '44-draft-location-422');
   await assertAxeClean(page, 'draft-location-422');
+  assert.deepEqual(w.check(), [], 'console errors or failed requests');
+});
+
+// ---- the LLM provider: a local endpoint and a pool of its own that uses it ----------------
+
+/** One FastCGI record (version 1, request 1). */
+function record(type, content = Buffer.alloc(0)) {
+  const head = Buffer.alloc(8);
+  head.writeUInt8(1, 0); head.writeUInt8(type, 1); head.writeUInt16BE(1, 2);
+  head.writeUInt16BE(content.length, 4);
+  return Buffer.concat([head, content]);
+}
+const pairLen = (n) => (n < 128 ? Buffer.from([n]) : Buffer.from([((n >>> 24) & 0x7f) | 0x80, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]));
+
+/** A POST over FastCGI to the pool on `port`: {status, body}. */
+function fcgiPost(port, path, body, headers) {
+  const data = Buffer.from(JSON.stringify(body));
+  const params = { REQUEST_METHOD: 'POST', DOCUMENT_URI: path, QUERY_STRING: '', REMOTE_ADDR: '192.0.2.9',
+    CONTENT_TYPE: 'application/json', CONTENT_LENGTH: String(data.length), ...headers };
+  const nv = Buffer.concat(Object.entries(params).flatMap(([k, v]) => [pairLen(Buffer.byteLength(k)), pairLen(Buffer.byteLength(v)), Buffer.from(k), Buffer.from(v)]));
+  const chunks = [];
+  for (let i = 0; i < data.length; i += 32768) chunks.push(record(5, data.subarray(i, i + 32768)));
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let buf = Buffer.alloc(0); let out = Buffer.alloc(0);
+    sock.setTimeout(30000, () => { sock.destroy(); reject(new Error('FastCGI timeout')); });
+    sock.on('error', reject);
+    sock.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= 8) {
+        const type = buf.readUInt8(1); const len = buf.readUInt16BE(4); const pad = buf.readUInt8(6);
+        if (buf.length < 8 + len + pad) break;
+        if (type === 6) out = Buffer.concat([out, buf.subarray(8, 8 + len)]);
+        buf = buf.subarray(8 + len + pad);
+        if (type === 3) {
+          sock.end();
+          const text = out.toString('utf8'); const at = text.indexOf('\r\n\r\n');
+          resolve({ status: Number(/^Status: (\d+)/m.exec(text.slice(0, at))?.[1] ?? 200), body: JSON.parse(text.slice(at + 4)) });
+          return;
+        }
+      }
+    });
+    const begin = Buffer.alloc(8); begin.writeUInt16BE(1, 0);
+    sock.write(Buffer.concat([record(1, begin), record(4, nv), record(4), ...chunks, record(5)]));
+  });
+}
+
+/** The model's answer: the product's facts, every paragraph with a figure citing its row,
+ *  and enough advice without figures to outscore the templates' data sheet. */
+function llmWrite(facts) {
+  const p = facts.produkt;
+  const ref = `[[${p._ref}]]`;
+  const price = p.preis.toFixed(2).replace('.', ',');
+  const props = p.eigenschaften.filter((e) => typeof e.wert !== 'boolean')
+    .map((e) => `${e.name}: ${String(e.wert).replace('.', ',')}${e.einheit ? ` ${e.einheit}` : ''} ${ref}`);
+  return {
+    title: `Wallbox ${p.name}: Preis und Daten`,
+    meta: `Die ${p.name} von ${p.marke}: Preis, technische Daten und Lieferbarkeit auf einen Blick. Wir beraten Sie gern und persönlich.`,
+    body: [`Die Wallbox von ${p.marke}: ${p.name}. ${p.beschreibung} ${ref}`, '## Preis und Lieferbarkeit der Wallbox',
+      `${p.name} kostet ${price} €. Sie ist ${p.verfuegbarkeit}. ${ref}`, '## Technische Daten', ...props,
+      '## Beratung zur Wallbox',
+      'Passt eine Wallbox zu Ihrem Haus und Ihrer Anlage? Wir sagen es Ihnen gern. Rufen Sie an oder schreiben Sie uns.',
+      'Zuerst sehen wir uns gemeinsam Ihren Hausanschluss an. Danach planen wir den Weg der Leitung von der Verteilung bis zum Stellplatz. Außerdem klären wir, ob Ihr Netzbetreiber die Anlage kennen muss. So wissen Sie vorher, was auf Sie zukommt.',
+      'Wer eine Solaranlage auf dem Dach hat, lädt das Auto am liebsten mit eigenem Strom. Deshalb stimmen wir die Ladung auf den Überschuss Ihrer Anlage ab. Dadurch fließt weniger Strom ins Netz, und Sie fahren günstiger. Trotzdem bleibt das Laden einfach: Auto anstecken, fertig.',
+      'Unsere Fachleute montieren, prüfen und erklären alles vor Ort. Anschließend erhalten Sie eine Übergabe mit allen Unterlagen. Auch später sind wir für Sie da, wenn Fragen aufkommen oder ein Update ansteht.',
+      '## Laden mit eigenem Strom',
+      'Am Morgen steht das Auto oft noch in der Einfahrt, während die Sonne schon auf das Dach scheint. Genau dann lohnt es sich, den Strom direkt in den Akku zu schicken. Am Abend hilft ein Speicher, damit auch nach Sonnenuntergang noch eigener Strom bereitsteht. Wir zeigen Ihnen, wie die Geräte zusammenspielen.',
+      'Viele Kunden fragen uns, ob sich das alles für ihren Alltag lohnt. Die Antwort hängt davon ab, wie oft Sie fahren, wann das Auto zu Hause steht und wie groß Ihre Anlage ist. Deshalb rechnen wir mit Ihnen gemeinsam, statt Ihnen eine Pauschale zu nennen. Sprechen Sie uns einfach an, wir nehmen uns Zeit für Ihre Fragen und finden eine Lösung, die zu Ihnen passt.',
+    ].join('\n'),
+  };
+}
+
+async function freePort() {
+  const srv = net.createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+test('drafts: an LLM candidate is marked "KI-Vorschlag" among the candidates and on the draft it became', async (t) => {
+  const seen = [];
+  const llm = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => { raw += c; });
+    req.on('end', () => {
+      const body = JSON.parse(raw);
+      seen.push(body);
+      const facts = JSON.parse(/Fakten \(JSON\): (.*)\n\nBester/s.exec(body.messages[1].content)[1]);
+      const out = JSON.stringify({ id: 'bt', object: 'chat.completion', model: `bt-model-${RUN}`,
+        choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(llmWrite(facts)) }, finish_reason: 'stop' }] });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(out);
+    });
+  });
+  await new Promise((r) => llm.listen(0, '127.0.0.1', r));
+  t.after(() => llm.close());
+  const port = await freePort();
+  const pool = spawn('bash', ['-c', '. "$ZOE_VAR/stack.env"; export DATABASE_URL; exec "$ZOE_BIN" serve'], {
+    env: { ...process.env, ZOE_VAR: VAR, ZOE_BIN, ZOE_WORKERS: '1', ZOE_LISTEN: `127.0.0.1:${port}`,
+      ZOE_LLM_URL: `http://127.0.0.1:${llm.address().port}/v1/chat/completions`, ZOE_LLM_TIMEOUT: '10',
+      ZOE_OUTBOUND_ALLOW: '127.0.0.1/32' }, stdio: 'ignore' });
+  t.after(() => pool.kill());
+  for (let i = 0; ; i++) {
+    const up = await new Promise((r) => { const c = net.connect(port, '127.0.0.1', () => { c.end(); r(true); }); c.on('error', () => r(false)); });
+    if (up) break;
+    assert.ok(i < 200, 'the pool of its own did not listen');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const products = (await apiGet(token, PRODUCTS, { type: 'Product', limit: 500 })).body.items;
+  const wallbox = products.find((p) => new URL(p.url).pathname === '/produkte/wallbox');
+  const r = await fcgiPost(port, GENERATE, { kind: 'product', keyphrase: 'Wallbox', parameters: { product: wallbox.id, candidates: 4 } },
+    { HTTP_AUTHORIZATION: `Bearer ${token}` });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  mine.push(r.body.id);
+  assert.equal(seen.length, 1, 'the model was asked once');
+  const d = (await apiGet(token, `${LIST}/${r.body.id}`)).body;
+  const cand = d.candidates.filter((c) => c.source === 'llm');
+  assert.equal(cand.length, 1, JSON.stringify(d.candidates));
+  assert.equal(cand[0].model, `bt-model-${RUN}`);
+  assert.ok(cand[0].kept && d.source === 'llm', `the model's text scores best: ${JSON.stringify(d.candidates)}`);
+  const { page, w } = await openSession(browser, t);
+  await uiLogin(page, undefined, '/drafts');
+  await settled(page);
+  await choose(page, d.id);
+  const view = page.getByTestId('draft');
+  // the candidates: the API's, the model's marked with its model and score
+  const rows = await view.locator('[data-testid="draft-candidates"] tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.source, tr.dataset.score, tr.dataset.kept, tr.cells[0].innerText.trim()]));
+  assert.deepEqual(rows.map((x) => x.slice(0, 3)), d.candidates.map((c) => [c.source, String(c.score), String(c.kept)]));
+  const mark = rows.find((x) => x[0] === 'llm');
+  assert.equal(mark[3], `KI-Vorschlag bt-model-${RUN}`);
+  assert.equal(await view.locator('[data-testid="draft-candidates"] tr[data-source="template"] [data-testid="llm-badge"]').count(), 0);
+  // the draft is the model's: marked, and its paragraphs cite the product as the API says
+  assert.equal(await view.getByTestId('draft-source').innerText(), 'KI-Vorschlag');
+  assert.equal(await view.getByTestId('draft-title').innerText(), d.title);
+  const pars = await view.locator('[data-testid="draft-paragraphs"] > li').evaluateAll((lis) => lis.map((li) => li.dataset.facts));
+  assert.deepEqual(pars, d.paragraphs.map((p) => p.facts.join(' ')));
+  assert.ok(pars.includes(`schema_snippets:${wallbox.id}`));
+  const none = await view.locator('[data-testid="draft-paragraphs"] > li[data-facts=""] .muted').allInnerTexts();
+  assert.ok(none.length >= 1 && none.every((x) => x === 'Ohne gespeicherte Daten (Text des KI-Vorschlags, ohne Zahlen).'), JSON.stringify(none));
+  assert.equal((await view.getByTestId('draft-product').innerText()).trim(), `${wallbox.name} schema_snippets:${wallbox.id}`);
+  await screenshot(page, '45-draft-llm');
+  await assertAxeClean(page, 'draft-llm');
   assert.deepEqual(w.check(), [], 'console errors or failed requests');
 });

@@ -299,7 +299,7 @@ function Draft({ d, editor, onChange }) {
             <p className="muted">
               {p.facts.length
                 ? <>{t('drafts.facts')}: {p.facts.map((f, k) => <span key={f}>{k > 0 && ', '}<code data-fact={f}>{f}</code></span>)}</>
-                : t(p.text.includes('[fehlt: ') ? 'drafts.facts.missing' : p.edited ? 'drafts.facts.edited' : 'drafts.facts.none')}
+                : t(p.text.includes('[fehlt: ') ? 'drafts.facts.missing' : p.edited ? 'drafts.facts.edited' : d.source === 'llm' ? 'drafts.facts.none.llm' : 'drafts.facts.none')}
             </p>
           </li>
         ))}
