@@ -378,6 +378,9 @@ test('drafts: a product page generated in the form cites its snippet; the Solarc
   assert.ok(price, `the price is missing: ${JSON.stringify(missing)}`);
   assert.ok(price[1].includes('Preis fehlt') && price[1].includes(carport.name) && price[1].includes(`„${storedPrice}“`), price[1]);
   assert.ok(price[1].includes(d.missing.find((m) => m.variable === 'produkt.preis').add));
+  // what is to be sent as it is stands as code: the path, the field, the JSON number
+  const codes = await view.locator('[data-testid="draft-missing"] li[data-variable="produkt.preis"] code').allInnerTexts();
+  assert.deepEqual(codes, ['produkt.preis', '/api/level4/schema/automotive', 'offers.price', '1299.00']);
   await assertAxeClean(page, 'draft-product');
   assert.deepEqual(w.check(), [], 'console errors or failed requests');
 });

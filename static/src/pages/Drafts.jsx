@@ -307,7 +307,7 @@ function Draft({ d, editor, onChange }) {
       <h3>{t('drafts.missing')}</h3>
       {d.missing.length === 0 ? <p className="muted" data-testid="draft-missing-none">{t('drafts.missing.none')}</p> : (
         <ul data-testid="draft-missing">
-          {d.missing.map((m) => <li key={m.variable} data-variable={m.variable}><code>{m.variable}</code>: {m.add}</li>)}
+          {d.missing.map((m) => <li key={m.variable} data-variable={m.variable}><code>{m.variable}</code>: <Technical text={m.add} /></li>)}
         </ul>
       )}
       <Candidates d={d} />
@@ -343,6 +343,15 @@ function LocationRef({ id }) {
       {l && <>{l.name}, {l.address} </>}<code>{id}</code>
     </span>
   );
+}
+
+// what a hint of the API names as it is to be sent: a path, a URL, a field (offers.price),
+// a JSON number (1299.00, not a German number like 8.990,00); not a domain (schema.org)
+const TECH = /(\/api\/[\w/.-]+|https?:\/\/[^\s),;]+|\b[a-z]\w*(?:\.(?!(?:org|de|com|net)\b)[a-zA-Z]\w*)+\b|(?<![\d.,])\d+\.\d{2}(?![\d.,]))/;
+
+/** A hint of the API with its technical parts set as code. */
+function Technical({ text }) {
+  return text.split(TECH).map((s, i) => (i % 2 ? <code key={i}>{s}</code> : s));
 }
 
 /** A paragraph with its "[fehlt: variable]" marks set off. */
