@@ -4,7 +4,11 @@
 // stored rows it was written from, and what facts are still missing. Editors generate a
 // draft, edit it (PATCH with If-Match: the ETag read; a 412 shows the server's current
 // version with a way to reload it or to apply one's own change to it again), approve,
-// reject and publish (idempotent). Every figure comes from the API.
+// reject and publish (idempotent). A product page is generated for one of the stored
+// products (#33's Product snippets), a city page for a chosen stored location (#39) or the
+// location in the city; the draft names what it was built from, and a text the LLM
+// provider wrote is marked "KI-Vorschlag". A 422's messages stand next to the fields they
+// name. Every figure comes from the API.
 import { useEffect, useState } from 'react';
 import { useI18n, enumLabel } from '../lib/i18n.js';
 import { api, roleAtLeast } from '../lib/api.js';
@@ -16,7 +20,11 @@ import { Async, Empty, Problem, Loading } from '../components/States.jsx';
 const LIST = '/api/level5/content/drafts';
 const GENERATE = '/api/level5/content/generate';
 const STATUSES = ['draft', 'approved', 'rejected', 'published'];
-const KINDS = ['landing', 'faq', 'blog_outline'];
+const KINDS = ['landing', 'faq', 'blog_outline', 'product'];
+const PRODUCTS = '/api/level4/schema/automotive-report';     // #33: the stored products of #32
+const LOCATIONS = '/api/level4/intl-local/locations-report'; // #39: the stored locations of #38
+// the form's fields, by the name the API's problem+json gives them
+const FIELDS = ['kind', 'keyphrase', 'parameters.city', 'parameters.location', 'parameters.product', 'parameters.candidates'];
 const LIMIT = 50;
 const BADGE = { draft: 'badge-none', approved: 'badge-good', rejected: 'badge-poor', published: 'badge-good' };
 const LIGHT = { green: 'badge-good', orange: 'badge-needs-improvement', red: 'badge-poor', na: 'badge-none' };
@@ -128,46 +136,116 @@ function DraftTable({ items, current, onChoose }) {
 }
 
 // ---- generate ---------------------------------------------------------------------------
+/** The stored products (#32's snippets with a Product node) and locations (#38), viewer-readable. */
+const useProducts = () => useApi((signal) => api.get(PRODUCTS, { type: 'Product', limit: 500 }, { signal }), []);
+const useLocations = () => useApi((signal) => api.get(LOCATIONS, undefined, { signal }), []);
+const productLabel = (p) => p.name || p.url;
+const locationLabel = (l) => (l.city ? `${l.name} (${l.city})` : l.name);
+
+/** A 422's messages per field of the form; the rest (and any other problem) go to the box below. */
+function splitErrors(error) {
+  const errs = error?.status === 422 && Array.isArray(error.problem?.errors) ? error.problem.errors : [];
+  const at = {};
+  for (const e of errs) if (FIELDS.includes(e.field)) (at[e.field] ||= []).push(e.message);
+  const rest = errs.filter((e) => !FIELDS.includes(e.field));
+  const box = !error ? null : !errs.length ? error
+    : rest.length ? { status: error.status, problem: { ...error.problem, errors: rest } } : null;
+  return { at, box };
+}
+
+/** A field of the form with the API's message for it below it. */
+function Field({ field, label, err, children }) {
+  const id = `gen-${field.replace(/\W/g, '-')}`;
+  const msgs = err[field];
+  return (
+    <div data-field={field}>
+      <label><span className="label">{label}</span>
+        {children({ 'aria-invalid': msgs ? true : undefined, 'aria-describedby': msgs ? `${id}-err` : undefined })}
+      </label>
+      {msgs && <span id={`${id}-err`} className="error-inline" data-testid="field-error" data-field={field}>{msgs.join(' ')}</span>}
+    </div>
+  );
+}
+
 function Generate({ onDone }) {
   const { t, lang } = useI18n();
-  const [f, setF] = useState({ kind: 'landing', keyphrase: '', city: '', candidates: 6 });
+  const [f, setF] = useState({ kind: 'landing', keyphrase: '', city: '', location: '', product: '', candidates: 6 });
   const [state, setState] = useState({ busy: false, error: null });
+  const [open, setOpen] = useState(false);   // the stored products and locations load when it opens
   const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
   const submit = async (e) => {
     e.preventDefault();
     setState({ busy: true, error: null });
     const parameters = { candidates: Number(f.candidates) };
     if (f.city.trim()) parameters.city = f.city.trim();
+    if (f.kind === 'landing' && f.location) parameters.location = f.location;
+    if (f.kind === 'product' && f.product) parameters.product = Number(f.product);
     try {
       const d = await api.post(GENERATE, { kind: f.kind, keyphrase: f.keyphrase.trim(), parameters });
       setState({ busy: false, error: null });
       onDone(d);
     } catch (x) { setState({ busy: false, error: x }); }
   };
+  const { at, box } = splitErrors(state.error);
+  const cityNeeded = f.kind === 'landing' && !f.location;
   return (
-    <details className="card" data-testid="drafts-generate">
+    <details className="card" data-testid="drafts-generate" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('drafts.generate')}</summary>
       <p className="muted">{t('drafts.generate.hint')}</p>
       <form className="form" onSubmit={submit}>
-        <label><span className="label">{t('drafts.generate.kind')}</span>
-          <select name="kind" value={f.kind} onChange={set('kind')}>
+        <Field field="kind" label={t('drafts.generate.kind')} err={at}>{(aria) => (
+          <select name="kind" value={f.kind} onChange={set('kind')} {...aria}>
             {KINDS.map((k) => <option key={k} value={k}>{enumLabel(lang, 'drafts.kind', k)}</option>)}
           </select>
-        </label>
-        <label><span className="label">{t('drafts.generate.keyphrase')}</span>
-          <input name="keyphrase" required minLength={2} maxLength={100} value={f.keyphrase} onChange={set('keyphrase')} />
-        </label>
-        <label><span className="label">{t(f.kind === 'landing' ? 'drafts.generate.city.required' : 'drafts.generate.city')}</span>
-          <input name="city" required={f.kind === 'landing'} maxLength={80} value={f.city} onChange={set('city')} />
-        </label>
-        <label><span className="label">{t('drafts.generate.candidates')}</span>
-          <input name="candidates" type="number" min={1} max={12} required value={f.candidates} onChange={set('candidates')} />
-        </label>
+        )}</Field>
+        {open && f.kind === 'product' && <ProductField value={f.product} onChange={set('product')} err={at} />}
+        {open && f.kind === 'landing' && <LocationField value={f.location} onChange={set('location')} err={at} />}
+        <Field field="keyphrase" label={t('drafts.generate.keyphrase')} err={at}>{(aria) => (
+          <input name="keyphrase" required minLength={2} maxLength={100} value={f.keyphrase} onChange={set('keyphrase')} {...aria} />
+        )}</Field>
+        <Field field="parameters.city" label={t(cityNeeded ? 'drafts.generate.city.required' : 'drafts.generate.city')} err={at}>{(aria) => (
+          <input name="city" required={cityNeeded} maxLength={80} value={f.city} onChange={set('city')} {...aria} />
+        )}</Field>
+        <Field field="parameters.candidates" label={t('drafts.generate.candidates')} err={at}>{(aria) => (
+          <input name="candidates" type="number" min={1} max={12} required value={f.candidates} onChange={set('candidates')} {...aria} />
+        )}</Field>
         <button type="submit" className="btn-primary" disabled={state.busy}>{t(state.busy ? 'drafts.generate.busy' : 'drafts.generate.run')}</button>
       </form>
-      {state.error && <Problem error={state.error} compact />}
+      {box && <Problem error={box} compact />}
     </details>
   );
+}
+
+/** A select of stored rows (res: a useApi of their list) for one parameter of the request. */
+function StoredSelect({ res, rows, field, name, label, empty, required, value, onChange, err, option }) {
+  return (
+    <>
+      <Field field={field} label={label} err={err}>{(aria) => (
+        <select name={name} required={required} value={value} onChange={onChange} {...aria}>
+          <option value="">{empty}</option>
+          {rows.map(option)}
+        </select>
+      )}</Field>
+      {res.error && <Problem error={res.error} compact />}
+    </>
+  );
+}
+
+function ProductField(props) {
+  const { t } = useI18n();
+  const res = useProducts();
+  const rows = res.data?.items || [];
+  return <StoredSelect {...props} res={res} rows={rows} field="parameters.product" name="product" required
+    label={t('drafts.generate.product')} empty={t(res.data && !rows.length ? 'drafts.generate.product.none' : 'drafts.generate.product.choose')}
+    option={(p) => <option key={p.id} value={p.id}>{productLabel(p)}</option>} />;
+}
+
+function LocationField(props) {
+  const { t } = useI18n();
+  const res = useLocations();
+  return <StoredSelect {...props} res={res} rows={res.data?.locations || []} field="parameters.location" name="location"
+    label={t('drafts.generate.location')} empty={t('drafts.generate.location.city')}
+    option={(l) => <option key={l.key} value={l.key}>{locationLabel(l)}</option>} />;
 }
 
 // ---- one draft --------------------------------------------------------------------------
@@ -204,6 +282,9 @@ function Draft({ d, editor, onChange }) {
         <dt>{t('drafts.field.slug')}</dt><dd><code>{d.slug}</code></dd>
         <dt>{t('drafts.col.keyphrase')}</dt><dd>{d.keyphrase}</dd>
         <dt>{t('drafts.col.kind')}</dt><dd>{enumLabel(lang, 'drafts.kind', d.kind)}</dd>
+        {d.parameters?.product && <><dt>{t('drafts.field.product')}</dt><dd><ProductRef snippet={d.parameters.product} /></dd></>}
+        {d.parameters?.location && <><dt>{t('drafts.field.location')}</dt><dd><LocationRef id={d.parameters.location} /></dd></>}
+        {d.source === 'llm' && <><dt>{t('drafts.field.source')}</dt><dd data-testid="draft-source" data-source="llm"><Llm /></dd></>}
         <dt>{t('drafts.field.updated')}</dt><dd>{t('drafts.updatedBy', { when: when(d.updated_at, lang), who: d.updated_by })}</dd>
         {d.published_at && <><dt>{t('drafts.field.published')}</dt>
           <dd data-testid="draft-published">{t('drafts.publishedAt', { when: when(d.published_at, lang), v: num(d.published_version, lang) })}</dd></>}
@@ -218,7 +299,7 @@ function Draft({ d, editor, onChange }) {
             <p className="muted">
               {p.facts.length
                 ? <>{t('drafts.facts')}: {p.facts.map((f, k) => <span key={f}>{k > 0 && ', '}<code data-fact={f}>{f}</code></span>)}</>
-                : t(p.text.includes('[fehlt: ') ? 'drafts.facts.missing' : p.edited ? 'drafts.facts.edited' : 'drafts.facts.none')}
+                : t(p.text.includes('[fehlt: ') ? 'drafts.facts.missing' : p.edited ? 'drafts.facts.edited' : d.source === 'llm' ? 'drafts.facts.none.llm' : 'drafts.facts.none')}
             </p>
           </li>
         ))}
@@ -226,7 +307,7 @@ function Draft({ d, editor, onChange }) {
       <h3>{t('drafts.missing')}</h3>
       {d.missing.length === 0 ? <p className="muted" data-testid="draft-missing-none">{t('drafts.missing.none')}</p> : (
         <ul data-testid="draft-missing">
-          {d.missing.map((m) => <li key={m.variable} data-variable={m.variable}><code>{m.variable}</code>: {m.add}</li>)}
+          {d.missing.map((m) => <li key={m.variable} data-variable={m.variable}><code>{m.variable}</code>: <Technical text={m.add} /></li>)}
         </ul>
       )}
       <Candidates d={d} />
@@ -234,6 +315,43 @@ function Draft({ d, editor, onChange }) {
       <History d={d} />
     </div>
   );
+}
+
+/** "KI-Vorschlag": a text the LLM provider wrote from the same facts. */
+function Llm() {
+  const { t } = useI18n();
+  return <span className="badge badge-none" data-testid="llm-badge">{t('drafts.llm')}</span>;
+}
+
+/** The product a draft was built from ("schema_snippets:7"): its name from #33's list. */
+function ProductRef({ snippet }) {
+  const res = useProducts();
+  const p = res.data?.items.find((x) => `schema_snippets:${x.id}` === snippet);
+  return (
+    <span data-testid="draft-product" data-ref={snippet}>
+      {p && <>{productLabel(p)} </>}<code>{snippet}</code>
+    </span>
+  );
+}
+
+/** The location a draft was built from (its key): name and address from #39's report. */
+function LocationRef({ id }) {
+  const res = useLocations();
+  const l = res.data?.locations.find((x) => x.key === id);
+  return (
+    <span data-testid="draft-location" data-key={id}>
+      {l && <>{l.name}, {l.address} </>}<code>{id}</code>
+    </span>
+  );
+}
+
+// what a hint of the API names as it is to be sent: a path, a URL, a field (offers.price),
+// a JSON number (1299.00, not a German number like 8.990,00); not a domain (schema.org)
+const TECH = /(\/api\/[\w/.-]+|https?:\/\/[^\s),;]+|\b[a-z]\w*(?:\.(?!(?:org|de|com|net)\b)[a-zA-Z]\w*)+\b|(?<![\d.,])\d+\.\d{2}(?![\d.,]))/;
+
+/** A hint of the API with its technical parts set as code. */
+function Technical({ text }) {
+  return text.split(TECH).map((s, i) => (i % 2 ? <code key={i}>{s}</code> : s));
 }
 
 /** A paragraph with its "[fehlt: variable]" marks set off. */
@@ -255,10 +373,14 @@ function Candidates({ d }) {
         </tr></thead>
         <tbody>
           {d.candidates.map((c, i) => (
-            <tr key={i} data-score={c.score} data-kept={String(!!c.kept)} data-variant={c.template.variant} data-ordering={c.ordering}>
-              <td data-label={t('drafts.cand.variant')}>{enumLabel(lang, 'drafts.variant', c.template.variant)} <span className="muted">({t('drafts.cand.tplVersion', { v: num(c.template.version, lang) })})</span></td>
-              <td data-label={t('drafts.cand.ordering')}>{enumLabel(lang, 'drafts.ordering', c.ordering)}</td>
-              <td data-label={t('drafts.col.score')}>{num(c.score, lang)}</td>
+            <tr key={i} data-score={c.score ?? ''} data-kept={String(!!c.kept)} data-variant={c.template?.variant ?? ''} data-ordering={c.ordering}
+              data-source={c.source || 'template'}>
+              <td data-label={t('drafts.cand.variant')}>{c.template
+                ? <>{enumLabel(lang, 'drafts.variant', c.template.variant)} <span className="muted">({t('drafts.cand.tplVersion', { v: num(c.template.version, lang) })})</span></>
+                : <><Llm />{c.model && <> <span className="muted"><code>{c.model}</code></span></>}
+                  {c.error && <span className="muted" data-testid="llm-error"> {t('drafts.llm.error', { e: c.error })}</span>}</>}</td>
+              <td data-label={t('drafts.cand.ordering')}>{c.template ? enumLabel(lang, 'drafts.ordering', c.ordering) : DASH}</td>
+              <td data-label={t('drafts.col.score')}>{c.score === null || c.score === undefined ? DASH : num(c.score, lang)}</td>
               <td data-label={t('drafts.cand.kept')}>{c.kept ? t('drafts.cand.yes') : DASH}</td>
             </tr>
           ))}
