@@ -156,12 +156,6 @@ static const db_stmt_t q_save = {"comp_save",
 	"  WHERE status <> 'unchanged' RETURNING id)"
 	" SELECT id, status, (SELECT count(*) FROM ev) FROM st"};
 
-static const char *who_of(req_t *r)
-{
-	return arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" : "user",
-			    (long long)r->who.id);
-}
-
 static char *dump(arena_t *a, json_t *j)
 {
 	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
@@ -195,7 +189,7 @@ int h_competitor_save(req_t *r)
 		return reply_invalid(r, json_incref(errors));
 	if (region && !region[strspn(region, " \t\r\n")])
 		region = NULL;
-	const char *p[] = {name, domain, region, dump(r->arena, kw), who_of(r)};
+	const char *p[] = {name, domain, region, dump(r->arena, kw), req_actor(r)};
 	if (!p[3] || !p[4])
 		return reply_problem(r, 500, "out of memory", NULL);
 	PGresult *res = db_run(r->arena, &q_save, 5, p);
@@ -493,7 +487,7 @@ static int read_snapshot(req_t *r, json_t *body, snap_in_t *in, json_t *errors)
 	in->domain = db_get(res, 0, 0);
 	if (in->url && !url_on(in->url, in->domain))
 		verr(errors, "url", "must be a page of %s (or a subdomain of it)", in->domain);
-	in->who = who_of(r);
+	in->who = req_actor(r);
 	in->rankings = dump(r->arena, in->ranks);
 	return json_array_size(errors) ? -1 : 0;
 }

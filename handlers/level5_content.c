@@ -626,12 +626,6 @@ static const db_stmt_t q_insert = {"drafts_insert",
 	"  score, paragraphs, 'generated', $14 FROM d RETURNING draft_id)"
 	" SELECT json_build_object(" DRAFT_FIELDS ", 'revisions', 1) FROM d, v"};
 
-static const char *who_of(req_t *r)
-{
-	return arena_printf(r->arena, "%s:%lld", r->who.cred == CRED_APIKEY ? "key" : "user",
-			    (long long)r->who.id);
-}
-
 static int reply_draft(req_t *r, int status, json_t *draft)
 {
 	reply_header(r, "ETag", json_string_value(json_object_get(draft, "etag")));
@@ -873,7 +867,7 @@ int h_content_generate(req_t *r)
 		return reply_problem(r, 500, "out of memory", NULL);
 	if (read_generate(r->arena, body, errors, &q) < 0)
 		return reply_invalid(r, json_incref(errors));
-	json_t *draft = generate_new(r->arena, who_of(r), &q, errors, &status, err, sizeof err);
+	json_t *draft = generate_new(r->arena, req_actor(r), &q, errors, &status, err, sizeof err);
 	if (!draft && status == 422)
 		return reply_invalid(r, json_incref(errors));
 	if (!draft)
@@ -1236,7 +1230,7 @@ static int apply_patch(req_t *r, json_t *in, const PGresult *row, change_t *c)
 static int commit_change(req_t *r, const change_t *c, int publishing)
 {
 	const char *p[] = {r->params[0], c->status, c->title, c->meta, c->body, c->score,
-		c->analysis, c->paragraphs, c->missing, c->kind, who_of(r),
+		c->analysis, c->paragraphs, c->missing, c->kind, req_actor(r),
 		publishing ? "true" : "false"};
 	PGresult *res = p[10] ? db_run(r->arena, &q_update, 12, p) : NULL;
 	json_t *draft = res ? arena_json(r->arena, json_loads(db_get(res, 0, 0), 0, NULL)) : NULL;
