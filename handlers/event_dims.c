@@ -29,5 +29,6 @@ void event_dims(arena_t *a, const char *addr, const char *ua, const char *url,
 			? arena_strdup(a, utm[k]) : NULL;
 	if (traffic_host(referrer, ref_host, sizeof(ref_host)) < 0)
 		ref_host[0] = '\0';
-	out[6] = traffic_source(ref_host, host, utm[0]);
+	/* a group's label, or one of the two local buffers above: copied */
+	out[6] = arena_strdup(a, traffic_source(ref_host, host, utm[0]));
 }

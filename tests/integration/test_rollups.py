@@ -14,7 +14,9 @@ DEMO = "zoe-solar.de"
 
 # The visits of a site in [t0, t1) by #45's rule, written independently of
 # session_events(): a visit starts at a visitor's first event or after a gap
-# over 30 minutes. Rows: visitors (exact), visits, pageviews, bounces, seconds.
+# over 30 minutes; a visit belongs to the range it starts in and is read whole,
+# also past t1 (one from 23:50 to 00:10 is no bounce). Rows: visitors (exact),
+# visits, pageviews, bounces, seconds.
 EXACT = """
 WITH r AS (SELECT (:'v2'::date)::timestamp AT TIME ZONE 'Europe/Berlin' AS t0,
                   (:'v3'::date + 1)::timestamp AT TIME ZONE 'Europe/Berlin' AS t1),
@@ -22,7 +24,7 @@ WITH r AS (SELECT (:'v2'::date)::timestamp AT TIME ZONE 'Europe/Berlin' AS t0,
               OR ts - lag(ts) OVER w > interval '30 minutes' THEN 1 ELSE 0 END AS starts
        FROM events, r WHERE site_id = (SELECT id FROM sites WHERE domain = :'v1')
          AND kind IN ('pageview', 'engagement', 'event')
-         AND ts >= r.t0 - interval '6 hours' AND ts < r.t1
+         AND ts >= r.t0 - interval '6 hours' AND ts < r.t1 + interval '6 hours'
        WINDOW w AS (PARTITION BY visitor_id ORDER BY ts)),
  v AS (SELECT visitor_id, ts, kind, sum(starts) OVER (PARTITION BY visitor_id ORDER BY ts) AS n
        FROM e),
@@ -30,11 +32,12 @@ WITH r AS (SELECT (:'v2'::date)::timestamp AT TIME ZONE 'Europe/Berlin' AS t0,
                    count(*) FILTER (WHERE kind = 'pageview') = 1
                    AND count(*) FILTER (WHERE kind = 'event') = 0 AS bounce
             FROM v GROUP BY visitor_id, n)
-SELECT (SELECT count(DISTINCT visitor_id) FROM v, r WHERE ts >= r.t0),
-       (SELECT count(*) FROM visits, r WHERE start >= r.t0),
-       (SELECT count(*) FROM v, r WHERE ts >= r.t0 AND kind = 'pageview'),
-       (SELECT count(*) FILTER (WHERE bounce) FROM visits, r WHERE start >= r.t0),
-       (SELECT round(sum(secs) FILTER (WHERE NOT bounce)) FROM visits, r WHERE start >= r.t0)
+SELECT (SELECT count(DISTINCT visitor_id) FROM v, r WHERE ts >= r.t0 AND ts < r.t1),
+       (SELECT count(*) FROM visits, r WHERE start >= r.t0 AND start < r.t1),
+       (SELECT count(*) FROM v, r WHERE ts >= r.t0 AND ts < r.t1 AND kind = 'pageview'),
+       (SELECT count(*) FILTER (WHERE bounce) FROM visits, r WHERE start >= r.t0 AND start < r.t1),
+       (SELECT round(sum(secs) FILTER (WHERE NOT bounce)) FROM visits, r
+        WHERE start >= r.t0 AND start < r.t1)
 """
 
 # the rows of a rollup that total every path, device, source and browser
