@@ -16,7 +16,7 @@
  * all of which must hold (AND); an event is kept when every filter holds for
  * it, a visit when one of its events is kept. One SQL statement computes it
  * all; the filter list travels as one jsonb parameter. Page, device and
- * browser, filtered by device, browser and one page, are read from the hour
+ * browser, filtered by device and browser, are read from the hour
  * rollups and the raw tail as the time series reads them (q_breakdown_rollups,
  * the same figures, visitors as HyperLogLog estimates); everything else from
  * the raw events of the range (q_breakdown). The reply says which
@@ -146,9 +146,8 @@ static const db_stmt_t q_breakdown = {"analytics_breakdown",
 	"  ORDER BY visitors DESC, v COLLATE \"C\" OFFSET $8::bigint LIMIT $9::bigint)"};
 
 /* The rollups' answer for the properties and filters they carry (use_rollups):
- * $1..$9 as above ($6 holds the device and browser filters only), $10 the
- * page of a filter [is, page, [one page]] or NULL, $11 whether the rows must
- * tell devices apart, $12 browsers. Closed hours from the hour rollups
+ * $1..$9 as above, $10
+ * whether the rows must tell devices apart, $11 browsers. Closed hours from the hour rollups
  * (sql/014_rollups.sql) at the coarsest level holding those dimensions ('*'
  * stands for every value; browsers only at the finest one), the tail from
  * the raw events (ROLLUP_TAIL_CTE). u: partial figures per value (v), item
@@ -162,15 +161,14 @@ static const db_stmt_t q_breakdown = {"analytics_breakdown",
 #define BD_FILTERS(device, browser) \
 	FILTERS_HOLD("CASE x ->> 1 WHEN 'device' THEN " device " ELSE " browser " END")
 #define BD_LEVEL \
-	" CASE WHEN $12::boolean THEN r.browser <> '*' ELSE r.browser = '*' AND r.source = '*'" \
-	"   AND (r.device <> '*') = $11::boolean END"
+	" CASE WHEN $11::boolean THEN r.browser <> '*' ELSE r.browser = '*' AND r.source = '*'" \
+	"   AND (r.device <> '*') = $10::boolean END"
 /* The rows of rollup `table` r of the closed hours at that level that hold
  * the filters: those of the filter's page or of every page ('*'), and those
  * of each page when `paths` (SQL) holds. */
 #define BD_ROLLUP_ROWS(table, paths) \
 	"  FROM " table " r, c WHERE r.hour >= c.t0 AND r.hour < c.cut" \
-	"   AND ($4::text IS NULL OR r.site_id = c.site) AND (r.path = coalesce($10::text, '*')" \
-	"    OR ((" paths ") AND $10::text IS NULL AND r.path <> '*'))" \
+	"   AND ($4::text IS NULL OR r.site_id = c.site) AND (r.path = '*' OR (" paths "))" \
 	"   AND" BD_LEVEL " AND" BD_FILTERS("r.device", "nullif(r.browser, '')")
 static const db_stmt_t q_breakdown_rollups = {"analytics_breakdown_rollups",
 	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
@@ -178,7 +176,7 @@ static const db_stmt_t q_breakdown_rollups = {"analytics_breakdown_rollups",
 	"   (SELECT id FROM sites WHERE domain = $4) AS site),"
 	ROLLUP_TAIL_CTE("p.t0", "$4", "$7")
 	" u AS MATERIALIZED (SELECT" BD_VALUE("r.path", "r.device", "nullif(r.browser, '')") " AS v,"
-	"   $5 <> 'page' OR r.path <> '*' AS item, r.path = coalesce($10::text, '*') AS tot,"
+	"   $5 <> 'page' OR r.path <> '*' AS item, r.path = '*' AS tot,"
 	"   NULL::hll AS h, NULL::hll AS hv, 0::numeric AS pageviews,"
 	"   sum(r.visits) FILTER (WHERE r.goal = '') AS visits,"
 	"   sum(r.bounces) FILTER (WHERE r.goal = '') AS bounces,"
@@ -186,25 +184,22 @@ static const db_stmt_t q_breakdown_rollups = {"analytics_breakdown_rollups",
 	"   sum(r.visits) FILTER (WHERE r.goal = $7) AS conv"
 	BD_ROLLUP_ROWS("rollup_visits", "$5 = 'page'") " AND r.goal IN ('', $7) GROUP BY 1, 2, 3"
 	"  UNION ALL SELECT" BD_VALUE("r.path", "r.device", "nullif(r.browser, '')") ","
-	"   $5 <> 'page' OR r.path <> '*', r.path = coalesce($10::text, '*') OR ($12 AND $10::text IS NULL),"
-	"   hll_union_agg(r.visitors) FILTER (WHERE r.path = coalesce($10::text, '*') OR $12),"
+	"   $5 <> 'page' OR r.path <> '*', r.path = '*' OR $11,"
+	"   hll_union_agg(r.visitors) FILTER (WHERE r.path = '*' OR $11),"
 	"   hll_union_agg(r.viewers) FILTER (WHERE $5 = 'page' AND r.path <> '*'),"
 	"   sum(r.pageviews), 0, 0, 0, 0"
-	BD_ROLLUP_ROWS("rollup_pages", "$5 = 'page' OR $12") " GROUP BY 1, 2, 3"
+	BD_ROLLUP_ROWS("rollup_pages", "$5 = 'page' OR $11") " GROUP BY 1, 2, 3"
 	"  UNION ALL SELECT" BD_VALUE("path", "vdevice", "nullif(vbrowser, '')") ", true, true,"
 	"   hll_add_agg(visitor_hash(site_id, visitor_id), 14, 5, -1, 0),"
 	"   hll_add_agg(visitor_hash(site_id, visitor_id), 14, 5, -1, 0)"
 	"    FILTER (WHERE kind = 'pageview'), count(*) FILTER (WHERE kind = 'pageview'), 0, 0, 0, 0"
-	"  FROM se WHERE ($10::text IS NULL OR path = $10)"
-	"   AND" BD_FILTERS("vdevice", "nullif(vbrowser, '')") " GROUP BY 1"
+	"  FROM se WHERE" BD_FILTERS("vdevice", "nullif(vbrowser, '')") " GROUP BY 1"
 	"  UNION ALL SELECT" BD_VALUE("vp.path", "tv.vdevice", "nullif(tv.vbrowser, '')") ","
 	"   $5 <> 'page' OR vp.path IS NOT NULL, vp.tot, NULL, NULL, 0, count(*), sum(tv.bounce),"
 	"   sum(tv.secs * (1 - tv.bounce)), count(*) FILTER (WHERE tv.converted)"
-	"  FROM tv, LATERAL (SELECT NULL::text AS path, true AS tot WHERE $5 <> 'page' OR $10 IS NULL"
-	"    UNION ALL SELECT x, $10 IS NOT NULL FROM unnest(tv.paths) x"
-	"    WHERE $5 = 'page' AND x = coalesce($10, x)) vp"
-	"  WHERE ($10::text IS NULL OR $10 = ANY(tv.paths))"
-	"   AND" BD_FILTERS("tv.vdevice", "nullif(tv.vbrowser, '')") " GROUP BY 1, 2, 3),"
+	"  FROM tv, LATERAL (SELECT NULL::text AS path, true AS tot"
+	"    UNION ALL SELECT x, false FROM unnest(tv.paths) x WHERE $5 = 'page') vp"
+	"  WHERE" BD_FILTERS("tv.vdevice", "nullif(tv.vbrowser, '')") " GROUP BY 1, 2, 3),"
 	" agg AS (SELECT v, round(hll_cardinality(hll_union_agg("
 	"    CASE WHEN $5 = 'page' THEN hv ELSE h END)))::bigint AS visitors,"
 	"   sum(pageviews) AS pageviews, sum(visits) AS visits, sum(bounces) AS bounces,"
@@ -229,10 +224,7 @@ typedef struct query {
 	const char *site, *goal, *format;
 	json_t *filters;        /* normalised: [[op, dimension, [values]]] */
 	long long offset, limit;
-	/* the rollups' parameters (use_rollups): */
-	int rollups;            /* 1: they answer */
-	json_t *dims;           /* the device and browser filters */
-	const char *page;       /* the page of a filter [is, page, [one page]] */
+	int rollups;            /* 1: the rollups answer (use_rollups) */
 	int need_device, need_browser;
 } query_t;
 
@@ -251,34 +243,28 @@ static int per_visit(const char *prop)
 }
 
 /* Whether the hour rollups hold what q asks: the property is the page, the
- * device or the browser, and every filter is one on the device or the
- * browser, or at most one [is, page, [one page]] (the rollups count the
- * visits per page viewed, so neither several pages nor is_not and contains
- * on pages add up). Fills q's rollup parameters. Entry and exit page,
- * source (grouped at ingest, the rollups keep the raw one), goal (no
- * visitors per goal), OS, country, region, referrer and UTM read the events. */
-static int use_rollups(arena_t *a, query_t *q)
+ * device or the browser, and every filter is on the device or the browser.
+ * Sets the levels of detail q_breakdown_rollups reads. The rest reads the
+ * events: entry and exit page (the rollups keep the pages a visit viewed),
+ * source (grouped at ingest, the rollups keep the raw one), goal (no visitors
+ * per goal), OS, country, region, referrer, UTM, and filters on the page (a
+ * filter keeps the visits with any event there, the rollups count views). */
+static int use_rollups(query_t *q)
 {
 	json_t *f;
 	size_t i;
-	q->dims = arena_json(a, json_array());
 	q->need_device = strcmp(q->prop, "device") == 0;
 	q->need_browser = strcmp(q->prop, "browser") == 0;
 	if (!q->need_device && !q->need_browser && strcmp(q->prop, "page") != 0)
 		return 0;
 	json_array_foreach(q->filters, i, f) {
-		const char *op = json_string_value(json_array_get(f, 0));
 		const char *dim = json_string_value(json_array_get(f, 1));
-		json_t *vals = json_array_get(f, 2);
-		if (strcmp(dim, "device") == 0 || strcmp(dim, "browser") == 0) {
-			json_array_append(q->dims, f);
-			*(dim[0] == 'd' ? &q->need_device : &q->need_browser) = 1;
-		} else if (strcmp(dim, "page") == 0 && strcmp(op, "is") == 0 && !q->page &&
-			   json_array_size(vals) == 1) {
-			q->page = json_string_value(json_array_get(vals, 0));
-		} else {
+		if (strcmp(dim, "device") == 0)
+			q->need_device = 1;
+		else if (strcmp(dim, "browser") == 0)
+			q->need_browser = 1;
+		else
 			return 0;
-		}
 	}
 	return 1;
 }
@@ -488,11 +474,11 @@ int h_analytics_breakdown(req_t *r)
 	if (json_array_size(errors) || !q.prop)
 		return reply_invalid(r, json_incref(errors));
 	int csv = strcmp(q.format, "csv") == 0;
-	q.rollups = use_rollups(r->arena, &q);
+	q.rollups = use_rollups(&q);
 	const char *stamp[] = {q.rg.to, q.rg.tz};
 	if (!csv && cache_serve_with(r, q.rollups ? &q_bd_rollup_stamp : &q_bd_stamp, 2, stamp))
 		return 0;
-	char *ftext = json_dumps(q.rollups ? q.dims : q.filters, JSON_COMPACT), off[24], lim[24];
+	char *ftext = json_dumps(q.filters, JSON_COMPACT), off[24], lim[24];
 	if (!ftext)
 		return reply_problem(r, 500, "out of memory", NULL);
 	arena_cleanup(r->arena, free, ftext);
@@ -501,9 +487,9 @@ int h_analytics_breakdown(req_t *r)
 	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.prop, ftext, q.goal, off,
 			   csv ? NULL : lim, names_array()};
 	const char *pr[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.prop, ftext, q.goal, off,
-			    csv ? NULL : lim, q.page, q.need_device ? "t" : "f",
+			    csv ? NULL : lim, q.need_device ? "t" : "f",
 			    q.need_browser ? "t" : "f"};
-	PGresult *res = q.rollups ? db_run(r->arena, &q_breakdown_rollups, 12, pr)
+	PGresult *res = q.rollups ? db_run(r->arena, &q_breakdown_rollups, 11, pr)
 				  : db_run(r->arena, &q_breakdown, 10, p);
 	if (!res)
 		return db_fail(r);

@@ -1,5 +1,5 @@
 """#46 / issue #8: the breakdowns the hour rollups answer (page, device, browser; filters on
-device, browser and one page) equal the answer from the raw events: visits, pageviews,
+device and browser) equal the answer from the raw events: visits, pageviews,
 bounces, duration and conversions exactly, visitors within 2 % (HyperLogLog), on the demo
 site and on a generated load (bench/events.sql into a site of its own, deleted afterwards).
 The raw answer is asked for with a filter only the events carry that keeps every event
@@ -7,10 +7,11 @@ The raw answer is asked for with a filter only the events carry that keeps every
 import datetime
 import json
 import os
+import subprocess
 import unittest
 import urllib.parse
 
-from zoelib import RUN, get, psql, psql_one, rollup, token_for, zoe
+from zoelib import RUN, database_url, get, psql, psql_one, rollup, token_for, zoe
 
 PATH = "/api/level5/analytics/breakdown"
 DEMO = "zoe-solar.de"
@@ -25,11 +26,17 @@ CASES = [
     ("browser", []),
     ("page", [["is", "device", ["mobile"]]]),
     ("page", [["is", "browser", ["Safari", "Firefox"]]]),
-    ("device", [["is", "page", ["/"]]]),
-    ("browser", [["is_not", "device", ["desktop"]], ["is", "page", ["/"]]]),
+    ("browser", [["is_not", "device", ["desktop"]]]),
     ("page", [["contains", "browser", ["e"]], ["is", "device", ["mobile", "tablet"]]]),
-    ("device", [["is", "event:page", ["/"]], ["is_not", "visit:browser", ["Chrome"]]]),
+    ("device", [["is_not", "visit:browser", ["Chrome"]], ["contains", "event:device", ["o"]]]),
 ]
+
+
+def roll_all():
+    """rollup() for 90 days of late rows: one call may take longer than psql() waits."""
+    while subprocess.run(["psql", database_url(), "-qAtX", "-c", "SELECT rollup_run()"],
+                         capture_output=True, text=True, check=True).stdout.strip() == "1":
+        pass
 
 
 def close(test, got, want, what):
@@ -114,10 +121,10 @@ class GeneratedLoad(Equal, unittest.TestCase):
     def setUpClass(cls):
         zoe("site", "add", "--domain", LOAD, "--origin", "https://" + LOAD)
         cls.site_id = psql_one("SELECT id FROM sites WHERE domain = :'v1'", LOAD)
-        with open(os.path.join(ROOT, "bench", "events.sql")) as f:
-            script = f.read()
-        psql("\\set n 30000\n\\set site %s\nBEGIN;\n%s\nCOMMIT;" % (cls.site_id, script))
-        rollup()
+        subprocess.run(["psql", database_url(), "-qAtX", "-1", "-v", "ON_ERROR_STOP=1", "-v", "n=20000",
+                        "-v", "site=%s" % cls.site_id, "-f", os.path.join(ROOT, "bench", "events.sql")],
+                       capture_output=True, text=True, check=True)
+        roll_all()
         cls.token = token_for("viewer")
 
     @classmethod
@@ -126,9 +133,12 @@ class GeneratedLoad(Equal, unittest.TestCase):
                       "rollup_engagement"):
             psql("DELETE FROM %s WHERE site_id = :'v1'" % table, cls.site_id)
         psql("DELETE FROM sites WHERE id = :'v1'", cls.site_id)
+        roll_all()    # the hours of the deleted events, before the next test's rollup()
 
     def test_goal_conversions_per_page(self):
         fast, raw = self.compare("page", [["is", "device", ["desktop"]]])
+        self.assertEqual(self.fetch("page", [["is", "page", ["/seite-1"]]])["computed_from"],
+                         "events")
         self.assertGreater(raw["totals"]["conversions"], 0)
         self.assertEqual(fast["totals"]["conversions"], raw["totals"]["conversions"])
 
