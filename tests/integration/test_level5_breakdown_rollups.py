@@ -121,6 +121,7 @@ class GeneratedLoad(Equal, unittest.TestCase):
     def setUpClass(cls):
         zoe("site", "add", "--domain", LOAD, "--origin", "https://" + LOAD)
         cls.site_id = psql_one("SELECT id FROM sites WHERE domain = :'v1'", LOAD)
+        cls.addClassCleanup(cls.remove)      # also when the load fails halfway
         subprocess.run(["psql", database_url(), "-qAtX", "-1", "-v", "ON_ERROR_STOP=1", "-v", "n=20000",
                         "-v", "site=%s" % cls.site_id, "-f", os.path.join(ROOT, "bench", "events.sql")],
                        capture_output=True, text=True, check=True)
@@ -128,7 +129,7 @@ class GeneratedLoad(Equal, unittest.TestCase):
         cls.token = token_for("viewer")
 
     @classmethod
-    def tearDownClass(cls):
+    def remove(cls):
         for table in ("events", "rollup_visits", "rollup_pages", "rollup_vitals",
                       "rollup_engagement"):
             psql("DELETE FROM %s WHERE site_id = :'v1'" % table, cls.site_id)
