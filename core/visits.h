@@ -40,6 +40,30 @@
 	" ke AS (SELECT * FROM tagged WHERE vpath AND (" source "::text IS NULL OR vsource = " source ")" \
 	"    AND (" device "::text IS NULL OR vdevice = " device "))"
 
+/* The reports over the hour rollups (sql/014_rollups.sql) read them for the
+ * closed hours [from, cut) and the raw events from cut on (the tail, hours not
+ * rolled yet), sessionised by the rollups' rule (session_events()). Spliced
+ * after a CTE `p` with columns t1 (the range's end) and site (the site's id);
+ * `from` is where the rollups are read from (an SQL expression over p), `site`
+ * the site parameter (NULL: every site), `goal` the goal parameter. Defines
+ * `c` (p's columns and cut), `se` (the tail's events with their visit's start,
+ * source, device and browser) and `tv` (one row per visit started in the
+ * tail: bounce, seconds, whether it reached the goal, the pages it viewed). */
+#define ROLLUP_TAIL_CTE(from, site, goal) \
+	" c AS MATERIALIZED (SELECT p.*," \
+	"   greatest(" from ", least(p.t1, coalesce(s.rolled_until, '-infinity'))) AS cut" \
+	"  FROM p, rollup_state s)," \
+	" se AS MATERIALIZED (SELECT s.* FROM c, session_events(c.cut, c.t1) s" \
+	"  WHERE " site "::text IS NULL OR s.site_id = c.site)," \
+	" tv AS (SELECT site_id, visitor_id, vstart, vsource, vdevice, vbrowser," \
+	"   (count(*) FILTER (WHERE kind = 'pageview') = 1" \
+	"    AND count(*) FILTER (WHERE kind = 'event') = 0)::int AS bounce," \
+	"   extract(epoch FROM max(ts) - min(ts))::float8 AS secs," \
+	"   coalesce(bool_or(kind = 'event' AND name = " goal "), false) AS converted," \
+	"   array_agg(DISTINCT path) FILTER (WHERE kind = 'pageview') AS paths" \
+	"  FROM se, c WHERE vstart >= c.cut" \
+	"  GROUP BY site_id, visitor_id, vstart, vsource, vdevice, vbrowser),"
+
 /* The filters of the visit reports: NULL = any (device "all" too); the goal
  * defaults to "lead". */
 typedef struct visit_filters {

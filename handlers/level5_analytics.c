@@ -65,11 +65,10 @@ static const struct {
 
 /* $1 from, $2 to, $3 tz, $4 interval, $5 site domain, $6 path, $7 source,
  * $8 device, $9 goal, $10 extra buckets after the range (for forecasts).
- * Closed hours come from the rollups (sql/014_rollups.sql), the hours from
- * rollup_state.rolled_until on from the raw events, sessionised by the same
- * rule (session_events()); u holds both as per-hour figures, visitors as
- * HyperLogLog sketches, merged per local day (ud: many small sketches into
- * few), then per bucket and over the range.
+ * Closed hours come from the rollups, the hours from rollup_state.rolled_until
+ * on from the raw events (ROLLUP_TAIL_CTE, visits.h); u holds both as
+ * per-hour figures, visitors as HyperLogLog sketches, merged per local day
+ * (ud: many small sketches into few), then per bucket and over the range.
  * Rows: ('bucket', local start, UTC offset in minutes, in range, complete,
  * figures..., site known, sort key) per bucket, then 'previous' (local = its
  * first day, pto = its last) and 'total'. Figures: visitors, visits,
@@ -80,18 +79,7 @@ static const db_stmt_t q_timeseries = {"analytics_timeseries",
 	"   (($1::date - ($2::date - $1::date + 1))::timestamp AT TIME ZONE $3) AS tp,"
 	"   (SELECT id FROM sites WHERE domain = $5) AS site,"
 	"   ($5::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $5)) AS site_known),"
-	" c AS MATERIALIZED (SELECT p.*,"
-	"   greatest(p.tp, least(p.t1, coalesce(s.rolled_until, '-infinity'))) AS cut"
-	"  FROM p, rollup_state s),"
-	" se AS MATERIALIZED (SELECT s.* FROM c, session_events(c.cut, c.t1) s"
-	"  WHERE $5::text IS NULL OR s.site_id = c.site),"
-	" tv AS (SELECT vstart, vsource, vdevice,"
-	"   (count(*) FILTER (WHERE kind = 'pageview') = 1"
-	"    AND count(*) FILTER (WHERE kind = 'event') = 0)::int AS bounce,"
-	"   extract(epoch FROM max(ts) - min(ts))::float8 AS secs,"
-	"   coalesce(bool_or(kind = 'event' AND name = $9), false) AS converted,"
-	"   bool_or($6::text IS NULL OR (kind = 'pageview' AND path = $6)) AS vpath"
-	"  FROM se, c WHERE vstart >= c.cut GROUP BY site_id, visitor_id, vstart, vsource, vdevice),"
+	ROLLUP_TAIL_CTE("p.tp", "$5", "$9")
 	" u AS (SELECT r.hour AS t, r.visitors AS h, r.pageviews, 0::numeric AS visits,"
 	"    0::numeric AS bounces, 0::float8 AS secs, 0::numeric AS conv"
 	"  FROM rollup_pages r, c WHERE r.hour >= c.tp AND r.hour < c.cut"
@@ -111,7 +99,7 @@ static const db_stmt_t q_timeseries = {"analytics_timeseries",
 	"    AND ($8::text IS NULL OR vdevice = $8) GROUP BY 1"
 	"  UNION ALL SELECT date_trunc('hour', vstart), NULL, 0, count(*), sum(bounce),"
 	"   sum(secs * (1 - bounce)), count(*) FILTER (WHERE converted)"
-	"  FROM tv WHERE vpath AND ($7::text IS NULL OR vsource = $7)"
+	"  FROM tv WHERE ($6::text IS NULL OR $6 = ANY(paths)) AND ($7::text IS NULL OR vsource = $7)"
 	"    AND ($8::text IS NULL OR vdevice = $8) GROUP BY 1),"
 	" bk AS (SELECT b, CASE WHEN $4 = 'hour' THEN b + interval '1 hour'"
 	"    ELSE ((b AT TIME ZONE $3) + ('1 ' || $4)::interval) AT TIME ZONE $3 END AS e"

@@ -15,7 +15,12 @@
  * [op, dimension, [values]] with op is / is_not / contains (case-sensitive),
  * all of which must hold (AND); an event is kept when every filter holds for
  * it, a visit when one of its events is kept. One SQL statement computes it
- * all; the filter list travels as one jsonb parameter. */
+ * all; the filter list travels as one jsonb parameter. Page, device and
+ * browser, filtered by device and browser, are read from the hour
+ * rollups and the raw tail as the time series reads them (q_breakdown_rollups,
+ * the same figures, visitors as HyperLogLog estimates); everything else from
+ * the raw events of the range (q_breakdown). The reply says which
+ * (computed_from). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +33,7 @@
 #include "handlers.h"
 #include "json_in.h"
 #include "range.h"
+#include "visits.h"
 
 #define MAX_FILTERS 20
 #define MAX_FILTER_VALUES 50
@@ -61,6 +67,17 @@ static const struct {
 	{"visitors", 0}, {"visits", 0}, {"pageviews", 0}, {"bounce_rate", 1e4},
 	{"visit_duration", 10}, {"conversions", 0}, {"conversion_rate", 1e4},
 };
+
+/* Whether a row holds every filter of $6 (jsonb [[op, dimension, [values]]]),
+ * `dv` being the row's value of dimension x ->> 1 (an SQL expression). */
+#define FILTERS_HOLD(dv) \
+	" ($6::jsonb = '[]'::jsonb OR NOT EXISTS (SELECT 1" \
+	"   FROM jsonb_array_elements($6::jsonb) f(x), LATERAL (SELECT " dv " AS dv) fv" \
+	"   WHERE NOT CASE x ->> 0" \
+	"    WHEN 'is' THEN coalesce(fv.dv IN (SELECT jsonb_array_elements_text(x -> 2)), false)" \
+	"    WHEN 'is_not' THEN NOT coalesce(fv.dv IN (SELECT jsonb_array_elements_text(x -> 2)), false)" \
+	"    ELSE EXISTS (SELECT 1 FROM jsonb_array_elements_text(x -> 2) t(s)" \
+	"     WHERE strpos(fv.dv, t.s) > 0) END))"
 
 /* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 property, $6 filters
  * (jsonb [[op, dimension, [values]]]), $7 goal, $8 offset, $9 limit (NULL:
@@ -110,14 +127,7 @@ static const db_stmt_t q_breakdown = {"analytics_breakdown",
 	" kept AS (SELECT site_id, visitor_id, visit, kind,"
 	"   CASE WHEN $5 = 'page' AND kind <> 'pageview' THEN NULL"
 	"    ELSE d[array_position(p.names, $5)] END AS v"
-	"  FROM evd, p WHERE $6::jsonb = '[]'::jsonb OR NOT EXISTS (SELECT 1"
-	"   FROM jsonb_array_elements($6::jsonb) f(x),"
-	"    LATERAL (SELECT d[array_position(p.names, x ->> 1)] AS dv) c"
-	"   WHERE NOT CASE x ->> 0"
-	"    WHEN 'is' THEN coalesce(c.dv IN (SELECT jsonb_array_elements_text(x -> 2)), false)"
-	"    WHEN 'is_not' THEN NOT coalesce(c.dv IN (SELECT jsonb_array_elements_text(x -> 2)), false)"
-	"    ELSE EXISTS (SELECT 1 FROM jsonb_array_elements_text(x -> 2) t(s)"
-	"     WHERE strpos(c.dv, t.s) > 0) END)),"
+	"  FROM evd, p WHERE" FILTERS_HOLD("d[array_position(p.names, x ->> 1)]") "),"
 	" kv AS (SELECT GROUPING(v) AS g, v, site_id, visitor_id, visit,"
 	"   count(*) FILTER (WHERE kind = 'pageview') AS pageviews"
 	"  FROM kept GROUP BY GROUPING SETS ((v, site_id, visitor_id, visit),"
@@ -135,6 +145,76 @@ static const db_stmt_t q_breakdown = {"analytics_breakdown",
 	"  FROM agg WHERE g = 0"
 	"  ORDER BY visitors DESC, v COLLATE \"C\" OFFSET $8::bigint LIMIT $9::bigint)"};
 
+/* The rollups' answer for the properties and filters they carry (use_rollups):
+ * $1..$9 as above, $10
+ * whether the rows must tell devices apart, $11 browsers. Closed hours from the hour rollups
+ * (sql/014_rollups.sql) at the coarsest level holding those dimensions ('*'
+ * stands for every value; browsers only at the finest one), the tail from
+ * the raw events (ROLLUP_TAIL_CTE). u: partial figures per value (v), item
+ * if they count for the value, tot if for the totals (for pages, the totals
+ * are the rows of every page, '*'); h the visitors with an event there, hv
+ * those with a pageview (a page's visitors). A browser the tracker did not
+ * know is '' in the rollups, NULL in the events. Visitors merge HyperLogLog
+ * sketches, as the time series does. Same rows as q_breakdown. */
+#define BD_VALUE(path, device, browser) \
+	" CASE $5 WHEN 'page' THEN " path " WHEN 'device' THEN " device " ELSE " browser " END"
+#define BD_FILTERS(device, browser) \
+	FILTERS_HOLD("CASE x ->> 1 WHEN 'device' THEN " device " ELSE " browser " END")
+#define BD_LEVEL \
+	" CASE WHEN $11::boolean THEN r.browser <> '*' ELSE r.browser = '*' AND r.source = '*'" \
+	"   AND (r.device <> '*') = $10::boolean END"
+/* The rows of rollup `table` r of the closed hours at that level that hold
+ * the filters: those of the filter's page or of every page ('*'), and those
+ * of each page when `paths` (SQL) holds. */
+#define BD_ROLLUP_ROWS(table, paths) \
+	"  FROM " table " r, c WHERE r.hour >= c.t0 AND r.hour < c.cut" \
+	"   AND ($4::text IS NULL OR r.site_id = c.site) AND (r.path = '*' OR (" paths "))" \
+	"   AND" BD_LEVEL " AND" BD_FILTERS("r.device", "nullif(r.browser, '')")
+static const db_stmt_t q_breakdown_rollups = {"analytics_breakdown_rollups",
+	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
+	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
+	"   (SELECT id FROM sites WHERE domain = $4) AS site),"
+	ROLLUP_TAIL_CTE("p.t0", "$4", "$7")
+	" u AS MATERIALIZED (SELECT" BD_VALUE("r.path", "r.device", "nullif(r.browser, '')") " AS v,"
+	"   $5 <> 'page' OR r.path <> '*' AS item, r.path = '*' AS tot,"
+	"   NULL::hll AS h, NULL::hll AS hv, 0::numeric AS pageviews,"
+	"   sum(r.visits) FILTER (WHERE r.goal = '') AS visits,"
+	"   sum(r.bounces) FILTER (WHERE r.goal = '') AS bounces,"
+	"   sum(r.secs) FILTER (WHERE r.goal = '') AS secs,"
+	"   sum(r.visits) FILTER (WHERE r.goal = $7) AS conv"
+	BD_ROLLUP_ROWS("rollup_visits", "$5 = 'page'") " AND r.goal IN ('', $7) GROUP BY 1, 2, 3"
+	"  UNION ALL SELECT" BD_VALUE("r.path", "r.device", "nullif(r.browser, '')") ","
+	"   $5 <> 'page' OR r.path <> '*', r.path = '*' OR $11,"
+	"   hll_union_agg(r.visitors) FILTER (WHERE r.path = '*' OR $11),"
+	"   hll_union_agg(r.viewers) FILTER (WHERE $5 = 'page' AND r.path <> '*'),"
+	"   sum(r.pageviews), 0, 0, 0, 0"
+	BD_ROLLUP_ROWS("rollup_pages", "$5 = 'page' OR $11") " GROUP BY 1, 2, 3"
+	"  UNION ALL SELECT" BD_VALUE("path", "vdevice", "nullif(vbrowser, '')") ", true, true,"
+	"   hll_add_agg(visitor_hash(site_id, visitor_id), 14, 5, -1, 0),"
+	"   hll_add_agg(visitor_hash(site_id, visitor_id), 14, 5, -1, 0)"
+	"    FILTER (WHERE kind = 'pageview'), count(*) FILTER (WHERE kind = 'pageview'), 0, 0, 0, 0"
+	"  FROM se WHERE" BD_FILTERS("vdevice", "nullif(vbrowser, '')") " GROUP BY 1"
+	"  UNION ALL SELECT" BD_VALUE("vp.path", "tv.vdevice", "nullif(tv.vbrowser, '')") ","
+	"   $5 <> 'page' OR vp.path IS NOT NULL, vp.tot, NULL, NULL, 0, count(*), sum(tv.bounce),"
+	"   sum(tv.secs * (1 - tv.bounce)), count(*) FILTER (WHERE tv.converted)"
+	"  FROM tv, LATERAL (SELECT NULL::text AS path, true AS tot"
+	"    UNION ALL SELECT x, false FROM unnest(tv.paths) x WHERE $5 = 'page') vp"
+	"  WHERE" BD_FILTERS("tv.vdevice", "nullif(tv.vbrowser, '')") " GROUP BY 1, 2, 3),"
+	" agg AS (SELECT v, round(hll_cardinality(hll_union_agg("
+	"    CASE WHEN $5 = 'page' THEN hv ELSE h END)))::bigint AS visitors,"
+	"   sum(pageviews) AS pageviews, sum(visits) AS visits, sum(bounces) AS bounces,"
+	"   sum(secs) AS secs, sum(conv) AS conversions"
+	"  FROM u WHERE item AND v IS NOT NULL GROUP BY v HAVING sum(visits) > 0),"
+	" t AS (SELECT round(hll_cardinality(hll_union_agg(h)))::bigint AS visitors,"
+	"   sum(pageviews) AS pageviews, sum(visits) AS visits, sum(bounces) AS bounces,"
+	"   sum(secs) AS secs, sum(conv) AS conversions FROM u WHERE tot)"
+	" (SELECT 'total' AS section, NULL::text AS value, t.visitors, t.visits, t.pageviews,"
+	"   t.bounces, t.secs, t.conversions, (SELECT count(*) FROM agg) AS nvalues,"
+	"   ($4::text IS NULL OR p.site IS NOT NULL) AS site_known FROM p, t)"
+	" UNION ALL"
+	" (SELECT 'row', v, visitors, visits, pageviews, bounces, secs, conversions, NULL, NULL"
+	"  FROM agg ORDER BY visitors DESC, v COLLATE \"C\" OFFSET $8::bigint LIMIT $9::bigint)"};
+
 enum { C_SECTION, C_VALUE, C_VISITORS, C_VISITS, C_PAGEVIEWS, C_BOUNCES, C_SECS, C_CONV,
        C_NVALUES, C_SITE_KNOWN };
 
@@ -144,6 +224,8 @@ typedef struct query {
 	const char *site, *goal, *format;
 	json_t *filters;        /* normalised: [[op, dimension, [values]]] */
 	long long offset, limit;
+	int rollups;            /* 1: the rollups answer (use_rollups) */
+	int need_device, need_browser;
 } query_t;
 
 static int in_list(const char *s, const char *const *list)
@@ -158,6 +240,33 @@ static int in_list(const char *s, const char *const *list)
 static int per_visit(const char *prop)
 {
 	return strcmp(prop, "page") != 0 && strcmp(prop, "goal") != 0;
+}
+
+/* Whether the hour rollups hold what q asks: the property is the page, the
+ * device or the browser, and every filter is on the device or the browser.
+ * Sets the levels of detail q_breakdown_rollups reads. The rest reads the
+ * events: entry and exit page (the rollups keep the pages a visit viewed),
+ * source (grouped at ingest, the rollups keep the raw one), goal (no visitors
+ * per goal), OS, country, region, referrer, UTM, and filters on the page (a
+ * filter keeps the visits with any event there, the rollups count views). */
+static int use_rollups(query_t *q)
+{
+	json_t *f;
+	size_t i;
+	q->need_device = strcmp(q->prop, "device") == 0;
+	q->need_browser = strcmp(q->prop, "browser") == 0;
+	if (!q->need_device && !q->need_browser && strcmp(q->prop, "page") != 0)
+		return 0;
+	json_array_foreach(q->filters, i, f) {
+		const char *dim = json_string_value(json_array_get(f, 1));
+		if (strcmp(dim, "device") == 0)
+			q->need_device = 1;
+		else if (strcmp(dim, "browser") == 0)
+			q->need_browser = 1;
+		else
+			return 0;
+	}
+	return 1;
 }
 
 /* Checks filter i ([op, dimension, [values]]); adds the normalised one to
@@ -305,6 +414,8 @@ static int reply_csv(req_t *r, const query_t *q, const PGresult *res, int total,
 /* The data this report reads, for the report cache (core/cache.h). */
 static const db_stmt_t q_bd_stamp = {"q_bd_stamp",
 	"SELECT events_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
+static const db_stmt_t q_bd_rollup_stamp = {"q_bd_rollup_stamp",
+	"SELECT rollup_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
 
 /* The JSON page: totals, items, next_cursor. */
 static int reply_page(req_t *r, const query_t *q, const PGresult *res, int total, double all)
@@ -329,9 +440,10 @@ static int reply_page(req_t *r, const query_t *q, const PGresult *res, int total
 		next = json_string(enc);
 	}
 	json_t *j = arena_json(r->arena, json_pack(
-		"{s:o, s:s, s:s, s:O, s:s, s:s?, s:s, s:o, s:I, s:o, s:o}",
+		"{s:o, s:s, s:s, s:s, s:O, s:s, s:s?, s:s, s:o, s:I, s:o, s:o}",
 		"range", range_json_new(&q->rg), "property", q->prop,
-		"counted_per", per_visit(q->prop) ? "visit" : "event", "filters", q->filters,
+		"counted_per", per_visit(q->prop) ? "visit" : "event",
+		"computed_from", q->rollups ? "rollups" : "events", "filters", q->filters,
 		"goal", q->goal, "site", q->site, "geo_source", geo_source(),
 		"totals", figures_json(json_object(), t), "total_values", (json_int_t)nvalues,
 		"items", items, "next_cursor", next));
@@ -362,8 +474,9 @@ int h_analytics_breakdown(req_t *r)
 	if (json_array_size(errors) || !q.prop)
 		return reply_invalid(r, json_incref(errors));
 	int csv = strcmp(q.format, "csv") == 0;
+	q.rollups = use_rollups(&q);
 	const char *stamp[] = {q.rg.to, q.rg.tz};
-	if (!csv && cache_serve_with(r, &q_bd_stamp, 2, stamp))
+	if (!csv && cache_serve_with(r, q.rollups ? &q_bd_rollup_stamp : &q_bd_stamp, 2, stamp))
 		return 0;
 	char *ftext = json_dumps(q.filters, JSON_COMPACT), off[24], lim[24];
 	if (!ftext)
@@ -373,7 +486,11 @@ int h_analytics_breakdown(req_t *r)
 	snprintf(lim, sizeof(lim), "%lld", q.limit);
 	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.prop, ftext, q.goal, off,
 			   csv ? NULL : lim, names_array()};
-	PGresult *res = db_run(r->arena, &q_breakdown, 10, p);
+	const char *pr[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.prop, ftext, q.goal, off,
+			    csv ? NULL : lim, q.need_device ? "t" : "f",
+			    q.need_browser ? "t" : "f"};
+	PGresult *res = q.rollups ? db_run(r->arena, &q_breakdown_rollups, 11, pr)
+				  : db_run(r->arena, &q_breakdown, 10, p);
 	if (!res)
 		return db_fail(r);
 	int total = -1;
