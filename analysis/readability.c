@@ -874,21 +874,40 @@ static int push_sentence(rd_doc_t *d, const rd_sentence_t *x)
 
 /* Words, syllables and the opening word(s) of one sentence: the first word,
  * or the first two when the first is an article or a number word. */
+/* 1 when s[a..b), between two word tokens, is only '/', '_' or '.'. */
+static int joins_word(const char *s, size_t a, size_t b)
+{
+	if (a >= b)
+		return 0;
+	for (size_t i = a; i < b; i++)
+		if (s[i] != '/' && s[i] != '_' && s[i] != '.')
+			return 0;
+	return 1;
+}
+
 static int measure(const char *s, size_t n, enum text_lang lang, rd_sentence_t *x)
 {
 	text_tokens_t t = {0};
 	char w[2][TEXT_WORD_MAX] = {"", ""};
 	if (text_tokenize(s, n, &t) < 0)
 		return -1;
+	size_t prev_end = 0;
 	for (size_t i = 0; i < t.n; i++) {
 		if (t.v[i].kind == TEXT_TOK_PUNCT)
+			continue;
+		/* a path, file name or slash list written without spaces
+		 * ("/etc/hosts", "rsyslog.conf", "dh_install", "Zwecke/Netze/Orte")
+		 * is one word, as Yoast splits words at spaces */
+		int joined = prev_end && joins_word(s, prev_end, t.v[i].off);
+		prev_end = t.v[i].off + t.v[i].len;
+		if (t.v[i].kind == TEXT_TOK_WORD)
+			x->syllables += (unsigned)text_syllables(s + t.v[i].off, t.v[i].len, lang);
+		if (joined)
 			continue;
 		if (x->words < 2 && fold_tok(s, &t.v[i], w[x->words], sizeof w[0]) < 0)
 			w[x->words][0] = '\0';
 		x->words++;
 		x->numbers += t.v[i].kind == TEXT_TOK_NUMBER;
-		if (t.v[i].kind == TEXT_TOK_WORD)
-			x->syllables += (unsigned)text_syllables(s + t.v[i].off, t.v[i].len, lang);
 	}
 	int pair = *w[1] && (lang == TEXT_LANG_EN ?
 		in_list(w[0], en_first_exceptions, COUNT(en_first_exceptions)) :

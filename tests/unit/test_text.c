@@ -138,6 +138,22 @@ static void test_syllables(void **state)
 		{"table", TEXT_LANG_EN, 2}, {"installed", TEXT_LANG_EN, 2},
 		{"wanted", TEXT_LANG_EN, 2}, {"solar", TEXT_LANG_EN, 2}, {"yes", TEXT_LANG_EN, 1},
 		{"rhythm", TEXT_LANG_EN, 1}, {"1234", TEXT_LANG_DE, 0},
+		/* -tion, -sion, -xion: "io" is one nucleus before n */
+		{"Installation", TEXT_LANG_DE, 4}, {"Version", TEXT_LANG_DE, 2},
+		{"Reflexion", TEXT_LANG_DE, 3}, {"funktionieren", TEXT_LANG_DE, 4},
+		{"Informationen", TEXT_LANG_DE, 5}, {"Ratio", TEXT_LANG_DE, 3},
+		/* "ie" before n after l, s, t (and -dien at the end) is two */
+		{"Studien", TEXT_LANG_DE, 3}, {"Familien", TEXT_LANG_DE, 4},
+		{"Aktien", TEXT_LANG_DE, 3}, {"Client", TEXT_LANG_DE, 2},
+		{"Linien", TEXT_LANG_DE, 2}, {"Dienste", TEXT_LANG_DE, 2},
+		{"verdienen", TEXT_LANG_DE, 3},
+		/* English loanwords in German text */
+		{"Software", TEXT_LANG_DE, 2}, {"Hardware-Ausfall", TEXT_LANG_DE, 4},
+		{"Software-Update", TEXT_LANG_DE, 4}, {"Updates", TEXT_LANG_DE, 2},
+		{"Onlineportal", TEXT_LANG_DE, 4}, {"Homepage", TEXT_LANG_DE, 3},
+		{"Service", TEXT_LANG_DE, 2},
+		/* no vowel, no syllable (Yoast's count): spoken letter by letter */
+		{"LVM", TEXT_LANG_DE, 0}, {"kWh", TEXT_LANG_DE, 0},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int got = text_syllables(cases[i].w, strlen(cases[i].w), cases[i].l);
