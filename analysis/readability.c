@@ -874,14 +874,32 @@ static int push_sentence(rd_doc_t *d, const rd_sentence_t *x)
 
 /* Words, syllables and the opening word(s) of one sentence: the first word,
  * or the first two when the first is an article or a number word. */
-/* 1 when s[a..b), between two word tokens, is only '/', '_' or '.'. */
+/* A word of digits and hyphens ("2023-02-04"): a number to Yoast. */
+static int digits_only(const char *s, const text_token_t *t)
+{
+	if (t->kind != TEXT_TOK_WORD)
+		return 0;
+	for (size_t i = 0; i < t->len; i++)
+		if (!isdigit((unsigned char)s[t->off + i]) && s[t->off + i] != '-')
+			return 0;
+	return 1;
+}
+
+/* 1 when s[a..b), between two tokens, is punctuation without a space. */
 static int joins_word(const char *s, size_t a, size_t b)
 {
 	if (a >= b)
 		return 0;
-	for (size_t i = a; i < b; i++)
-		if (s[i] != '/' && s[i] != '_' && s[i] != '.')
+	for (size_t i = a; i < b; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
 			return 0;
+		if (c == 0xC2 && i + 1 < b && (unsigned char)s[i + 1] == 0xA0)
+			return 0;       /* no-break space */
+		if (c == 0xE2 && i + 2 < b && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] <= 0x8A || (unsigned char)s[i + 2] == 0xAF))
+			return 0;       /* the spaces of U+2000..U+200A, U+202F */
+	}
 	return 1;
 }
 
@@ -895,9 +913,10 @@ static int measure(const char *s, size_t n, enum text_lang lang, rd_sentence_t *
 	for (size_t i = 0; i < t.n; i++) {
 		if (t.v[i].kind == TEXT_TOK_PUNCT)
 			continue;
-		/* a path, file name or slash list written without spaces
-		 * ("/etc/hosts", "rsyslog.conf", "dh_install", "Zwecke/Netze/Orte")
-		 * is one word, as Yoast splits words at spaces */
+		/* what is written without a space is one word, as Yoast splits
+		 * words at spaces: a path, a file name, a slash list, a manual
+		 * page ("/etc/hosts", "rsyslog.conf", "dh_install",
+		 * "Zwecke/Netze/Orte", "ps(1)", "2023-02-04") */
 		int joined = prev_end && joins_word(s, prev_end, t.v[i].off);
 		prev_end = t.v[i].off + t.v[i].len;
 		if (t.v[i].kind == TEXT_TOK_WORD)
@@ -907,7 +926,7 @@ static int measure(const char *s, size_t n, enum text_lang lang, rd_sentence_t *
 		if (x->words < 2 && fold_tok(s, &t.v[i], w[x->words], sizeof w[0]) < 0)
 			w[x->words][0] = '\0';
 		x->words++;
-		x->numbers += t.v[i].kind == TEXT_TOK_NUMBER;
+		x->numbers += t.v[i].kind == TEXT_TOK_NUMBER || digits_only(s, &t.v[i]);
 	}
 	int pair = *w[1] && (lang == TEXT_LANG_EN ?
 		in_list(w[0], en_first_exceptions, COUNT(en_first_exceptions)) :

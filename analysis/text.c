@@ -311,6 +311,10 @@ static const char *const ordinal_after[] = {
 
 /* Terminators end sentences; closers (quotes, brackets) stick to them. */
 static const char *const terminators[] = {".", "!", "?", "\xE2\x80\xA6"};
+static const char *const openers[] = {
+	"\"", "'", "(", "[", "\xC2\xBB", "\xC2\xAB", "\xE2\x80\x9E", "\xE2\x80\x9C",
+	"\xE2\x80\x9A", "\xE2\x80\x98", "\xE2\x80\xBA", "\xE2\x80\xB9",
+};
 static const char *const closers[] = {
 	"\"", "'", ")", "]", "\xC2\xBB", "\xC2\xAB", "\xE2\x80\x9C", "\xE2\x80\x9D",
 	"\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\xBA", "\xE2\x80\xB9",
@@ -613,6 +617,13 @@ static int ends_sentence(const char *s, size_t n, const text_tokens_t *t, size_t
 		return 1;
 	if (t->v[j + 1].off == after && after < n)
 		return 0; /* "solar.de", "Ende.Der" */
+	/* a quoted "?" or "!" is a symbol, not the end of a question:
+	 * Suchmuster wie "*", "?" oder "[]" */
+	if (i > first && t->v[i - 1].kind == TEXT_TOK_PUNCT &&
+	    t->v[i - 1].off + t->v[i - 1].len == t->v[i].off &&
+	    tok_is(s, &t->v[i - 1], openers, COUNT(openers)) && j > i &&
+	    tok_is(s, &t->v[j], closers, COUNT(closers)))
+		return 0;
 	for (size_t k = i; k <= j; k++)
 		if (s[t->v[k].off] == '!' || s[t->v[k].off] == '?')
 			return 1;

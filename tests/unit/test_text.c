@@ -65,6 +65,13 @@ static void test_sentences_more_rules(void **state)
 	assert_span(d, &sp.v[0], "\xE2\x80\x9E" "Top Service.\xE2\x80\x9C");
 	assert_span(d, &sp.v[1], "Danke");
 	text_spans_free(&sp);
+	/* a quoted "?" is a symbol; "z.B." before a capitalised noun or a
+	 * number does not end the sentence (Yoast's splitter ends it there) */
+	const char *e = "Suchmuster wie \"*\", \"?\" oder \"[]\" gelten. Alle Optionen "
+	                "(z.B. Voreinstellungsoptionen) fallen weg, z.B. 2000 MiB gro\xC3\x9F" "e St\xC3\xBC" "cke.";
+	assert_int_equal(sentences(e, &sp), 2);
+	assert_span(e, &sp.v[0], "Suchmuster wie \"*\", \"?\" oder \"[]\" gelten.");
+	text_spans_free(&sp);
 	assert_int_equal(sentences("   ", &sp), 0);
 	text_spans_free(&sp);
 }
