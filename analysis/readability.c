@@ -874,21 +874,59 @@ static int push_sentence(rd_doc_t *d, const rd_sentence_t *x)
 
 /* Words, syllables and the opening word(s) of one sentence: the first word,
  * or the first two when the first is an article or a number word. */
+/* A word of digits and hyphens ("2023-02-04"): a number to Yoast. */
+static int digits_only(const char *s, const text_token_t *t)
+{
+	if (t->kind != TEXT_TOK_WORD)
+		return 0;
+	for (size_t i = 0; i < t->len; i++)
+		if (!isdigit((unsigned char)s[t->off + i]) && s[t->off + i] != '-')
+			return 0;
+	return 1;
+}
+
+/* 1 when s[a..b), between two tokens, is punctuation without a space. */
+static int joins_word(const char *s, size_t a, size_t b)
+{
+	if (a >= b)
+		return 0;
+	for (size_t i = a; i < b; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+			return 0;
+		if (c == 0xC2 && i + 1 < b && (unsigned char)s[i + 1] == 0xA0)
+			return 0;       /* no-break space */
+		if (c == 0xE2 && i + 2 < b && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] <= 0x8A || (unsigned char)s[i + 2] == 0xAF))
+			return 0;       /* the spaces of U+2000..U+200A, U+202F */
+	}
+	return 1;
+}
+
 static int measure(const char *s, size_t n, enum text_lang lang, rd_sentence_t *x)
 {
 	text_tokens_t t = {0};
 	char w[2][TEXT_WORD_MAX] = {"", ""};
 	if (text_tokenize(s, n, &t) < 0)
 		return -1;
+	size_t prev_end = 0;
 	for (size_t i = 0; i < t.n; i++) {
 		if (t.v[i].kind == TEXT_TOK_PUNCT)
+			continue;
+		/* what is written without a space is one word, as Yoast splits
+		 * words at spaces: a path, a file name, a slash list, a manual
+		 * page ("/etc/hosts", "rsyslog.conf", "dh_install",
+		 * "Zwecke/Netze/Orte", "ps(1)", "2023-02-04") */
+		int joined = prev_end && joins_word(s, prev_end, t.v[i].off);
+		prev_end = t.v[i].off + t.v[i].len;
+		if (t.v[i].kind == TEXT_TOK_WORD)
+			x->syllables += (unsigned)text_syllables(s + t.v[i].off, t.v[i].len, lang);
+		if (joined)
 			continue;
 		if (x->words < 2 && fold_tok(s, &t.v[i], w[x->words], sizeof w[0]) < 0)
 			w[x->words][0] = '\0';
 		x->words++;
-		x->numbers += t.v[i].kind == TEXT_TOK_NUMBER;
-		if (t.v[i].kind == TEXT_TOK_WORD)
-			x->syllables += (unsigned)text_syllables(s + t.v[i].off, t.v[i].len, lang);
+		x->numbers += t.v[i].kind == TEXT_TOK_NUMBER || digits_only(s, &t.v[i]);
 	}
 	int pair = *w[1] && (lang == TEXT_LANG_EN ?
 		in_list(w[0], en_first_exceptions, COUNT(en_first_exceptions)) :

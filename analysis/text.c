@@ -311,6 +311,10 @@ static const char *const ordinal_after[] = {
 
 /* Terminators end sentences; closers (quotes, brackets) stick to them. */
 static const char *const terminators[] = {".", "!", "?", "\xE2\x80\xA6"};
+static const char *const openers[] = {
+	"\"", "'", "(", "[", "\xC2\xBB", "\xC2\xAB", "\xE2\x80\x9E", "\xE2\x80\x9C",
+	"\xE2\x80\x9A", "\xE2\x80\x98", "\xE2\x80\xBA", "\xE2\x80\xB9",
+};
 static const char *const closers[] = {
 	"\"", "'", ")", "]", "\xC2\xBB", "\xC2\xAB", "\xE2\x80\x9C", "\xE2\x80\x9D",
 	"\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\xBA", "\xE2\x80\xB9",
@@ -613,6 +617,13 @@ static int ends_sentence(const char *s, size_t n, const text_tokens_t *t, size_t
 		return 1;
 	if (t->v[j + 1].off == after && after < n)
 		return 0; /* "solar.de", "Ende.Der" */
+	/* a quoted "?" or "!" is a symbol, not the end of a question:
+	 * Suchmuster wie "*", "?" oder "[]" */
+	if (i > first && t->v[i - 1].kind == TEXT_TOK_PUNCT &&
+	    t->v[i - 1].off + t->v[i - 1].len == t->v[i].off &&
+	    tok_is(s, &t->v[i - 1], openers, COUNT(openers)) && j > i &&
+	    tok_is(s, &t->v[j], closers, COUNT(closers)))
+		return 0;
 	for (size_t k = i; k <= j; k++)
 		if (s[t->v[k].off] == '!' || s[t->v[k].off] == '?')
 			return 1;
@@ -757,29 +768,115 @@ static int en_adjust(const uint32_t *c, size_t k, int count)
 	return count;
 }
 
+/* German text borrows English (and French) words whose written vowels are
+ * not their syllables: "Software" has two, not three. The fragment counts as
+ * given, the letters around it by the German rules; the list is the part of
+ * yoastseo's German syllable table (its deviations.words) that occurs in
+ * technical, web and energy writing, so both count these words alike. */
+enum { LOAN_ANY, LOAN_START, LOAN_END, LOAN_EDGE };
+static const struct loan { const char *frag; unsigned char syl, where; } de_loans[] = {
+	{"management", 3, LOAN_ANY}, {"engagement", 3, LOAN_ANY}, {"statement", 2, LOAN_ANY},
+	{"hardware", 2, LOAN_ANY}, {"software", 2, LOAN_ANY}, {"malware", 2, LOAN_ANY},
+	{"spyware", 2, LOAN_ANY}, {"groupware", 2, LOAN_ANY}, {"adware", 2, LOAN_ANY},
+	{"service", 2, LOAN_ANY}, {"website", 2, LOAN_ANY}, {"pipeline", 2, LOAN_ANY},
+	{"timeline", 2, LOAN_ANY}, {"deadline", 2, LOAN_ANY}, {"headline", 2, LOAN_ANY},
+	{"hotline", 2, LOAN_ANY}, {"offline", 2, LOAN_ANY}, {"online", 2, LOAN_ANY},
+	{"feature", 2, LOAN_ANY}, {"notebook", 2, LOAN_ANY}, {"gateway", 2, LOAN_ANY},
+	{"sitemap", 2, LOAN_ANY}, {"business", 2, LOAN_ANY}, {"roaming", 2, LOAN_ANY},
+	{"reader", 2, LOAN_ANY}, {"ready", 2, LOAN_ANY}, {"inside", 2, LOAN_ANY},
+	{"office", 2, LOAN_ANY}, {"medien", 3, LOAN_ANY}, {"ferien", 3, LOAN_ANY},
+	{"patient", 2, LOAN_ANY}, {"quotient", 2, LOAN_ANY}, {"protein", 3, LOAN_ANY},
+	{"radio", 3, LOAN_ANY}, {"milliarde", 3, LOAN_ANY}, {"initiative", 4, LOAN_ANY},
+	{"build", 1, LOAN_ANY}, {"board", 1, LOAN_ANY}, {"guide", 1, LOAN_ANY},
+	{"load", 1, LOAN_ANY}, {"share", 1, LOAN_ANY}, {"stream", 1, LOAN_ANY},
+	{"cache", 1, LOAN_ANY}, {"home", 1, LOAN_ANY}, {"voice", 1, LOAN_ANY},
+	{"space", 1, LOAN_ANY}, {"update", 2, LOAN_EDGE}, {"upgrade", 2, LOAN_EDGE},
+	{"team", 1, LOAN_EDGE}, {"drive", 1, LOAN_EDGE}, {"case", 1, LOAN_EDGE},
+	{"life", 1, LOAN_EDGE}, {"trade", 1, LOAN_START}, {"image", 2, LOAN_END},
+	{"make", 1, LOAN_END}, {"byte", 1, LOAN_END}, {"date", 1, LOAN_END},
+	{"phone", 1, LOAN_END}, {"store", 1, LOAN_END}, {"like", 1, LOAN_END},
+};
+
+static int at_cps(const uint32_t *c, size_t k, size_t pos, const char *frag)
+{
+	size_t m = strlen(frag);
+	if (pos + m > k)
+		return 0;
+	for (size_t i = 0; i < m; i++)
+		if (c[pos + i] != (uint32_t)(unsigned char)frag[i])
+			return 0;
+	return 1;
+}
+
+static uint32_t cp_at(const uint32_t *c, size_t k, size_t i) { return i < k ? c[i] : 0; }
+
+/* Two vowels spoken as one nucleus at c[i], c[i+1] (German). Besides the
+ * pairs of de_pairs, "io" of -tion/-sion/-xion ("Na-tion", "Ver-sion",
+ * "funk-tio-nie-ren"); "ie" is two after l, s, t before n ("Stu-di-en" too,
+ * at the end: "Li-ni-en" keeps one) as in "Fa-mi-li-en", "Ak-ti-en",
+ * "Cli-ent". */
+static int de_nucleus(const uint32_t *c, size_t k, size_t i)
+{
+	uint32_t a = c[i], b = cp_at(c, k, i + 1), p = i ? c[i - 1] : 0;
+	if (a == 'i' && b == 'o')
+		return (p == 't' || p == 's' || p == 'x') && cp_at(c, k, i + 2) == 'n';
+	if (a == 'i' && b == 'e' && cp_at(c, k, i + 2) == 'n' &&
+	    (p == 'l' || p == 's' || p == 't' || (p == 'd' && i + 3 == k)))
+		return 0;
+	return de_pair(a, b);
+}
+
+/* German syllables of c[a..b): vowel nuclei, loanword fragments as listed. */
+static int de_count(const uint32_t *c, size_t k, size_t a, size_t b)
+{
+	for (size_t l = 0; l < COUNT(de_loans); l++) {
+		const struct loan *L = &de_loans[l];
+		size_t m = strlen(L->frag);
+		for (size_t pos = a; pos + m <= b; pos++) {
+			if (!at_cps(c, k, pos, L->frag))
+				continue;
+			int start = pos == 0 || c[pos - 1] == '-';
+			int end = pos + m == k || c[pos + m] == '-';
+			if ((L->where == LOAN_START && !start) || (L->where == LOAN_END && !end) ||
+			    (L->where == LOAN_EDGE && !start && !end))
+				continue;
+			return de_count(c, k, a, pos) + L->syl + de_count(c, k, pos + m, b);
+		}
+	}
+	int count = 0;
+	for (size_t i = a; i < b;) {
+		if (!is_vowel_cp(c[i]) || (c[i] == 'u' && i > 0 && c[i - 1] == 'q')) {
+			i++;
+			continue;
+		}
+		count++;
+		i += (i + 1 < b && de_nucleus(c, k, i)) ? 2 : 1;
+	}
+	return count;
+}
+
 int text_syllables(const char *word, size_t n, enum text_lang lang)
 {
 	uint32_t c[TEXT_WORD_MAX];
 	size_t k = word_cps(word, n, c, COUNT(c)), i = 0;
 	int count = 0, letters = 0;
+	/* German: a word without a vowel ("LVM", "dpkg", "kWh") has none, as
+	 * Yoast counts; English keeps at least one for a word of letters */
+	if (lang != TEXT_LANG_EN)
+		return de_count(c, k, 0, k);
 	while (i < k) {
 		letters |= text_is_letter(c[i]);
 		int vowel = is_vowel_cp(c[i]) && !(c[i] == 'u' && i > 0 && c[i - 1] == 'q') &&
-		            !(c[i] == 'y' && i == 0 && lang == TEXT_LANG_EN);
+		            !(c[i] == 'y' && i == 0);
 		if (!vowel) {
 			i++;
 			continue;
 		}
 		count++;
-		if (lang == TEXT_LANG_EN) {
-			while (i < k && is_vowel_cp(c[i]))
-				i++;
-		} else {
-			i += (i + 1 < k && de_pair(c[i], c[i + 1])) ? 2 : 1;
-		}
+		while (i < k && is_vowel_cp(c[i]))
+			i++;
 	}
-	if (lang == TEXT_LANG_EN)
-		count = en_adjust(c, k, count);
+	count = en_adjust(c, k, count);
 	if (count == 0 && letters)
 		count = 1;
 	return count;

@@ -195,8 +195,12 @@ PASSIVE = ["Die Module werden von unserem Team montiert.",
 
 class YoastAgreement(Common):
     """Figures of yoastseo 3.6.0's German researcher on the 30 texts of
-    bench/content/texts, computed by bench/content/agreement.mjs and
-    hard-coded in content_yoast_pins.json."""
+    bench/content/texts and on the 29 real texts of bench/content/texts-real
+    within the targets (the other 5 and why: content-agreement.md), computed
+    by bench/content/agreement.mjs and hard-coded in content_yoast_pins.json.
+    A long-sentence share of null: Yoast counts a free-standing dash as a
+    word, so the shares differ on the same sentences (mg04, ref02) or the
+    sentences differ."""
 
     def test_passive_as_yoast_counts(self):
         d = {"url": "https://%s/passiv" % site("passive"), "text": " ".join(PASSIVE) + "\n"}
@@ -229,8 +233,9 @@ class YoastAgreement(Common):
             if p["same_sentences"]:
                 # the same sentences: the same passive ones, by Yoast's definition
                 self.assertEqual(st["passive_sentences"], p["yoast_passive_sentences"], p["name"])
-                self.assertAlmostEqual(st["long_share"], p["yoast_long_share"], places=1,
-                                       msg=p["name"])
+                if p["yoast_long_share"] is not None:
+                    self.assertAlmostEqual(st["long_share"], p["yoast_long_share"], places=1,
+                                           msg=p["name"])
 
 
 class Report(Common):

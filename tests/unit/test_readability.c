@@ -107,6 +107,46 @@ static void test_flesch(void **state)
 	assert_int_equal(d.syllables, 8);
 	assert_true(fabs(d.flesch - (180 - 3 - 58.5 * 8 / 3.0)) < 1e-9);
 	rd_free(&d);
+	/* -tion/-sion as one syllable, English loanwords as spoken: 7 + 9 words,
+	 * 1+4+1+2+2+2+2 and 2+1+1+2+1+2+4+1+3 syllables (In-stal-la-tion,
+	 * Soft-ware, Up-date, Ver-sion); yoastseo's German researcher gives 58.7 */
+	t = "Die Installation der Software dauert eine Stunde. Danach l\xC3\xA4uft das "
+	    "Update der Version automatisch im Hintergrund.";
+	assert_int_equal(rd_analyze(t, strlen(t), TEXT_LANG_DE, &d), 0);
+	assert_int_equal(d.nsent, 2);
+	assert_int_equal(d.words, 16);
+	assert_int_equal(d.syllables, 14 + 17);
+	assert_true(fabs(d.flesch - (180 - 8 - 58.5 * 31 / 16.0)) < 1e-9);
+	assert_true(fabs(d.flesch - 58.7) < 0.05);
+	rd_free(&d);
+}
+
+static void test_words_without_spaces(void **state)
+{
+	(void)state;
+	/* a path, a file name, a slash list and an underscore name written
+	 * without spaces are one word each, as Yoast counts (9 words); their
+	 * syllables still count: Die 1, Da-tei 2, etc-hosts 2, und 1, rsys-log-
+	 * conf 3, nennt 1, Zwe-cke-Net-ze-Or-te 6, für 1, dh-in-stall 2 */
+	const char *t = "Die Datei /etc/hosts und rsyslog.conf nennt Zwecke/Netze/Orte f\xC3\xBCr dh_install.";
+	rd_doc_t d;
+	assert_int_equal(rd_analyze(t, strlen(t), TEXT_LANG_DE, &d), 0);
+	assert_int_equal(d.nsent, 1);
+	assert_int_equal(d.words, 9);
+	assert_int_equal(d.syllables, 19);
+	rd_free(&d);
+	/* a manual page reference and a date are one word; the date, a
+	 * number, is left out of Flesch as Yoast strips numbers (5 words, 1) */
+	t = "Lesen Sie rsyslogd(8) am 2023-02-04 nach.";
+	assert_int_equal(rd_analyze(t, strlen(t), TEXT_LANG_DE, &d), 0);
+	assert_int_equal(d.words, 6);
+	assert_int_equal(d.numbers, 1);
+	rd_free(&d);
+	/* words with a space around the slash stay two */
+	t = "Strom und / oder W\xC3\xA4rme.";
+	assert_int_equal(rd_analyze(t, strlen(t), TEXT_LANG_DE, &d), 0);
+	assert_int_equal(d.words, 4);
+	rd_free(&d);
 }
 
 static void test_document(void **state)
@@ -346,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_transitions),
 		cmocka_unit_test(test_split_point),
 		cmocka_unit_test(test_flesch),
+		cmocka_unit_test(test_words_without_spaces),
 		cmocka_unit_test(test_document),
 		cmocka_unit_test(test_keyphrase_forms),
 		cmocka_unit_test(test_lights),

@@ -65,6 +65,13 @@ static void test_sentences_more_rules(void **state)
 	assert_span(d, &sp.v[0], "\xE2\x80\x9E" "Top Service.\xE2\x80\x9C");
 	assert_span(d, &sp.v[1], "Danke");
 	text_spans_free(&sp);
+	/* a quoted "?" is a symbol; "z.B." before a capitalised noun or a
+	 * number does not end the sentence (Yoast's splitter ends it there) */
+	const char *e = "Suchmuster wie \"*\", \"?\" oder \"[]\" gelten. Alle Optionen "
+	                "(z.B. Voreinstellungsoptionen) fallen weg, z.B. 2000 MiB gro\xC3\x9F" "e St\xC3\xBC" "cke.";
+	assert_int_equal(sentences(e, &sp), 2);
+	assert_span(e, &sp.v[0], "Suchmuster wie \"*\", \"?\" oder \"[]\" gelten.");
+	text_spans_free(&sp);
 	assert_int_equal(sentences("   ", &sp), 0);
 	text_spans_free(&sp);
 }
@@ -138,6 +145,22 @@ static void test_syllables(void **state)
 		{"table", TEXT_LANG_EN, 2}, {"installed", TEXT_LANG_EN, 2},
 		{"wanted", TEXT_LANG_EN, 2}, {"solar", TEXT_LANG_EN, 2}, {"yes", TEXT_LANG_EN, 1},
 		{"rhythm", TEXT_LANG_EN, 1}, {"1234", TEXT_LANG_DE, 0},
+		/* -tion, -sion, -xion: "io" is one nucleus before n */
+		{"Installation", TEXT_LANG_DE, 4}, {"Version", TEXT_LANG_DE, 2},
+		{"Reflexion", TEXT_LANG_DE, 3}, {"funktionieren", TEXT_LANG_DE, 4},
+		{"Informationen", TEXT_LANG_DE, 5}, {"Ratio", TEXT_LANG_DE, 3},
+		/* "ie" before n after l, s, t (and -dien at the end) is two */
+		{"Studien", TEXT_LANG_DE, 3}, {"Familien", TEXT_LANG_DE, 4},
+		{"Aktien", TEXT_LANG_DE, 3}, {"Client", TEXT_LANG_DE, 2},
+		{"Linien", TEXT_LANG_DE, 2}, {"Dienste", TEXT_LANG_DE, 2},
+		{"verdienen", TEXT_LANG_DE, 3},
+		/* English loanwords in German text */
+		{"Software", TEXT_LANG_DE, 2}, {"Hardware-Ausfall", TEXT_LANG_DE, 4},
+		{"Software-Update", TEXT_LANG_DE, 4}, {"Updates", TEXT_LANG_DE, 2},
+		{"Onlineportal", TEXT_LANG_DE, 4}, {"Homepage", TEXT_LANG_DE, 3},
+		{"Service", TEXT_LANG_DE, 2},
+		/* no vowel, no syllable (Yoast's count): spoken letter by letter */
+		{"LVM", TEXT_LANG_DE, 0}, {"kWh", TEXT_LANG_DE, 0},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int got = text_syllables(cases[i].w, strlen(cases[i].w), cases[i].l);
