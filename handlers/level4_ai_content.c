@@ -663,10 +663,11 @@ static size_t utf8_cut(const char *s, size_t n)
 	return n;
 }
 
+/* A suggestion dropped with the reason; its text as far as the first 500 bytes. */
 static void llm_drop(json_t *llm, const char *field, const char *text, const char *reason)
 {
-	json_array_append_new(json_object_get(llm, "dropped"), json_pack("{s:s, s:s, s:s}",
-		"field", field, "text", text, "reason", reason));
+	json_array_append_new(json_object_get(llm, "dropped"), json_pack("{s:s, s:s%, s:s}",
+		"field", field, "text", text, utf8_cut(text, 500), "reason", reason));
 }
 
 /* Why a rewrite of a long or passive sentence fails, or NULL when it passes. */

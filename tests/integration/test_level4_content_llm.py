@@ -51,6 +51,8 @@ def answer(mode, user):
         return {"title": "Kosten und Förderung | ZOE Solar", "meta": META.replace("Solaranlage", "Anlage")}
     if mode == "garbage":
         return "Hier ist Ihr Text ohne JSON."
+    if mode == "oversized":
+        return {"title": "Solaranlägé " * 200}
     return {"title": TITLE}
 
 
@@ -139,6 +141,15 @@ class LlmRewrites(LocalLlm, Common):
         self.assertIn("Keyphrase: Montage\n", self.server.seen[0]["body"]["messages"][1]["content"])
         self.assertEqual([d["field"] for d in j["llm"]["dropped"]], ["title"])
         self.assertEqual(j["llm"]["meta_candidates"][0]["description"], META)
+
+    def test_oversized_suggestion_dropped_shortened(self):
+        j = self.optimize_via(self.port, "oversized")
+        [d] = j["llm"]["dropped"]
+        self.assertEqual((d["field"], d["reason"]), ("title", "is not a plain title"))
+        # echoed as far as 500 bytes, cut on a character boundary
+        full = ("Solaranlägé " * 200).encode()
+        self.assertEqual(d["text"].encode(), full[:len(d["text"].encode())])
+        self.assertIn(len(d["text"].encode()), (499, 500))
 
     def test_provider_failures_reported(self):
         cases = [("status", "HTTP 500"), ("huge", "larger than 1048576 bytes"),
