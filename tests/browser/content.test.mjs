@@ -7,8 +7,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, apiLogin, apiGet, screenshot, uiLogin, settled, openSession, assertAxeClean, URL_BASE, fcgiPost, startPool, fakeLlm,
+  launch, apiLogin, apiGet, screenshot, uiLogin, settled, openSession, assertAxeClean, URL_BASE, ARTIFACTS, fcgiPost, startPool, fakeLlm,
 } from './helpers.mjs';
+import { join } from 'node:path';
 import { num } from '../../static/src/lib/format.js';
 
 const REPORT = '/api/level4/ai-content/report';
@@ -103,8 +104,10 @@ test('content: the LLM provider\'s checked suggestions are marked "KI-Vorschlag"
   });
   await uiLogin(page, undefined, '/content');
   await settled(page);
-  // a page with a keyphrase (without one the provider is not asked: llm.error says so)
-  const target = (await apiGet(token, REPORT, { limit: 500 })).body.pages.find((p) => p.keyphrase);
+  // a page with a keyphrase (without one the provider is not asked: llm.error says so) and
+  // long or passive sentences to rewrite
+  const target = (await apiGet(token, REPORT, { limit: 500 })).body.pages
+    .find((p) => p.keyphrase && p.stats.long_sentences + p.stats.passive_sentences > 0);
   await page.locator(`[data-testid="content-table"] tr[data-url="${target.url}"] button`).click();
   await page.getByRole('button', { name: 'Vorschläge berechnen' }).click();
   const box = page.getByTestId('content-rewrites');
@@ -121,15 +124,18 @@ test('content: the LLM provider\'s checked suggestions are marked "KI-Vorschlag"
   assert.deepEqual(titles, [...opt.title_candidates.map((c) => ['computed', c.px, null]),
     ...opt.llm.title_candidates.map((c) => ['llm', c.px, 'KI-Vorschlag bt-model'])]);
   assert.equal(await box.locator('li[data-chars] [data-testid="llm-badge"]').count(), 0);
-  const rewrites = opt.llm.sentence_rewrites;
-  assert.equal(rewrites.length, opt.long_sentences.length + opt.passive_sentences.length ? 1 : 0);
-  assert.equal(await box.locator('[data-testid="content-llm-rewrites"] li').count(), rewrites.length);
+  // the first named sentence rewritten in two sentences of 5 words: kept
+  const first = [...opt.long_sentences, ...opt.passive_sentences][0].sentence;
+  assert.deepEqual(opt.llm.sentence_rewrites.map((r) => [r.sentence, r.max_words, r.source]), [[first, 5, 'llm']]);
+  const shown = await box.locator('[data-testid="content-llm-rewrites"] li').evaluateAll((lis) => lis.map((li) => [li.dataset.maxWords, li.innerText]));
+  assert.equal(shown.length, 1);
+  assert.equal(shown[0][0], '5');
+  assert.ok(shown[0][1].startsWith(`${first} → Das ist der erste Teil. Das ist der zweite Teil. KI-Vorschlag bt-model`), shown[0][1]);
   const dropped = box.getByTestId('content-llm-dropped');
   assert.equal(await dropped.locator('summary').innerText(), '1 KI-Vorschläge verworfen (bestehen unsere Prüfung nicht)');
   await dropped.locator('summary').click();
   assert.equal(await dropped.locator('li').innerText(), `Meta-Beschreibung: „${kp} kurz erklärt.“ (${opt.llm.dropped[0].reason})`);
-  await box.scrollIntoViewIfNeeded();
-  await screenshot(page, '41-content-llm');
+  await box.screenshot({ path: join(ARTIFACTS, '41-content-llm.png') });    // the suggestions only
   await assertAxeClean(page, 'content-llm');
   assert.deepEqual(w.check(), [], 'console errors or failed requests');
 });
