@@ -597,7 +597,7 @@ static const char *first_heading(arena_t *a, const rd_doc_t *d)
 
 static json_t *optimize_method(void)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 		"titles", "the current title without its brand, the keyphrase before it, the "
 		"first heading, the keyphrase with the brand; each shortened to 580 px "
 		"(analysis/titlewidth) and kept when it still holds the keyphrase",
@@ -611,7 +611,11 @@ static json_t *optimize_method(void)
 		"missing_subheadings", "text over 300 words without a subheading; a subheading "
 		"fits before the paragraph nearest the middle",
 		"internal_links", "pages sharing entities found by entity SEO (#1), most shared "
-		"first; anchor: the shared entity most salient on the target page");
+		"first; anchor: the shared entity most salient on the target page",
+		"llm", "only with an LLM provider (ZOE_LLM_URL): its title, meta description and "
+		"rewrites of the sentences above, each kept when it passes the same checks (580 px "
+		"and the keyphrase; 120-156 characters and the keyphrase; no sentence over 20 words, "
+		"none passive), else dropped with the reason");
 }
 
 /* The rewrites for the stored version in row 0 of res. */

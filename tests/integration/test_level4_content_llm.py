@@ -142,6 +142,17 @@ class LlmRewrites(LocalLlm, Common):
         self.assertEqual([d["field"] for d in j["llm"]["dropped"]], ["title"])
         self.assertEqual(j["llm"]["meta_candidates"][0]["description"], META)
 
+    def test_no_keyphrase_no_request(self):
+        page = doc("llmnokp", keyphrase=None)
+        del page["keyphrase"]
+        self.analyze(page)
+        j = self.optimize_via(self.port, "good", {"url": page["url"]})
+        self.assertIsNone(j["keyphrase"])
+        self.assertEqual(self.server.seen, [])
+        self.assertEqual((j["llm"]["model"], j["llm"]["error"]),
+                         (None, "no keyphrase: none is stored and none was sent"))
+        self.assertIn("580 px", j["method"]["llm"])
+
     def test_oversized_suggestion_dropped_shortened(self):
         j = self.optimize_via(self.port, "oversized")
         [d] = j["llm"]["dropped"]
