@@ -1,15 +1,7 @@
 /* content_llm.c - the optional LLM provider of the content drafts (#48): one
  * more candidate, written from the same facts as the templates' candidates,
- * by an OpenAI-compatible chat completions endpoint.
- *
- * Configured by the environment, never required: ZOE_LLM_URL (the full URL,
- * e.g. https://llm.example/v1/chat/completions; unset or empty: no call),
- * ZOE_LLM_MODEL (default "default"), ZOE_LLM_KEY (sent as a bearer token
- * when set) and ZOE_LLM_TIMEOUT (seconds for the whole request, 1-25,
- * default 20: below nginx's fastcgi_read_timeout of 30 s, since the worker
- * waits for the answer). The request goes out with libcurl through the SSRF guard
- * (core/netguard, ZOE_OUTBOUND_ALLOW) pinned to the checked address, http
- * and https only, no proxy, no redirects, and at most 1 MiB of answer.
+ * by the OpenAI-compatible chat completions endpoint of llm.c (its
+ * configuration, timeout, size cap and outbound guard are described there).
  *
  * The model gets the facts (the context the templates render, each fact with
  * its "_ref"), the facts that are missing and the best template candidate,
@@ -18,18 +10,14 @@
  * row that is not among the facts, states figures in a paragraph that cites
  * none, or holds markup; otherwise the markers become the paragraphs' facts,
  * as for a template. Scoring and keeping are the caller's. */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "content_llm.h"
-#include "netguard.h"
+#include "llm.h"
 
-#define LLM_CAP (1024 * 1024)
-#define LLM_TIMEOUT_DEFAULT 20L
-#define LLM_TIMEOUT_MAX 25L
 #define BODY_MAX 100000
 
 static const char system_prompt[] =
@@ -42,17 +30,6 @@ static const char system_prompt[] =
 	"JSON). Für jeden fehlenden Fakt schreibe genau [fehlt: name] an die Stelle, an die er gehört. "
 	"Verwende die Keyphrase im Titel, in der Meta-Beschreibung, im ersten Absatz und in einer "
 	"Zwischenüberschrift.";
-
-static size_t on_data(char *p, size_t size, size_t n, void *ud)
-{
-	buf_t *b = ud;
-	size_t len = size * n;
-	if (b->len + len > LLM_CAP) {
-		b->oom = 2;                 /* too large: ends the transfer */
-		return 0;
-	}
-	return buf_add(b, p, len) == 0 ? len : 0;
-}
 
 /* Collects every "_ref" of the facts (strings, or arrays of them) into refs. */
 static void collect_refs(json_t *v, json_t *refs)
@@ -76,66 +53,15 @@ static void collect_refs(json_t *v, json_t *refs)
 		collect_refs(x, refs);
 }
 
-/* The request's JSON text (arena), NULL on out of memory. */
+/* The user message (arena), NULL on out of memory. */
 static char *request_text(arena_t *a, const llm_request_t *q)
 {
-	const char *model = getenv("ZOE_LLM_MODEL");
 	char *facts = arena_json_text(a, q->ctx), *missing = arena_json_text(a, q->missing);
-	char *user = facts && missing ? arena_printf(a, "Seitentyp: %s\nKeyphrase: %s\n"
+	return facts && missing ? arena_printf(a, "Seitentyp: %s\nKeyphrase: %s\n"
 		"Fehlende Fakten (als [fehlt: name] schreiben): %s\nFakten (JSON): %s\n\n"
 		"Bester Entwurf aus unseren Vorlagen (Score %d von 100), zum Verbessern:\nTitel: %s\n"
 		"Meta: %s\n%s", q->kind, q->keyphrase, missing, facts, q->base_score, q->base_title,
 		q->base_meta, q->base_body) : NULL;
-	json_t *req = user ? json_pack("{s:s, s:f, s:[{s:s, s:s}, {s:s, s:s}]}", "model",
-		model && *model ? model : "default", "temperature", 0.2, "messages", "role", "system",
-		"content", system_prompt, "role", "user", "content", user) : NULL;
-	return arena_json_text(a, arena_json(a, req));
-}
-
-/* POSTs body to url; the answer in out (capped). 0, or -1 with err. */
-static int post_json(const char *url, const char *body, buf_t *out, char *err, size_t errlen)
-{
-	char auth[600];
-	const char *key = getenv("ZOE_LLM_KEY"), *to = getenv("ZOE_LLM_TIMEOUT");
-	long timeout = to && *to ? strtol(to, NULL, 10) : LLM_TIMEOUT_DEFAULT, status = 0;
-	if (timeout < 1 || timeout > LLM_TIMEOUT_MAX)
-		timeout = LLM_TIMEOUT_DEFAULT;
-	CURL *c = curl_easy_init();
-	struct curl_slist *resolve = NULL, *head = NULL;
-	if (!c) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (netguard_curl_setup(c, url, getenv("ZOE_OUTBOUND_ALLOW"), timeout, &resolve, err,
-				errlen) < 0) {
-		curl_easy_cleanup(c);
-		return -1;
-	}
-	head = curl_slist_append(NULL, "Content-Type: application/json");
-	if (head && key && *key && snprintf(auth, sizeof auth, "Authorization: Bearer %s", key) <
-	    (int)sizeof auth)
-		head = curl_slist_append(head, auth);
-	CURLcode rc = CURLE_OUT_OF_MEMORY;
-	if (head) {
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, head);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-		rc = curl_easy_perform(c);
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	}
-	curl_slist_free_all(resolve);
-	curl_slist_free_all(head);
-	curl_easy_cleanup(c);
-	if (out->oom == 2)
-		snprintf(err, errlen, "the answer is larger than %d bytes", LLM_CAP);
-	else if (rc == CURLE_OPERATION_TIMEDOUT)
-		snprintf(err, errlen, "no complete answer within %ld s", timeout);
-	else if (rc != CURLE_OK)
-		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
-	else if (status != 200)
-		snprintf(err, errlen, "HTTP %ld", status);
-	return rc == CURLE_OK && status == 200 && !out->oom ? 0 : -1;
 }
 
 /* s without its [[ref]] markers (arena); each ref must be in refs (else
@@ -176,22 +102,13 @@ static char *strip_refs(arena_t *a, const char *s, size_t n, json_t *refs, json_
 	return out;
 }
 
-/* Reads the model's answer into c; 0, or -1 with err. */
-static int read_answer(arena_t *a, const char *answer, json_t *refs, llm_candidate_t *c,
+/* Reads the model's answer (the JSON object of its content) into c; 0, or -1 with err. */
+static int read_answer(arena_t *a, json_t *doc, json_t *refs, llm_candidate_t *c,
 		       char *err, size_t errlen)
 {
-	json_t *r = arena_json(a, json_loads(answer, 0, NULL));
-	json_t *choice = json_array_get(json_object_get(r, "choices"), 0);
-	const char *content = json_string_value(json_object_get(json_object_get(choice, "message"),
-								"content"));
-	const char *open = content ? strchr(content, '{') : NULL, *close = content ? strrchr(content,
-									'}') : NULL;
-	json_t *doc = open && close > open ? arena_json(a, json_loadb(open, (size_t)(close - open + 1),
-								       0, NULL)) : NULL;
 	const char *title = json_string_value(json_object_get(doc, "title"));
 	const char *meta = json_string_value(json_object_get(doc, "meta"));
 	const char *body = json_string_value(json_object_get(doc, "body"));
-	c->model = json_string_value(json_object_get(r, "model"));
 	if (!title || !meta || !body || !*title || !*body) {
 		snprintf(err, errlen, "the answer is not {\"title\", \"meta\", \"body\"} in "
 			 "choices[0].message.content");
@@ -246,30 +163,18 @@ static int read_answer(arena_t *a, const char *answer, json_t *refs, llm_candida
 	return c->body ? 0 : -1;
 }
 
-int llm_enabled(void)
-{
-	const char *url = getenv("ZOE_LLM_URL");
-	return url && *url;
-}
-
 int llm_candidate(arena_t *a, const llm_request_t *q, llm_candidate_t *c, char *err,
 		  size_t errlen)
 {
-	json_t *refs = arena_json(a, json_object());
-	char *body = refs ? request_text(a, q) : NULL;
-	buf_t answer;
+	json_t *refs = arena_json(a, json_object()), *doc;
+	char *user = refs ? request_text(a, q) : NULL;
 	memset(c, 0, sizeof *c);
-	if (!body) {
+	if (!user) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	collect_refs(q->ctx, refs);
-	buf_init(&answer, LLM_CAP + 1);
-	int rc = post_json(getenv("ZOE_LLM_URL"), body, &answer, err, errlen);
-	if (rc == 0)
-		rc = answer.len ? read_answer(a, answer.data, refs, c, err, errlen) : -1;
-	if (rc && !*err)
-		snprintf(err, errlen, "empty answer");
-	buf_free(&answer);
-	return rc;
+	if (llm_chat(a, system_prompt, user, &doc, &c->model, err, errlen) < 0)
+		return -1;
+	return read_answer(a, doc, refs, c, err, errlen);
 }

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "arena.h"
+#include "llm.h"
 
 typedef struct llm_request {
 	const char *kind, *keyphrase;
@@ -22,8 +23,6 @@ typedef struct llm_candidate {
 	const char *model;                      /* as the endpoint names it, or NULL */
 } llm_candidate_t;
 
-/* 1 when ZOE_LLM_URL is set. */
-int llm_enabled(void);
 /* Asks the endpoint for one candidate; 0, or -1 with a one-line reason in err
  * (refused address, timeout, too large, HTTP status, an answer that is not
  * the expected JSON, cites rows that are not facts or states uncited figures). */

@@ -20,7 +20,12 @@
  * of 120-156 characters made of the page's own sentences, the long sentences
  * with a split point, the passive ones with their auxiliary, the sections
  * over 300 words without a subheading and internal links to pages sharing
- * entities (entity SEO, #1). */
+ * entities (entity SEO, #1). With ZOE_LLM_URL set (llm.c), the provider is
+ * asked in addition for a title, a meta description and rewrites of the
+ * named long and passive sentences; each is checked by the same analysers
+ * (580 px and the keyphrase, 120-156 characters and the keyphrase, no
+ * sentence over 20 words and none passive) and kept in `llm` marked with
+ * its source and model, or dropped there with the reason. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +36,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "json_in.h"
+#include "llm.h"
 #include "router.h"
 #include "seo_checks.h"
 #include "titlewidth.h"
@@ -81,13 +87,14 @@ static const char *trimmed(arena_t *a, const char *s)
 	return n ? arena_strndup(a, s, n) : NULL;
 }
 
-/* Whether `field` was already named (by the rule table): one error per field. */
-static int named(json_t *errors, const char *field)
+/* Whether an object of list has `value` as its `key`: a field already named
+ * (by the rule table, one error per field), a sentence already found. */
+static int listed(json_t *list, const char *key, const char *value)
 {
 	json_t *e;
 	size_t i;
-	json_array_foreach(errors, i, e)
-		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
+	json_array_foreach(list, i, e)
+		if (strcmp(json_string_value(json_object_get(e, key)), value) == 0)
 			return 1;
 	return 0;
 }
@@ -145,7 +152,7 @@ static int read_page(arena_t *a, json_t *body, page_t *p, json_t *errors)
 	validate(body, VRULES(analyze_rules), "", errors);
 	const char *html = json_string_value(json_object_get(body, "html"));
 	const char *text = json_string_value(json_object_get(body, "text"));
-	if (!html == !text && !named(errors, "html") && !named(errors, "text"))
+	if (!html == !text && !listed(errors, "field", "html") && !listed(errors, "field", "text"))
 		verr(errors, html ? "html" : "text", html ? "send html or text, not both" :
 		     "is required (or html): the page's content");
 	p->url = json_string_value(json_object_get(body, "url"));
@@ -590,7 +597,7 @@ static const char *first_heading(arena_t *a, const rd_doc_t *d)
 
 static json_t *optimize_method(void)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 		"titles", "the current title without its brand, the keyphrase before it, the "
 		"first heading, the keyphrase with the brand; each shortened to 580 px "
 		"(analysis/titlewidth) and kept when it still holds the keyphrase",
@@ -604,7 +611,11 @@ static json_t *optimize_method(void)
 		"missing_subheadings", "text over 300 words without a subheading; a subheading "
 		"fits before the paragraph nearest the middle",
 		"internal_links", "pages sharing entities found by entity SEO (#1), most shared "
-		"first; anchor: the shared entity most salient on the target page");
+		"first; anchor: the shared entity most salient on the target page",
+		"llm", "only with an LLM provider (ZOE_LLM_URL): its title, meta description and "
+		"rewrites of the sentences above, each kept when it passes the same checks (580 px "
+		"and the keyphrase; 120-156 characters and the keyphrase; no sentence over 20 words, "
+		"none passive), else dropped with the reason");
 }
 
 /* The rewrites for the stored version in row 0 of res. */
@@ -629,6 +640,160 @@ static json_t *rewrites(arena_t *a, PGresult *res, const char *kp_in, PGresult *
 		"method", optimize_method());
 	rd_free(&d);
 	return arena_json(a, out);
+}
+
+/* ---- optimize: the LLM provider (optional) ------------------------------------------ */
+
+#define LLM_BODY_MAX 12000      /* bytes of the page's text sent along */
+
+static const char rewrite_prompt[] =
+	"Du überarbeitest Webseitentexte für ZOE Solar (Photovoltaik, Speicher, Wallboxen) in "
+	"der Sprache der Seite. Verwende nur, was im Text steht: keine neuen Zahlen, Preise, "
+	"Namen oder Versprechen. Antworte nur mit einem JSON-Objekt {\"title\": \"…\", "
+	"\"meta\": \"…\", \"sentences\": [{\"sentence\": \"…\", \"rewrite\": \"…\"}]}. "
+	"title: höchstens 580 Pixel breit (etwa 55 Zeichen), mit der Keyphrase. meta: 120 bis 156 "
+	"Zeichen, mit der Keyphrase. sentences: für jeden genannten langen oder passiven Satz "
+	"(sentence wörtlich wie genannt) eine Umformulierung im Aktiv aus Sätzen von höchstens 20 "
+	"Wörtern. Kein HTML.";
+
+/* n bytes of s or fewer, ending on a character boundary. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+	size_t len = strlen(s);
+	if (len <= n)
+		return len;
+	while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+/* A suggestion dropped with the reason; its text as far as the first 500 bytes. */
+static void llm_drop(json_t *llm, const char *field, const char *text, const char *reason)
+{
+	json_array_append_new(json_object_get(llm, "dropped"), json_pack("{s:s, s:s%, s:s}",
+		"field", field, "text", text, utf8_cut(text, 500), "reason", reason));
+}
+
+/* Why a rewrite of a long or passive sentence fails, or NULL when it passes. */
+static const char *rewrite_fault(arena_t *a, const char *text, enum text_lang lang,
+				 unsigned *maxw)
+{
+	rd_doc_t d;
+	const char *why = NULL;
+	*maxw = 0;
+	if (rd_analyze(text, strlen(text), lang, &d) < 0)
+		return "cannot be analysed";
+	for (size_t i = 0; i < d.nsent; i++) {
+		if (d.sent[i].words > *maxw)
+			*maxw = d.sent[i].words;
+		if (!why && d.sent[i].passive)
+			why = arena_printf(a, "is still passive: %.*s", (int)d.sent[i].len,
+					   d.s + d.sent[i].off);
+	}
+	size_t n = d.nsent;
+	rd_free(&d);
+	if (!why && *maxw > RD_LONG_SENTENCE)
+		why = arena_printf(a, "holds a sentence of %u words (over %d)", *maxw, RD_LONG_SENTENCE);
+	if (!why && !n)
+		why = "is empty";
+	return why;
+}
+
+/* Checks the provider's answer into llm: what passes is kept, the rest dropped with why. */
+static void llm_check(arena_t *a, json_t *doc, json_t *out, const char *kp, enum text_lang lang,
+		      const char *model)
+{
+	json_t *llm = json_object_get(out, "llm"), *x;
+	const char *title = json_string_value(json_object_get(doc, "title"));
+	const char *meta = json_string_value(json_object_get(doc, "meta"));
+	json_t *sents = json_object_get(doc, "sentences");
+	size_t i;
+	if (title) {
+		double px = round(titlewidth_px(title) * 10) / 10;
+		const char *why = strlen(title) > 300 || strpbrk(title, "<>") ? "is not a plain title" :
+			px > TITLEWIDTH_LIMIT_PX ? arena_printf(a, "is %.1f px wide, over %d px", px,
+								 TITLEWIDTH_LIMIT_PX) :
+			!has_kp(title, kp, lang) ? "does not hold the keyphrase" : NULL;
+		if (why)
+			llm_drop(llm, "title", title, why);
+		else
+			json_array_append_new(json_object_get(llm, "title_candidates"), json_pack(
+				"{s:s, s:f, s:b, s:s, s:s?}", "title", title, "px", px, "within_400_600",
+				px >= 400, "source", "llm", "model", model));
+	}
+	if (meta) {
+		size_t n = cps(meta, strlen(meta));
+		const char *why = strpbrk(meta, "<>") ? "is not plain text" :
+			n < META_MIN || n > META_MAX ? arena_printf(a, "has %zu characters, not %d-%d",
+								    n, META_MIN, META_MAX) :
+			!has_kp(meta, kp, lang) ? "does not hold the keyphrase" : NULL;
+		if (why)
+			llm_drop(llm, "meta", meta, why);
+		else
+			json_array_append_new(json_object_get(llm, "meta_candidates"), json_pack(
+				"{s:s, s:I, s:b, s:s, s:s?}", "description", meta, "chars", (json_int_t)n,
+				"keyphrase", 1, "source", "llm", "model", model));
+	}
+	json_array_foreach(json_is_array(sents) ? sents : NULL, i, x) {
+		const char *s = json_string_value(json_object_get(x, "sentence"));
+		const char *rw = json_string_value(json_object_get(x, "rewrite"));
+		unsigned maxw = 0;
+		if (i >= 2 * FINDINGS_MAX || !s || !rw)
+			continue;
+		const char *why = strlen(rw) > 2000 || strpbrk(rw, "<>") ? "is not plain text" :
+			!listed(json_object_get(out, "long_sentences"), "sentence", s) &&
+			!listed(json_object_get(out, "passive_sentences"), "sentence", s) ?
+			"rewrites a sentence that is neither long nor passive here" :
+			rewrite_fault(a, rw, lang, &maxw);
+		if (why)
+			llm_drop(llm, "sentences", rw, why);
+		else
+			json_array_append_new(json_object_get(llm, "sentence_rewrites"), json_pack(
+				"{s:s, s:s, s:i, s:s, s:s?}", "sentence", s, "rewrite", rw,
+				"max_words", (int)maxw, "source", "llm", "model", model));
+	}
+}
+
+/* Asks the provider for the stored version in row 0 of res and adds its
+ * suggestions (or error) to out's `llm`. */
+static void llm_rewrites(arena_t *a, PGresult *res, json_t *out)
+{
+	const char *kp = json_string_value(json_object_get(out, "keyphrase"));
+	const char *body = db_get(res, 0, 7), *title = db_get(res, 0, 2), *meta = db_get(res, 0, 3);
+	enum text_lang lang = text_lang_parse(db_get(res, 0, 6));
+	json_t *named = json_array(), *x, *doc = NULL;
+	const char *model = NULL;
+	char err[240] = "";
+	size_t i;
+	json_t *llm = json_pack("{s:n, s:n, s:[], s:[], s:[], s:[]}", "model", "error",
+		"title_candidates", "meta_candidates", "sentence_rewrites", "dropped");
+	json_object_set_new(out, "llm", llm ? llm : json_null());
+	json_array_foreach(json_object_get(out, "long_sentences"), i, x)
+		json_array_append(named, json_object_get(x, "sentence"));
+	json_array_foreach(json_object_get(out, "passive_sentences"), i, x)
+		json_array_append(named, json_object_get(x, "sentence"));
+	char *list = arena_json_text(a, arena_json(a, named));
+	char *user = list ? arena_printf(a, "Sprache: %s\nKeyphrase: %s\nTitel: %s\nMeta: %s\n"
+		"Lange oder passive Sätze (JSON): %s\nText:\n%.*s", text_lang_code(lang), kp,
+		title ? title : "", meta ? meta : "", list, (int)utf8_cut(body, LLM_BODY_MAX), body) :
+		NULL;
+	if (!llm)
+		return;
+	if (!kp)
+		snprintf(err, sizeof err, "no keyphrase: none is stored and none was sent");
+	else if (!user)
+		snprintf(err, sizeof err, "out of memory");
+	else if (llm_chat(a, rewrite_prompt, user, &doc, &model, err, sizeof err) == 0 &&
+		 !json_is_string(json_object_get(doc, "title")) &&
+		 !json_is_string(json_object_get(doc, "meta")) &&
+		 !json_is_array(json_object_get(doc, "sentences")))
+		snprintf(err, sizeof err, "the answer is not {\"title\", \"meta\", \"sentences\"} in "
+			 "choices[0].message.content");
+	json_object_set_new(llm, "model", model ? json_string(model) : json_null());
+	if (*err)
+		json_object_set_new(llm, "error", json_string(err));
+	else
+		llm_check(a, doc, out, kp, lang, model);
 }
 
 int h_content_optimize(req_t *r)
@@ -659,6 +824,8 @@ int h_content_optimize(req_t *r)
 	if (!(links = db_run(r->arena, &q_links, 1, p)))
 		return db_fail(r);
 	json_t *out = rewrites(r->arena, res, kp, links);
+	if (out && llm_enabled())
+		llm_rewrites(r->arena, res, out);
 	return out ? reply_json(r, 200, out) : reply_problem(r, 500, "out of memory", NULL);
 }
 

@@ -2,12 +2,14 @@
 // The demo pages are analysed in two versions by `zoe seed --demo`; the page's tiles, the
 // weakest checks and the page table must equal the report the API gives, in German; the
 // checks of the chosen page show the API's traffic lights and German explanations; the
-// rewrite suggestions equal what the optimize endpoint answers. No console errors; axe clean.
+// rewrite suggestions equal what the optimize endpoint answers, and with an LLM provider its
+// checked suggestions are marked "KI-Vorschlag". No console errors; axe clean.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, apiLogin, apiGet, screenshot, uiLogin, settled, openSession, assertAxeClean, URL_BASE,
+  launch, apiLogin, apiGet, screenshot, uiLogin, settled, openSession, assertAxeClean, URL_BASE, ARTIFACTS, fcgiPost, startPool, fakeLlm,
 } from './helpers.mjs';
+import { join } from 'node:path';
 import { num } from '../../static/src/lib/format.js';
 
 const REPORT = '/api/level4/ai-content/report';
@@ -77,5 +79,63 @@ test('content: the rewrite suggestions equal the optimize answer, with copy butt
   assert.equal(await box.getByRole('button', { name: 'Kopieren' }).count(),
     opt.title_candidates.length + opt.meta_candidates.length + opt.internal_links.length);
   await assertAxeClean(page, 'content-rewrites');
+  assert.deepEqual(w.check(), [], 'console errors or failed requests');
+});
+
+// With an LLM provider (a local OpenAI-compatible endpoint, through a pool of its own with
+// ZOE_LLM_URL): the page's optimize request is answered by that pool, and its kept
+// suggestions come after the computed ones marked "KI-Vorschlag" with the model, the
+// dropped one behind its count with the reason.
+test('content: the LLM provider\'s checked suggestions are marked "KI-Vorschlag"', async (t) => {
+  const seen = [];
+  const url = await fakeLlm(t, 'bt-model', (user) => {
+    const kp = /^Keyphrase: (.*)$/m.exec(user)[1];
+    const named = JSON.parse(/Sätze \(JSON\): (.*)\nText:/.exec(user)[1]);
+    return { title: `${kp}: unser Ratgeber | ZOE Solar`, meta: `${kp} kurz erklärt.`,
+      sentences: named.slice(0, 1).map((s) => ({ sentence: s, rewrite: 'Das ist der erste Teil. Das ist der zweite Teil.' })) };
+  }, seen);
+  const port = await startPool(t, { ZOE_LLM_URL: url, ZOE_LLM_TIMEOUT: '10', ZOE_OUTBOUND_ALLOW: '127.0.0.1/32' });
+  const { page, w } = await openSession(browser, t);
+  let opt;
+  await page.route((u) => u.pathname === OPTIMIZE, async (route) => {
+    const r = await fcgiPost(port, OPTIMIZE, JSON.parse(route.request().postData()), { HTTP_AUTHORIZATION: `Bearer ${token}` });
+    opt = r.body;
+    await route.fulfill({ status: r.status, contentType: 'application/json', body: JSON.stringify(r.body) });
+  });
+  await uiLogin(page, undefined, '/content');
+  await settled(page);
+  // a page with a keyphrase (without one the provider is not asked: llm.error says so) and
+  // long or passive sentences to rewrite
+  const target = (await apiGet(token, REPORT, { limit: 500 })).body.pages
+    .find((p) => p.keyphrase && p.stats.long_sentences + p.stats.passive_sentences > 0);
+  await page.locator(`[data-testid="content-table"] tr[data-url="${target.url}"] button`).click();
+  await page.getByRole('button', { name: 'Vorschläge berechnen' }).click();
+  const box = page.getByTestId('content-rewrites');
+  await box.waitFor();
+  assert.equal(seen.length, 1, `the model was asked once: ${JSON.stringify(opt)?.slice(0, 300)}`);
+  const kp = opt.keyphrase;
+  assert.equal(opt.url, target.url);
+  assert.equal(kp, target.keyphrase);
+  // the server kept the title (within 580 px, with the keyphrase) and dropped the short meta
+  assert.equal(opt.llm.error, null);
+  assert.deepEqual(opt.llm.title_candidates.map((c) => [c.title, c.source, c.model]), [[`${kp}: unser Ratgeber | ZOE Solar`, 'llm', 'bt-model']]);
+  assert.deepEqual(opt.llm.dropped.map((x) => [x.field, x.text]), [['meta', `${kp} kurz erklärt.`]]);
+  const titles = await box.locator('li[data-px]').evaluateAll((lis) => lis.map((li) => [li.dataset.source, Number(li.dataset.px), li.querySelector('[data-testid="llm-badge"]')?.innerText ?? null]));
+  assert.deepEqual(titles, [...opt.title_candidates.map((c) => ['computed', c.px, null]),
+    ...opt.llm.title_candidates.map((c) => ['llm', c.px, 'KI-Vorschlag bt-model'])]);
+  assert.equal(await box.locator('li[data-chars] [data-testid="llm-badge"]').count(), 0);
+  // the first named sentence rewritten in two sentences of 5 words: kept
+  const first = [...opt.long_sentences, ...opt.passive_sentences][0].sentence;
+  assert.deepEqual(opt.llm.sentence_rewrites.map((r) => [r.sentence, r.max_words, r.source]), [[first, 5, 'llm']]);
+  const shown = await box.locator('[data-testid="content-llm-rewrites"] li').evaluateAll((lis) => lis.map((li) => [li.dataset.maxWords, li.innerText]));
+  assert.equal(shown.length, 1);
+  assert.equal(shown[0][0], '5');
+  assert.ok(shown[0][1].startsWith(`${first} → Das ist der erste Teil. Das ist der zweite Teil. KI-Vorschlag bt-model`), shown[0][1]);
+  const dropped = box.getByTestId('content-llm-dropped');
+  assert.equal(await dropped.locator('summary').innerText(), '1 KI-Vorschläge verworfen (bestehen unsere Prüfung nicht)');
+  await dropped.locator('summary').click();
+  assert.equal(await dropped.locator('li').innerText(), `Meta-Beschreibung: „${kp} kurz erklärt.“ (${opt.llm.dropped[0].reason})`);
+  await box.screenshot({ path: join(ARTIFACTS, '41-content-llm.png') });    // the suggestions only
+  await assertAxeClean(page, 'content-llm');
   assert.deepEqual(w.check(), [], 'console errors or failed requests');
 });

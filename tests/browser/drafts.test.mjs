@@ -20,11 +20,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import net from 'node:net';
+import { execFileSync } from 'node:child_process';
 import {
-  launch, apiLogin, apiGet, screenshot, uiLogin, settled, openSession, assertAxeClean, ensureUser, URL_BASE, VAR, ZOE_BIN,
+  launch, apiLogin, apiGet, screenshot, uiLogin, settled, openSession, assertAxeClean, ensureUser, URL_BASE, VAR, ZOE_BIN, fcgiPost, startPool, fakeLlm,
 } from './helpers.mjs';
 import { num } from '../../static/src/lib/format.js';
 
@@ -449,48 +447,6 @@ test('drafts: a landing page for a location chosen in the form; a location gone 
 
 // ---- the LLM provider: a local endpoint and a pool of its own that uses it ----------------
 
-/** One FastCGI record (version 1, request 1). */
-function record(type, content = Buffer.alloc(0)) {
-  const head = Buffer.alloc(8);
-  head.writeUInt8(1, 0); head.writeUInt8(type, 1); head.writeUInt16BE(1, 2);
-  head.writeUInt16BE(content.length, 4);
-  return Buffer.concat([head, content]);
-}
-const pairLen = (n) => (n < 128 ? Buffer.from([n]) : Buffer.from([((n >>> 24) & 0x7f) | 0x80, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]));
-
-/** A POST over FastCGI to the pool on `port`: {status, body}. */
-function fcgiPost(port, path, body, headers) {
-  const data = Buffer.from(JSON.stringify(body));
-  const params = { REQUEST_METHOD: 'POST', DOCUMENT_URI: path, QUERY_STRING: '', REMOTE_ADDR: '192.0.2.9',
-    CONTENT_TYPE: 'application/json', CONTENT_LENGTH: String(data.length), ...headers };
-  const nv = Buffer.concat(Object.entries(params).flatMap(([k, v]) => [pairLen(Buffer.byteLength(k)), pairLen(Buffer.byteLength(v)), Buffer.from(k), Buffer.from(v)]));
-  const chunks = [];
-  for (let i = 0; i < data.length; i += 32768) chunks.push(record(5, data.subarray(i, i + 32768)));
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(port, '127.0.0.1');
-    let buf = Buffer.alloc(0); let out = Buffer.alloc(0);
-    sock.setTimeout(30000, () => { sock.destroy(); reject(new Error('FastCGI timeout')); });
-    sock.on('error', reject);
-    sock.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      while (buf.length >= 8) {
-        const type = buf.readUInt8(1); const len = buf.readUInt16BE(4); const pad = buf.readUInt8(6);
-        if (buf.length < 8 + len + pad) break;
-        if (type === 6) out = Buffer.concat([out, buf.subarray(8, 8 + len)]);
-        buf = buf.subarray(8 + len + pad);
-        if (type === 3) {
-          sock.end();
-          const text = out.toString('utf8'); const at = text.indexOf('\r\n\r\n');
-          resolve({ status: Number(/^Status: (\d+)/m.exec(text.slice(0, at))?.[1] ?? 200), body: JSON.parse(text.slice(at + 4)) });
-          return;
-        }
-      }
-    });
-    const begin = Buffer.alloc(8); begin.writeUInt16BE(1, 0);
-    sock.write(Buffer.concat([record(1, begin), record(4, nv), record(4), ...chunks, record(5)]));
-  });
-}
-
 /** The model's answer: the product's facts, every paragraph with a figure citing its row,
  *  and enough advice without figures to outscore the templates' data sheet. */
 function llmWrite(facts) {
@@ -516,42 +472,11 @@ function llmWrite(facts) {
   };
 }
 
-async function freePort() {
-  const srv = net.createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 test('drafts: an LLM candidate is marked "KI-Vorschlag" among the candidates and on the draft it became', async (t) => {
   const seen = [];
-  const llm = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => { raw += c; });
-    req.on('end', () => {
-      const body = JSON.parse(raw);
-      seen.push(body);
-      const facts = JSON.parse(/Fakten \(JSON\): (.*)\n\nBester/s.exec(body.messages[1].content)[1]);
-      const out = JSON.stringify({ id: 'bt', object: 'chat.completion', model: `bt-model-${RUN}`,
-        choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(llmWrite(facts)) }, finish_reason: 'stop' }] });
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(out);
-    });
-  });
-  await new Promise((r) => llm.listen(0, '127.0.0.1', r));
-  t.after(() => llm.close());
-  const port = await freePort();
-  const pool = spawn('bash', ['-c', '. "$ZOE_VAR/stack.env"; export DATABASE_URL; exec "$ZOE_BIN" serve'], {
-    env: { ...process.env, ZOE_VAR: VAR, ZOE_BIN, ZOE_WORKERS: '1', ZOE_LISTEN: `127.0.0.1:${port}`,
-      ZOE_LLM_URL: `http://127.0.0.1:${llm.address().port}/v1/chat/completions`, ZOE_LLM_TIMEOUT: '10',
-      ZOE_OUTBOUND_ALLOW: '127.0.0.1/32' }, stdio: 'ignore' });
-  t.after(() => pool.kill());
-  for (let i = 0; ; i++) {
-    const up = await new Promise((r) => { const c = net.connect(port, '127.0.0.1', () => { c.end(); r(true); }); c.on('error', () => r(false)); });
-    if (up) break;
-    assert.ok(i < 200, 'the pool of its own did not listen');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const url = await fakeLlm(t, `bt-model-${RUN}`,
+    (user) => llmWrite(JSON.parse(/Fakten \(JSON\): (.*)\n\nBester/s.exec(user)[1])), seen);
+  const port = await startPool(t, { ZOE_LLM_URL: url, ZOE_LLM_TIMEOUT: '10', ZOE_OUTBOUND_ALLOW: '127.0.0.1/32' });
   const products = (await apiGet(token, PRODUCTS, { type: 'Product', limit: 500 })).body.items;
   const wallbox = products.find((p) => new URL(p.url).pathname === '/produkte/wallbox');
   const r = await fcgiPost(port, GENERATE, { kind: 'product', keyphrase: 'Wallbox', parameters: { product: wallbox.id, candidates: 4 } },

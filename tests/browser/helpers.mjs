@@ -5,7 +5,9 @@ import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import net from 'node:net';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -179,4 +181,93 @@ export async function assertAxeClean(page, name) {
   const v = await axeScan(page);
   saveJson(`axe-${name}`, v);
   assert.deepEqual(seriousOrWorse(v), [], `${name}: serious/critical axe violations`);
+}
+
+// ---- a pool of its own (e.g. with an LLM provider configured), spoken to over FastCGI ----
+
+/** One FastCGI record (version 1, request 1). */
+function record(type, content = Buffer.alloc(0)) {
+  const head = Buffer.alloc(8);
+  head.writeUInt8(1, 0); head.writeUInt8(type, 1); head.writeUInt16BE(1, 2);
+  head.writeUInt16BE(content.length, 4);
+  return Buffer.concat([head, content]);
+}
+const pairLen = (n) => (n < 128 ? Buffer.from([n]) : Buffer.from([((n >>> 24) & 0x7f) | 0x80, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]));
+
+/** A POST over FastCGI to the pool on `port`: {status, body}. */
+export function fcgiPost(port, path, body, headers) {
+  const data = Buffer.from(JSON.stringify(body));
+  const params = { REQUEST_METHOD: 'POST', DOCUMENT_URI: path, QUERY_STRING: '', REMOTE_ADDR: '192.0.2.9',
+    CONTENT_TYPE: 'application/json', CONTENT_LENGTH: String(data.length), ...headers };
+  const nv = Buffer.concat(Object.entries(params).flatMap(([k, v]) => [pairLen(Buffer.byteLength(k)), pairLen(Buffer.byteLength(v)), Buffer.from(k), Buffer.from(v)]));
+  const chunks = [];
+  for (let i = 0; i < data.length; i += 32768) chunks.push(record(5, data.subarray(i, i + 32768)));
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let buf = Buffer.alloc(0); let out = Buffer.alloc(0);
+    sock.setTimeout(30000, () => { sock.destroy(); reject(new Error('FastCGI timeout')); });
+    sock.on('error', reject);
+    sock.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= 8) {
+        const type = buf.readUInt8(1); const len = buf.readUInt16BE(4); const pad = buf.readUInt8(6);
+        if (buf.length < 8 + len + pad) break;
+        if (type === 6) out = Buffer.concat([out, buf.subarray(8, 8 + len)]);
+        buf = buf.subarray(8 + len + pad);
+        if (type === 3) {
+          sock.end();
+          const text = out.toString('utf8'); const at = text.indexOf('\r\n\r\n');
+          resolve({ status: Number(/^Status: (\d+)/m.exec(text.slice(0, at))?.[1] ?? 200), body: JSON.parse(text.slice(at + 4)) });
+          return;
+        }
+      }
+    });
+    const begin = Buffer.alloc(8); begin.writeUInt16BE(1, 0);
+    sock.write(Buffer.concat([record(1, begin), record(4, nv), record(4), ...chunks, record(5)]));
+  });
+}
+
+async function freePort() {
+  const srv = net.createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** A local OpenAI-compatible chat completions endpoint, closed when test t ends: each
+ *  request body is pushed to `seen`, and write(user message) gives the JSON the answer's
+ *  content holds; the answer names `model`. Resolves to its URL. */
+export async function fakeLlm(t, model, write, seen = []) {
+  const srv = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => { raw += c; });
+    req.on('end', () => {
+      const body = JSON.parse(raw);
+      seen.push(body);
+      const content = JSON.stringify(write(body.messages[1].content));
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: 'bt', object: 'chat.completion',
+        model, choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
+    });
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  t.after(() => srv.close());
+  return `http://127.0.0.1:${srv.address().port}/v1/chat/completions`;
+}
+
+/** A pool of the stack's binary on a free port with `env` added (one worker); stopped
+ *  when test t ends. Resolves to the port once it listens. */
+export async function startPool(t, env) {
+  const port = await freePort();
+  const pool = spawn('bash', ['-c', '. "$ZOE_VAR/stack.env"; export DATABASE_URL; exec "$ZOE_BIN" serve'], {
+    env: { ...process.env, ZOE_VAR: VAR, ZOE_BIN, ZOE_WORKERS: '1', ZOE_LISTEN: `127.0.0.1:${port}`, ...env },
+    stdio: 'ignore' });
+  t.after(() => pool.kill());
+  for (let i = 0; ; i++) {
+    const up = await new Promise((r) => { const c = net.connect(port, '127.0.0.1', () => { c.end(); r(true); }); c.on('error', () => r(false)); });
+    if (up) break;
+    if (i >= 200) throw new Error('the pool of its own did not listen');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return port;
 }

@@ -315,7 +315,8 @@ class Landing(Common):
 
 class FakeLlm(http.server.BaseHTTPRequestHandler):
     """A tiny OpenAI-compatible chat completions endpoint. What it answers is
-    chosen by the test (server.mode); it writes from the facts it is sent."""
+    chosen by the test (server.mode); server.write(mode, user message) writes
+    the content from what it is sent."""
 
     def log_message(self, *args):
         pass
@@ -331,9 +332,8 @@ class FakeLlm(http.server.BaseHTTPRequestHandler):
             self.send_response(500)
             self.end_headers()
             return
-        user = req["messages"][1]["content"]
-        facts = json.loads(re.search(r"Fakten \(JSON\): (.*)\n\nBester", user, re.S).group(1))
-        content = json.dumps(self.server.write(mode, facts, user), ensure_ascii=False)
+        content = json.dumps(self.server.write(mode, req["messages"][1]["content"]),
+                             ensure_ascii=False)
         if mode == "huge":
             content = "x" * (1100 * 1024)
         out = json.dumps({"id": "it", "object": "chat.completion", "model": "it-model-1",
@@ -350,8 +350,9 @@ class FakeLlm(http.server.BaseHTTPRequestHandler):
             pass            # the pool gave up first (too slow, too large): as it should
 
 
-def llm_text(mode, facts, user):
+def llm_text(mode, user):
     """The fake model's answer: the product's facts, each paragraph citing its row."""
+    facts = json.loads(re.search(r"Fakten \(JSON\): (.*)\n\nBester", user, re.S).group(1))
     p = facts["produkt"]
     ref = "[[%s]]" % p["_ref"]
     price = ("%.2f" % p["preis"]).replace(".", ",")
@@ -384,14 +385,14 @@ def llm_text(mode, facts, user):
             "body": "\r\n".join(body)}     # line ends as some models write them
 
 
-class Llm(Common):
-    """The optional LLM provider against a local endpoint, through a pool of its own."""
+class LocalLlm:
+    """A local endpoint (FakeLlm) writing with write(mode, user message), and a pool of
+    its own (cls.port) configured for it: model "it-model", key "it-key", 1 s timeout."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def start_llm(cls, write, mode):
         cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeLlm)
-        cls.server.mode, cls.server.seen, cls.server.write = "better", [], llm_text
+        cls.server.mode, cls.server.seen, cls.server.write = mode, [], write
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.url = "http://127.0.0.1:%d/v1/chat/completions" % cls.server.server_address[1]
         cls.port = free_port()
@@ -400,10 +401,23 @@ class Llm(Common):
                               ZOE_OUTBOUND_ALLOW="127.0.0.1/32")
 
     @classmethod
-    def tearDownClass(cls):
+    def stop_llm(cls):
         cls.pool.terminate()
         cls.pool.wait()
         cls.server.shutdown()
+
+
+class Llm(LocalLlm, Common):
+    """The optional LLM provider against a local endpoint, through a pool of its own."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.start_llm(llm_text, "better")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stop_llm()
         super().tearDownClass()
 
     def setUp(self):

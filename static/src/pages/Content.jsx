@@ -2,7 +2,10 @@
 // its score, change against the previous version and Flesch; the checks most often red or
 // orange across pages; for a chosen page each check with its traffic light and explanation
 // in the current language, and (for editors) the rewrite suggestions of #28 with copy
-// buttons. Every figure comes from the API (report and optimize).
+// buttons; with an LLM provider configured, its suggestions that pass the server's checks
+// come after the computed ones marked "KI-Vorschlag" (with the model), those it dropped
+// with the reason, or the provider's error. Every figure comes from the API (report and
+// optimize).
 import { useState } from 'react';
 import { useI18n } from '../lib/i18n.js';
 import { api, roleAtLeast } from '../lib/api.js';
@@ -115,6 +118,12 @@ function Copy({ text }) {
   return <button type="button" className="btn-secondary" onClick={copy}>{done ? t('content.copied') : t('content.copy')}</button>;
 }
 
+/** "KI-Vorschlag": a suggestion of the LLM provider that passed the server's checks. */
+function Ki({ model }) {
+  const { t } = useI18n();
+  return <><span className="badge badge-none" data-testid="llm-badge">{t('content.llm')}{model ? ` ${model}` : ''}</span> </>;
+}
+
 function Rewrites({ url }) {
   const { t, lang } = useI18n();
   const [state, setState] = useState({ busy: false, data: null, error: null });
@@ -123,6 +132,7 @@ function Rewrites({ url }) {
     try { setState({ busy: false, data: await api.post(OPTIMIZE, { url }), error: null }); } catch (x) { setState({ busy: false, data: null, error: x }); }
   };
   const d = state.data;
+  const llm = d?.llm;
   return (
     <section aria-labelledby="content-rewrites-h">
       <h2 id="content-rewrites-h">{t('content.rewrites')}</h2>
@@ -130,12 +140,13 @@ function Rewrites({ url }) {
       {state.error && <Problem error={state.error} compact />}
       {d && (
         <div data-testid="content-rewrites">
+          {llm?.error && <p className="muted" data-testid="content-llm-error">{t('content.llmError', { e: llm.error })}</p>}
           <h3>{t('content.titles')}</h3>
-          <ul>{d.title_candidates.map((c) => (
-            <li key={c.title} data-px={c.px}>{c.title} <span className="muted">({num(c.px, lang, 1)} px)</span> <Copy text={c.title} /></li>))}</ul>
+          <ul>{[...d.title_candidates, ...(llm?.title_candidates || [])].map((c) => (
+            <li key={`${c.source}:${c.title}`} data-px={c.px} data-source={c.source || 'computed'}>{c.title} {c.source === 'llm' && <Ki model={c.model} />}<span className="muted">({num(c.px, lang, 1)} px)</span> <Copy text={c.title} /></li>))}</ul>
           <h3>{t('content.metas')}</h3>
-          <ul>{d.meta_candidates.map((c) => (
-            <li key={c.description} data-chars={c.chars}>{c.description} <span className="muted">({t('content.chars', { n: num(c.chars, lang) })})</span> <Copy text={c.description} /></li>))}</ul>
+          <ul>{[...d.meta_candidates, ...(llm?.meta_candidates || [])].map((c) => (
+            <li key={`${c.source}:${c.description}`} data-chars={c.chars} data-source={c.source || 'computed'}>{c.description} {c.source === 'llm' && <Ki model={c.model} />}<span className="muted">({t('content.chars', { n: num(c.chars, lang) })})</span> <Copy text={c.description} /></li>))}</ul>
           <h3>{t('content.long')}</h3>
           {d.long_sentences.length ? <ul>{d.long_sentences.map((s) => (
             <li key={s.sentence}>{s.first_part ? <>{s.first_part} <strong>‖</strong> {s.second_part}</> : s.sentence} <span className="muted">({t('content.words', { n: num(s.words, lang) })})</span></li>))}</ul>
@@ -144,6 +155,18 @@ function Rewrites({ url }) {
           {d.passive_sentences.length ? <ul>{d.passive_sentences.map((s) => (
             <li key={s.sentence} data-yoast={s.yoast ? 'true' : 'false'}>{s.sentence} <span className="muted">({s.auxiliary}{s.yoast ? '' : `; ${t('content.notYoast')}`})</span></li>))}</ul>
             : <p className="muted">{t('content.none')}</p>}
+          {llm?.sentence_rewrites.length > 0 && <>
+            <h3>{t('content.llmRewrites')}</h3>
+            <ul data-testid="content-llm-rewrites">{llm.sentence_rewrites.map((s) => (
+              <li key={s.sentence} data-max-words={s.max_words}><span className="muted">{s.sentence}</span> → {s.rewrite} <Ki model={s.model} /><Copy text={s.rewrite} /></li>))}</ul>
+          </>}
+          {llm?.dropped.length > 0 && (
+            <details data-testid="content-llm-dropped">
+              <summary>{t('content.llmDropped', { n: num(llm.dropped.length, lang) })}</summary>
+              <ul>{llm.dropped.map((x, i) => (
+                <li key={i} data-field={x.field}>{t(`content.field.${x.field}`)}: „{x.text}“ <span className="muted">({x.reason})</span></li>))}</ul>
+            </details>
+          )}
           <h3>{t('content.sections')}</h3>
           {d.missing_subheadings.length ? <ul>{d.missing_subheadings.map((s, i) => (
             <li key={i}>{t('content.section', { n: num(s.words, lang), at: s.split_before || DASH })}</li>))}</ul>
