@@ -75,36 +75,72 @@ int h_ux_track(req_t *r)
 }
 
 /* One statement, one round trip: vitals per (page, vital) and per vital over
- * all pages, each page load once with its last report (report_events(),
- * sql/012_vitals_dedup.sql); engagement per page and overall; pageviews per
- * page. The vital thresholds come from analysis/vitals.c as arrays ($4..$7). */
+ * all pages, engagement per page and overall, pageviews per page. Closed
+ * hours come from the rollups (sql/014, rollup_vitals, rollup_engagement,
+ * rollup_pages: counts summed, p75 and median merged from their t-digests),
+ * the hours from rollup_state.rolled_until on from the raw events
+ * (report_events(): each page load once with its last report, sql/012). A
+ * group with no closed hours keeps percentile_cont's exact figure; merged
+ * digests are within 1 % of it (tests/integration/test_rollups.py). The vital
+ * thresholds come from analysis/vitals.c as arrays ($4..$7). $8 device, $9
+ * path, $10 site domain: NULL = any. */
+#define UX_ROLLUP_WHERE(r) \
+	" " r ".hour >= c.t0 AND " r ".hour < c.cut AND ($10::text IS NULL OR " r ".site_id = c.site)" \
+	" AND " r ".device = coalesce($8, '*')"
 static const db_stmt_t q_metrics = {"ux_metrics",
 	"WITH t(name, good, poor, maxv) AS ("
 	"  SELECT * FROM unnest($4::text[], $5::float8[], $6::float8[], $7::float8[])),"
-	" ev AS NOT MATERIALIZED (SELECT e.* FROM report_events($1::date::timestamp AT TIME ZONE $3,"
-	"    ($2::date + 1)::timestamp AT TIME ZONE $3) e"
+	" c AS MATERIALIZED (SELECT p.*, greatest(p.t0, least(p.t1,"
+	"   coalesce(s.rolled_until, '-infinity'))) AS cut"
+	"  FROM (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
+	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
+	"   (SELECT id FROM sites WHERE domain = $10) AS site) p, rollup_state s),"
+	" ev AS NOT MATERIALIZED (SELECT e.* FROM c, report_events(c.cut, c.t1) e"
 	"  WHERE ($8::text IS NULL OR e.device = $8) AND ($9::text IS NULL OR e.path = $9)"
-	"    AND ($10::text IS NULL OR e.site_id = (SELECT id FROM sites WHERE domain = $10)))"
-	" SELECT 'vital', e.path, e.name, count(*),"
-	"  percentile_cont(0.75) WITHIN GROUP (ORDER BY e.value), NULL::float8,"
-	"  count(*) FILTER (WHERE e.value <= t.good),"
-	"  count(*) FILTER (WHERE e.value > t.good AND e.value <= t.poor),"
-	"  count(*) FILTER (WHERE e.value > t.poor), NULL::bigint"
-	" FROM ev e JOIN t ON t.name = e.name"
-	" WHERE e.kind = 'vital' AND e.value >= 0 AND e.value <= t.maxv"
-	" GROUP BY GROUPING SETS ((e.path, e.name), (e.name))"
+	"    AND ($10::text IS NULL OR e.site_id = c.site)),"
+	/* path NULL: over all pages (or the one page asked for) */
+	" v AS (SELECT nullif(r.path, '*') AS path, r.name, r.n, r.good, r.ni, r.poor, r.digest,"
+	"    NULL::float8 AS exact FROM rollup_vitals r, c WHERE" UX_ROLLUP_WHERE("r")
+	"    AND ($9::text IS NULL OR r.path = $9)"
+	"  UNION ALL SELECT NULL, r.name, r.n, r.good, r.ni, r.poor, r.digest, NULL"
+	"   FROM rollup_vitals r, c WHERE" UX_ROLLUP_WHERE("r") " AND r.path = $9"
+	"  UNION ALL SELECT e.path, e.name, count(*), count(*) FILTER (WHERE e.value <= t.good),"
+	"   count(*) FILTER (WHERE e.value > t.good AND e.value <= t.poor),"
+	"   count(*) FILTER (WHERE e.value > t.poor), tdigest(e.value, 100),"
+	"   percentile_cont(0.75) WITHIN GROUP (ORDER BY e.value)"
+	"   FROM ev e JOIN t ON t.name = e.name"
+	"   WHERE e.kind = 'vital' AND e.value >= 0 AND e.value <= t.maxv"
+	"   GROUP BY GROUPING SETS ((e.path, e.name), (e.name))),"
+	" g AS (SELECT nullif(r.path, '*') AS path, r.n, r.s0, r.s25, r.s50, r.s75, r.digest,"
+	"    NULL::float8 AS median, NULL::float8 AS p75 FROM rollup_engagement r, c"
+	"   WHERE" UX_ROLLUP_WHERE("r") " AND ($9::text IS NULL OR r.path = $9)"
+	"  UNION ALL SELECT NULL, r.n, r.s0, r.s25, r.s50, r.s75, r.digest, NULL, NULL"
+	"   FROM rollup_engagement r, c WHERE" UX_ROLLUP_WHERE("r") " AND r.path = $9"
+	"  UNION ALL SELECT e.path, count(*), count(*) FILTER (WHERE e.scroll_pct < 25),"
+	"   count(*) FILTER (WHERE e.scroll_pct >= 25 AND e.scroll_pct < 50),"
+	"   count(*) FILTER (WHERE e.scroll_pct >= 50 AND e.scroll_pct < 75),"
+	"   count(*) FILTER (WHERE e.scroll_pct >= 75), tdigest(e.engaged_ms::float8, 100),"
+	"   percentile_cont(0.5) WITHIN GROUP (ORDER BY e.engaged_ms),"
+	"   percentile_cont(0.75) WITHIN GROUP (ORDER BY e.engaged_ms)"
+	"   FROM ev e WHERE e.kind = 'engagement' AND e.engaged_ms IS NOT NULL"
+	"   GROUP BY GROUPING SETS ((e.path), ()))"
+	" SELECT 'vital', path, name, sum(n), CASE WHEN count(*) = 1 AND bool_and(exact IS NOT NULL)"
+	"   THEN max(exact) ELSE tdigest_percentile(digest, 0.75) END, NULL::float8,"
+	"  sum(good), sum(ni), sum(poor), NULL::numeric"
+	" FROM v GROUP BY path, name"
 	" UNION ALL"
-	" SELECT 'engagement', e.path, NULL, count(*),"
-	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY e.engaged_ms),"
-	"  percentile_cont(0.75) WITHIN GROUP (ORDER BY e.engaged_ms),"
-	"  count(*) FILTER (WHERE e.scroll_pct < 25),"
-	"  count(*) FILTER (WHERE e.scroll_pct >= 25 AND e.scroll_pct < 50),"
-	"  count(*) FILTER (WHERE e.scroll_pct >= 50 AND e.scroll_pct < 75),"
-	"  count(*) FILTER (WHERE e.scroll_pct >= 75)"
-	" FROM ev e WHERE e.kind = 'engagement' GROUP BY GROUPING SETS ((e.path), ())"
+	" SELECT 'engagement', path, NULL, sum(n), CASE WHEN count(*) = 1 AND bool_and(median IS NOT"
+	"   NULL) THEN max(median) ELSE tdigest_percentile(digest, 0.5) END,"
+	"  CASE WHEN count(*) = 1 AND bool_and(p75 IS NOT NULL) THEN max(p75)"
+	"   ELSE tdigest_percentile(digest, 0.75) END, sum(s0), sum(s25), sum(s50), sum(s75)"
+	" FROM g GROUP BY path"
 	" UNION ALL"
-	" SELECT 'views', e.path, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL"
-	" FROM ev e WHERE e.kind = 'pageview' GROUP BY e.path"};
+	" SELECT 'views', path, NULL, sum(n), NULL, NULL, NULL, NULL, NULL, NULL FROM ("
+	"  SELECT r.path, r.pageviews AS n FROM rollup_pages r, c WHERE" UX_ROLLUP_WHERE("r")
+	"   AND r.path <> '*' AND r.source = '*' AND r.browser = '*'"
+	"   AND ($9::text IS NULL OR r.path = $9)"
+	"  UNION ALL SELECT e.path, count(*) FROM ev e WHERE e.kind = 'pageview' GROUP BY e.path) w"
+	" GROUP BY path"};
 
 static double share(long long part, long long n)
 {
@@ -202,7 +238,7 @@ static json_t *page_list(json_t *pages)
 
 /* The data this report reads, for the report cache (core/cache.h). */
 static const db_stmt_t q_ux_stamp = {"q_ux_stamp",
-	"SELECT events_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
+	"SELECT rollup_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
 
 static const char *const device_filter[] = {"all", "mobile", "tablet", "desktop", NULL};
 static const vrule_t metrics_query[] = {

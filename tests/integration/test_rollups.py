@@ -109,6 +109,36 @@ class Rollups(unittest.TestCase):
                 DEMO, frm, to, name, maxv))
             self.assertLess(abs(got - exact) / exact, 0.01, (name, got, exact))
 
+    def test_ux_metrics_from_the_rollups(self):
+        # #4 over 88 closed days of the demo: samples and pageviews exact, p75 and the
+        # engagement median from merged t-digests within 1 % of percentile_cont
+        today = datetime.date.today()
+        frm, to = str(today - datetime.timedelta(days=88)), str(today - datetime.timedelta(days=1))
+        span = ("(:'v2'::date)::timestamp AT TIME ZONE 'Europe/Berlin'",
+                "(:'v3'::date + 1)::timestamp AT TIME ZONE 'Europe/Berlin'")
+        doc = self.fetch("/api/level2/ux-signals/metrics", site=DEMO, **{"from": frm, "to": to})
+        for name, maxv in (("LCP", 60000), ("INP", 60000), ("CLS", 100)):
+            n, exact = psql(
+                "SELECT count(*), percentile_cont(0.75) WITHIN GROUP (ORDER BY value) FROM"
+                " report_events(%s, %s) WHERE kind = 'vital' AND name = :'v4' AND value >= 0"
+                " AND value <= :'v5' AND site_id = (SELECT id FROM sites WHERE domain = :'v1')"
+                % span, DEMO, frm, to, name, maxv)[0]
+            got = doc["overall"]["vitals"][name]
+            self.assertEqual(got["samples"], int(n), name)
+            self.assertLess(abs(got["p75"] - float(exact)) / float(exact), 0.01, (name, got, exact))
+        n, median = psql(
+            "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY engaged_ms) FROM events"
+            " WHERE ts >= %s AND ts < %s AND kind = 'engagement' AND engaged_ms IS NOT NULL"
+            " AND site_id = (SELECT id FROM sites WHERE domain = :'v1')" % span, DEMO, frm, to)[0]
+        e = doc["overall"]["engagement"]
+        self.assertEqual(e["samples"], int(n))
+        self.assertLess(abs(e["engaged_ms_median"] - float(median)) / float(median), 0.01)
+        views = dict(psql("SELECT path, count(*) FROM events WHERE ts >= %s AND ts < %s"
+                          " AND kind = 'pageview' AND site_id = (SELECT id FROM sites"
+                          " WHERE domain = :'v1') GROUP BY path" % span, DEMO, frm, to))
+        self.assertEqual({p["path"]: p["pageviews"] for p in doc["pages"] if p["pageviews"]},
+                         {k: int(v) for k, v in views.items()})
+
     def test_late_event_lands_in_its_hour(self):
         domain, site_id = self.new_site("late")
         rollup()
