@@ -3,7 +3,8 @@
 -- tail), each page load a pageview, an engagement and the five web vitals (with
 -- metric ids), a `lead` goal in 3 % of sessions; devices, browsers and sources in
 -- realistic shares; more traffic in the evening than at night and on weekdays
--- than at weekends; returning visitors. One INSERT ... SELECT, no round trips.
+-- than at weekends; returning visitors. One INSERT ... SELECT, no round trips, rows in
+-- time order as the ingest writes them.
 -- psql -v n=1000000 -v site=ID -f bench/events.sql
 
 SELECT setseed(0.7);
@@ -52,9 +53,10 @@ FROM bench_views v, LATERAL (VALUES
     ('vital', 2, 'LCP', 900 + random() * random() * 5000, NULL, NULL),
     ('vital', 14, 'CLS', random() * random() * 0.4, NULL, NULL),
     ('vital', 15, 'INP', 40 + random() * random() * 600, NULL, NULL)) e(kind, secs, name, value,
-                                                                         engaged, scroll);
+                                                                         engaged, scroll)
+ORDER BY 2;     -- in time order, as the ingest appends (the BRIN index on ts relies on it)
 
 INSERT INTO events (site_id, ts, visitor_id, kind, path, source, device, browser, name)
 SELECT :site, s.t0 + interval '4 minutes', s.visitor, 'event', '/angebot', s.source, s.device,
        s.browser, 'lead'
-FROM bench_sessions s WHERE s.lead;
+FROM bench_sessions s WHERE s.lead ORDER BY 2;
