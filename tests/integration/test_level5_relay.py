@@ -37,10 +37,10 @@ class Relay(unittest.TestCase):
         cls.cluster.wait(timeout=20)
         cls.cluster.stdout.close()
 
-    def relay(self, *extra):
+    def relay(self, *extra, batch=500):
         env = dict(os.environ, DATABASE_URL=database_url())
         return subprocess.Popen([BIN, "relay", "--brokers", self.brokers, "--topic", self.topic,
-                                 "--batch", "500"] + list(extra), env=env,
+                                 "--batch", str(batch)] + list(extra), env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
     def consume(self):
@@ -59,7 +59,9 @@ class Relay(unittest.TestCase):
                     " RETURNING id, aggregate" % (RUN, KEYS, N), etype)
         ids = [int(r[0]) for r in rows]
         name = "kafka:" + self.topic
-        first = self.relay()
+        # small batches, so it is still publishing when the first confirmed one is seen
+        # (with 500 a fast machine published all four between two looks)
+        first = self.relay(batch=20)
         # kill it once it has confirmed some batches, while it publishes the rest
         stored = wait_until(lambda: psql_one("SELECT last_id FROM hub_cursor WHERE name = :'v1'",
                                              name), timeout=60, step=0.02)
