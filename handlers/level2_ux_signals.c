@@ -81,7 +81,9 @@ int h_ux_track(req_t *r)
  * the hours from rollup_state.rolled_until on from the raw events
  * (report_events(): each page load once with its last report, sql/012). A
  * group with no closed hours keeps percentile_cont's exact figure; merged
- * digests are within 1 % of it (tests/integration/test_rollups.py). The vital
+ * digests are within 1 % of it (tests/integration/test_rollups.py). Digests
+ * merge in hour order: a t-digest's merge depends on its order, and two
+ * requests over the same data must give the same figure. The vital
  * thresholds come from analysis/vitals.c as arrays ($4..$7). $8 device, $9
  * path, $10 site domain: NULL = any. */
 #define UX_ROLLUP_WHERE(r) \
@@ -100,39 +102,39 @@ static const db_stmt_t q_metrics = {"ux_metrics",
 	"    AND ($10::text IS NULL OR e.site_id = c.site)),"
 	/* path NULL: over all pages (or the one page asked for) */
 	" v AS (SELECT nullif(r.path, '*') AS path, r.name, r.n, r.good, r.ni, r.poor, r.digest,"
-	"    NULL::float8 AS exact FROM rollup_vitals r, c WHERE" UX_ROLLUP_WHERE("r")
+	"    NULL::float8 AS exact, r.hour AS k, r.site_id AS ks FROM rollup_vitals r, c WHERE" UX_ROLLUP_WHERE("r")
 	"    AND ($9::text IS NULL OR r.path = $9)"
-	"  UNION ALL SELECT NULL, r.name, r.n, r.good, r.ni, r.poor, r.digest, NULL"
+	"  UNION ALL SELECT NULL, r.name, r.n, r.good, r.ni, r.poor, r.digest, NULL, r.hour, r.site_id"
 	"   FROM rollup_vitals r, c WHERE" UX_ROLLUP_WHERE("r") " AND r.path = $9"
 	"  UNION ALL SELECT e.path, e.name, count(*), count(*) FILTER (WHERE e.value <= t.good),"
 	"   count(*) FILTER (WHERE e.value > t.good AND e.value <= t.poor),"
 	"   count(*) FILTER (WHERE e.value > t.poor), tdigest(e.value, 100),"
-	"   percentile_cont(0.75) WITHIN GROUP (ORDER BY e.value)"
-	"   FROM ev e JOIN t ON t.name = e.name"
+	"   percentile_cont(0.75) WITHIN GROUP (ORDER BY e.value), max(c.cut), 0::bigint"
+	"   FROM c, ev e JOIN t ON t.name = e.name"
 	"   WHERE e.kind = 'vital' AND e.value >= 0 AND e.value <= t.maxv"
 	"   GROUP BY GROUPING SETS ((e.path, e.name), (e.name))),"
 	" g AS (SELECT nullif(r.path, '*') AS path, r.n, r.s0, r.s25, r.s50, r.s75, r.digest,"
-	"    NULL::float8 AS median, NULL::float8 AS p75 FROM rollup_engagement r, c"
+	"    NULL::float8 AS median, NULL::float8 AS p75, r.hour AS k, r.site_id AS ks FROM rollup_engagement r, c"
 	"   WHERE" UX_ROLLUP_WHERE("r") " AND ($9::text IS NULL OR r.path = $9)"
-	"  UNION ALL SELECT NULL, r.n, r.s0, r.s25, r.s50, r.s75, r.digest, NULL, NULL"
+	"  UNION ALL SELECT NULL, r.n, r.s0, r.s25, r.s50, r.s75, r.digest, NULL, NULL, r.hour, r.site_id"
 	"   FROM rollup_engagement r, c WHERE" UX_ROLLUP_WHERE("r") " AND r.path = $9"
 	"  UNION ALL SELECT e.path, count(*), count(*) FILTER (WHERE e.scroll_pct < 25),"
 	"   count(*) FILTER (WHERE e.scroll_pct >= 25 AND e.scroll_pct < 50),"
 	"   count(*) FILTER (WHERE e.scroll_pct >= 50 AND e.scroll_pct < 75),"
 	"   count(*) FILTER (WHERE e.scroll_pct >= 75), tdigest(e.engaged_ms::float8, 100),"
 	"   percentile_cont(0.5) WITHIN GROUP (ORDER BY e.engaged_ms),"
-	"   percentile_cont(0.75) WITHIN GROUP (ORDER BY e.engaged_ms)"
-	"   FROM ev e WHERE e.kind = 'engagement' AND e.engaged_ms IS NOT NULL"
+	"   percentile_cont(0.75) WITHIN GROUP (ORDER BY e.engaged_ms), max(c.cut), 0::bigint"
+	"   FROM c, ev e WHERE e.kind = 'engagement' AND e.engaged_ms IS NOT NULL"
 	"   GROUP BY GROUPING SETS ((e.path), ()))"
 	" SELECT 'vital', path, name, sum(n), CASE WHEN count(*) = 1 AND bool_and(exact IS NOT NULL)"
-	"   THEN max(exact) ELSE tdigest_percentile(digest, 0.75) END, NULL::float8,"
+	"   THEN max(exact) ELSE tdigest_percentile(digest, 0.75 ORDER BY k, ks) END, NULL::float8,"
 	"  sum(good), sum(ni), sum(poor), NULL::numeric"
 	" FROM v GROUP BY path, name"
 	" UNION ALL"
 	" SELECT 'engagement', path, NULL, sum(n), CASE WHEN count(*) = 1 AND bool_and(median IS NOT"
-	"   NULL) THEN max(median) ELSE tdigest_percentile(digest, 0.5) END,"
+	"   NULL) THEN max(median) ELSE tdigest_percentile(digest, 0.5 ORDER BY k, ks) END,"
 	"  CASE WHEN count(*) = 1 AND bool_and(p75 IS NOT NULL) THEN max(p75)"
-	"   ELSE tdigest_percentile(digest, 0.75) END, sum(s0), sum(s25), sum(s50), sum(s75)"
+	"   ELSE tdigest_percentile(digest, 0.75 ORDER BY k, ks) END, sum(s0), sum(s25), sum(s50), sum(s75)"
 	" FROM g GROUP BY path"
 	" UNION ALL"
 	" SELECT 'views', path, NULL, sum(n), NULL, NULL, NULL, NULL, NULL, NULL FROM ("
