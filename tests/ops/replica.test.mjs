@@ -69,13 +69,19 @@ test('a streaming replica answers reads within its lag bound; failover and rejoi
 
   // 1. reads from the replica, the same figures as the primary's; the login was a write, and
   //    this host reads its own writes: the replica first replays it (WAL flushed within 200 ms)
-  await sleep(1000);
-  const before = zoeLog().length;
-  const counts = [];
-  for (let i = 0; i < 10; i++) counts.push(await report());
-  await sleep(300);
-  const gets = zoeLog().slice(before);
-  const fromReplica = gets.filter((l) => l.includes('"db":"replica"')).length;
+  //    A cached answer is checked against a stamp read on the primary and counts as the
+  //    replica's only while the replica has replayed the primary's latest WAL; with the job
+  //    runner writing, that holds most of the time but not always: up to three rounds.
+  let counts, gets, fromReplica = 0;
+  for (let round = 0; round < 3 && fromReplica < 5; round++) {
+    await sleep(1000);
+    const before = zoeLog().length;
+    counts = [];
+    for (let i = 0; i < 10; i++) counts.push(await report());
+    await sleep(300);
+    gets = zoeLog().slice(before);
+    fromReplica = gets.filter((l) => l.includes('"db":"replica"')).length;
+  }
   assert.ok(fromReplica >= 5, `report GETs answered from the replica: ${fromReplica} of 10:\n${gets.join('\n')}\n`
     + readFileSync(join(varDir, 'log/zoe.log'), 'utf8').split('\n').filter((l) => /reads go|replica/.test(l) && !l.includes('"method"')).join('\n'));
   assert.equal(new Set(counts).size, 1, `the same count every time: ${counts}`);
