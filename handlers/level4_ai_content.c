@@ -667,35 +667,51 @@ static size_t utf8_cut(const char *s, size_t n)
 	return n;
 }
 
-/* A suggestion dropped with the reason; its text as far as the first 500 bytes. */
-static void llm_drop(json_t *llm, const char *field, const char *text, const char *reason)
+/* Why a suggestion fails our checks: a code and its figures for the dashboard
+ * to word in its language, and the reason in English for everyone else. */
+typedef struct fault {
+	const char *code;
+	json_t *params;         /* new reference, or NULL */
+	const char *reason;
+} fault_t;
+
+static fault_t fault(const char *code, json_t *params, const char *reason)
 {
-	json_array_append_new(json_object_get(llm, "dropped"), json_pack("{s:s, s:s%, s:s}",
-		"field", field, "text", text, utf8_cut(text, 500), "reason", reason));
+	return (fault_t){code, params, reason};
 }
 
-/* Why a rewrite of a long or passive sentence fails, or NULL when it passes. */
-static const char *rewrite_fault(arena_t *a, const char *text, enum text_lang lang,
-				 unsigned *maxw)
+/* A suggestion dropped with why; its text as far as the first 500 bytes. */
+static void llm_drop(json_t *llm, const char *field, const char *text, fault_t why)
+{
+	json_array_append_new(json_object_get(llm, "dropped"), json_pack("{s:s, s:s%, s:s, s:s, s:o}",
+		"field", field, "text", text, utf8_cut(text, 500), "reason", why.reason,
+		"code", why.code, "params", why.params ? why.params : json_object()));
+}
+
+/* Why a rewrite of a long or passive sentence fails (code NULL: it passes). */
+static fault_t rewrite_fault(arena_t *a, const char *text, enum text_lang lang, unsigned *maxw)
 {
 	rd_doc_t d;
-	const char *why = NULL;
+	fault_t why = {0};
 	*maxw = 0;
 	if (rd_analyze(text, strlen(text), lang, &d) < 0)
-		return "cannot be analysed";
+		return fault("unreadable", NULL, "cannot be analysed");
 	for (size_t i = 0; i < d.nsent; i++) {
 		if (d.sent[i].words > *maxw)
 			*maxw = d.sent[i].words;
-		if (!why && d.sent[i].passive)
-			why = arena_printf(a, "is still passive: %.*s", (int)d.sent[i].len,
-					   d.s + d.sent[i].off);
+		if (!why.code && d.sent[i].passive)
+			why = fault("still_passive", json_pack("{s:s%}", "sentence",
+				d.s + d.sent[i].off, (size_t)d.sent[i].len), arena_printf(a,
+				"is still passive: %.*s", (int)d.sent[i].len, d.s + d.sent[i].off));
 	}
 	size_t n = d.nsent;
 	rd_free(&d);
-	if (!why && *maxw > RD_LONG_SENTENCE)
-		why = arena_printf(a, "holds a sentence of %u words (over %d)", *maxw, RD_LONG_SENTENCE);
-	if (!why && !n)
-		why = "is empty";
+	if (!why.code && *maxw > RD_LONG_SENTENCE)
+		why = fault("long_sentence", json_pack("{s:i, s:i}", "words", (int)*maxw, "max",
+			RD_LONG_SENTENCE), arena_printf(a, "holds a sentence of %u words (over %d)",
+			*maxw, RD_LONG_SENTENCE));
+	if (!why.code && !n)
+		why = fault("empty", NULL, "is empty");
 	return why;
 }
 
@@ -710,11 +726,14 @@ static void llm_check(arena_t *a, json_t *doc, json_t *out, const char *kp, enum
 	size_t i;
 	if (title) {
 		double px = round(titlewidth_px(title) * 10) / 10;
-		const char *why = strlen(title) > 300 || strpbrk(title, "<>") ? "is not a plain title" :
-			px > TITLEWIDTH_LIMIT_PX ? arena_printf(a, "is %.1f px wide, over %d px", px,
-								 TITLEWIDTH_LIMIT_PX) :
-			!has_kp(title, kp, lang) ? "does not hold the keyphrase" : NULL;
-		if (why)
+		fault_t why = strlen(title) > 300 || strpbrk(title, "<>") ?
+			fault("not_plain", NULL, "is not a plain title") :
+			px > TITLEWIDTH_LIMIT_PX ? fault("too_wide", json_pack("{s:f, s:i}", "px", px,
+				"max", TITLEWIDTH_LIMIT_PX), arena_printf(a, "is %.1f px wide, over %d px",
+				px, TITLEWIDTH_LIMIT_PX)) :
+			!has_kp(title, kp, lang) ?
+			fault("no_keyphrase", NULL, "does not hold the keyphrase") : (fault_t){0};
+		if (why.code)
 			llm_drop(llm, "title", title, why);
 		else
 			json_array_append_new(json_object_get(llm, "title_candidates"), json_pack(
@@ -723,11 +742,13 @@ static void llm_check(arena_t *a, json_t *doc, json_t *out, const char *kp, enum
 	}
 	if (meta) {
 		size_t n = cps(meta, strlen(meta));
-		const char *why = strpbrk(meta, "<>") ? "is not plain text" :
-			n < META_MIN || n > META_MAX ? arena_printf(a, "has %zu characters, not %d-%d",
-								    n, META_MIN, META_MAX) :
-			!has_kp(meta, kp, lang) ? "does not hold the keyphrase" : NULL;
-		if (why)
+		fault_t why = strpbrk(meta, "<>") ? fault("not_plain", NULL, "is not plain text") :
+			n < META_MIN || n > META_MAX ? fault("length", json_pack("{s:I, s:i, s:i}",
+				"chars", (json_int_t)n, "min", META_MIN, "max", META_MAX), arena_printf(a,
+				"has %zu characters, not %d-%d", n, META_MIN, META_MAX)) :
+			!has_kp(meta, kp, lang) ?
+			fault("no_keyphrase", NULL, "does not hold the keyphrase") : (fault_t){0};
+		if (why.code)
 			llm_drop(llm, "meta", meta, why);
 		else
 			json_array_append_new(json_object_get(llm, "meta_candidates"), json_pack(
@@ -740,12 +761,13 @@ static void llm_check(arena_t *a, json_t *doc, json_t *out, const char *kp, enum
 		unsigned maxw = 0;
 		if (i >= 2 * FINDINGS_MAX || !s || !rw)
 			continue;
-		const char *why = strlen(rw) > 2000 || strpbrk(rw, "<>") ? "is not plain text" :
+		fault_t why = strlen(rw) > 2000 || strpbrk(rw, "<>") ?
+			fault("not_plain", NULL, "is not plain text") :
 			!listed(json_object_get(out, "long_sentences"), "sentence", s) &&
 			!listed(json_object_get(out, "passive_sentences"), "sentence", s) ?
-			"rewrites a sentence that is neither long nor passive here" :
+			fault("not_listed", NULL, "rewrites a sentence that is neither long nor passive here") :
 			rewrite_fault(a, rw, lang, &maxw);
-		if (why)
+		if (why.code)
 			llm_drop(llm, "sentences", rw, why);
 		else
 			json_array_append_new(json_object_get(llm, "sentence_rewrites"), json_pack(

@@ -134,7 +134,10 @@ test('content: the LLM provider\'s checked suggestions are marked "KI-Vorschlag"
   const dropped = box.getByTestId('content-llm-dropped');
   assert.equal(await dropped.locator('summary').innerText(), '1 KI-Vorschläge verworfen (bestehen unsere Prüfung nicht)');
   await dropped.locator('summary').click();
-  assert.equal(await dropped.locator('li').innerText(), `Meta-Beschreibung: „${kp} kurz erklärt.“ (${opt.llm.dropped[0].reason})`);
+  // the reason in German, from the reply's code and figures (not its English text)
+  const d = opt.llm.dropped[0];
+  assert.equal(d.code, 'length');
+  assert.equal(await dropped.locator('li').innerText(), `Meta-Beschreibung: „${kp} kurz erklärt.“ (${d.params.chars} Zeichen statt 120–156)`);
   await box.screenshot({ path: join(ARTIFACTS, '41-content-llm.png') });    // the suggestions only
   await assertAxeClean(page, 'content-llm');
   assert.deepEqual(w.check(), [], 'console errors or failed requests');

@@ -130,6 +130,16 @@ class LlmRewrites(LocalLlm, Common):
         self.assertEqual(why[STILL_PASSIVE], ("sentences", "is still passive: " + STILL_PASSIVE))
         self.assertEqual(why["Wir planen jede Anlage."][1],
                          "rewrites a sentence that is neither long nor passive here")
+        # the same with a code and its figures, for the dashboard to word in German
+        code = {d["text"]: (d["code"], d["params"]) for d in llm["dropped"]}
+        self.assertEqual(code[SHORT_META], ("length", {"chars": len(SHORT_META), "min": 120,
+                                                       "max": 156}))
+        self.assertEqual(code[WIDE_TITLE][0], "too_wide")
+        self.assertEqual(code[WIDE_TITLE][1]["max"], 580)
+        self.assertEqual(code[LONG_STILL_LONG], ("long_sentence", {"words": words(LONG_STILL_LONG),
+                                                                   "max": 20}))
+        self.assertEqual(code[STILL_PASSIVE], ("still_passive", {"sentence": STILL_PASSIVE}))
+        self.assertEqual(code["Wir planen jede Anlage."], ("not_listed", {}))
 
     def test_keyphrase_required(self):
         j = self.optimize_via(self.port, "nokeyphrase")

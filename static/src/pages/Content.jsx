@@ -18,6 +18,16 @@ const REPORT = '/api/level4/ai-content/report';
 const OPTIMIZE = '/api/level4/ai-content/optimize';
 const BADGE = { green: 'badge-good', orange: 'badge-needs-improvement', red: 'badge-poor', na: 'badge-none' };
 
+// Why the server dropped a suggestion, in the page's language: its code with the
+// figures (German numbers), or the server's English reason for a code we do not know.
+function dropReason(t, lang, x) {
+  const key = `content.llmWhy.${x.code}`;
+  const vars = Object.fromEntries(Object.entries(x.params || {}).map(
+    ([k, v]) => [k, typeof v === 'number' ? num(v, lang, Number.isInteger(v) ? 0 : 1) : v]));
+  const s = t(key, vars);
+  return s === key ? x.reason : s;
+}
+
 export function Content({ user }) {
   const { t } = useI18n();
   const res = useApi((signal) => api.get(REPORT, { limit: 500 }, { signal }), []);
@@ -164,7 +174,7 @@ function Rewrites({ url }) {
             <details data-testid="content-llm-dropped">
               <summary>{t('content.llmDropped', { n: num(llm.dropped.length, lang) })}</summary>
               <ul>{llm.dropped.map((x, i) => (
-                <li key={i} data-field={x.field}>{t(`content.field.${x.field}`)}: „{x.text}“ <span className="muted">({x.reason})</span></li>))}</ul>
+                <li key={i} data-field={x.field} data-code={x.code}>{t(`content.field.${x.field}`)}: „{x.text}“ <span className="muted">({dropReason(t, lang, x)})</span></li>))}</ul>
             </details>
           )}
           <h3>{t('content.sections')}</h3>
