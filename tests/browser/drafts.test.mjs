@@ -112,6 +112,25 @@ test('drafts: list, status filter and counts equal the API, in German', async (t
     direct.items.map((d) => [d.id, d.status, String(d.score ?? ''), d.version]));
   assert.deepEqual(rows[0].cells.slice(0, 6), [direct.items[0].title, { landing: 'Stadtseite', faq: 'FAQ-Seite', blog_outline: 'Blog-Gliederung', product: 'Produktseite' }[direct.items[0].kind],
     direct.items[0].keyphrase, STATUS_DE[direct.items[0].status], num(direct.items[0].score, 'de'), num(direct.items[0].version, 'de')]);
+  // the kind and status words stay whole ("Produktseite" was broken mid-word when the
+  // table let every column shrink to a letter)
+  const broken = await page.locator('[data-testid="drafts-table"] tbody tr td:nth-child(2), [data-testid="drafts-table"] tbody tr td:nth-child(4)').evaluateAll((tds) => tds.filter((td) => {
+    // a line may end after a space or a hyphen ("Blog-|Gliederung"), nowhere else
+    const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      let top = null;
+      for (let i = 0; i < n.length; i++) {
+        const r = document.createRange();
+        r.setStart(n, i);
+        r.setEnd(n, i + 1);
+        const y = Math.round(r.getBoundingClientRect().top);
+        if (top !== null && y > top + 2 && !/[ -]/.test(n.data[i - 1]) && n.data[i] !== ' ') return true;
+        top = y;
+      }
+    }
+    return false;
+  }).map((td) => td.innerText));
+  assert.deepEqual(broken, []);
   // filtered by status: only the API's published drafts
   const [fresp] = await Promise.all([page.waitForResponse((r) => isList(r) && new URL(r.url()).searchParams.get('status') === 'published'),
     page.locator('[data-testid="drafts-filter"] button[data-status="published"]').click()]);

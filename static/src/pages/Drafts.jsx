@@ -104,8 +104,10 @@ function StatusFilter({ counts, status, onChange }) {
 
 function DraftTable({ items, current, onChoose }) {
   const { t, lang } = useI18n();
+  // words wrap whole, at spaces and hyphens, never mid-word as "Produktseite" did;
+  // a table still too wide scrolls on its own
   return (
-    <div style={{ overflowWrap: 'anywhere', minWidth: 0 }}>
+    <div style={{ overflowWrap: 'break-word', overflowX: 'auto', minWidth: 0 }}>
       <table className="data-table" data-testid="drafts-table">
         <caption className="visually-hidden">{t('drafts.list')}</caption>
         <thead><tr>
