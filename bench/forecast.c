@@ -1,8 +1,9 @@
 /* forecast.c - the forecasting benchmarks of bench/forecast (figures, never asserts).
  *
- *   forecast compare    reads "series NAME v1 v2 ..." lines (bench/forecast.R) and
- *                       prints per series the 12-month holdout MAPE of fc_select
- *                       fitted on all but the last 12 months, and the model chosen;
+ *   forecast compare    reads "series NAME FREQUENCY v1 v2 ..." lines
+ *                       (bench/forecast.R) and prints per series the 12-point
+ *                       holdout MAPE of fc_select fitted on all but the last 12
+ *                       points with the frequency as season, and the model chosen;
  *                       then the parameters and SSE of both Holt-Winters fits
  *   forecast speed K N  K keywords of N days: the daily model choice (weekly
  *                       season), and the monthly analysis the report runs
@@ -56,18 +57,19 @@ static int compare(void)
 		size_t len = strcspn(p, " \n");
 		snprintf(name, sizeof(name), "%.*s", (int)len, p);
 		p += len;
+		int season = (int)strtol(p, &p, 10);
 		double y[MAXN];
 		size_t n = 0;
 		for (double v; n < MAXN && (v = strtod(p, &end), end != p); p = end)
 			y[n++] = v;
 		fc_choice_t c;
-		if (n < 36 || fc_select(y, n - 12, 12, &c) < 0) {
+		if (n < 12 + 2 * (size_t)season || fc_select(y, n - 12, season, &c) < 0) {
 			printf("ours %s - -\n", name);
 			continue;
 		}
 		hw_model_t add, mult;
-		int ok = fc_fit(y, n - 12, 12, FC_HW_ADDITIVE, &add) == 0 &&
-			 fc_fit(y, n - 12, 12, FC_HW_MULTIPLICATIVE, &mult) == 0;
+		int ok = fc_fit(y, n - 12, season, FC_HW_ADDITIVE, &add) == 0 &&
+			 fc_fit(y, n - 12, season, FC_HW_MULTIPLICATIVE, &mult) == 0;
 		printf("ours %s %.3f %s %.3f %.3f %d %.4g %.4g\n", name, mape(&c.model, y + n - 12),
 		       fc_method_names[c.method], ok ? mape(&add, y + n - 12) : NAN,
 		       ok ? mape(&mult, y + n - 12) : NAN, c.origins, c.score[FC_HW_ADDITIVE],
