@@ -808,10 +808,13 @@ void fc_accuracy(const hw_model_t *m, const double *train, size_t n, int season,
 }
 
 /* Origins the choice averages over where the series is long enough: the
- * holdout itself and up to two earlier ones, a holdout length apart; only for
+ * holdout itself and up to three earlier ones, a holdout length apart; only for
  * series up to ROLLING_MAX_N points (monthly ones: long daily series would
- * triple the cost for little). */
-#define ROLLING_ORIGINS 3
+ * quadruple the cost for little). Over R's monthly and quarterly series
+ * (bench/forecast), four origins scored by sMAPE were no worse than the better
+ * of R's two Holt-Winters fits on 58 of 110 test years, three scored by the
+ * mean absolute error on 55. */
+#define ROLLING_ORIGINS 4
 #define ROLLING_MAX_N 240
 
 /* Points held out: the last season, or a quarter of the series (<= 12). */
@@ -825,11 +828,11 @@ static size_t holdout_of(size_t n, int season)
 	return h > 12 ? 12 : h;
 }
 
-/* Mean absolute error of `method` over earlier origins: fitted on all but
- * the last o * h points (o = 2, 3) where at least two seasons (or 4 points)
- * remain, forecasting the next h. 0 when no earlier origin fits. */
-static double earlier_mae(const double *y, size_t n, int season, fc_method_t method, size_t h,
-			  int *origins)
+/* Sum of the sMAPEs of `method` over earlier origins: fitted on all but the
+ * last o * h points (o = 2 .. ROLLING_ORIGINS) where at least two seasons (or
+ * 4 points) remain, forecasting the next h. 0 when no earlier origin fits. */
+static double earlier_smape(const double *y, size_t n, int season, fc_method_t method, size_t h,
+			    int *origins)
 {
 	size_t need = season >= 2 ? 2 * (size_t)season : 4;
 	double sum = 0;
@@ -841,7 +844,7 @@ static double earlier_mae(const double *y, size_t n, int season, fc_method_t met
 		if (fc_fit(y, train, season, method, &m) < 0)
 			return INFINITY;
 		fc_accuracy(&m, y, train, season, y + train, (int)h, &a);
-		sum += a.mae;
+		sum += a.smape;
 		(*origins)++;
 	}
 	return sum;
@@ -864,7 +867,7 @@ int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
 			continue;
 		out->tried[k] = 1;
 		fc_accuracy(&m, y, train, season, y + train, (int)h, &out->acc[k]);
-		double e = (out->acc[k].mae + earlier_mae(y, n, season, (fc_method_t)k, h, &origins)) /
+		double e = (out->acc[k].smape + earlier_smape(y, n, season, (fc_method_t)k, h, &origins)) /
 			   (1 + origins);
 		out->score[k] = e;
 		out->origins = 1 + origins;

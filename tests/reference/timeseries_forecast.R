@@ -6,9 +6,9 @@
 # Six weeks of daily visitors and visits (the test's VISITORS and EXTRA: a
 # visit per visitor plus EXTRA second visits). The model choice of
 # analysis/forecast.c (fc_select) replayed with R's own fits: each method is
-# fitted on all but the last o weeks (o = 1, 2, 3), forecasts the week after,
-# and its mean absolute error is averaged over the three origins; the least
-# wins and is refitted on the whole series. Simple exponential smoothing and
+# fitted on all but the last o weeks (o = 1, 2, 3, 4), forecasts the week
+# after, and its sMAPE is averaged over the four origins; the least wins and
+# is refitted on the whole series. Simple exponential smoothing and
 # Holt are HoltWinters(gamma = FALSE) as well (R has no damped trend; the
 # test checks that the damped one does not win). Prints per series the
 # scores, the winner's parameters, sd(residuals), the last origin's MAPE and
@@ -33,10 +33,11 @@ for (series in c("visitors", "visits")) {
   y <- if (series == "visitors") visitors else visitors + extra
   n <- length(y)
   methods <- c("ses", "holt", "hw_additive", "hw_multiplicative")
-  score <- sapply(methods, function(m) mean(sapply(1:3, function(o) {
+  score <- sapply(methods, function(m) mean(sapply(1:4, function(o) {
     train <- n - 7 * o
     p <- as.numeric(predict(fit(y[1:train], m), 7))
-    mean(abs(y[train + 1:7] - p))
+    a <- y[train + 1:7]
+    100 * mean(2 * abs(a - p) / (abs(a) + abs(p)))
   })))
   win <- names(which.min(score))
   last <- as.numeric(predict(fit(y[1:(n - 7)], win), 7))

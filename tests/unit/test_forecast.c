@@ -31,7 +31,7 @@ static fc_choice_t choose(const double *y, size_t n, int season, int horizon,
 }
 
 /* Eight weeks of an exact trend + weekly season: Holt-Winters additive wins
- * the holdout (the last week, averaged with two earlier ones) and forecasts
+ * the holdout (the last week, averaged with three earlier ones) and forecasts
  * the next two weeks exactly. Its fit is R's: from R's start values the
  * first week's errors are not 0, so alpha 1, beta 0, gamma 0, SSE 100 and the
  * intervals R's (R 4.2.2: h <- HoltWinters(ts(y, frequency = 7));
@@ -51,7 +51,7 @@ static void test_trend_and_season_exact(void **state)
 	assert_string_equal(fc_method_names[c.method], "hw_additive");
 	assert_int_equal(c.model.season, 7);
 	assert_int_equal((int)c.holdout, 7);
-	assert_int_equal(c.origins, 3);
+	assert_int_equal(c.origins, 4);
 	assert_near(c.score[FC_HW_ADDITIVE], 0, 1e-6);
 	assert_near(c.model.alpha, 1, 1e-9);
 	assert_near(c.model.beta, 0, 1e-9);
@@ -607,7 +607,7 @@ static void test_interval_coverage(void **state)
 }
 
 /* R's UKDriverDeaths (1969-1984): its last season alone prefers the additive
- * season, which forecasts 1984 at 15.64 % MAPE; averaged with two earlier
+ * season, which forecasts 1984 at 15.64 % MAPE; averaged with three earlier
  * origins the choice is multiplicative, 8.98 %: R's figures (HoltWinters()
  * fitted on 1969-1983: additive 15.636 %, multiplicative 8.982 %;
  * bench/forecast.R). */
@@ -634,6 +634,8 @@ static void test_select_rolling_origins(void **state)
 	fc_choice_t c;
 	double ape = 0;
 	assert_int_equal(fc_select(uk_driver_deaths, 180, 12, &c), 0);
+	assert_true(c.acc[FC_HW_ADDITIVE].smape < c.acc[FC_HW_MULTIPLICATIVE].smape);
+	assert_int_equal(c.origins, 4);
 	assert_string_equal(fc_method_names[c.method], "hw_multiplicative");
 	for (int h = 1; h <= 12; h++)
 		ape += fabs(uk_driver_deaths[179 + h] - hw_point(&c.model, h)) / uk_driver_deaths[179 + h];
