@@ -53,22 +53,26 @@ int hw_forecast(const hw_model_t *m, int horizon, forecast_point_t *out);
 double hw_variance(const hw_model_t *m, int h);
 /* ---- model choice -------------------------------------------------------------
  * Exponential smoothing without season (simple, Holt, damped Holt) and
- * Holt-Winters (additive, multiplicative) are each fitted by minimising the
- * one-step squared error. Holt-Winters over at least two seasons is R's
- * HoltWinters(): R's start values (r_start) and optim's L-BFGS-B from alpha
- * 0.3, beta 0.1, gamma 0.1 within [0, 1], with optim's numerical gradient
- * (the same parameters as R's to about 1e-9); the others (and Holt-Winters
- * from one season) take a grid, then a pattern search within the bounds;
+ * Holt-Winters (additive, multiplicative, each also with a damped trend) are
+ * each fitted by minimising the one-step squared error. Holt-Winters over at
+ * least two seasons starts from R's start values (r_start); undamped it is
+ * R's HoltWinters(): optim's L-BFGS-B from alpha 0.3, beta 0.1, gamma 0.1
+ * within [0, 1], with optim's numerical gradient (the same parameters as R's
+ * to about 1e-9); the others (and Holt-Winters from one season) take a grid,
+ * then a pattern search within the bounds (phi within [0.8, 0.98] as
+ * forecast::ets);
  * the one with the least sMAPE on a holdout (the last season, or the last
  * quarter of a series without season, at most 12 points), averaged with up to
  * three earlier origins where the series is long enough (and at most 240
  * points), wins and is refitted on the whole series. sMAPE, not an absolute
  * error, so that each origin weighs the same where the level moves. */
 typedef enum fc_method {
-	FC_SES, FC_HOLT, FC_DAMPED, FC_HW_ADDITIVE, FC_HW_MULTIPLICATIVE, FC_METHODS
+	FC_SES, FC_HOLT, FC_DAMPED, FC_HW_ADDITIVE, FC_HW_MULTIPLICATIVE, FC_HW_DAMPED_ADDITIVE,
+	FC_HW_DAMPED_MULTIPLICATIVE, FC_METHODS
 } fc_method_t;
 
-/* "ses", "holt", "holt_damped", "hw_additive", "hw_multiplicative" */
+/* "ses", "holt", "holt_damped", "hw_additive", "hw_multiplicative",
+ * "hw_damped_additive", "hw_damped_multiplicative" */
 extern const char *const fc_method_names[FC_METHODS];
 
 typedef struct fc_accuracy {
