@@ -55,12 +55,13 @@ double hw_variance(const hw_model_t *m, int h);
  * Exponential smoothing without season (simple, Holt, damped Holt) and
  * Holt-Winters (additive, multiplicative, each also with a damped trend) are
  * each fitted by minimising the one-step squared error. Holt-Winters over at
- * least two seasons starts from R's start values (r_start); undamped it is
- * R's HoltWinters(): optim's L-BFGS-B from alpha 0.3, beta 0.1, gamma 0.1
- * within [0, 1], with optim's numerical gradient (the same parameters as R's
- * to about 1e-9); the others (and Holt-Winters from one season) take a grid,
- * then a pattern search within the bounds (phi within [0.8, 0.98] as
- * forecast::ets);
+ * least two seasons is R's HoltWinters(): R's start values (r_start) and
+ * optim's L-BFGS-B from alpha 0.3, beta 0.1, gamma 0.1 within [0, 1], with
+ * optim's numerical gradient (the same parameters as R's to about 1e-9); a
+ * damped trend adds phi from 0.9 within [0.8, 0.98] (forecast::ets's bounds;
+ * R has no damped Holt-Winters: tests/reference/holtwinters_damped.R writes it
+ * out for optim()). The others (and Holt-Winters from one season) take a grid,
+ * then a pattern search within the bounds;
  * the one with the least sMAPE on a holdout (the last season, or the last
  * quarter of a series without season, at most 12 points), averaged with up to
  * three earlier origins where the series is long enough (and at most 240
