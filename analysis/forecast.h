@@ -53,26 +53,33 @@ int hw_forecast(const hw_model_t *m, int horizon, forecast_point_t *out);
 double hw_variance(const hw_model_t *m, int h);
 /* ---- model choice -------------------------------------------------------------
  * Exponential smoothing without season (simple, Holt, damped Holt) and
- * Holt-Winters (additive, multiplicative) are each fitted by minimising the
- * one-step squared error. Holt-Winters over at least two seasons is R's
- * HoltWinters(): R's start values (r_start) and optim's L-BFGS-B from alpha
- * 0.3, beta 0.1, gamma 0.1 within [0, 1], with optim's numerical gradient
- * (the same parameters as R's to about 1e-9); the others (and Holt-Winters
- * from one season) take a grid, then a pattern search within the bounds;
- * the one with the least mean absolute error on a holdout (the last season, or the last
+ * Holt-Winters (additive, multiplicative, each also with a damped trend) are
+ * each fitted by minimising the one-step squared error. Holt-Winters over at
+ * least two seasons is R's HoltWinters(): R's start values (r_start) and
+ * optim's L-BFGS-B from alpha 0.3, beta 0.1, gamma 0.1 within [0, 1], with
+ * optim's numerical gradient (the same parameters as R's to about 1e-9); a
+ * damped trend adds phi from 0.9 within [0.8, 0.98] (forecast::ets's bounds;
+ * R has no damped Holt-Winters: tests/reference/holtwinters_damped.R writes it
+ * out for optim()). The others (and Holt-Winters from one season) take a grid,
+ * then a pattern search within the bounds;
+ * the one with the least sMAPE on a holdout (the last season, or the last
  * quarter of a series without season, at most 12 points), averaged with up to
- * two earlier origins where the series is long enough (and at most 240 points), wins and is refitted
- * on the whole series. */
+ * three earlier origins where the series is long enough (and at most 240
+ * points), wins and is refitted on the whole series. sMAPE, not an absolute
+ * error, so that each origin weighs the same where the level moves. */
 typedef enum fc_method {
-	FC_SES, FC_HOLT, FC_DAMPED, FC_HW_ADDITIVE, FC_HW_MULTIPLICATIVE, FC_METHODS
+	FC_SES, FC_HOLT, FC_DAMPED, FC_HW_ADDITIVE, FC_HW_MULTIPLICATIVE, FC_HW_DAMPED_ADDITIVE,
+	FC_HW_DAMPED_MULTIPLICATIVE, FC_METHODS
 } fc_method_t;
 
-/* "ses", "holt", "holt_damped", "hw_additive", "hw_multiplicative" */
+/* "ses", "holt", "holt_damped", "hw_additive", "hw_multiplicative",
+ * "hw_damped_additive", "hw_damped_multiplicative" */
 extern const char *const fc_method_names[FC_METHODS];
 
 typedef struct fc_accuracy {
-	double mape, smape; /* percent; mape NAN when an actual is 0 */
-	double mae;         /* mean absolute error: what the choice minimises */
+	double mape, smape; /* percent; mape NAN when an actual is 0; smape: what
+			       the choice minimises */
+	double mae;         /* mean absolute error */
 	double mase;        /* mae over the in-sample naive error (seasonal naive with a season) */
 	double cover80, cover95; /* share of actuals inside the 80 / 95 % intervals */
 } fc_accuracy_t;
@@ -83,8 +90,8 @@ typedef struct fc_choice {
 	size_t holdout;                /* points held out */
 	int tried[FC_METHODS];         /* 1 when the method could be fitted */
 	fc_accuracy_t acc[FC_METHODS]; /* holdout accuracy of each method tried */
-	int origins;                   /* holdouts the choice averaged (1 to 3) */
-	double score[FC_METHODS];      /* each method's mean absolute error over them:
+	int origins;                   /* holdouts the choice averaged (1 to 4) */
+	double score[FC_METHODS];      /* each method's mean sMAPE over them (percent):
 					  the least wins */
 } fc_choice_t;
 

@@ -1,9 +1,11 @@
 /* forecast.c - the forecasting benchmarks of bench/forecast (figures, never asserts).
  *
- *   forecast compare    reads "series NAME v1 v2 ..." lines (bench/forecast.R) and
- *                       prints per series the 12-month holdout MAPE of fc_select
- *                       fitted on all but the last 12 months, and the model chosen;
- *                       then the parameters and SSE of both Holt-Winters fits
+ *   forecast compare    reads "series NAME FREQUENCY v1 v2 ..." lines
+ *                       (bench/forecast.R) and prints per series the 12-point
+ *                       holdout MAPE of fc_select fitted on all but the last 12
+ *                       points with the frequency as season, and the model chosen;
+ *                       then the parameters and SSE of both Holt-Winters fits,
+ *                       and the same comparison over earlier test years
  *   forecast speed K N  K keywords of N days: the daily model choice (weekly
  *                       season), and the monthly analysis the report runs
  *                       (months, Mann-Kendall, Sen, decomposition, model choice);
@@ -46,6 +48,45 @@ static double mape(const hw_model_t *m, const double *a)
 	return 100 * ape / 12;
 }
 
+/* Rounded to the 3 decimals the table prints (what "no worse" compares). */
+static double r3(double x)
+{
+	return round(x * 1000) / 1000;
+}
+
+/* The same against our own Holt-Winters fits (R's, as the table shows) on
+ * the test years before: fitted on all but the last 12 t points (t = 1 ..
+ * YEARS) while two seasons and a holdout remain, forecasting the 12 after.
+ * Prints "years NAME tests no-worse in80 in95 logratio": how many of those
+ * 12-point tests the choice is no worse than the better fit on, how many of
+ * their points its 80 % and 95 % intervals hold, and the sum of the logs of
+ * its MAPE over the better fit's. */
+#define YEARS 8
+
+static void years(const char *name, const double *y, size_t n, int season)
+{
+	int tests = 0, ties = 0;
+	double in80 = 0, in95 = 0, logratio = 0;
+	for (size_t t = 1; t <= YEARS && n >= 12 * t + 2 * (size_t)season + 12; t++) {
+		size_t m = n - 12 * t;
+		fc_choice_t c;
+		fc_accuracy_t a;
+		hw_model_t add, mult;
+		if (fc_select(y, m, season, &c) < 0 || fc_fit(y, m, season, FC_HW_ADDITIVE, &add) < 0)
+			continue;
+		double best = r3(mape(&add, y + m));
+		if (fc_fit(y, m, season, FC_HW_MULTIPLICATIVE, &mult) == 0)
+			best = fmin(best, r3(mape(&mult, y + m)));
+		fc_accuracy(&c.model, y, m, season, y + m, 12, &a);
+		tests++;
+		ties += r3(mape(&c.model, y + m)) <= best;
+		logratio += log(r3(mape(&c.model, y + m)) / best);
+		in80 += 12 * a.cover80;
+		in95 += 12 * a.cover95;
+	}
+	printf("years %s %d %d %.0f %.0f %.6f\n", name, tests, ties, in80, in95, logratio);
+}
+
 static int compare(void)
 {
 	char line[65536];
@@ -56,18 +97,19 @@ static int compare(void)
 		size_t len = strcspn(p, " \n");
 		snprintf(name, sizeof(name), "%.*s", (int)len, p);
 		p += len;
+		int season = (int)strtol(p, &p, 10);
 		double y[MAXN];
 		size_t n = 0;
 		for (double v; n < MAXN && (v = strtod(p, &end), end != p); p = end)
 			y[n++] = v;
 		fc_choice_t c;
-		if (n < 36 || fc_select(y, n - 12, 12, &c) < 0) {
+		if (n < 12 + 2 * (size_t)season || fc_select(y, n - 12, season, &c) < 0) {
 			printf("ours %s - -\n", name);
 			continue;
 		}
 		hw_model_t add, mult;
-		int ok = fc_fit(y, n - 12, 12, FC_HW_ADDITIVE, &add) == 0 &&
-			 fc_fit(y, n - 12, 12, FC_HW_MULTIPLICATIVE, &mult) == 0;
+		int ok = fc_fit(y, n - 12, season, FC_HW_ADDITIVE, &add) == 0 &&
+			 fc_fit(y, n - 12, season, FC_HW_MULTIPLICATIVE, &mult) == 0;
 		printf("ours %s %.3f %s %.3f %.3f %d %.4g %.4g\n", name, mape(&c.model, y + n - 12),
 		       fc_method_names[c.method], ok ? mape(&add, y + n - 12) : NAN,
 		       ok ? mape(&mult, y + n - 12) : NAN, c.origins, c.score[FC_HW_ADDITIVE],
@@ -77,6 +119,7 @@ static int compare(void)
 			printf("ofit %s %s %.8f %.8f %.8f %.10g\n", name,
 			       k ? "multiplicative" : "additive", m->alpha, m->beta, m->gamma, m->sse);
 		}
+		years(name, y, n, season);
 	}
 	return 0;
 }
@@ -123,7 +166,7 @@ static int speed(int k, int n)
 		monthly += now_ms() - t1;
 		daily += t1 - t0;
 	}
-	printf("%d keywords x %d days: daily model choice (5 models, weekly season) %.0f ms, "
+	printf("%d keywords x %d days: daily model choice (7 models, weekly season) %.0f ms, "
 	       "%.2f ms per keyword\n", k, n, daily, daily / k);
 	printf("%d keywords x %d days: monthly analysis (MK, Sen, decomposition, model choice) "
 	       "%.0f ms, %.3f ms per keyword\n", k, n, monthly, monthly / k);

@@ -247,8 +247,8 @@ static json_t *num4(double x)
 
 /* The model the holdout chose for one series: its method, season (0 without),
  * parameters (beta 0 without trend, gamma 0 without season, phi 1 without
- * damping), sigma and holdout error: mae the mean absolute error the choice
- * compared (averaged over `origins`), mape/smape/mase of the last holdout. */
+ * damping), sigma and holdout error: mean_smape the sMAPE the choice compared
+ * (averaged over `origins`), mape/smape/mase of the last holdout. */
 static json_t *model_json(const fc_choice_t *c)
 {
 	const hw_model_t *m = &c->model;
@@ -258,7 +258,7 @@ static json_t *model_json(const fc_choice_t *c)
 		"beta", m->has_trend ? m->beta : 0, "gamma", m->season ? m->gamma : 0,
 		"phi", m->damped ? m->phi : 1, "sigma", round(m->sigma * 1000) / 1000,
 		"holdout", "n", (int)c->holdout, "origins", c->origins,
-		"mae", num4(c->score[c->method]), "mape", num4(a->mape), "smape", num4(a->smape),
+		"mean_smape", num4(c->score[c->method]), "mape", num4(a->mape), "smape", num4(a->smape),
 		"mase", num4(a->mase));
 }
 
