@@ -93,9 +93,11 @@ int h_ux_track(req_t *r)
  * vital, and merging them all for every page of 90 days took seconds. So the
  * pages are ranked first by their pageviews alone (bigint sums, pv), the
  * slice $11 (limit) from $12 (offset) is taken in the reply's order (pg; "C"
- * collation, as strcmp in page_list()), and only its pages' digests merge
- * (sql/040: rollup_vitals and rollup_engagement by path and hour). With $9
- * the slice is that page, viewed or not. */
+ * collation, as strcmp in page_list()), and only its pages' digests merge,
+ * read by path, device and hour from the indexes of sql/040. The slice's
+ * paths go in as one array (pgs): joined row by row, the planner, which cannot
+ * know the range's hours, read every row of the range instead. With $9 the
+ * slice is that page, viewed or not. */
 #define UX_ROLLUP_WHERE(r) \
 	" " r ".hour >= c.t0 AND " r ".hour < c.cut AND ($10::text IS NULL OR " r ".site_id = c.site)" \
 	" AND " r ".device = coalesce($8, '*')"
