@@ -456,21 +456,22 @@ class UxSignals(unittest.TestCase):
             self.assertLess(len(replies), 20, "the cursors do not end")
 
     def test_pages_limit_and_cursor(self):
-        # five viewed pages (two tie on 3 views: by path then), vitals and engagement on
+        # five viewed pages (two tie on 3 views: by path then, in byte order, "/B" before
+        # "/b" as the C collation puts it, unlike a language's), vitals and engagement on
         # some, and one page with vitals but no pageview
         domain = "it-paged-%s.example" % RUN
         key = zoe("site", "add", "--domain", domain, "--origin", "https://" + domain)
-        views = {"/e": 1, "/a": 5, "/c": 3, "/b": 3, "/d": 4}
+        views = {"/e": 1, "/a": 5, "/B": 3, "/b": 3, "/d": 4}
         batch = [{"type": "pageview", "url": p} for p, n in views.items() for _ in range(n)]
         batch += [{"name": "LCP", "value": 1000 + 300 * i, "url": p}
-                  for i, p in enumerate(["/a", "/a", "/b", "/c", "/c", "/c", "/e"] * 2)]
+                  for i, p in enumerate(["/a", "/a", "/b", "/B", "/B", "/B", "/e"] * 2)]
         batch += [{"type": "engagement", "url": p, "engaged_ms": 1000 * (i + 1), "scroll_pct": 20 * i}
                   for i, p in enumerate(["/a", "/b", "/b", "/d", "/e"])]
         batch += [{"name": "CLS", "value": 0.05, "url": "/unviewed"}] * 5
         r = post(TRACK, batch, ua=CHROME_UA, headers={"X-Site-Key": key,
                                                       "Origin": "https://" + domain})
         self.assertEqual(r.json["accepted"], len(batch), r)
-        order = ["/a", "/d", "/b", "/c", "/e"]
+        order = ["/a", "/d", "/B", "/b", "/e"]
 
         whole, replies = self.pages_of(domain)        # default limit 100: one reply
         self.assertEqual(len(replies), 1)
