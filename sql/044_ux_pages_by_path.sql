@@ -1,4 +1,4 @@
--- 040_ux_pages_by_path.sql: the rollup rows the UX metrics (#4) read per page.
+-- 044_ux_pages_by_path.sql: the rollup rows the UX metrics (#4) read per page.
 --
 -- The metrics rank the pages by their pageviews and answer a slice of them,
 -- most viewed first, merging the vitals and engagement digests of those pages
