@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "json_in.h"
 
 static int tz_valid(const char *tz)
@@ -100,4 +101,23 @@ json_t *range_json_new(const range_t *rg)
 {
 	return json_pack("{s:s, s:s, s:s, s:i}", "from", rg->from, "to", rg->to, "tz", rg->tz,
 			 "days", rg->days);
+}
+
+int cursor_read(const char *cur, long long *offset)
+{
+	unsigned char raw[48];
+	char *end;
+	if (crypto_b64url_decode(cur, raw, sizeof(raw)) < 8 ||
+	    strncmp((const char *)raw, "offset:", 7) != 0)
+		return -1;
+	*offset = strtoll((const char *)raw + 7, &end, 10);
+	return *end || end == (char *)raw + 7 || *offset < 0 ? -1 : 0;
+}
+
+json_t *cursor_new(long long offset)
+{
+	char raw[40], enc[64];
+	int n = snprintf(raw, sizeof(raw), "offset:%lld", offset);
+	crypto_b64url((const unsigned char *)raw, (size_t)n, enc);
+	return json_string(enc);
 }

@@ -1,4 +1,5 @@
-/* range.h - the ?from=&to=&tz= date range every report takes (SPEC conventions). */
+/* range.h - the ?from=&to=&tz= date range every report takes (SPEC conventions),
+ * and the ?cursor= of the reports that answer a page of rows at a time. */
 #ifndef ZOE_RANGE_H
 #define ZOE_RANGE_H
 
@@ -27,5 +28,12 @@ typedef struct range {
 int range_parse(req_t *r, range_t *out, json_t *errors);
 /* {"from","to","tz","days"} for replies (new reference). */
 json_t *range_json_new(const range_t *rg);
+
+/* A paging cursor is base64url of "offset:N": opaque to clients, and a
+ * client's own offset is not one of ours. cursor_read: 0 with *offset set, or
+ * -1 if `cur` is not a cursor. cursor_new: the cursor of `offset` (new
+ * reference). */
+int cursor_read(const char *cur, long long *offset);
+json_t *cursor_new(long long offset);
 
 #endif

@@ -11,7 +11,9 @@
  * method) over page loads, each counted once with its last report, good /
  * needs-improvement / poor shares by the thresholds of analysis/vitals.c, the
  * Core Web Vitals verdict, engagement and scroll depth; all aggregated in one
- * SQL statement. */
+ * SQL statement. The pages come a page of them at a time, most viewed first
+ * (?limit=, ?cursor= as the breakdown's, next_cursor, pages_total); the
+ * overall figures are always over all pages. */
 #include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -32,6 +34,7 @@
 #include "vitals.h"
 
 #define MAX_BEACONS 100
+#define UX_PAGES_DEFAULT 100     /* pages per reply without ?limit= */
 
 const api_op_t op_ux_track = {NULL, 0, &ingest_beacon_schema,
 	"{\"type\": \"vital\", \"url\": \"https://zoe-solar.de/photovoltaik\", \"name\": \"LCP\", "
@@ -85,7 +88,18 @@ int h_ux_track(req_t *r)
  * merge in hour order: a t-digest's merge depends on its order, and two
  * requests over the same data must give the same figure. The vital
  * thresholds come from analysis/vitals.c as arrays ($4..$7). $8 device, $9
- * path, $10 site domain: NULL = any. */
+ * path, $10 site domain: NULL = any.
+ * The page list is paged: a long-tail page has a rollup row per hour and
+ * vital, and merging them all for every page of 90 days took seconds. So the
+ * pages are ranked first by their pageviews alone (bigint sums, pv), the
+ * slice $11 (limit) from $12 (offset) is taken in the reply's order (pg; "C"
+ * collation, as strcmp in page_list(); the groupings by path use it too, a
+ * plain byte order sorts many times faster than the database's), and only
+ * its pages' digests merge,
+ * read by path, device and hour from the indexes of sql/040. The slice's
+ * paths go in as one array (pgs): joined row by row, the planner, which cannot
+ * know the range's hours, read every row of the range instead. With $9 the
+ * slice is that page, viewed or not. */
 #define UX_ROLLUP_WHERE(r) \
 	" " r ".hour >= c.t0 AND " r ".hour < c.cut AND ($10::text IS NULL OR " r ".site_id = c.site)" \
 	" AND " r ".device = coalesce($8, '*')"
@@ -100,24 +114,35 @@ static const db_stmt_t q_metrics = {"ux_metrics",
 	" ev AS NOT MATERIALIZED (SELECT e.* FROM c, report_events(c.cut, c.t1) e"
 	"  WHERE ($8::text IS NULL OR e.device = $8) AND ($9::text IS NULL OR e.path = $9)"
 	"    AND ($10::text IS NULL OR e.site_id = c.site)),"
+	" pv AS MATERIALIZED (SELECT w.path, sum(w.n) AS n FROM ("
+	"  SELECT r.path COLLATE \"C\" AS path, r.pageviews AS n FROM rollup_pages r, c WHERE" UX_ROLLUP_WHERE("r")
+	"   AND r.path <> '*' AND r.source = '*' AND r.browser = '*'"
+	"   AND ($9::text IS NULL OR r.path = $9)"
+	"  UNION ALL SELECT e.path, count(*) FROM ev e WHERE e.kind = 'pageview' GROUP BY e.path) w"
+	"  GROUP BY w.path),"
+	" pg AS MATERIALIZED (SELECT * FROM (SELECT path, n FROM pv WHERE $9::text IS NULL AND n > 0"
+	"   ORDER BY n DESC, path LIMIT $11::bigint OFFSET $12::bigint) s"
+	"  UNION ALL SELECT $9, (SELECT n FROM pv) WHERE $9::text IS NOT NULL),"
+	" pgs AS MATERIALIZED (SELECT array_agg(path COLLATE \"default\") AS pages FROM pg),"
 	/* path NULL: over all pages (or the one page asked for) */
-	" v AS (SELECT nullif(r.path, '*') AS path, r.name, r.n, r.good, r.ni, r.poor, r.digest,"
+	" v AS (SELECT NULL::text COLLATE \"C\" AS path, r.name COLLATE \"C\" AS name, r.n, r.good, r.ni, r.poor, r.digest,"
 	"    NULL::float8 AS exact, r.hour AS k, r.site_id AS ks FROM rollup_vitals r, c WHERE" UX_ROLLUP_WHERE("r")
-	"    AND ($9::text IS NULL OR r.path = $9)"
-	"  UNION ALL SELECT NULL, r.name, r.n, r.good, r.ni, r.poor, r.digest, NULL, r.hour, r.site_id"
-	"   FROM rollup_vitals r, c WHERE" UX_ROLLUP_WHERE("r") " AND r.path = $9"
+	"    AND r.path = coalesce($9, '*')"
+	"  UNION ALL SELECT r.path, r.name, r.n, r.good, r.ni, r.poor, r.digest, NULL, r.hour, r.site_id"
+	"   FROM rollup_vitals r, c WHERE" UX_ROLLUP_WHERE("r") " AND r.path = ANY ((SELECT pages FROM pgs)::text[])"
 	"  UNION ALL SELECT e.path, e.name, count(*), count(*) FILTER (WHERE e.value <= t.good),"
 	"   count(*) FILTER (WHERE e.value > t.good AND e.value <= t.poor),"
 	"   count(*) FILTER (WHERE e.value > t.poor), tdigest(e.value, 100),"
 	"   percentile_cont(0.75) WITHIN GROUP (ORDER BY e.value), max(c.cut), 0::bigint"
 	"   FROM c, ev e JOIN t ON t.name = e.name"
 	"   WHERE e.kind = 'vital' AND e.value >= 0 AND e.value <= t.maxv"
-	"   GROUP BY GROUPING SETS ((e.path, e.name), (e.name))),"
-	" g AS (SELECT nullif(r.path, '*') AS path, r.n, r.s0, r.s25, r.s50, r.s75, r.digest,"
+	"   GROUP BY GROUPING SETS ((e.path, e.name), (e.name))"
+	"   HAVING GROUPING(e.path) = 1 OR e.path IN (SELECT path FROM pg)),"
+	" g AS (SELECT NULL::text COLLATE \"C\" AS path, r.n, r.s0, r.s25, r.s50, r.s75, r.digest,"
 	"    NULL::float8 AS median, NULL::float8 AS p75, r.hour AS k, r.site_id AS ks FROM rollup_engagement r, c"
-	"   WHERE" UX_ROLLUP_WHERE("r") " AND ($9::text IS NULL OR r.path = $9)"
-	"  UNION ALL SELECT NULL, r.n, r.s0, r.s25, r.s50, r.s75, r.digest, NULL, NULL, r.hour, r.site_id"
-	"   FROM rollup_engagement r, c WHERE" UX_ROLLUP_WHERE("r") " AND r.path = $9"
+	"   WHERE" UX_ROLLUP_WHERE("r") " AND r.path = coalesce($9, '*')"
+	"  UNION ALL SELECT r.path, r.n, r.s0, r.s25, r.s50, r.s75, r.digest, NULL, NULL, r.hour, r.site_id"
+	"   FROM rollup_engagement r, c WHERE" UX_ROLLUP_WHERE("r") " AND r.path = ANY ((SELECT pages FROM pgs)::text[])"
 	"  UNION ALL SELECT e.path, count(*), count(*) FILTER (WHERE e.scroll_pct < 25),"
 	"   count(*) FILTER (WHERE e.scroll_pct >= 25 AND e.scroll_pct < 50),"
 	"   count(*) FILTER (WHERE e.scroll_pct >= 50 AND e.scroll_pct < 75),"
@@ -125,7 +150,8 @@ static const db_stmt_t q_metrics = {"ux_metrics",
 	"   percentile_cont(0.5) WITHIN GROUP (ORDER BY e.engaged_ms),"
 	"   percentile_cont(0.75) WITHIN GROUP (ORDER BY e.engaged_ms), max(c.cut), 0::bigint"
 	"   FROM c, ev e WHERE e.kind = 'engagement' AND e.engaged_ms IS NOT NULL"
-	"   GROUP BY GROUPING SETS ((e.path), ()))"
+	"   GROUP BY GROUPING SETS ((e.path), ())"
+	"   HAVING GROUPING(e.path) = 1 OR e.path IN (SELECT path FROM pg))"
 	" SELECT 'vital', path, name, sum(n), CASE WHEN count(*) = 1 AND bool_and(exact IS NOT NULL)"
 	"   THEN max(exact) ELSE tdigest_percentile(digest, 0.75 ORDER BY k, ks) END, NULL::float8,"
 	"  sum(good), sum(ni), sum(poor), NULL::numeric"
@@ -137,12 +163,9 @@ static const db_stmt_t q_metrics = {"ux_metrics",
 	"   ELSE tdigest_percentile(digest, 0.75 ORDER BY k, ks) END, sum(s0), sum(s25), sum(s50), sum(s75)"
 	" FROM g GROUP BY path"
 	" UNION ALL"
-	" SELECT 'views', path, NULL, sum(n), NULL, NULL, NULL, NULL, NULL, NULL FROM ("
-	"  SELECT r.path, r.pageviews AS n FROM rollup_pages r, c WHERE" UX_ROLLUP_WHERE("r")
-	"   AND r.path <> '*' AND r.source = '*' AND r.browser = '*'"
-	"   AND ($9::text IS NULL OR r.path = $9)"
-	"  UNION ALL SELECT e.path, count(*) FROM ev e WHERE e.kind = 'pageview' GROUP BY e.path) w"
-	" GROUP BY path"};
+	" SELECT 'views', path, NULL, n, NULL, NULL, NULL, NULL, NULL, NULL FROM pg WHERE n IS NOT NULL"
+	" UNION ALL"
+	" SELECT 'pages', NULL, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL FROM pv WHERE n > 0"};
 
 static double share(long long part, long long n)
 {
@@ -248,12 +271,18 @@ static const vrule_t metrics_query[] = {
 	{"device", V_STRING, 0, 0, 0, device_filter, NULL},
 	{"path", V_STRING, 0, 1, 2048, NULL, NULL},
 	{"site", V_STRING, 0, 1, 253, NULL, NULL},
+	{"limit", V_INT, 0, 1, 1000, NULL, NULL},
+	{"cursor", V_STRING, 0, 1, 64, NULL, NULL},
 };
 static void metrics_check(req_t *r, json_t *errors)
 {
 	range_t rg;
+	long long offset;
 	const char *path = req_query(r, "path"), *site = req_query(r, "site");
+	const char *cursor = req_query(r, "cursor");
 	range_parse(r, &rg, errors);
+	if (cursor && cursor_read(cursor, &offset) < 0)
+		verr(errors, "cursor", "is not a cursor this endpoint gave out");
 	if (path && (path[0] != '/' || strlen(path) > 2048))
 		verr(errors, "path", "must be a path starting with / (at most 2048 bytes)");
 	if (site && (!*site || strlen(site) > 253 || strpbrk(site, "/ ")))
@@ -267,7 +296,14 @@ int h_ux_metrics(req_t *r)
 	json_t *errors = arena_json(r->arena, json_array());
 	const char *device = req_query(r, "device"), *path = req_query(r, "path");
 	const char *site = req_query(r, "site");       /* a domain: one site of several */
+	const char *limit = req_query(r, "limit"), *cursor = req_query(r, "cursor");
+	long long offset = 0, nlimit = limit ? strtoll(limit, NULL, 10) : UX_PAGES_DEFAULT;
+	char off[24], lim[24];
 	range_parse(r, &rg, errors);     /* checked by the router: metrics_check */
+	if (cursor)
+		cursor_read(cursor, &offset);
+	snprintf(off, sizeof(off), "%lld", offset);
+	snprintf(lim, sizeof(lim), "%lld", nlimit);
 	if (device && !strcmp(device, "all"))
 		device = NULL;
 	const char *stamp[] = {rg.to, rg.tz};
@@ -276,15 +312,19 @@ int h_ux_metrics(req_t *r)
 
 	const char *p[] = {rg.from, rg.to, rg.tz, vitals_array_literal(VITALS_NAME),
 			   vitals_array_literal(VITALS_GOOD), vitals_array_literal(VITALS_POOR),
-			   vitals_array_literal(VITALS_MAX), device, path, site};
-	PGresult *res = db_run(r->arena, &q_metrics, 10, p);
+			   vitals_array_literal(VITALS_MAX), device, path, site, lim, off};
+	PGresult *res = db_run(r->arena, &q_metrics, 12, p);
 	if (!res)
 		return db_fail(r);
 	json_t *pages = arena_json(r->arena, json_object());
 	json_t *overall = arena_json(r->arena, json_pack("{s:{}, s:n}", "vitals", "engagement"));
-	long long samples = 0;
+	long long samples = 0, total = 0;
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *section = db_get(res, i, 0);
+		if (strcmp(section, "pages") == 0) {
+			total = db_getll(res, i, 3, 0);
+			continue;
+		}
 		json_t *pg = page_of(pages, overall, db_get(res, i, 1));
 		if (strcmp(section, "vital") == 0) {
 			const vital_def_t *v = vitals_find(db_get(res, i, 2));
@@ -303,9 +343,14 @@ int h_ux_metrics(req_t *r)
 		json_object_set_new(thresholds, vitals_table[i].name, json_pack("{s:f, s:f, s:s, s:b}",
 			"good", vitals_table[i].good, "poor", vitals_table[i].poor,
 			"unit", vitals_table[i].unit, "core", vitals_table[i].core));
-	json_t *j = arena_json(r->arena, json_pack("{s:o, s:s, s:s?, s:i, s:I, s:o, s:O, s:o}",
+	json_t *list = page_list(pages);
+	if (path)       /* the one page asked for, viewed in the range or not */
+		total = (long long)json_array_size(list);
+	json_t *next = !path && offset + nlimit < total ? cursor_new(offset + nlimit) : json_null();
+	json_t *j = arena_json(r->arena, json_pack("{s:o, s:s, s:s?, s:i, s:I, s:o, s:O, s:o, s:I, s:o}",
 		"range", range_json_new(&rg), "device", device ? device : "all", "site", site,
 		"min_samples", VITALS_MIN_SAMPLES, "n", (json_int_t)samples, "thresholds", thresholds,
-		"overall", overall, "pages", page_list(pages)));
+		"overall", overall, "pages", list, "pages_total", (json_int_t)total,
+		"next_cursor", next));
 	return reply_json(r, 200, j);
 }

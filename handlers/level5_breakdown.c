@@ -27,7 +27,6 @@
 
 #include "buf.h"
 #include "cache.h"
-#include "crypto.h"
 #include "db.h"
 #include "geo.h"
 #include "handlers.h"
@@ -314,18 +313,6 @@ static void parse_filters(req_t *r, query_t *q, json_t *errors)
 		filter_one(f, i, q->filters, errors);
 }
 
-/* The cursor is base64url of "offset:N". 0, or -1 if not one of ours. */
-static int read_cursor(const char *cur, long long *offset)
-{
-	unsigned char raw[48];
-	char *end;
-	if (crypto_b64url_decode(cur, raw, sizeof(raw)) < 8 ||
-	    strncmp((const char *)raw, "offset:", 7) != 0)
-		return -1;
-	*offset = strtoll((const char *)raw + 7, &end, 10);
-	return *end || end == (char *)raw + 7 || *offset < 0 ? -1 : 0;
-}
-
 /* Reads and checks the query; every bad field goes to `errors`. */
 static void parse_query(req_t *r, query_t *q, json_t *errors)
 {
@@ -337,7 +324,7 @@ static void parse_query(req_t *r, query_t *q, json_t *errors)
 	q->goal = req_query(r, "goal") ? req_query(r, "goal") : "lead";
 	q->format = req_query(r, "format") ? req_query(r, "format") : "json";
 	q->limit = limit ? strtoll(limit, NULL, 10) : 50;
-	if (cursor && read_cursor(cursor, &q->offset) < 0)
+	if (cursor && cursor_read(cursor, &q->offset) < 0)
 		verr(errors, "cursor", "is not a cursor this endpoint gave out");
 	if (q->site && (!*q->site || strpbrk(q->site, "/ ")))
 		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
@@ -432,13 +419,8 @@ static int reply_page(req_t *r, const query_t *q, const PGresult *res, int total
 			db_get(res, i, C_VALUE)), v));
 	}
 	figures_of(q, res, total, all, t);
-	json_t *next = json_null();
-	if (q->offset + q->limit < nvalues) {
-		char raw[40], enc[64];
-		int n = snprintf(raw, sizeof(raw), "offset:%lld", q->offset + q->limit);
-		crypto_b64url((const unsigned char *)raw, (size_t)n, enc);
-		next = json_string(enc);
-	}
+	json_t *next = q->offset + q->limit < nvalues ? cursor_new(q->offset + q->limit)
+		       : json_null();
 	json_t *j = arena_json(r->arena, json_pack(
 		"{s:o, s:s, s:s, s:s, s:O, s:s, s:s?, s:s, s:o, s:I, s:o, s:o}",
 		"range", range_json_new(&q->rg), "property", q->prop,

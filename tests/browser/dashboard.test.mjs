@@ -210,11 +210,48 @@ test('tables sort by a column header (aria-sort) and the CSV follows the order s
   assert.deepEqual(asc, [...asc].sort((a, b) => a - b), 'fewest pageviews first');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ux-pages-table-csv').click()]);
   const csv = (await import('node:fs')).readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r\n/);
-  assert.ok(csv[1].startsWith(`${(await rows())[0]};`), 'CSV in the order shown');
+  // the CSV holds every page of the range (the table the pages loaded), in the order shown
+  const csvPv = csv.slice(1).map((l) => Number(l.split(';')[1]));
+  assert.equal(csvPv.length, api.pages_total, 'every page in the CSV');
+  assert.deepEqual(csvPv, [...csvPv].sort((a, b) => a - b), 'CSV in the order shown');
+  if (!api.next_cursor) assert.ok(csv[1].startsWith(`${(await rows())[0]};`), 'CSV in the order shown');
   await page.getByTestId('ux-pages-table-sort-pv').click();
   assert.equal(await header.getAttribute('aria-sort'), 'none');
   assert.deepEqual(await rows(), asSent, 'a third click restores the order as sent');
   assertClean(w, 'table sort');
+});
+
+test('UX signals: the first 100 pages, more on request, and the CSV has every page', async (t) => {
+  // 120 pages viewed today on the demo site make more than one request's worth
+  const tag = randomBytes(3).toString('hex');
+  for (let b = 0; b < 2; b++) {
+    const beacons = Array.from({ length: 60 }, (_, i) => ({ type: 'pageview', url: `/ux-more-${tag}/${b * 60 + i}` }));
+    const res = await fetch(`${URL_BASE}/api/level2/ux-signals/track`, {
+      method: 'POST', body: JSON.stringify(beacons),
+      headers: { 'Content-Type': 'application/json', 'X-Site-Key': 'site_demo_zoe_solar', Origin: 'https://zoe-solar.de',
+        'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36' },
+    });
+    assert.equal(res.status, 202, await res.text());
+  }
+  const { page, w } = await session(t);
+  await uiLogin(page, ADMIN, '/ux-signals');
+  await settled(page);
+  const api = (await apiGet(token, '/api/level2/ux-signals/metrics', { tz: 'Europe/Berlin', device: 'all' })).body;
+  const total = api.pages_total;
+  assert.ok(total > 100 && api.pages.length === 100 && api.next_cursor, `pages_total ${total}`);
+  const loaded = page.getByTestId('ux-pages-loaded');
+  assert.ok((await loaded.innerText()).startsWith(`100 von ${num(total, 'de')} Seiten geladen`));
+  await page.getByTestId('ux-pages-more').click();
+  const more = Math.min(200, total);
+  if (more < total) await page.waitForFunction((n) => document.querySelector('[data-testid=ux-pages-loaded]')?.textContent.startsWith(n), num(more, 'de'));
+  else await page.getByTestId('ux-pages-more').waitFor({ state: 'detached' });
+  await page.getByTestId('ux-pages').getByRole('button', { name: 'Alle anzeigen' }).click();
+  assert.equal(await page.locator('[data-testid=ux-pages-table] tbody tr').count(), more, 'the pages loaded are listed');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ux-pages-table-csv').click()]);
+  const csv = (await import('node:fs')).readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r\n/);
+  assert.equal(csv.length - 1, total, 'the CSV has every page, loaded or not');
+  assert.ok(csv.some((l) => l.startsWith(`/ux-more-${tag}/`)), 'the new pages are in the CSV');
+  assertClean(w, 'ux pages more');
 });
 
 test('overview: a range without data says so (no tracker.js advice); a failing report reads as a sentence', async (t) => {
@@ -311,9 +348,17 @@ test('UX signals: overall p75 and the worst page equal the API for the range in 
   // CSV of the table shown
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ux-pages-table-csv').click()]);
   const csv = (await import('node:fs')).readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r\n/);
-  assert.equal(csv.length, api.pages.length + 1, 'CSV header + one line per page');
-  assert.ok(csv[1].startsWith(`${worst.path};`), 'CSV in the order shown');
-  assert.ok(csv[1].includes(`;${String(worst.vitals.LCP.p75).replace('.', ',')};`), 'CSV carries the raw p75, with a decimal comma in German');
+  // the CSV holds every page of the range, loaded or not: worst LCP of them all first
+  const all = [];
+  for (let cursor; ;) {
+    const r = (await apiGet(token, '/api/level2/ux-signals/metrics', { from, to, tz: 'Europe/Berlin', device: 'all', limit: 1000, ...(cursor ? { cursor } : {}) })).body;
+    all.push(...r.pages);
+    if (!(cursor = r.next_cursor)) break;
+  }
+  const worstAll = all.filter((p) => typeof p.vitals?.LCP?.p75 === 'number').reduce((a, b) => (b.vitals.LCP.p75 > a.vitals.LCP.p75 ? b : a));
+  assert.equal(csv.length, api.pages_total + 1, 'CSV header + one line per page');
+  assert.ok(csv[1].startsWith(`${worstAll.path};`), 'CSV in the order shown');
+  assert.ok(csv[1].includes(`;${String(worstAll.vitals.LCP.p75).replace('.', ',')};`), 'CSV carries the raw p75, with a decimal comma in German');
   await assertAccessible(page, 'ux-signals');
   await screenshot(page, '03-ux-signals');
   assertClean(w, 'ux-signals');

@@ -56,8 +56,8 @@ class Rollups(unittest.TestCase):
         cls.viewer = token_for("viewer")
         rollup()
 
-    def fetch(self, path, **q):
-        r = get(path + "?" + urllib.parse.urlencode(q), token=self.viewer)
+    def fetch(self, route, **q):
+        r = get(route + "?" + urllib.parse.urlencode(q), token=self.viewer)
         self.assertEqual(r.status, 200, r)
         return r.json
 
@@ -136,8 +136,47 @@ class Rollups(unittest.TestCase):
         views = dict(psql("SELECT path, count(*) FROM events WHERE ts >= %s AND ts < %s"
                           " AND kind = 'pageview' AND site_id = (SELECT id FROM sites"
                           " WHERE domain = :'v1') GROUP BY path" % span, DEMO, frm, to))
-        self.assertEqual({p["path"]: p["pageviews"] for p in doc["pages"] if p["pageviews"]},
+        doc = self.fetch("/api/level2/ux-signals/metrics", site=DEMO, limit=1000,
+                         **{"from": frm, "to": to})
+        self.assertIsNone(doc["next_cursor"])
+        self.assertEqual(doc["pages_total"], len(views))
+        self.assertEqual({p["path"]: p["pageviews"] for p in doc["pages"]},
                          {k: int(v) for k, v in views.items()})
+
+    def test_ux_pages_paged_from_the_rollups(self):
+        # closed hours of two days: a page of the list merges the same digests, in the
+        # same order, as the whole list and as the page asked for alone
+        domain, site_id = self.new_site("uxpages")
+        day = datetime.date.today() - datetime.timedelta(days=4)
+        rows = []
+        for i, path in enumerate(["/p1", "/p2", "/p3", "/p4"]):
+            for h in range(6):
+                ts = "%s %02d:%02d:00+00" % (day - datetime.timedelta(days=h % 2), 8 + h, i)
+                rows += ["('%s'::timestamptz, %d, 'pageview', '%s', NULL, NULL, NULL, NULL)"
+                         % (ts, h, path)] * (4 - i + h % 3)
+                rows += ["('%s'::timestamptz, %d, 'vital', '%s', 'LCP', %d, NULL, NULL)"
+                         % (ts, h, path, 900 + 137 * h * (i + 1) + 11 * v) for v in range(3)]
+                rows.append("('%s'::timestamptz, %d, 'engagement', '%s', NULL, NULL, %d, %d)"
+                            % (ts, h, path, 700 * (h + i + 1), 15 * h))
+        psql("INSERT INTO events (site_id, ts, visitor_id, kind, path, name, value, engaged_ms,"
+             " scroll_pct, device, source) SELECT :'v1', t.*, 'desktop', 'direct'"
+             " FROM (VALUES %s) t" % ",".join(rows), site_id)
+        rollup()
+        self.assertEqual(psql_one("SELECT count(DISTINCT hour) FROM rollup_vitals"
+                                  " WHERE site_id = :'v1' AND path = '/p1'", site_id), "6")
+        q = {"site": domain, "tz": "UTC", "from": str(day - datetime.timedelta(days=1)),
+             "to": str(day)}
+        whole = self.fetch("/api/level2/ux-signals/metrics", **q)
+        self.assertEqual(whole["pages_total"], 4)
+        self.assertEqual([p["pageviews"] for p in whole["pages"]], [30, 24, 18, 12])
+        first = self.fetch("/api/level2/ux-signals/metrics", limit=3, **q)
+        rest = self.fetch("/api/level2/ux-signals/metrics", limit=3, cursor=first["next_cursor"], **q)
+        self.assertIsNone(rest["next_cursor"])
+        self.assertEqual(first["pages"] + rest["pages"], whole["pages"])
+        self.assertEqual(rest["overall"], whole["overall"])
+        for page in whole["pages"]:
+            alone = self.fetch("/api/level2/ux-signals/metrics", path=page["path"], **q)
+            self.assertEqual(alone["pages"], [page])
 
     def test_late_event_lands_in_its_hour(self):
         domain, site_id = self.new_site("late")

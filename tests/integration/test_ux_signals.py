@@ -439,6 +439,83 @@ class UxSignals(unittest.TestCase):
         finally:
             psql("DELETE FROM recommendations WHERE target = :'v1'", url)
 
+    # ---- metrics: the page list a page at a time -----------------------------------
+    def pages_of(self, domain, **q):
+        """Every page of the report following next_cursor, and the replies."""
+        pages, replies, cursor = [], [], None
+        while True:
+            if cursor:
+                q["cursor"] = cursor
+            r = get(METRICS + "?" + urllib.parse.urlencode(dict(q, site=domain)), token=self.viewer)
+            self.assertEqual(r.status, 200, r)
+            replies.append(r.json)
+            pages += r.json["pages"]
+            cursor = r.json["next_cursor"]
+            if not cursor:
+                return pages, replies
+            self.assertLess(len(replies), 20, "the cursors do not end")
+
+    def test_pages_limit_and_cursor(self):
+        # five viewed pages (two tie on 3 views: by path then, in byte order, "/B" before
+        # "/b" as the C collation puts it, unlike a language's), vitals and engagement on
+        # some, and one page with vitals but no pageview
+        domain = "it-paged-%s.example" % RUN
+        key = zoe("site", "add", "--domain", domain, "--origin", "https://" + domain)
+        views = {"/e": 1, "/a": 5, "/B": 3, "/b": 3, "/d": 4}
+        batch = [{"type": "pageview", "url": p} for p, n in views.items() for _ in range(n)]
+        batch += [{"name": "LCP", "value": 1000 + 300 * i, "url": p}
+                  for i, p in enumerate(["/a", "/a", "/b", "/B", "/B", "/B", "/e"] * 2)]
+        batch += [{"type": "engagement", "url": p, "engaged_ms": 1000 * (i + 1), "scroll_pct": 20 * i}
+                  for i, p in enumerate(["/a", "/b", "/b", "/d", "/e"])]
+        batch += [{"name": "CLS", "value": 0.05, "url": "/unviewed"}] * 5
+        r = post(TRACK, batch, ua=CHROME_UA, headers={"X-Site-Key": key,
+                                                      "Origin": "https://" + domain})
+        self.assertEqual(r.json["accepted"], len(batch), r)
+        order = ["/a", "/d", "/B", "/b", "/e"]
+
+        whole, replies = self.pages_of(domain)        # default limit 100: one reply
+        self.assertEqual(len(replies), 1)
+        self.assertEqual([p["path"] for p in whole], order)
+        self.assertEqual({p["path"]: p["pageviews"] for p in whole}, views)
+        self.assertEqual(replies[0]["pages_total"], 5)
+        self.assertIsNone(replies[0]["next_cursor"])
+
+        paged, replies = self.pages_of(domain, limit=2)
+        self.assertEqual([len(r["pages"]) for r in replies], [2, 2, 1])
+        self.assertEqual({r["pages_total"] for r in replies}, {5})
+        self.assertEqual(paged, whole)                # every figure as in the whole list
+        overall = replies[0]["overall"]
+        for r in replies:                             # the overall block is over all pages
+            self.assertEqual((r["overall"], r["n"]), (overall, replies[0]["n"]))
+        self.assertEqual(overall["vitals"]["LCP"]["samples"], 14)
+        self.assertEqual(overall["vitals"]["CLS"]["samples"], 5)
+        self.assertEqual(overall["engagement"]["samples"], 5)
+        for page in whole:                            # and as the page asked for alone
+            doc, alone = self.report(page["path"], site=domain)
+            self.assertEqual(alone, page)
+            self.assertEqual((doc["pages_total"], doc["next_cursor"]), (1, None))
+        # a page with vitals but no pageview in the range is no entry of the list;
+        # asked for by path it is answered
+        doc, alone = self.report("/unviewed", site=domain)
+        self.assertEqual((alone["pageviews"], alone["vitals"]["CLS"]["samples"]), (0, 5))
+        self.assertEqual(doc["pages_total"], 1)
+        # a cursor past the end: no pages, the overall figures all the same
+        last = replies[-2]["next_cursor"]
+        r = get(METRICS + "?" + urllib.parse.urlencode({"site": domain, "limit": 10,
+                                                        "cursor": last}), token=self.viewer)
+        self.assertEqual([p["path"] for p in r.json["pages"]], ["/e"])
+        self.assertIsNone(r.json["next_cursor"])
+
+    def test_pages_paging_bad_values(self):
+        for q, field in (("limit=0", "limit"), ("limit=1001", "limit"), ("limit=ten", "limit"),
+                         ("cursor=nope", "cursor"), ("cursor=b2Zmc2V0Oi0x", "cursor"),
+                         ("cursor=" + "A" * 65, "cursor"), ("cursor=", "cursor")):
+            r = get(METRICS + "?" + q, token=self.viewer)
+            p = is_problem(self, r, 422)
+            self.assertEqual([e["field"] for e in p["errors"]], [field], q)
+        r = get(METRICS + "?limit=1000", token=self.viewer)
+        self.assertEqual(r.status, 200, r)
+
     def test_metrics_validation_and_role(self):
         is_problem(self, get(METRICS), 401)
         r = get(METRICS + "?device=fridge&from=2024-13-01&tz=Mars/Base&path=nope",

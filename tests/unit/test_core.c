@@ -1,4 +1,4 @@
-/* test_core.c - arena, router, JSON input checks and validation. */
+/* test_core.c - arena, router, JSON input checks and validation, paging cursors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include "http.h"
 #include "json_in.h"
 #include "metrics.h"
+#include "range.h"
 #include "ratelimit.h"
 #include "router.h"
 #include "testutil.h"
@@ -302,6 +303,29 @@ static void test_b64_decode(void **state)
 	assert_int_equal(crypto_b64_decode("Zm9vYmFy", 8, out, 6), 6);
 }
 
+/* ---- paging cursors ---- */
+static void test_cursor(void **state)
+{
+	(void)state;
+	long long off = -1;
+	static const long long offs[] = {0, 1, 100, 1900, 9223372036854775807LL};
+	for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++) {
+		json_t *c = cursor_new(offs[i]);
+		assert_int_equal(cursor_read(json_string_value(c), &off), 0);
+		assert_true(off == offs[i]);
+		json_decref(c);
+	}
+	json_t *c = cursor_new(100);
+	assert_string_equal(json_string_value(c), "b2Zmc2V0OjEwMA");     /* "offset:100" */
+	json_decref(c);
+	/* not ours: a bare number, base64url of other text, a negative or empty
+	 * offset, trailing bytes, characters outside base64url */
+	static const char *const bad[] = {"100", "aGVsbG8gd29ybGQ", "b2Zmc2V0Oi0x", "b2Zmc2V0Og",
+					  "b2Zmc2V0OjEweA", "b2Zmc2V0OjEwMA==!", ""};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(cursor_read(bad[i], &off), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_metrics_bucket_quantile),
 		cmocka_unit_test(test_ratelimit_bucket),
 		cmocka_unit_test(test_b64_decode),
+		cmocka_unit_test(test_cursor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,9 @@
 // lost to a sideways scroll; the labels come from data-label.
 // `sortable` (on unless false: every column with a value() sorts by it, a click on its header turns
 // descending / ascending / as sent; aria-sort says which) and `search` (a field keeping the
-// rows where any column's text contains the words; opt-in). The CSV follows what is shown.
+// rows where any column's text contains the words; opt-in). The CSV follows what is shown;
+// `csvRows` (async, resolving to every row) is for a table the server pages: the CSV then
+// holds every row, fetched at the click, searched and sorted as shown.
 import { useMemo, useState } from 'react';
 import { useI18n } from '../lib/i18n.js';
 import { toCsv, downloadCsv } from '../lib/csv.js';
@@ -30,7 +32,7 @@ function arrange(rows, columns, query, sort) {
 const NEXT = { none: 'descending', descending: 'ascending', ascending: 'none' };
 
 /** columns: [{key, label, value(row) -> raw, render?(row) -> node, csv?(row), num?}]; rowAttrs(row) -> tr attributes */
-export function DataTable({ id, caption, label, columns, rows: all, filename, empty, testid, rowAttrs, pageSize = 50, sortable = true, search = false }) {
+export function DataTable({ id, caption, label, columns, rows: all, filename, empty, testid, rowAttrs, pageSize = 50, sortable = true, search = false, csvRows }) {
   const { t, lang } = useI18n();
   const [limit, setLimit] = useState(pageSize);
   const [query, setQuery] = useState('');
@@ -42,7 +44,15 @@ export function DataTable({ id, caption, label, columns, rows: all, filename, em
     const next = NEXT[ariaSort(c)];
     setSort(next === 'none' ? null : { key: c.key, dir: next === 'ascending' ? 'asc' : 'desc' });
   };
-  const onCsv = () => downloadCsv(`${filename || id || 'table'}.csv`, toCsv(columns, rows, lang));
+  const [busy, setBusy] = useState(false);
+  const onCsv = async () => {
+    let out = rows;
+    if (csvRows) {
+      setBusy(true);
+      try { out = arrange(await csvRows(), columns, query, sort); } finally { setBusy(false); }
+    }
+    downloadCsv(`${filename || id || 'table'}.csv`, toCsv(columns, out, lang));
+  };
   return (
     <div className="table-block">
       <div className="table-toolbar">
@@ -54,7 +64,7 @@ export function DataTable({ id, caption, label, columns, rows: all, filename, em
               data-testid={`${testid || id}-search`} />
           </label>
         )}
-        <button type="button" className="btn-secondary" onClick={onCsv} disabled={!rows.length} data-testid={`${testid || id}-csv`}>
+        <button type="button" className="btn-secondary" onClick={onCsv} disabled={!rows.length || busy} aria-busy={busy} data-testid={`${testid || id}-csv`}>
           {t('csv.download')}
         </button>
       </div>

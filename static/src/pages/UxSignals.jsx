@@ -2,8 +2,10 @@
 // groups similar URLs, worst first by how far the worst core vital misses its good
 // threshold, mobile and desktop side by side); then p75 of LCP, INP, CLS, FCP, TTFB overall
 // and per page with the good / needs improvement / poor shares, device filter (kept in the
-// URL), engagement (engaged time, scroll depth). All figures from the metrics API.
-import { useMemo } from 'react';
+// URL), engagement (engaged time, scroll depth). All figures from the metrics API, which
+// answers the pages most viewed first, PAGE_SIZE at a time: further pages load on request,
+// and the CSV fetches them all.
+import { useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../lib/i18n.js';
 import '../styles-pages.css';
 import { api } from '../lib/api.js';
@@ -22,6 +24,21 @@ import { useDeviceMetrics, worstCore, MissBadge, DEVICES2 } from '../components/
 import { templateOf, groupBy } from '../lib/pages.js';
 
 const RATING_COLOR = { good: '#0a7d3e', 'needs-improvement': '#b45309', poor: '#c62828' };
+const METRICS = '/api/level2/ux-signals/metrics';
+const PAGE_SIZE = 100;         // pages per request shown
+const CSV_PAGE_SIZE = 1000;    // pages per request for the CSV (the API's maximum)
+
+/** Every page of the report `q`, following the cursors. */
+export async function allPages(q) {
+  const pages = [];
+  let cursor;
+  do {
+    const r = await api.get(METRICS, { ...q, limit: CSV_PAGE_SIZE, cursor });
+    pages.push(...(Array.isArray(r.pages) ? r.pages : []));
+    cursor = r.next_cursor;
+  } while (cursor);
+  return pages;
+}
 
 /** Worst first by the vital's p75; pages without enough samples for it go last. */
 export function sortWorst(pages, key) {
@@ -40,8 +57,8 @@ export function UxSignals() {
   const [q, setQ] = useQuery();
   const [device, setDevice] = useDevice();
   const sortKey = VITALS.includes(q.get('sort')) ? q.get('sort') : 'LCP';
-  const res = useApi((signal) => api.get('/api/level2/ux-signals/metrics', { from: range.from, to: range.to, tz: range.tz, device }, { signal }),
-    [range.from, range.to, device]);
+  const query = useMemo(() => ({ from: range.from, to: range.to, tz: range.tz, device }), [range.from, range.to, range.tz, device]);
+  const res = useApi((signal) => api.get(METRICS, { ...query, limit: PAGE_SIZE }, { signal }), [query]);
   return (
     <>
       <h1>{t('ux.title')}</h1>
@@ -55,7 +72,7 @@ export function UxSignals() {
         </label>
       </div>
       <SlowPages />
-      <Async res={res}>{(d) => <UxBody data={d} sortKey={sortKey} device={device} />}</Async>
+      <Async res={res}>{(d) => <UxBody data={d} query={query} sortKey={sortKey} device={device} />}</Async>
     </>
   );
 }
@@ -128,11 +145,20 @@ function SlowPages() {
   );
 }
 
-function UxBody({ data, sortKey, device }) {
+function UxBody({ data, query, sortKey, device }) {
   const { t, lang } = useI18n();
   const overall = data?.overall || {};
   const vitals = overall.vitals || {};
-  const pages = useMemo(() => sortWorst(Array.isArray(data?.pages) ? data.pages : [], sortKey), [data, sortKey]);
+  const [more, setMore] = useState([]);      // further replies of the page list (cursor)
+  useEffect(() => { setMore([]); }, [data]);
+  const next = more.length ? more[more.length - 1].next_cursor : data?.next_cursor;
+  const loadMore = async () => {
+    const r = await api.get(METRICS, { ...query, limit: PAGE_SIZE, cursor: next });
+    setMore((ms) => [...ms, r]);
+  };
+  const pages = useMemo(() => sortWorst([data, ...more].flatMap((r) => (Array.isArray(r?.pages) ? r.pages : [])), sortKey),
+    [data, more, sortKey]);
+  const total = data?.pages_total ?? pages.length;
   const hasVitals = Object.keys(vitals).length > 0;
 
   const columns = [
@@ -217,7 +243,14 @@ function UxBody({ data, sortKey, device }) {
       )}
       <Card title={t('ux.pages')} testid="ux-pages">
         <DataTable id="ux-pages-table" label={t('ux.pages')} columns={columns} rows={pages} filename={`ux-signals_${data?.range?.from}_${data?.range?.to}_${device}`}
-          rowAttrs={(p) => ({ 'data-path': p.path })} empty={t('ux.empty.range')} />
+          rowAttrs={(p) => ({ 'data-path': p.path })} empty={t('ux.empty.range')}
+          csvRows={next ? () => allPages(query).then((all) => sortWorst(all, sortKey)) : undefined} />
+        {next && (
+          <p className="table-more">
+            <span className="muted" data-testid="ux-pages-loaded">{t('ux.pages.loaded', { shown: num(pages.length, lang), total: num(total, lang) })}</span>{' '}
+            <button type="button" className="btn-secondary small" onClick={loadMore} data-testid="ux-pages-more">{t('ux.pages.more')}</button>
+          </p>
+        )}
       </Card>
       <div className="grid cards-2">
         <Card title={t('ux.engagement')} testid="ux-engagement">
