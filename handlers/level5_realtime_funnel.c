@@ -8,16 +8,17 @@
  * visitors' current visit (30-minute rule, looked back at most a day).
  * Never cached: every request reads the events.
  *
- * Funnel: visits are sessionised exactly as #45 does (pageview, engagement
- * and event rows of one visitor, a new visit after 30 minutes without
- * activity, within the range). A visit reaches step k when it completed
- * steps 1..k in order, other events in between allowed; each step takes the
- * first matching event after the previous step's. A step is a page path
- * pattern (`*` within a segment, `**` across segments, analysis/funnel.c)
- * or goal:<name>. As Plausible, steps count visitors: a visitor reaches step
- * k when one of their visits did; visits are reported too. Conversion and
- * drop-off are computed on visitors; the median time between steps on the
- * visits that took them. The sessionising and matching are one SQL statement. */
+ * Funnel: the visits started in the range, read whole (the visits table,
+ * sql/040_visits.sql: #45's visits, a new one after 30 minutes without
+ * activity). A visit reaches step k when it completed steps 1..k in order,
+ * other hits in between allowed; each step takes the first matching hit
+ * after the previous step's. A step is a page path pattern (`*` within a
+ * segment, `**` across segments, analysis/funnel.c) matching a pageview, or
+ * goal:<name> matching a goal event. As Plausible, steps count visitors: a
+ * visitor reaches step k when one of their visits did; visits are reported
+ * too. Conversion and drop-off are computed on visitors; the median time
+ * between steps on the visits that took them. The matching is one SQL
+ * statement. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "handlers.h"
 #include "json_in.h"
 #include "range.h"
+#include "visits.h"
 
 #define TOP_DEFAULT "10"
 #define STEPS_MAX_CHARS 4096
@@ -206,45 +208,37 @@ static void funnel_check(req_t *r, json_t *errors)
 const api_op_t op_analytics_funnel = {VRULES(funnel_query), NULL, NULL, 0, funnel_check};
 
 /* $1 from, $2 to, $3 tz, $4 site domain, $5 source, $6 device, $7 path,
- * $8 the steps as JSON [{kind, match}]. One row per step: step, visitors,
+ * $8 the steps as JSON [{kind, match}]. The visits started in the range
+ * (visits_between(), read whole) that the filters keep, numbered; their hits
+ * (pageviews and goal events) in order. One row per step: step, visitors,
  * visits, median seconds from the previous step, site known. */
 static const db_stmt_t q_funnel = {"analytics_funnel",
 	"WITH RECURSIVE p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
+	"   (SELECT id FROM sites WHERE domain = $4) AS site,"
 	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known),"
-	" st AS (SELECT s.value->>'kind' AS kind, s.value->>'match' AS val, s.ordinality AS step"
-	"  FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s),"
-	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path, e.name, e.source, e.device"
-	"  FROM events e, p WHERE e.ts >= p.t0 AND e.ts < p.t1"
-	"    AND e.kind IN ('pageview', 'engagement', 'event')"
-	"    AND ($4::text IS NULL OR e.site_id = (SELECT id FROM sites WHERE domain = $4))),"
-	" marked AS (SELECT ev.*, row_number() OVER w AS seq, (lag(ts) OVER w IS NULL"
-	"    OR ts - lag(ts) OVER w > interval '30 minutes')::int AS starts"
-	"  FROM ev WINDOW w AS (PARTITION BY site_id, visitor_id ORDER BY ts)),"
-	" numbered AS (SELECT marked.*, sum(starts) OVER (PARTITION BY site_id, visitor_id"
-	"    ORDER BY seq ROWS UNBOUNDED PRECEDING) AS visit FROM marked),"
-	" tagged AS (SELECT numbered.*,"
-	"   first_value(source) OVER v AS vsource, first_value(device) OVER v AS vdevice,"
-	"   bool_or($7::text IS NULL OR (kind = 'pageview' AND path = $7)) OVER v AS vpath"
-	"  FROM numbered WINDOW v AS (PARTITION BY site_id, visitor_id, visit ORDER BY seq"
-	"    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),"
-	/* per visit and step: the matching events in order */
-	" m AS (SELECT t.site_id, t.visitor_id, t.visit, st.step, array_agg(t.seq ORDER BY t.seq) AS seqs,"
-	"   array_agg(t.ts ORDER BY t.seq) AS tss"
-	"  FROM tagged t JOIN st ON (st.kind = 'goal' AND t.kind = 'event' AND t.name = st.val)"
-	"    OR (st.kind = 'page' AND t.kind = 'pageview' AND t.path ~ st.val)"
-	"  WHERE t.vpath AND ($5::text IS NULL OR t.vsource = $5)"
-	"    AND ($6::text IS NULL OR t.vdevice = $6)"
-	"  GROUP BY t.site_id, t.visitor_id, t.visit, st.step),"
+	" st AS (SELECT s.value->>'kind' = 'goal' AS goal, s.value->>'match' AS val,"
+	"   s.ordinality AS step FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s),"
+	" vv AS (SELECT v.site_id, v.visitor_id, v.hit_names, v.hit_goal, v.hit_secs,"
+	"   row_number() OVER () AS visit"
+	"  FROM p, visits_between(p.site, p.t0, p.t1) v"
+	"  WHERE p.site_known AND ($5::text IS NULL OR v.source = $5)"
+	"    AND ($6::text IS NULL OR v.device = $6)"
+	"    AND ($7::text IS NULL OR " VISIT_HAS_HIT("false", "$7") ")),"
+	/* per visit and step: the numbers and times of its matching hits in order */
+	" m AS (SELECT vv.site_id, vv.visitor_id, vv.visit, st.step,"
+	"   array_agg(h.n ORDER BY h.n) AS ns, array_agg(h.secs ORDER BY h.n) AS secs"
+	"  FROM vv, unnest(vv.hit_names, vv.hit_goal, vv.hit_secs) WITH ORDINALITY h(name, goal, secs, n)"
+	"   JOIN st ON st.goal = h.goal AND (CASE WHEN h.goal THEN h.name = st.val ELSE h.name ~ st.val END)"
+	"  GROUP BY vv.site_id, vv.visitor_id, vv.visit, st.step),"
 	/* each step: the first match after the previous step's */
-	" r AS (SELECT site_id, visitor_id, visit, step, seqs[1] AS seq, tss[1] AS ts, NULL::float8 AS secs"
+	" r AS (SELECT site_id, visitor_id, visit, step, ns[1] AS n, secs[1] AS at, NULL::float8 AS secs"
 	"   FROM m WHERE step = 1"
 	"  UNION ALL"
-	"  SELECT r.site_id, r.visitor_id, r.visit, m.step, n.s, n.t, extract(epoch FROM n.t - r.ts)::float8"
-	"   FROM r JOIN m ON m.site_id = r.site_id AND m.visitor_id = r.visitor_id"
-	"    AND m.visit = r.visit AND m.step = r.step + 1"
-	"   CROSS JOIN LATERAL (SELECT u.s, u.t FROM unnest(m.seqs, m.tss) u(s, t) WHERE u.s > r.seq"
-	"    ORDER BY u.s LIMIT 1) n)"
+	"  SELECT r.site_id, r.visitor_id, r.visit, m.step, x.n, x.at, x.at - r.at"
+	"   FROM r JOIN m ON m.visit = r.visit AND m.step = r.step + 1"
+	"   CROSS JOIN LATERAL (SELECT u.n, u.at FROM unnest(m.ns, m.secs) u(n, at) WHERE u.n > r.n"
+	"    ORDER BY u.n LIMIT 1) x)"
 	" SELECT st.step, count(DISTINCT (r.site_id, r.visitor_id)) FILTER (WHERE r.step IS NOT NULL),"
 	"  count(r.step),"
 	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY r.secs), bool_and(p.site_known)"
@@ -281,18 +275,18 @@ static json_t *steps_json(const funnel_query_t *q, const PGresult *res)
 
 /* The data this report reads, for the report cache (core/cache.h). */
 static const db_stmt_t q_funnel_stamp = {"q_funnel_stamp",
-	"SELECT (SELECT last_value FROM data_version_events) || '.'"
-	" || (SELECT last_value FROM data_version_sites)"};
+	"SELECT rollup_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
 
 int h_analytics_funnel(req_t *r)
 {
-	if (cache_serve(r, &q_funnel_stamp))
-		return 0;
 	funnel_query_t q;
 	json_t *errors = arena_json(r->arena, json_array());
 	parse_funnel(r, &q, errors);
 	if (json_array_size(errors) || !q.plan)
 		return reply_invalid(r, json_incref(errors));
+	const char *stamp[] = {q.rg.to, q.rg.tz};
+	if (cache_serve_with(r, &q_funnel_stamp, 2, stamp))
+		return 0;
 	char *plan = json_dumps(q.plan, JSON_COMPACT);
 	if (!plan)
 		return reply_problem(r, 500, "out of memory", NULL);

@@ -4,7 +4,7 @@ between steps, filters, roles, 422 naming the field."""
 import unittest
 import urllib.parse
 
-from zoelib import RUN, add_site_events, get, is_problem, token_for
+from zoelib import RUN, add_site_events, get, is_problem, rollup, token_for
 
 PATH = "/api/level5/analytics/funnel"
 DOMAIN = "funnel-%s.example.org" % RUN
@@ -60,6 +60,7 @@ class Funnel(unittest.TestCase):
         add_site_events(DOMAIN, "ts, visitor_id, kind, path, device, source, name", [
             "('%s'::timestamptz, %d, '%s', '%s', '%s', 'direct', %s)"
             % (ts, v, k, p, d, "'%s'" % n if n else "NULL") for ts, v, k, p, d, n in EVENTS])
+        rollup()                # the report reads the visits table
         cls.token = token_for("viewer")
 
     def fetch(self, **q):
