@@ -209,36 +209,37 @@ const api_op_t op_analytics_funnel = {VRULES(funnel_query), NULL, NULL, 0, funne
 
 /* $1 from, $2 to, $3 tz, $4 site domain, $5 source, $6 device, $7 path,
  * $8 the steps as JSON [{kind, match}]. The visits started in the range
- * (visits_between(), read whole) that the filters keep, numbered; their hits
- * (pageviews and goal events) in order. One row per step: step, visitors,
- * visits, median seconds from the previous step, site known. */
+ * (visits_between(), read whole) that the filters keep. Per visit, its hits
+ * are matched against the steps once: `steps` lists the steps they match in
+ * hit order, `ns` the hit of each entry; a hit's steps stand last to first,
+ * so that the search for step k + 1 from the entry after step k's never
+ * finds a step of the same hit. One row per step: step, visitors, visits,
+ * median seconds from the previous step, site known. */
 static const db_stmt_t q_funnel = {"analytics_funnel",
 	"WITH RECURSIVE p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
 	"   (SELECT id FROM sites WHERE domain = $4) AS site,"
 	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known),"
-	" st AS (SELECT s.value->>'kind' = 'goal' AS goal, s.value->>'match' AS val,"
-	"   s.ordinality AS step FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s),"
-	" vv AS (SELECT v.site_id, v.visitor_id, v.hit_names, v.hit_goal, v.hit_secs,"
-	"   row_number() OVER () AS visit"
-	"  FROM p, visits_between(p.site, p.t0, p.t1) v"
+	" st AS MATERIALIZED (SELECT s.value->>'kind' = 'goal' AS goal, s.value->>'match' AS val,"
+	"   s.ordinality::int AS step FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s),"
+	" sv AS (SELECT v.site_id, v.visitor_id, v.hit_secs, k.steps, k.ns"
+	"  FROM p, visits_between(p.site, p.t0, p.t1) v,"
+	"   LATERAL (SELECT array_agg(st.step ORDER BY h.n, st.step DESC) AS steps,"
+	"     array_agg(h.n ORDER BY h.n, st.step DESC) AS ns"
+	"    FROM unnest(v.hit_names, v.hit_goal) WITH ORDINALITY h(name, goal, n)"
+	"     JOIN st ON st.goal = h.goal"
+	"      AND CASE WHEN h.goal THEN h.name = st.val ELSE h.name ~ st.val END) k"
 	"  WHERE p.site_known AND ($5::text IS NULL OR v.source = $5)"
 	"    AND ($6::text IS NULL OR v.device = $6)"
 	"    AND ($7::text IS NULL OR " VISIT_HAS_HIT("false", "$7") ")),"
-	/* per visit and step: the numbers and times of its matching hits in order */
-	" m AS (SELECT vv.site_id, vv.visitor_id, vv.visit, st.step,"
-	"   array_agg(h.n ORDER BY h.n) AS ns, array_agg(h.secs ORDER BY h.n) AS secs"
-	"  FROM vv, unnest(vv.hit_names, vv.hit_goal, vv.hit_secs) WITH ORDINALITY h(name, goal, secs, n)"
-	"   JOIN st ON st.goal = h.goal AND (CASE WHEN h.goal THEN h.name = st.val ELSE h.name ~ st.val END)"
-	"  GROUP BY vv.site_id, vv.visitor_id, vv.visit, st.step),"
-	/* each step: the first match after the previous step's */
-	" r AS (SELECT site_id, visitor_id, visit, step, ns[1] AS n, secs[1] AS at, NULL::float8 AS secs"
-	"   FROM m WHERE step = 1"
+	/* each step: the first match after the previous step's (i: its entry) */
+	" r AS (SELECT site_id, visitor_id, hit_secs, steps, ns, 1 AS step, i, NULL::float8 AS secs"
+	"   FROM (SELECT sv.*, array_position(sv.steps, 1) AS i FROM sv) f WHERE i IS NOT NULL"
 	"  UNION ALL"
-	"  SELECT r.site_id, r.visitor_id, r.visit, m.step, x.n, x.at, x.at - r.at"
-	"   FROM r JOIN m ON m.visit = r.visit AND m.step = r.step + 1"
-	"   CROSS JOIN LATERAL (SELECT u.n, u.at FROM unnest(m.ns, m.secs) u(n, at) WHERE u.n > r.n"
-	"    ORDER BY u.n LIMIT 1) x)"
+	"  SELECT site_id, visitor_id, hit_secs, steps, ns, step, i, hit_secs[ns[i]] - at"
+	"   FROM (SELECT r.site_id, r.visitor_id, r.hit_secs, r.steps, r.ns, r.step + 1 AS step,"
+	"     array_position(r.steps, r.step + 1, r.i + 1) AS i, r.hit_secs[r.ns[r.i]] AS at"
+	"    FROM r) x WHERE i IS NOT NULL)"
 	" SELECT st.step, count(DISTINCT (r.site_id, r.visitor_id)) FILTER (WHERE r.step IS NOT NULL),"
 	"  count(r.step),"
 	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY r.secs), bool_and(p.site_known)"
