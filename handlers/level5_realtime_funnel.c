@@ -148,7 +148,7 @@ typedef struct funnel_query {
 	const char *site, *source, *device, *path;
 	char *steps[FUNNEL_MAX_STEPS];
 	int n;
-	json_t *plan;       /* [{kind, match}] for the statement */
+	json_t *plan;       /* [{kind, match, prefix}] for the statement */
 } funnel_query_t;
 
 /* The steps of ?steps= into q->steps and q->plan; the first problem to errors. */
@@ -178,8 +178,9 @@ static void parse_steps(req_t *r, funnel_query_t *q, json_t *errors)
 			: arena_alloc(r->arena, FUNNEL_REGEX_MAX(strlen(s)));
 		if (!goal && (!match || funnel_regex(s, match, FUNNEL_REGEX_MAX(strlen(s))) < 0))
 			return;
-		json_array_append_new(q->plan, json_pack("{s:s, s:s}", "kind", goal ? "goal" : "page",
-							 "match", match));
+		/* prefix: the page pattern's literal start, tested before the pattern */
+		json_array_append_new(q->plan, json_pack("{s:s, s:s, s:s%}", "kind", goal ? "goal" : "page",
+			"match", match, "prefix", s, goal ? 0 : strcspn(s, "*")));
 	}
 }
 
@@ -208,27 +209,29 @@ static void funnel_check(req_t *r, json_t *errors)
 const api_op_t op_analytics_funnel = {VRULES(funnel_query), NULL, NULL, 0, funnel_check};
 
 /* $1 from, $2 to, $3 tz, $4 site domain, $5 source, $6 device, $7 path,
- * $8 the steps as JSON [{kind, match}]. The visits started in the range
- * (visits_between(), read whole) that the filters keep. Per visit, its hits
- * are matched against the steps once: `steps` lists the steps they match in
- * hit order, `ns` the hit of each entry; a hit's steps stand last to first,
- * so that the search for step k + 1 from the entry after step k's never
- * finds a step of the same hit. One row per step: step, visitors, visits,
- * median seconds from the previous step, site known. */
+ * $8 the steps as JSON [{kind, match, prefix}]. The visits started in the
+ * range (visits_between(), read whole) that the filters keep. Per visit, its
+ * hits are matched against the steps once: `steps` lists the steps they
+ * match in hit order, `ns` the hit of each entry; a hit's steps stand last to
+ * first, so that the search for step k + 1 from the entry after step k's
+ * never finds a step of the same hit. One row per step: step, visitors,
+ * visits, median seconds from the previous step, site known. */
 static const db_stmt_t q_funnel = {"analytics_funnel",
 	"WITH RECURSIVE p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
 	"   (SELECT id FROM sites WHERE domain = $4) AS site,"
 	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known),"
 	" st AS MATERIALIZED (SELECT s.value->>'kind' = 'goal' AS goal, s.value->>'match' AS val,"
-	"   s.ordinality::int AS step FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s),"
+	"   s.value->>'prefix' AS prefix, s.ordinality::int AS step"
+	"  FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s),"
 	" sv AS (SELECT v.site_id, v.visitor_id, v.hit_secs, k.steps, k.ns"
 	"  FROM p, visits_between(p.site, p.t0, p.t1) v,"
 	"   LATERAL (SELECT array_agg(st.step ORDER BY h.n, st.step DESC) AS steps,"
 	"     array_agg(h.n ORDER BY h.n, st.step DESC) AS ns"
 	"    FROM unnest(v.hit_names, v.hit_goal) WITH ORDINALITY h(name, goal, n)"
 	"     JOIN st ON st.goal = h.goal"
-	"      AND CASE WHEN h.goal THEN h.name = st.val ELSE h.name ~ st.val END) k"
+	"      AND CASE WHEN h.goal THEN h.name = st.val"
+	"       ELSE starts_with(h.name, st.prefix) AND h.name ~ st.val END) k"
 	"  WHERE p.site_known AND ($5::text IS NULL OR v.source = $5)"
 	"    AND ($6::text IS NULL OR v.device = $6)"
 	"    AND ($7::text IS NULL OR " VISIT_HAS_HIT("false", "$7") ")),"
