@@ -1,12 +1,10 @@
-/* visits.h - the one definition of a visit, shared by the reports that count
- * them (#45 timeseries, #22 behavioural metrics).
+/* visits.h - the filters of the reports that count visits, the visitor id,
+ * and the SQL pieces those reports share.
  *
  * Plausible's rule: a visit is a run of one visitor's events on one site
  * without a gap over 30 minutes. Vitals are measurements, not activity, and
- * take no part. The fragments below are spliced into a report's statement:
- * VISIT_KINDS filters its `ev` CTE (columns site_id, visitor_id, ts, ...),
- * VISITS_CTE then adds the CTEs `marked` (starts = 1 on a visit's first
- * event) and `numbered` (visit = the visit's number per site and visitor). */
+ * take no part. The rule itself is SQL: visit_rows() and the visits table
+ * (sql/040_visits.sql), session_events() for the hour rollups (sql/014). */
 #ifndef ZOE_VISITS_H
 #define ZOE_VISITS_H
 
@@ -15,30 +13,14 @@
 #include "http.h"
 #include "json_in.h"
 
-#define VISIT_GAP "interval '30 minutes'"
-#define VISIT_KINDS "('pageview', 'engagement', 'event')"
-
-#define VISITS_CTE \
-	" marked AS (SELECT ev.*, (lag(ts) OVER w IS NULL" \
-	"    OR ts - lag(ts) OVER w > " VISIT_GAP ")::int AS starts" \
-	"  FROM ev WINDOW w AS (PARTITION BY site_id, visitor_id ORDER BY ts))," \
-	" numbered AS (SELECT marked.*, sum(starts) OVER (PARTITION BY site_id, visitor_id" \
-	"    ORDER BY ts ROWS UNBOUNDED PRECEDING) AS visit FROM marked)"
-
-
-/* tagged: each event of `numbered` with its visit's source and device (those
- * of its first event) and vpath, whether the visit viewed page `path` (a
- * parameter such as "$6"; SQL NULL keeps every visit). */
-#define VISIT_TAGS_CTE(path) \
-	" tagged AS (SELECT numbered.*," \
-	"   first_value(source) OVER v AS vsource, first_value(device) OVER v AS vdevice," \
-	"   bool_or(" path "::text IS NULL OR (kind = 'pageview' AND path = " path ")) OVER v AS vpath" \
-	"  FROM numbered WINDOW v AS (PARTITION BY site_id, visitor_id, visit ORDER BY ts" \
-	"    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))"
-/* ke: the events of the visits the filters keep (source and device parameters). */
-#define VISIT_FILTER_CTE(source, device) \
-	" ke AS (SELECT * FROM tagged WHERE vpath AND (" source "::text IS NULL OR vsource = " source ")" \
-	"    AND (" device "::text IS NULL OR vdevice = " device "))"
+/* Whether visit `v` (a row of visits_between()) has a goal hit (`goal` true)
+ * or a pageview hit (false) named `name`, an SQL expression such as "$5".
+ * The test of the names alone first: most visits fail it, at a tenth of the
+ * cost of unnesting their hits. */
+#define VISIT_HAS_HIT(goal, name) \
+	"CASE WHEN " name " = ANY (v.hit_names) THEN EXISTS (SELECT 1" \
+	"  FROM unnest(v.hit_names, v.hit_goal) h(name, goal)" \
+	"  WHERE h.goal = " goal " AND h.name = " name ") ELSE false END"
 
 /* The reports over the hour rollups (sql/014_rollups.sql) read them for the
  * closed hours [from, cut) and the raw events from cut on (the tail, hours not

@@ -1,12 +1,12 @@
 /* level3_behavioral.c - #22 GET /api/level3/behavioral/metrics and
  * #21 POST /api/level3/behavioral/dynamic.
  *
- * #22: sessions from tracked events over the range, split into visits exactly
- * as #45 does (core/visits.h, 30 minutes without activity) and filtered the
- * same way (site, path, source, device, goal). GA4's definitions: a session
- * is engaged when it has at least 10 s of engaged time (the tracker's
- * engagement beacons), or 2 pageviews, or a conversion (the goal event); its
- * bounce rate is 1 - engagement rate. Plausible's bounce (one pageview, no
+ * #22: the visits started in the range (sql/040_visits.sql: #45's visits,
+ * 30 minutes without activity), filtered as #45 filters them (site, path,
+ * source, device, goal). GA4's definitions: a session is engaged when it has
+ * at least 10 s of engaged time (the tracker's engagement beacons), or 2
+ * pageviews, or a conversion (the goal event); its bounce rate is
+ * 1 - engagement rate. Plausible's bounce (one pageview, no
  * interactive event, as in #45) comes alongside. Scroll depth is each
  * session's deepest scroll. Figures overall, by device and by source in one
  * statement (GROUPING SETS); the cross-device comparison tests each device
@@ -51,24 +51,21 @@ static void metrics_check(req_t *r, json_t *errors)
 const api_op_t op_behavior_metrics = {VRULES(metrics_query), NULL, NULL, 0, metrics_check};
 
 /* $1 from, $2 to, $3 tz, $4 site domain, $5 path, $6 source, $7 device,
- * $8 goal. One row per group: ('all' | 'device' | 'source', key, figures...,
- * site known), the overall row first, then by sessions. */
+ * $8 goal. The visits started in the range (visits_between(), read whole),
+ * kept by the filters: their first event's source and device, a pageview of
+ * the path. One row per group: ('all' | 'device' | 'source', key,
+ * figures..., site known), the overall row first, then by sessions. */
 static const db_stmt_t q_behavior = {"behavior_metrics",
 	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
+	"   (SELECT id FROM sites WHERE domain = $4) AS site,"
 	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known),"
-	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path, e.name, e.source, e.device,"
-	"   e.engaged_ms, e.scroll_pct"
-	"  FROM events e, p WHERE e.ts >= p.t0 AND e.ts < p.t1 AND e.kind IN " VISIT_KINDS
-	"    AND ($4::text IS NULL OR e.site_id = (SELECT id FROM sites WHERE domain = $4))),"
-	VISITS_CTE "," VISIT_TAGS_CTE("$5") "," VISIT_FILTER_CTE("$6", "$7") ","
-	" s AS (SELECT coalesce(min(vsource), 'direct') AS source, min(vdevice) AS device,"
-	"   count(*) FILTER (WHERE kind = 'pageview') AS pv,"
-	"   count(*) FILTER (WHERE kind = 'event') AS interactions,"
-	"   coalesce(sum(engaged_ms) FILTER (WHERE kind = 'engagement'), 0) AS engaged_ms,"
-	"   max(scroll_pct) FILTER (WHERE kind = 'engagement') AS scroll,"
-	"   coalesce(bool_or(kind = 'event' AND name = $8), false) AS converted"
-	"  FROM ke GROUP BY site_id, visitor_id, visit),"
+	" s AS (SELECT coalesce(v.source, 'direct') AS source, v.device, v.pageviews AS pv,"
+	"   v.goals AS interactions, v.engaged_ms, v.scroll,"
+	"   " VISIT_HAS_HIT("true", "$8") " AS converted"
+	"  FROM p, visits_between(p.site, p.t0, p.t1) v"
+	"  WHERE p.site_known AND ($5::text IS NULL OR " VISIT_HAS_HIT("false", "$5") ")"
+	"    AND ($6::text IS NULL OR v.source = $6) AND ($7::text IS NULL OR v.device = $7)),"
 	" g AS (SELECT *, (engaged_ms >= 10000 OR pv >= 2 OR converted) AS engaged,"
 	"   (pv = 1 AND interactions = 0) AS pbounce FROM s)"
 	" SELECT CASE WHEN grouping(device) = 0 THEN 'device' WHEN grouping(source) = 0 THEN 'source'"
@@ -88,7 +85,8 @@ enum { C_GROUP, C_KEY, C_SESSIONS, C_PAGEVIEWS, C_ENGAGED, C_PBOUNCES, C_ENGAGED
 
 /* What the reply says about its definitions. */
 static const char *const definitions[][2] = {
-	{"session", "a visitor's events without a gap over 30 minutes (as /api/level5/analytics/timeseries)"},
+	{"session", "a visitor's events without a gap over 30 minutes (as /api/level5/analytics/timeseries), "
+		    "counted whole in the range it starts in"},
 	{"engaged_session", "GA4: at least 10 s of engaged time, or at least 2 pageviews, or a conversion"},
 	{"bounce_rate", "GA4: 1 - engagement rate"},
 	{"plausible_bounce_rate", "Plausible: share of sessions with one pageview and no interactive event"},
@@ -149,18 +147,20 @@ static json_t *compare_json(const PGresult *res, int i, int all, int col)
 		"p_value", isnan(p) ? json_null() : json_real(round(p * 1e4) / 1e4));
 }
 
-/* The data this report reads, for the report cache (core/cache.h). */
+/* The data this report reads, for the report cache (core/cache.h): the
+ * visits table (kept with the rollups) and the raw tail. */
 static const db_stmt_t q_behavior_stamp = {"q_behavior_stamp",
-	"SELECT (SELECT last_value FROM data_version_events) || '.' || (SELECT last_value FROM data_version_sites)"};
+	"SELECT rollup_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
 
 int h_behavior_metrics(req_t *r)
 {
-	if (cache_serve(r, &q_behavior_stamp))
-		return 0;
 	range_t rg;
 	visit_filters_t f;
 	json_t *errors = arena_json(r->arena, json_array());
 	range_parse(r, &rg, errors);            /* checked by the router: metrics_check */
+	const char *stamp[] = {rg.to, rg.tz};
+	if (cache_serve_with(r, &q_behavior_stamp, 2, stamp))
+		return 0;
 	visits_parse_filters(r, &f, errors);
 	const char *p[] = {rg.from, rg.to, rg.tz, f.site, f.path, f.source, f.device, f.goal};
 	PGresult *res = db_run(r->arena, &q_behavior, 8, p);

@@ -8,16 +8,17 @@
  * visitors' current visit (30-minute rule, looked back at most a day).
  * Never cached: every request reads the events.
  *
- * Funnel: visits are sessionised exactly as #45 does (pageview, engagement
- * and event rows of one visitor, a new visit after 30 minutes without
- * activity, within the range). A visit reaches step k when it completed
- * steps 1..k in order, other events in between allowed; each step takes the
- * first matching event after the previous step's. A step is a page path
- * pattern (`*` within a segment, `**` across segments, analysis/funnel.c)
- * or goal:<name>. As Plausible, steps count visitors: a visitor reaches step
- * k when one of their visits did; visits are reported too. Conversion and
- * drop-off are computed on visitors; the median time between steps on the
- * visits that took them. The sessionising and matching are one SQL statement. */
+ * Funnel: the visits started in the range, read whole (the visits table,
+ * sql/040_visits.sql: #45's visits, a new one after 30 minutes without
+ * activity). A visit reaches step k when it completed steps 1..k in order,
+ * other hits in between allowed; each step takes the first matching hit
+ * after the previous step's. A step is a page path pattern (`*` within a
+ * segment, `**` across segments, analysis/funnel.c) matching a pageview, or
+ * goal:<name> matching a goal event. As Plausible, steps count visitors: a
+ * visitor reaches step k when one of their visits did; visits are reported
+ * too. Conversion and drop-off are computed on visitors; the median time
+ * between steps on the visits that took them. The matching is one SQL
+ * statement. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "handlers.h"
 #include "json_in.h"
 #include "range.h"
+#include "visits.h"
 
 #define TOP_DEFAULT "10"
 #define STEPS_MAX_CHARS 4096
@@ -146,7 +148,7 @@ typedef struct funnel_query {
 	const char *site, *source, *device, *path;
 	char *steps[FUNNEL_MAX_STEPS];
 	int n;
-	json_t *plan;       /* [{kind, match}] for the statement */
+	json_t *plan;       /* [{kind, match, prefix}] for the statement */
 } funnel_query_t;
 
 /* The steps of ?steps= into q->steps and q->plan; the first problem to errors. */
@@ -176,8 +178,9 @@ static void parse_steps(req_t *r, funnel_query_t *q, json_t *errors)
 			: arena_alloc(r->arena, FUNNEL_REGEX_MAX(strlen(s)));
 		if (!goal && (!match || funnel_regex(s, match, FUNNEL_REGEX_MAX(strlen(s))) < 0))
 			return;
-		json_array_append_new(q->plan, json_pack("{s:s, s:s}", "kind", goal ? "goal" : "page",
-							 "match", match));
+		/* prefix: the page pattern's literal start, tested before the pattern */
+		json_array_append_new(q->plan, json_pack("{s:s, s:s, s:s%}", "kind", goal ? "goal" : "page",
+			"match", match, "prefix", s, goal ? 0 : strcspn(s, "*")));
 	}
 }
 
@@ -206,45 +209,40 @@ static void funnel_check(req_t *r, json_t *errors)
 const api_op_t op_analytics_funnel = {VRULES(funnel_query), NULL, NULL, 0, funnel_check};
 
 /* $1 from, $2 to, $3 tz, $4 site domain, $5 source, $6 device, $7 path,
- * $8 the steps as JSON [{kind, match}]. One row per step: step, visitors,
+ * $8 the steps as JSON [{kind, match, prefix}]. The visits started in the
+ * range (visits_between(), read whole) that the filters keep. Per visit, its
+ * hits are matched against the steps once: `steps` lists the steps they
+ * match in hit order, `ns` the hit of each entry; a hit's steps stand last to
+ * first, so that the search for step k + 1 from the entry after step k's
+ * never finds a step of the same hit. One row per step: step, visitors,
  * visits, median seconds from the previous step, site known. */
 static const db_stmt_t q_funnel = {"analytics_funnel",
 	"WITH RECURSIVE p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
+	"   (SELECT id FROM sites WHERE domain = $4) AS site,"
 	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known),"
-	" st AS (SELECT s.value->>'kind' AS kind, s.value->>'match' AS val, s.ordinality AS step"
+	" st AS MATERIALIZED (SELECT s.value->>'kind' = 'goal' AS goal, s.value->>'match' AS val,"
+	"   s.value->>'prefix' AS prefix, s.ordinality::int AS step"
 	"  FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s),"
-	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path, e.name, e.source, e.device"
-	"  FROM events e, p WHERE e.ts >= p.t0 AND e.ts < p.t1"
-	"    AND e.kind IN ('pageview', 'engagement', 'event')"
-	"    AND ($4::text IS NULL OR e.site_id = (SELECT id FROM sites WHERE domain = $4))),"
-	" marked AS (SELECT ev.*, row_number() OVER w AS seq, (lag(ts) OVER w IS NULL"
-	"    OR ts - lag(ts) OVER w > interval '30 minutes')::int AS starts"
-	"  FROM ev WINDOW w AS (PARTITION BY site_id, visitor_id ORDER BY ts)),"
-	" numbered AS (SELECT marked.*, sum(starts) OVER (PARTITION BY site_id, visitor_id"
-	"    ORDER BY seq ROWS UNBOUNDED PRECEDING) AS visit FROM marked),"
-	" tagged AS (SELECT numbered.*,"
-	"   first_value(source) OVER v AS vsource, first_value(device) OVER v AS vdevice,"
-	"   bool_or($7::text IS NULL OR (kind = 'pageview' AND path = $7)) OVER v AS vpath"
-	"  FROM numbered WINDOW v AS (PARTITION BY site_id, visitor_id, visit ORDER BY seq"
-	"    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),"
-	/* per visit and step: the matching events in order */
-	" m AS (SELECT t.site_id, t.visitor_id, t.visit, st.step, array_agg(t.seq ORDER BY t.seq) AS seqs,"
-	"   array_agg(t.ts ORDER BY t.seq) AS tss"
-	"  FROM tagged t JOIN st ON (st.kind = 'goal' AND t.kind = 'event' AND t.name = st.val)"
-	"    OR (st.kind = 'page' AND t.kind = 'pageview' AND t.path ~ st.val)"
-	"  WHERE t.vpath AND ($5::text IS NULL OR t.vsource = $5)"
-	"    AND ($6::text IS NULL OR t.vdevice = $6)"
-	"  GROUP BY t.site_id, t.visitor_id, t.visit, st.step),"
-	/* each step: the first match after the previous step's */
-	" r AS (SELECT site_id, visitor_id, visit, step, seqs[1] AS seq, tss[1] AS ts, NULL::float8 AS secs"
-	"   FROM m WHERE step = 1"
+	" sv AS (SELECT v.site_id, v.visitor_id, v.hit_secs, k.steps, k.ns"
+	"  FROM p, visits_between(p.site, p.t0, p.t1) v,"
+	"   LATERAL (SELECT array_agg(st.step ORDER BY h.n, st.step DESC) AS steps,"
+	"     array_agg(h.n ORDER BY h.n, st.step DESC) AS ns"
+	"    FROM unnest(v.hit_names, v.hit_goal) WITH ORDINALITY h(name, goal, n)"
+	"     JOIN st ON st.goal = h.goal"
+	"      AND CASE WHEN h.goal THEN h.name = st.val"
+	"       ELSE starts_with(h.name, st.prefix) AND h.name ~ st.val END) k"
+	"  WHERE p.site_known AND ($5::text IS NULL OR v.source = $5)"
+	"    AND ($6::text IS NULL OR v.device = $6)"
+	"    AND ($7::text IS NULL OR " VISIT_HAS_HIT("false", "$7") ")),"
+	/* each step: the first match after the previous step's (i: its entry) */
+	" r AS (SELECT site_id, visitor_id, hit_secs, steps, ns, 1 AS step, i, NULL::float8 AS secs"
+	"   FROM (SELECT sv.*, array_position(sv.steps, 1) AS i FROM sv) f WHERE i IS NOT NULL"
 	"  UNION ALL"
-	"  SELECT r.site_id, r.visitor_id, r.visit, m.step, n.s, n.t, extract(epoch FROM n.t - r.ts)::float8"
-	"   FROM r JOIN m ON m.site_id = r.site_id AND m.visitor_id = r.visitor_id"
-	"    AND m.visit = r.visit AND m.step = r.step + 1"
-	"   CROSS JOIN LATERAL (SELECT u.s, u.t FROM unnest(m.seqs, m.tss) u(s, t) WHERE u.s > r.seq"
-	"    ORDER BY u.s LIMIT 1) n)"
+	"  SELECT site_id, visitor_id, hit_secs, steps, ns, step, i, hit_secs[ns[i]] - at"
+	"   FROM (SELECT r.site_id, r.visitor_id, r.hit_secs, r.steps, r.ns, r.step + 1 AS step,"
+	"     array_position(r.steps, r.step + 1, r.i + 1) AS i, r.hit_secs[r.ns[r.i]] AS at"
+	"    FROM r) x WHERE i IS NOT NULL)"
 	" SELECT st.step, count(DISTINCT (r.site_id, r.visitor_id)) FILTER (WHERE r.step IS NOT NULL),"
 	"  count(r.step),"
 	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY r.secs), bool_and(p.site_known)"
@@ -281,18 +279,18 @@ static json_t *steps_json(const funnel_query_t *q, const PGresult *res)
 
 /* The data this report reads, for the report cache (core/cache.h). */
 static const db_stmt_t q_funnel_stamp = {"q_funnel_stamp",
-	"SELECT (SELECT last_value FROM data_version_events) || '.'"
-	" || (SELECT last_value FROM data_version_sites)"};
+	"SELECT rollup_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
 
 int h_analytics_funnel(req_t *r)
 {
-	if (cache_serve(r, &q_funnel_stamp))
-		return 0;
 	funnel_query_t q;
 	json_t *errors = arena_json(r->arena, json_array());
 	parse_funnel(r, &q, errors);
 	if (json_array_size(errors) || !q.plan)
 		return reply_invalid(r, json_incref(errors));
+	const char *stamp[] = {q.rg.to, q.rg.tz};
+	if (cache_serve_with(r, &q_funnel_stamp, 2, stamp))
+		return 0;
 	char *plan = json_dumps(q.plan, JSON_COMPACT);
 	if (!plan)
 		return reply_problem(r, 500, "out of memory", NULL);

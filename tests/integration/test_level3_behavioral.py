@@ -5,7 +5,7 @@ import math
 import unittest
 import urllib.parse
 
-from zoelib import RUN, get, is_problem, post, psql, psql_one, token_for, zoe
+from zoelib import RUN, get, is_problem, post, psql, psql_one, rollup, token_for, zoe
 
 METRICS = "/api/level3/behavioral/metrics"
 DYNAMIC = "/api/level3/behavioral/dynamic"
@@ -63,6 +63,7 @@ class BehaviouralMetrics(unittest.TestCase):
              " engaged_ms, scroll_pct)"
              " SELECT (SELECT id FROM sites WHERE domain = :'v1'), t.* FROM (VALUES %s) t" % rows,
              DOMAIN)
+        rollup()                # the report reads the visits table
         cls.token = token_for("viewer")
 
     def fetch(self, **q):

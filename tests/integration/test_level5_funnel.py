@@ -4,7 +4,7 @@ between steps, filters, roles, 422 naming the field."""
 import unittest
 import urllib.parse
 
-from zoelib import RUN, add_site_events, get, is_problem, token_for
+from zoelib import RUN, add_site_events, get, insert_events, is_problem, rollup, token_for
 
 PATH = "/api/level5/analytics/funnel"
 DOMAIN = "funnel-%s.example.org" % RUN
@@ -60,6 +60,7 @@ class Funnel(unittest.TestCase):
         add_site_events(DOMAIN, "ts, visitor_id, kind, path, device, source, name", [
             "('%s'::timestamptz, %d, '%s', '%s', '%s', 'direct', %s)"
             % (ts, v, k, p, d, "'%s'" % n if n else "NULL") for ts, v, k, p, d, n in EVENTS])
+        rollup()                # the report reads the visits table
         cls.token = token_for("viewer")
 
     def fetch(self, **q):
@@ -147,6 +148,30 @@ class Funnel(unittest.TestCase):
         is_problem(self, get(url(steps=MAIN)), 401)
         is_problem(self, get(url(steps=MAIN), token="not-a-jwt"), 401)
         self.assertEqual(get(url(steps=MAIN), token=token_for("viewer")).status, 200)
+
+
+class FunnelLateEvents(unittest.TestCase):
+    """A cached funnel over closed days changes once late events are rolled into the visits."""
+
+    def test_rolled_late_events_change_the_cached_reply(self):
+        domain = "funnel-late-%s.example.org" % RUN
+        row = "('%s'::timestamptz, %d, 'pageview', '%s', 'desktop', 'direct', NULL)"
+        add_site_events(domain, "ts, visitor_id, kind, path, device, source, name",
+                        [row % ("2026-03-10 10:00:00+01", 1, "/"),
+                         row % ("2026-03-10 10:01:00+01", 1, "/produkte/pv")])
+        rollup()
+        token = token_for("viewer")
+        q = dict(RANGE, site=domain, steps="/,/produkte/*")
+
+        def ask():
+            r = get(PATH + "?" + urllib.parse.urlencode(q), token=token)
+            return r.headers.get("X-Cache"), [x["visits"] for x in r.json["steps"]]
+        self.assertEqual(ask()[1], [1, 1])
+        self.assertEqual(ask(), ("hit", [1, 1]))
+        insert_events(domain, "ts, visitor_id, kind, path, device, source, name",
+                      [row % ("2026-03-11 10:00:00+01", 2, "/")])
+        rollup()
+        self.assertEqual(ask(), ("miss", [2, 1]))
 
 
 if __name__ == "__main__":
