@@ -1,19 +1,22 @@
 /* level3_next_page.c - #23 POST /api/level3/behavioral/predictive.
  *
  * {"type": "next_page", "path": [...]}: the pages a visitor most likely opens
- * next, from the visits of the last 90 days (level3_visits.h, reloads
- * collapsed): an order-2 Markov chain on the last two pages, backing off to
- * order 1 when the order-2 context was seen fewer than min_context times
- * (analysis/markov.c). Pages at or above the threshold come as Speculation
- * Rules JSON, ready for <script type="speculationrules">.
+ * next, from the pageviews of the visits started in the last 90 days (the
+ * visits table, sql/040_visits.sql; reloads collapsed): an order-2 Markov
+ * chain on the last two pages, backing off to order 1 when the order-2
+ * context was seen fewer than min_context times (analysis/markov.c). Pages
+ * at or above the threshold come as Speculation Rules JSON, ready for
+ * <script type="speculationrules">.
  *
  * {"type": "conversion", "train": true} (analyst): logistic regression with
  * an L2 penalty (analysis/logreg.c) on the visits of the last 90 days, each
- * described by the features table below from its events up to the goal; a
- * deterministic fifth of the visits (hash of site, visitor and visit) is
- * held out for AUC and log loss; the model is stored as a new version
- * (sql/018_models.sql). {"type": "conversion", "session": {...}} scores a
- * session with the latest version (409 when there is none).
+ * described by the features table below from its events up to the goal
+ * (raw events cut into visits by level3_visits.h: the visits table keeps
+ * engaged time and scroll depth for a whole visit only); a deterministic
+ * fifth of the visits (hash of site, visitor and visit) is held out for AUC
+ * and log loss; the model is stored as a new version (sql/018_models.sql).
+ * {"type": "conversion", "session": {...}} scores a session with the latest
+ * version (409 when there is none).
  *
  * Site keys (X-Site-Key or a "site" field) predict and score for their site;
  * users choose one by "domain" or use every site's visits. The training runs
@@ -170,18 +173,18 @@ static int site_of(req_t *r, json_t *body, const char **site_id)
 /* ---- next page ---- */
 
 /* $1 site id or NULL, $2 the current page, $3 the one before it or NULL.
- * Rows (order 1?, previous page, next page or NULL = exit, count). */
+ * Rows (order 1?, previous page, next page or NULL = exit, count), from the
+ * pageviews of the visits started in the last 90 days that viewed $2. */
 static const db_stmt_t q_next = {"behav_next",
-	"WITH ev AS (SELECT site_id, visitor_id, ts, path FROM events"
-	"  WHERE kind = 'pageview' AND ts > now() - interval '90 days'"
-	"    AND ($1::bigint IS NULL OR site_id = $1::bigint)),"
-	VISITS_SQL ","
-	" runs AS (SELECT site_id, visitor_id, visit, ts, path, lag(path) OVER (PARTITION BY"
-	"   site_id, visitor_id, visit ORDER BY ts) AS pp FROM visits),"
-	" seq AS (SELECT path, lag(path) OVER w AS prev, lead(path) OVER w AS nxt FROM runs"
-	"  WHERE pp IS DISTINCT FROM path"
-	"  WINDOW w AS (PARTITION BY site_id, visitor_id, visit ORDER BY ts))"
-	" SELECT GROUPING(prev) = 1, prev, nxt, count(*) FROM seq WHERE path = $2"
+	"WITH p AS MATERIALIZED (SELECT $1::bigint AS site, now() - interval '90 days' AS t0,"
+	"   now() AS t1),"
+	" seq AS (SELECT " COLLAPSED("pv.a") " AS a FROM p, visits_between(p.site, p.t0, p.t1) v,"
+	"   LATERAL (SELECT ARRAY(SELECT h.name FROM " HITS("v") " WHERE NOT h.goal"
+	"    ORDER BY h.i) AS a) pv"
+	"  WHERE $2 = ANY (v.hit_names)),"
+	" st AS (SELECT s.a[u.i - 1] AS prev, s.a[u.i + 1] AS nxt"
+	"  FROM seq s, unnest(s.a) WITH ORDINALITY u(x, i) WHERE u.x = $2)"
+	" SELECT GROUPING(prev) = 1, prev, nxt, count(*) FROM st"
 	" GROUP BY GROUPING SETS ((prev, nxt), (nxt))"
 	" HAVING GROUPING(prev) = 1 OR prev = $3"};
 
