@@ -4,11 +4,12 @@
  * #24 reads the visits started in the range (sql/040_visits.sql), writes
  * each as the sequence of its pageviews' page groups (repeats collapsed, cut
  * at the first goal event) and counts, in one SQL statement, the transitions
- * of the chain Start -> groups -> Conversion | Exit, the groups by traffic and the most
- * frequent converting paths. C then builds the transition matrix, the
- * drop-off points (exit rate × share of traffic) and the removal-effect
- * attribution of analysis/markov.c: how much the chain's conversion
- * probability falls when a group is taken out, as shares of the sum.
+ * of the chain Start -> groups -> Conversion | Exit, the groups by traffic
+ * and the most frequent converting paths. C then builds the transition
+ * matrix, the drop-off points (exit rate × share of traffic) and the
+ * removal-effect attribution of analysis/markov.c: how much the chain's
+ * conversion probability falls when a group is taken out, as shares of the
+ * sum.
  *
  * #25 turns behaviour into recommendations of #7's store (same table, same
  * dedup by (rule, target), same priority formula, source "behavioural",
@@ -52,18 +53,22 @@ const api_op_t op_behav_journey = {VRULES(journey_query), NULL, NULL, 0, journey
  * NULL or 'conversion'/'exit', count), 'group' (group, visits through it),
  * 'path' (converting visits, the path as a JSON array), 'total' (site known,
  * visits, conversions). A visit's path is the groups of its pageview hits
- * before its first hit of the goal; an unknown domain reads site 0, none. */
+ * before its first hit of the goal; an unknown domain reads site 0, none.
+ * pv is materialised: seq reads its arrays twice, and a visit's hits are
+ * searched for the goal only when its name is among them (most visits do
+ * not convert). */
 static const db_stmt_t q_journey = {"behav_journey",
 	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
 	"   CASE WHEN $4::text IS NOT NULL"
 	"    THEN coalesce((SELECT id FROM sites WHERE domain = $4), 0) END AS site,"
 	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known),"
-	" pv AS (SELECT ARRAY(SELECT " PAGE_GROUP("h.name") " FROM " HITS("v")
+	" pv AS MATERIALIZED (SELECT ARRAY(SELECT " PAGE_GROUP("h.name") " FROM " HITS("v")
 	"    WHERE NOT h.goal AND (c.at IS NULL OR h.i < c.at) ORDER BY h.i) AS g,"
 	"   c.at IS NOT NULL AS converted"
 	"  FROM p, visits_between(p.site, p.t0, p.t1) v,"
-	"   LATERAL (SELECT min(h.i) AS at FROM " HITS("v") " WHERE h.goal AND h.name = $5) c),"
+	"   LATERAL (SELECT CASE WHEN $5 = ANY (v.hit_names) THEN (SELECT min(h.i) FROM " HITS("v")
+	"    WHERE h.goal AND h.name = $5) END AS at) c),"
 	" seq AS (SELECT " COLLAPSED("g") " AS path, converted FROM pv WHERE cardinality(g) > 0),"
 	" steps AS (SELECT s.path, s.converted, u.g, u.i::int AS i"
 	"  FROM seq s, unnest(s.path) WITH ORDINALITY u(g, i)),"

@@ -126,6 +126,7 @@ class ConversionModel(unittest.TestCase):
             if converts:
                 rows.append((v, pages, "event", "/angebot", "lead", None))
         insert(MODEL_SITE, rows)
+        rollup()
         cls.analyst = token_for("analyst")
         cls.site = {"X-Site-Key": MODEL_KEY, "Origin": "https://" + MODEL_SITE}
 
