@@ -172,14 +172,15 @@ static int site_of(req_t *r, json_t *body, const char **site_id)
 
 /* $1 site id or NULL, $2 the current page, $3 the one before it or NULL.
  * Rows (order 1?, previous page, next page or NULL = exit, count), from the
- * pageviews of the visits started in the last 90 days that viewed $2. */
+ * pageviews of the visits started in the last 90 days that viewed $2. The
+ * arrays are materialised: each is read more than once. */
 static const db_stmt_t q_next = {"behav_next",
 	"WITH p AS MATERIALIZED (SELECT $1::bigint AS site, now() - interval '90 days' AS t0,"
 	"   now() AS t1),"
-	" seq AS (SELECT " COLLAPSED("pv.a") " AS a FROM p, visits_between(p.site, p.t0, p.t1) v,"
-	"   LATERAL (SELECT ARRAY(SELECT h.name FROM " HITS("v") " WHERE NOT h.goal"
-	"    ORDER BY h.i) AS a) pv"
+	" pv AS MATERIALIZED (SELECT ARRAY(SELECT h.name FROM " HITS("v") " WHERE NOT h.goal"
+	"    ORDER BY h.i) AS a FROM p, visits_between(p.site, p.t0, p.t1) v"
 	"  WHERE $2 = ANY (v.hit_names)),"
+	" seq AS MATERIALIZED (SELECT " COLLAPSED("a") " AS a FROM pv),"
 	" st AS (SELECT s.a[u.i - 1] AS prev, s.a[u.i + 1] AS nxt"
 	"  FROM seq s, unnest(s.a) WITH ORDINALITY u(x, i) WHERE u.x = $2)"
 	" SELECT GROUPING(prev) = 1, prev, nxt, count(*) FROM st"
