@@ -1,14 +1,15 @@
 /* level3_journeys.c - #24 GET /api/level3/behavioral/journey and
  * #25 POST /api/level3/behavioral/optimize: where visits go.
  *
- * #24 cuts the range's events into visits (level3_visits.h), writes each
- * visit as its sequence of page groups (repeats collapsed, cut at the first
- * goal event) and counts, in one SQL statement, the transitions of the chain
- * Start -> groups -> Conversion | Exit, the groups by traffic and the most
- * frequent converting paths. C then builds the transition matrix, the
- * drop-off points (exit rate × share of traffic) and the removal-effect
- * attribution of analysis/markov.c: how much the chain's conversion
- * probability falls when a group is taken out, as shares of the sum.
+ * #24 reads the visits started in the range (sql/040_visits.sql), writes
+ * each as the sequence of its pageviews' page groups (repeats collapsed, cut
+ * at the first goal event) and counts, in one SQL statement, the transitions
+ * of the chain Start -> groups -> Conversion | Exit, the groups by traffic
+ * and the most frequent converting paths. C then builds the transition
+ * matrix, the drop-off points (exit rate × share of traffic) and the
+ * removal-effect attribution of analysis/markov.c: how much the chain's
+ * conversion probability falls when a group is taken out, as shares of the
+ * sum.
  *
  * #25 turns behaviour into recommendations of #7's store (same table, same
  * dedup by (rule, target), same priority formula, source "behavioural",
@@ -51,25 +52,24 @@ const api_op_t op_behav_journey = {VRULES(journey_query), NULL, NULL, 0, journey
  * name, next, end, n, extra): 'edge' (from group or NULL = Start, to group,
  * NULL or 'conversion'/'exit', count), 'group' (group, visits through it),
  * 'path' (converting visits, the path as a JSON array), 'total' (site known,
- * visits, conversions). */
+ * visits, conversions). A visit's path is the groups of its pageview hits
+ * before its first hit of the goal; an unknown domain reads site 0, none.
+ * pv is materialised: seq reads its arrays twice, and a visit's hits are
+ * searched for the goal only when its name is among them (most visits do
+ * not convert). */
 static const db_stmt_t q_journey = {"behav_journey",
 	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
+	"   CASE WHEN $4::text IS NOT NULL"
+	"    THEN coalesce((SELECT id FROM sites WHERE domain = $4), 0) END AS site,"
 	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known),"
-	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path FROM events e, p"
-	"  WHERE e.ts >= p.t0 AND e.ts < p.t1"
-	"    AND (e.kind = 'pageview' OR (e.kind = 'event' AND e.name = $5))"
-	"    AND ($4::text IS NULL OR e.site_id = (SELECT id FROM sites WHERE domain = $4))),"
-	VISITS_SQL ","
-	" conv AS (SELECT site_id, visitor_id, visit, min(ts) FILTER (WHERE kind = 'event') AS at"
-	"  FROM visits GROUP BY 1, 2, 3),"
-	" pv AS (SELECT v.site_id, v.visitor_id, v.visit, v.ts, " PAGE_GROUP("v.path") " AS g,"
-	"   c.at IS NOT NULL AS converted FROM visits v JOIN conv c USING (site_id, visitor_id, visit)"
-	"  WHERE v.kind = 'pageview' AND (c.at IS NULL OR v.ts <= c.at)),"
-	" runs AS (SELECT pv.*, lag(g) OVER (PARTITION BY site_id, visitor_id, visit ORDER BY ts) AS pg"
-	"  FROM pv),"
-	" seq AS (SELECT array_agg(g ORDER BY ts) AS path, bool_or(converted) AS converted FROM runs"
-	"  WHERE pg IS DISTINCT FROM g GROUP BY site_id, visitor_id, visit),"
+	" pv AS MATERIALIZED (SELECT ARRAY(SELECT " PAGE_GROUP("h.name") " FROM " HITS("v")
+	"    WHERE NOT h.goal AND (c.at IS NULL OR h.i < c.at) ORDER BY h.i) AS g,"
+	"   c.at IS NOT NULL AS converted"
+	"  FROM p, visits_between(p.site, p.t0, p.t1) v,"
+	"   LATERAL (SELECT CASE WHEN $5 = ANY (v.hit_names) THEN (SELECT min(h.i) FROM " HITS("v")
+	"    WHERE h.goal AND h.name = $5) END AS at) c),"
+	" seq AS (SELECT " COLLAPSED("g") " AS path, converted FROM pv WHERE cardinality(g) > 0),"
 	" steps AS (SELECT s.path, s.converted, u.g, u.i::int AS i"
 	"  FROM seq s, unnest(s.path) WITH ORDINALITY u(g, i)),"
 	" edges AS (SELECT NULL::text AS a, path[1] AS b, NULL::text AS fin FROM seq"
@@ -274,9 +274,10 @@ static int journey_chain(req_t *r, const range_t *rg, const char *site, const ch
 	return 0;
 }
 
-/* The data this report reads, for the report cache (core/cache.h). */
+/* The data this report reads, for the report cache (core/cache.h): the
+ * visits table (the rollups' version) and the raw tail after it. */
 static const db_stmt_t q_journey_stamp = {"behav_journey_stamp",
-	"SELECT events_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
+	"SELECT rollup_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
 
 int h_behav_journey(req_t *r)
 {
@@ -326,16 +327,21 @@ enum { R_EXIT, R_READING, R_DROPOFF, R_COUNT };
 #define DROP_MIN_RATE 0.5
 
 /* $1 goal. Rows (rule index, target, evidence, weight) of the two SQL rules
- * over the last 28 days; pages where the goal fires are not exits to fix. */
+ * over the last 28 days; pages where the goal fires are not exits to fix.
+ * Pageviews and exits (a visit's exit page) come from the visits started in
+ * them, a page's URL from its visit's host; engaged time per page and the
+ * goal's pages from the raw events, which the visits table does not keep. */
 static const db_stmt_t q_behav_rules = {"behav_rules",
-	"WITH ev AS (SELECT site_id, visitor_id, ts, kind, host, path, name, engaged_ms FROM events"
-	"  WHERE ts > now() - interval '28 days' AND kind IN ('pageview', 'engagement', 'event')),"
-	VISITS_SQL ","
-	" pv AS (SELECT site_id, coalesce('https://' || host, '') || path AS url, path,"
-	"   lead(ts) OVER (PARTITION BY site_id, visitor_id, visit ORDER BY ts) IS NULL AS is_exit"
-	"  FROM visits WHERE kind = 'pageview'),"
+	"WITH p AS MATERIALIZED (SELECT now() - interval '28 days' AS t0, now() AS t1),"
+	" ev AS (SELECT site_id, kind, path, name, engaged_ms FROM events"
+	"  WHERE ts >= now() - interval '28 days' AND kind IN ('engagement', 'event')),"
+	" pv AS (SELECT v.site_id, coalesce('https://' || v.host, '') || x.path AS url, x.path,"
+	"   x.views, x.exits"
+	"  FROM p, visits_between(NULL, p.t0, p.t1) v,"
+	"   LATERAL (SELECT h.name AS path, 1 AS views, 0 AS exits FROM " HITS("v") " WHERE NOT h.goal"
+	"    UNION ALL SELECT v.exit_page, 0, 1 WHERE v.exit_page IS NOT NULL) x),"
 	" gp AS (SELECT DISTINCT site_id, path FROM ev WHERE kind = 'event' AND name = $1),"
-	" ex AS (SELECT pv.site_id, pv.url, count(*) AS views, count(*) FILTER (WHERE pv.is_exit) AS exits"
+	" ex AS (SELECT pv.site_id, pv.url, sum(pv.views) AS views, sum(pv.exits) AS exits"
 	"  FROM pv LEFT JOIN gp USING (site_id, path) WHERE gp.path IS NULL GROUP BY pv.site_id, pv.url),"
 	" site AS (SELECT site_id, sum(exits)::float8 / sum(views) AS rate,"
 	"   percentile_cont(0.75) WITHIN GROUP (ORDER BY views) AS busy FROM ex GROUP BY site_id),"
@@ -347,7 +353,7 @@ static const db_stmt_t q_behav_rules = {"behav_rules",
 	"   'busy_from_pageviews', s.busy)::text, least(2.0, 0.5 + x.views / 400.0)"
 	"  FROM ex x JOIN site s USING (site_id)"
 	"  WHERE x.views >= 30 AND x.views >= s.busy AND x.exits::float8 / x.views >= s.rate * 1.25"
-	" UNION ALL SELECT 1, p.url_norm, jsonb_build_object('median_engaged_s',"
+" UNION ALL SELECT 1, p.url_norm, jsonb_build_object('median_engaged_s',"
 	"   round(e.median_ms::numeric / 1000, 1), 'reading_time_s', round(p.word_count * 0.3),"
 	"   'words', p.word_count, 'samples', e.n,"
 	"   'ratio', round((e.median_ms / 1000 / (p.word_count * 0.3))::numeric, 3))::text,"

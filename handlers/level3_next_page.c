@@ -1,19 +1,20 @@
 /* level3_next_page.c - #23 POST /api/level3/behavioral/predictive.
  *
  * {"type": "next_page", "path": [...]}: the pages a visitor most likely opens
- * next, from the visits of the last 90 days (level3_visits.h, reloads
- * collapsed): an order-2 Markov chain on the last two pages, backing off to
- * order 1 when the order-2 context was seen fewer than min_context times
- * (analysis/markov.c). Pages at or above the threshold come as Speculation
- * Rules JSON, ready for <script type="speculationrules">.
+ * next, from the pageviews of the visits started in the last 90 days (the
+ * visits table, sql/040_visits.sql; reloads collapsed): an order-2 Markov
+ * chain on the last two pages, backing off to order 1 when the order-2
+ * context was seen fewer than min_context times (analysis/markov.c). Pages
+ * at or above the threshold come as Speculation Rules JSON, ready for
+ * <script type="speculationrules">.
  *
  * {"type": "conversion", "train": true} (analyst): logistic regression with
- * an L2 penalty (analysis/logreg.c) on the visits of the last 90 days, each
- * described by the features table below from its events up to the goal; a
- * deterministic fifth of the visits (hash of site, visitor and visit) is
- * held out for AUC and log loss; the model is stored as a new version
- * (sql/018_models.sql). {"type": "conversion", "session": {...}} scores a
- * session with the latest version (409 when there is none).
+ * an L2 penalty (analysis/logreg.c) on the visits started in the last 90
+ * days, each described by the features table below up to the goal; a
+ * deterministic fifth of the visits (hash of site, visitor and the visit's
+ * start) is held out for AUC and log loss; the model is stored as a new
+ * version (sql/018_models.sql). {"type": "conversion", "session": {...}}
+ * scores a session with the latest version (409 when there is none).
  *
  * Site keys (X-Site-Key or a "site" field) predict and score for their site;
  * users choose one by "domain" or use every site's visits. The training runs
@@ -170,18 +171,19 @@ static int site_of(req_t *r, json_t *body, const char **site_id)
 /* ---- next page ---- */
 
 /* $1 site id or NULL, $2 the current page, $3 the one before it or NULL.
- * Rows (order 1?, previous page, next page or NULL = exit, count). */
+ * Rows (order 1?, previous page, next page or NULL = exit, count), from the
+ * pageviews of the visits started in the last 90 days that viewed $2. The
+ * arrays are materialised: each is read more than once. */
 static const db_stmt_t q_next = {"behav_next",
-	"WITH ev AS (SELECT site_id, visitor_id, ts, path FROM events"
-	"  WHERE kind = 'pageview' AND ts > now() - interval '90 days'"
-	"    AND ($1::bigint IS NULL OR site_id = $1::bigint)),"
-	VISITS_SQL ","
-	" runs AS (SELECT site_id, visitor_id, visit, ts, path, lag(path) OVER (PARTITION BY"
-	"   site_id, visitor_id, visit ORDER BY ts) AS pp FROM visits),"
-	" seq AS (SELECT path, lag(path) OVER w AS prev, lead(path) OVER w AS nxt FROM runs"
-	"  WHERE pp IS DISTINCT FROM path"
-	"  WINDOW w AS (PARTITION BY site_id, visitor_id, visit ORDER BY ts))"
-	" SELECT GROUPING(prev) = 1, prev, nxt, count(*) FROM seq WHERE path = $2"
+	"WITH p AS MATERIALIZED (SELECT $1::bigint AS site, now() - interval '90 days' AS t0,"
+	"   now() AS t1),"
+	" pv AS MATERIALIZED (SELECT ARRAY(SELECT h.name FROM " HITS("v") " WHERE NOT h.goal"
+	"    ORDER BY h.i) AS a FROM p, visits_between(p.site, p.t0, p.t1) v"
+	"  WHERE $2 = ANY (v.hit_names)),"
+	" seq AS MATERIALIZED (SELECT " COLLAPSED("a") " AS a FROM pv),"
+	" st AS (SELECT s.a[u.i - 1] AS prev, s.a[u.i + 1] AS nxt"
+	"  FROM seq s, unnest(s.a) WITH ORDINALITY u(x, i) WHERE u.x = $2)"
+	" SELECT GROUPING(prev) = 1, prev, nxt, count(*) FROM st"
 	" GROUP BY GROUPING SETS ((prev, nxt), (nxt))"
 	" HAVING GROUPING(prev) = 1 OR prev = $3"};
 
@@ -280,32 +282,35 @@ static int next_page(req_t *r, json_t *body, const char *site_id)
 
 /* ---- conversion model ---- */
 
-/* $1 site id or NULL, $2 goal. One row per visit of the last 90 days (the
- * latest TRAIN_CAP), its figures up to the goal: pageviews, engaged seconds,
- * scroll %, device, source, entry path, page groups, converted, held out. */
+/* $1 site id or NULL, $2 goal. One row per visit started in the last 90
+ * days (the latest TRAIN_CAP), its figures up to the goal: pageviews,
+ * engaged seconds, scroll %, device, source, entry path, page groups,
+ * converted, held out. The visits table sums engaged time and scroll over
+ * the whole visit: a converted visit's come from its engagement events up
+ * to the goal (the index on site, kind and time). */
 static const db_stmt_t q_sessions = {"behav_sessions",
-	"WITH ev AS (SELECT site_id, visitor_id, ts, kind, path, name, source, device, engaged_ms,"
-	"   scroll_pct FROM events WHERE ts > now() - interval '90 days'"
-	"    AND kind IN ('pageview', 'engagement', 'event')"
-	"    AND ($1::bigint IS NULL OR site_id = $1::bigint)),"
-	VISITS_SQL ","
-	" c AS (SELECT visits.*,"
-	"   min(ts) FILTER (WHERE kind = 'event' AND name = $2) OVER v AS conv_at,"
-	"   first_value(source) OVER o AS vsource, first_value(device) OVER o AS vdevice"
-	"  FROM visits WINDOW v AS (PARTITION BY site_id, visitor_id, visit),"
-	"   o AS (PARTITION BY site_id, visitor_id, visit ORDER BY ts)),"
-	" s AS (SELECT site_id, visitor_id, visit, max(ts) AS last,"
-	"   count(*) FILTER (WHERE kind = 'pageview') AS pageviews,"
-	"   coalesce(sum(engaged_ms) FILTER (WHERE kind = 'engagement'), 0) / 1000.0 AS engaged_s,"
-	"   coalesce(max(scroll_pct), 0) AS scroll, min(vdevice) AS device, min(vsource) AS source,"
-	"   (array_agg(path ORDER BY ts) FILTER (WHERE kind = 'pageview'))[1] AS entry,"
-	"   count(DISTINCT " PAGE_GROUP("path") ") FILTER (WHERE kind = 'pageview') AS groups,"
-	"   bool_or(conv_at IS NOT NULL) AS converted"
-	"  FROM c WHERE conv_at IS NULL OR ts <= conv_at GROUP BY site_id, visitor_id, visit)"
+	"WITH p AS MATERIALIZED (SELECT $1::bigint AS site, now() - interval '90 days' AS t0,"
+	"   now() AS t1),"
+	" c AS (SELECT v.*, g.at, CASE WHEN g.at IS NULL THEN v.vend"
+	"    ELSE v.vstart + v.hit_secs[g.at] * interval '1 second' END AS last"
+	"  FROM p, visits_between(p.site, p.t0, p.t1) v,"
+	"   LATERAL (SELECT min(h.i) AS at FROM " HITS("v") " WHERE h.goal AND h.name = $2) g),"
+	" s AS (SELECT c.site_id, c.visitor_id, c.vstart, c.last, pv.pageviews,"
+	"   CASE WHEN c.at IS NULL THEN c.engaged_ms / 1000.0 ELSE e.engaged_s END AS engaged_s,"
+	"   coalesce(CASE WHEN c.at IS NULL THEN c.scroll ELSE e.scroll END, 0) AS scroll,"
+	"   c.device, c.source, c.entry_page AS entry, pv.groups, c.at IS NOT NULL AS converted"
+	"  FROM c,"
+	"   LATERAL (SELECT count(*) AS pageviews, count(DISTINCT " PAGE_GROUP("h.name") ") AS groups"
+	"    FROM " HITS("c") " WHERE NOT h.goal AND (c.at IS NULL OR h.i < c.at)) pv,"
+	"   LATERAL (SELECT coalesce(sum(x.engaged_ms), 0) / 1000.0 AS engaged_s,"
+	"     max(x.scroll_pct) AS scroll FROM events x"
+	"    WHERE c.at IS NOT NULL AND x.site_id = c.site_id AND x.kind = 'engagement'"
+	"     AND x.ts >= c.vstart AND x.ts <= c.last AND x.visitor_id = c.visitor_id) e)"
 	" SELECT pageviews, engaged_s, scroll, device, source, entry, groups, converted,"
-	"  abs(hashtext(site_id || ':' || visitor_id || ':' || visit)) % 5 = 0 AS held_out"
-	" FROM s WHERE pageviews > 0 ORDER BY last DESC, site_id, visitor_id, visit"
-	" LIMIT " XSTR(TRAIN_CAP)};
+	"  abs(hashtext(site_id || ':' || visitor_id || ':' || extract(epoch FROM vstart))) % 5 = 0"
+	"   AS held_out"
+	" FROM s WHERE pageviews > 0 ORDER BY last DESC, site_id, visitor_id, vstart"
+" LIMIT " XSTR(TRAIN_CAP)};
 
 enum { S_PV, S_ENG, S_SCROLL, S_DEVICE, S_SOURCE, S_ENTRY, S_GROUPS, S_CONV, S_HELD };
 

@@ -5,7 +5,7 @@ the recommendation store of #7, roles and bad input."""
 import unittest
 import urllib.parse
 
-from zoelib import RUN, get, is_problem, post, psql, psql_one, token_for, wait_until, zoe
+from zoelib import RUN, get, is_problem, post, psql, psql_one, rollup, token_for, wait_until, zoe
 
 PREDICT = "/api/level3/behavioral/predictive"
 JOURNEY = "/api/level3/behavioral/journey"
@@ -55,6 +55,7 @@ class NextPage(unittest.TestCase):
                       + [["/x", "/b", "/d"]] * 4 + [["/b"]] * 2 + [["/q", "/b"]], 1)
         rows.append((12, 32, "pageview", "/c", None, None))
         insert(NEXT_SITE, rows)
+        rollup()
         cls.analyst = token_for("analyst")
 
     def predict(self, **body):
@@ -125,6 +126,7 @@ class ConversionModel(unittest.TestCase):
             if converts:
                 rows.append((v, pages, "event", "/angebot", "lead", None))
         insert(MODEL_SITE, rows)
+        rollup()
         cls.analyst = token_for("analyst")
         cls.site = {"X-Site-Key": MODEL_KEY, "Origin": "https://" + MODEL_SITE}
 
@@ -202,6 +204,7 @@ class Journeys(unittest.TestCase):
         rows = visits([["/prod/x", "/info/y"], ["/prod/z", "/prod/q"], ["/info/w"]], 1)
         rows.append((1, 2, "event", "/info/y", "lead", None))
         insert(JOURNEY_SITE, rows)
+        rollup()
         cls.viewer = token_for("viewer")
 
     def journey(self, **q):
@@ -259,6 +262,7 @@ class Optimize(unittest.TestCase):
         cls.url = "https://%s/lang" % BEHAV_SITE
         psql("INSERT INTO pages (site_id, url, url_norm, path, word_count) SELECT id, :'v2',"
              " :'v2', '/lang', 1000 FROM sites WHERE domain = :'v1'", BEHAV_SITE, cls.url)
+        rollup()
         cls.editor = token_for("editor")
 
     def run_rules(self):
