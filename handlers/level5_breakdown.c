@@ -13,14 +13,12 @@
  * visits with that goal and the rate is taken over all visits of the
  * selection. ?filters= takes Plausible's API v2 form, a JSON array of
  * [op, dimension, [values]] with op is / is_not / contains (case-sensitive),
- * all of which must hold (AND); an event is kept when every filter holds for
- * it, a visit when one of its events is kept. One SQL statement computes it
- * all; the filter list travels as one jsonb parameter. Page, device and
- * browser, filtered by device and browser, are read from the hour
- * rollups and the raw tail as the time series reads them (q_breakdown_rollups,
- * the same figures, visitors as HyperLogLog estimates); everything else from
- * the raw events of the range (q_breakdown). The reply says which
- * (computed_from). */
+ * all of which must hold (AND): a filter on a visit property holds for the
+ * visit, one on the page for one of its pageviews, one on the goal for one
+ * of its goal events. One SQL statement computes it all, from the visits
+ * started in the range (sql/040_visits.sql: the visits table and the raw
+ * tail), each read whole, visitors counted exactly; the filter list travels
+ * as one jsonb parameter. The reply says so (computed_from: visits). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,14 +30,12 @@
 #include "handlers.h"
 #include "json_in.h"
 #include "range.h"
-#include "visits.h"
 
 #define MAX_FILTERS 20
 #define MAX_FILTER_VALUES 50
 #define CSV_CHUNK (64u << 10)
 
-/* The properties, in the order of the SQL's dimension array (q_breakdown):
- * the event's page, the visit's dimensions, the event's goal. */
+/* The properties: the page, the visit's dimensions, the goal. */
 static const char *const prop_names[] = {"page", "entry_page", "exit_page", "source",
 	"referrer", "utm_source", "utm_medium", "utm_campaign", "device", "browser", "os",
 	"country", "region", "goal", NULL};
@@ -67,149 +63,95 @@ static const struct {
 	{"visit_duration", 10}, {"conversions", 0}, {"conversion_rate", 1e4},
 };
 
-/* Whether a row holds every filter of $6 (jsonb [[op, dimension, [values]]]),
- * `dv` being the row's value of dimension x ->> 1 (an SQL expression). */
-#define FILTERS_HOLD(dv) \
-	" ($6::jsonb = '[]'::jsonb OR NOT EXISTS (SELECT 1" \
-	"   FROM jsonb_array_elements($6::jsonb) f(x), LATERAL (SELECT " dv " AS dv) fv" \
+/* Whether a row holds every filter of `list` (jsonb [[op, dimension,
+ * [values]]], SQL), `dv` being the row's value of dimension x ->> 1 (an SQL
+ * expression). */
+#define FILTERS_HOLD(list, dv) \
+	" (" list " = '[]'::jsonb OR NOT EXISTS (SELECT 1" \
+	"   FROM jsonb_array_elements(" list ") f(x), LATERAL (SELECT " dv " AS dv) fv" \
 	"   WHERE NOT CASE x ->> 0" \
 	"    WHEN 'is' THEN coalesce(fv.dv IN (SELECT jsonb_array_elements_text(x -> 2)), false)" \
 	"    WHEN 'is_not' THEN NOT coalesce(fv.dv IN (SELECT jsonb_array_elements_text(x -> 2)), false)" \
 	"    ELSE EXISTS (SELECT 1 FROM jsonb_array_elements_text(x -> 2) t(s)" \
 	"     WHERE strpos(fv.dv, t.s) > 0) END))"
 
+/* Visit v's value of the visit property `name` (SQL): its first event's
+ * dimensions, the source grouped at ingest (rows stored before that have
+ * none: their source, or Direct / None), the referrer without its query and
+ * Direct / None for none or the site's own host. A CASE, so only the asked
+ * one is computed. */
+#define VISIT_VALUE(name) \
+	" CASE " name " WHEN 'entry_page' THEN v.entry_page WHEN 'exit_page' THEN v.exit_page" \
+	"  WHEN 'source' THEN coalesce(v.source_group, CASE WHEN v.source IS NULL" \
+	"   OR v.source = 'direct' THEN 'Direct / None' ELSE v.source END)" \
+	"  WHEN 'referrer' THEN CASE WHEN v.referrer ~* '^https?://[^/?#]'" \
+	"   AND lower(regexp_replace(substring(v.referrer FROM '^[a-zA-Z]+://([^/?#:]+)'), '^www\\.', ''))" \
+	"    IS DISTINCT FROM lower(regexp_replace(v.host, '^www\\.', ''))" \
+	"   THEN regexp_replace(v.referrer, '[?#].*$', '') ELSE 'Direct / None' END" \
+	"  WHEN 'utm_source' THEN v.utm_source WHEN 'utm_medium' THEN v.utm_medium" \
+	"  WHEN 'utm_campaign' THEN v.utm_campaign WHEN 'device' THEN v.device" \
+	"  WHEN 'browser' THEN v.browser WHEN 'os' THEN v.os WHEN 'country' THEN v.country" \
+	"  WHEN 'region' THEN v.region END"
+
 /* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 property, $6 filters
  * (jsonb [[op, dimension, [values]]]), $7 goal, $8 offset, $9 limit (NULL:
- * all), $10 the property names (prop_names). Each event carries the
- * dimensions as a text array in that order: its page, its visit's (from the
- * visit's first event; entry and exit page from its first and last
- * pageview), its goal. Rows: ('total', NULL, figures, number of values,
- * site known), then ('row', value, figures, ...) in reply order. Figures:
+ * all). Reads the visits started in the range (visits_between(), sql/040),
+ * each whole. p splits the filters: those on the visit's dimensions (vf)
+ * hold for the visit, those on the page (pf) for one of its pageviews, those
+ * on the goal (gf) for one of its goal events; a visit is kept when all do.
+ * Its kept hits are the pageviews that hold pf and the goal events that hold
+ * gf: its pageviews figure counts the kept pageviews, and it counts for a
+ * page or goal value when it has a kept hit there. An unknown domain reads
+ * site -1, no visits. Rows: ('total', NULL, figures, number of values, site
+ * known), then ('row', value, figures, ...) in reply order. Figures:
  * visitors, visits, pageviews, bounces, seconds of non-bounce visits,
  * conversions. */
 static const db_stmt_t q_breakdown = {"analytics_breakdown",
 	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
-	"   (SELECT id FROM sites WHERE domain = $4) AS site, $10::text[] AS names),"
-	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path, e.name, e.host, e.referrer,"
-	"   e.source, e.source_group, e.utm_source, e.utm_medium, e.utm_campaign, e.device,"
-	"   e.browser, e.os, e.country, e.region"
-	"  FROM events e, p WHERE e.ts >= p.t0 AND e.ts < p.t1"
-	"   AND e.kind IN ('pageview', 'engagement', 'event')"
-	"   AND ($4::text IS NULL OR e.site_id = p.site)),"
-	" marked AS (SELECT ev.*, (lag(ts) OVER w IS NULL"
-	"    OR ts - lag(ts) OVER w > interval '30 minutes')::int AS starts"
-	"  FROM ev WINDOW w AS (PARTITION BY site_id, visitor_id ORDER BY ts)),"
-	" numbered AS (SELECT marked.*, sum(starts) OVER (PARTITION BY site_id, visitor_id"
-	"    ORDER BY ts ROWS UNBOUNDED PRECEDING) AS visit FROM marked),"
-	" visits AS (SELECT site_id, visitor_id, visit,"
-	"   (count(*) FILTER (WHERE kind = 'pageview') = 1"
-	"    AND count(*) FILTER (WHERE kind = 'event') = 0)::int AS bounce,"
-	"   extract(epoch FROM max(ts) - min(ts))::float8 AS secs,"
-	"   coalesce(bool_or(kind = 'event' AND name = $7), false) AS converted,"
-	"   (array_agg(path ORDER BY ts) FILTER (WHERE kind = 'pageview'))[1] AS entry_page,"
-	"   (array_agg(path ORDER BY ts DESC) FILTER (WHERE kind = 'pageview'))[1] AS exit_page"
-	"  FROM numbered GROUP BY site_id, visitor_id, visit),"
-	" vd AS (SELECT v.site_id, v.visitor_id, v.visit, ARRAY[v.entry_page, v.exit_page,"
-	"    coalesce(n.source_group, CASE WHEN n.source IS NULL OR n.source = 'direct'"
-	"     THEN 'Direct / None' ELSE n.source END),"
-	"    CASE WHEN n.referrer ~* '^https?://[^/?#]' AND lower(regexp_replace(substring("
-	"     n.referrer FROM '^[a-zA-Z]+://([^/?#:]+)'), '^www\\.', '')) IS DISTINCT FROM"
-	"     lower(regexp_replace(n.host, '^www\\.', ''))"
-	"     THEN regexp_replace(n.referrer, '[?#].*$', '') ELSE 'Direct / None' END,"
-	"    n.utm_source, n.utm_medium, n.utm_campaign, n.device, n.browser, n.os, n.country,"
-	"    n.region] AS d"
-	"  FROM numbered n JOIN visits v USING (site_id, visitor_id, visit) WHERE n.starts = 1),"
-	" evd AS (SELECT n.site_id, n.visitor_id, n.visit, n.kind, ARRAY[n.path] || vd.d"
-	"    || CASE WHEN n.kind = 'event' THEN n.name END AS d"
-	"  FROM numbered n JOIN vd USING (site_id, visitor_id, visit)),"
-	" kept AS (SELECT site_id, visitor_id, visit, kind,"
-	"   CASE WHEN $5 = 'page' AND kind <> 'pageview' THEN NULL"
-	"    ELSE d[array_position(p.names, $5)] END AS v"
-	"  FROM evd, p WHERE" FILTERS_HOLD("d[array_position(p.names, x ->> 1)]") "),"
-	" kv AS (SELECT GROUPING(v) AS g, v, site_id, visitor_id, visit,"
-	"   count(*) FILTER (WHERE kind = 'pageview') AS pageviews"
-	"  FROM kept GROUP BY GROUPING SETS ((v, site_id, visitor_id, visit),"
-	"   (site_id, visitor_id, visit))),"
-	" agg AS (SELECT kv.g, kv.v, count(DISTINCT (kv.site_id, kv.visitor_id)) AS visitors,"
-	"   count(*) AS visits, sum(kv.pageviews) AS pageviews, sum(vi.bounce) AS bounces,"
-	"   sum(vi.secs * (1 - vi.bounce)) AS secs, count(*) FILTER (WHERE vi.converted) AS conversions"
-	"  FROM kv JOIN visits vi USING (site_id, visitor_id, visit)"
-	"  WHERE kv.g = 1 OR kv.v IS NOT NULL GROUP BY kv.g, kv.v)"
-	" (SELECT 'total' AS section, NULL::text AS value, visitors, visits, pageviews, bounces, secs,"
-	"   conversions, (SELECT count(*) FROM agg WHERE g = 0) AS nvalues,"
-	"   ($4::text IS NULL OR p.site IS NOT NULL) AS site_known FROM p LEFT JOIN agg ON agg.g = 1)"
-	" UNION ALL"
-	" (SELECT 'row', v, visitors, visits, pageviews, bounces, secs, conversions, NULL, NULL"
-	"  FROM agg WHERE g = 0"
-	"  ORDER BY visitors DESC, v COLLATE \"C\" OFFSET $8::bigint LIMIT $9::bigint)"};
-
-/* The rollups' answer for the properties and filters they carry (use_rollups):
- * $1..$9 as above, $10
- * whether the rows must tell devices apart, $11 browsers. Closed hours from the hour rollups
- * (sql/014_rollups.sql) at the coarsest level holding those dimensions ('*'
- * stands for every value; browsers only at the finest one), the tail from
- * the raw events (ROLLUP_TAIL_CTE). u: partial figures per value (v), item
- * if they count for the value, tot if for the totals (for pages, the totals
- * are the rows of every page, '*'); h the visitors with an event there, hv
- * those with a pageview (a page's visitors). A browser the tracker did not
- * know is '' in the rollups, NULL in the events. Visitors merge HyperLogLog
- * sketches, as the time series does. Same rows as q_breakdown. */
-#define BD_VALUE(path, device, browser) \
-	" CASE $5 WHEN 'page' THEN " path " WHEN 'device' THEN " device " ELSE " browser " END"
-#define BD_FILTERS(device, browser) \
-	FILTERS_HOLD("CASE x ->> 1 WHEN 'device' THEN " device " ELSE " browser " END")
-#define BD_LEVEL \
-	" CASE WHEN $11::boolean THEN r.browser <> '*' ELSE r.browser = '*' AND r.source = '*'" \
-	"   AND (r.device <> '*') = $10::boolean END"
-/* The rows of rollup `table` r of the closed hours at that level that hold
- * the filters: those of the filter's page or of every page ('*'), and those
- * of each page when `paths` (SQL) holds. */
-#define BD_ROLLUP_ROWS(table, paths) \
-	"  FROM " table " r, c WHERE r.hour >= c.t0 AND r.hour < c.cut" \
-	"   AND ($4::text IS NULL OR r.site_id = c.site) AND (r.path = '*' OR (" paths "))" \
-	"   AND" BD_LEVEL " AND" BD_FILTERS("r.device", "nullif(r.browser, '')")
-static const db_stmt_t q_breakdown_rollups = {"analytics_breakdown_rollups",
-	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
-	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
-	"   (SELECT id FROM sites WHERE domain = $4) AS site),"
-	ROLLUP_TAIL_CTE("p.t0", "$4", "$7")
-	" u AS MATERIALIZED (SELECT" BD_VALUE("r.path", "r.device", "nullif(r.browser, '')") " AS v,"
-	"   $5 <> 'page' OR r.path <> '*' AS item, r.path = '*' AS tot,"
-	"   NULL::hll AS h, NULL::hll AS hv, 0::numeric AS pageviews,"
-	"   sum(r.visits) FILTER (WHERE r.goal = '') AS visits,"
-	"   sum(r.bounces) FILTER (WHERE r.goal = '') AS bounces,"
-	"   sum(r.secs) FILTER (WHERE r.goal = '') AS secs,"
-	"   sum(r.visits) FILTER (WHERE r.goal = $7) AS conv"
-	BD_ROLLUP_ROWS("rollup_visits", "$5 = 'page'") " AND r.goal IN ('', $7) GROUP BY 1, 2, 3"
-	"  UNION ALL SELECT" BD_VALUE("r.path", "r.device", "nullif(r.browser, '')") ","
-	"   $5 <> 'page' OR r.path <> '*', r.path = '*' OR $11,"
-	"   hll_union_agg(r.visitors) FILTER (WHERE r.path = '*' OR $11),"
-	"   hll_union_agg(r.viewers) FILTER (WHERE $5 = 'page' AND r.path <> '*'),"
-	"   sum(r.pageviews), 0, 0, 0, 0"
-	BD_ROLLUP_ROWS("rollup_pages", "$5 = 'page' OR $11") " GROUP BY 1, 2, 3"
-	"  UNION ALL SELECT" BD_VALUE("path", "vdevice", "nullif(vbrowser, '')") ", true, true,"
-	"   hll_add_agg(visitor_hash(site_id, visitor_id), 14, 5, -1, 0),"
-	"   hll_add_agg(visitor_hash(site_id, visitor_id), 14, 5, -1, 0)"
-	"    FILTER (WHERE kind = 'pageview'), count(*) FILTER (WHERE kind = 'pageview'), 0, 0, 0, 0"
-	"  FROM se WHERE" BD_FILTERS("vdevice", "nullif(vbrowser, '')") " GROUP BY 1"
-	"  UNION ALL SELECT" BD_VALUE("vp.path", "tv.vdevice", "nullif(tv.vbrowser, '')") ","
-	"   $5 <> 'page' OR vp.path IS NOT NULL, vp.tot, NULL, NULL, 0, count(*), sum(tv.bounce),"
-	"   sum(tv.secs * (1 - tv.bounce)), count(*) FILTER (WHERE tv.converted)"
-	"  FROM tv, LATERAL (SELECT NULL::text AS path, true AS tot"
-	"    UNION ALL SELECT x, false FROM unnest(tv.paths) x WHERE $5 = 'page') vp"
-	"  WHERE" BD_FILTERS("tv.vdevice", "nullif(tv.vbrowser, '')") " GROUP BY 1, 2, 3),"
-	" agg AS (SELECT v, round(hll_cardinality(hll_union_agg("
-	"    CASE WHEN $5 = 'page' THEN hv ELSE h END)))::bigint AS visitors,"
-	"   sum(pageviews) AS pageviews, sum(visits) AS visits, sum(bounces) AS bounces,"
-	"   sum(secs) AS secs, sum(conv) AS conversions"
-	"  FROM u WHERE item AND v IS NOT NULL GROUP BY v HAVING sum(visits) > 0),"
-	" t AS (SELECT round(hll_cardinality(hll_union_agg(h)))::bigint AS visitors,"
-	"   sum(pageviews) AS pageviews, sum(visits) AS visits, sum(bounces) AS bounces,"
-	"   sum(secs) AS secs, sum(conv) AS conversions FROM u WHERE tot)"
+	"   coalesce((SELECT id FROM sites WHERE domain = $4), CASE WHEN $4 IS NOT NULL THEN -1 END)"
+	"    AS site, f.*"
+	"  FROM (SELECT coalesce(jsonb_agg(x) FILTER (WHERE x ->> 1 NOT IN ('page', 'goal')), '[]') AS vf,"
+	"    coalesce(jsonb_agg(x) FILTER (WHERE x ->> 1 = 'page'), '[]') AS pf,"
+	"    coalesce(jsonb_agg(x) FILTER (WHERE x ->> 1 = 'goal'), '[]') AS gf"
+	"   FROM jsonb_array_elements($6::jsonb) x) f),"
+	" vs AS (SELECT v.site_id, v.visitor_id, v.hit_names, v.hit_goal," VISIT_VALUE("$5") " AS value,"
+	"   (v.pageviews = 1 AND v.goals = 0)::int AS bounce,"
+	"   extract(epoch FROM v.vend - v.vstart)::float8 AS secs,"
+	"   v.goals > 0 AND EXISTS (SELECT 1 FROM unnest(v.hit_names, v.hit_goal) h(n, g)"
+	"    WHERE g AND n = $7) AS converted,"
+	"   CASE WHEN p.pf = '[]' THEN v.pageviews ELSE (SELECT count(*)"
+	"    FROM unnest(v.hit_names, v.hit_goal) h(n, g) WHERE NOT g AND" FILTERS_HOLD("p.pf", "h.n")
+	"    ) END AS pageviews"
+	"  FROM p, visits_between(p.site, p.t0, p.t1) v"
+	"  WHERE" FILTERS_HOLD("p.vf", VISIT_VALUE("x ->> 1"))
+	"   AND (p.gf = '[]' OR EXISTS (SELECT 1 FROM unnest(v.hit_names, v.hit_goal) h(n, g)"
+	"    WHERE g AND" FILTERS_HOLD("p.gf", "h.n") "))),"
+	" kept AS (SELECT vs.* FROM vs, p WHERE p.pf = '[]' OR vs.pageviews > 0),"
+	/* per visit and value: the visit's own, or its kept hits' (page, goal) */
+	" kv AS (SELECT k.value AS v, k.site_id, k.visitor_id, k.bounce, k.secs, k.converted,"
+	"   k.pageviews AS n FROM kept k WHERE $5 NOT IN ('page', 'goal') AND k.value IS NOT NULL"
+	"  UNION ALL SELECT h.v, k.site_id, k.visitor_id, k.bounce, k.secs, k.converted, h.n"
+	"  FROM p, kept k, LATERAL (SELECT h.n AS v, count(*) FILTER (WHERE NOT h.g) AS n"
+	"    FROM unnest(k.hit_names, k.hit_goal) h(n, g) WHERE h.g = ($5 = 'goal') AND CASE WHEN h.g"
+	"     THEN" FILTERS_HOLD("p.gf", "h.n") " ELSE" FILTERS_HOLD("p.pf", "h.n") " END"
+	"    GROUP BY h.n) h"
+	"  WHERE $5 IN ('page', 'goal')),"
+	/* per visitor, then per value: visitors counted exactly */
+	" per AS (SELECT v COLLATE \"C\" AS v, count(*) AS visits, sum(n) AS pageviews,"
+	"   sum(bounce) AS bounces, sum(secs * (1 - bounce)) AS secs,"
+	"   count(*) FILTER (WHERE converted) AS conversions"
+	"  FROM kv GROUP BY 1, site_id, visitor_id),"
+	" agg AS (SELECT v, count(*) AS visitors, sum(visits) AS visits,"
+	"   sum(pageviews) AS pageviews, sum(bounces) AS bounces, sum(secs) AS secs,"
+	"   sum(conversions) AS conversions FROM per GROUP BY v),"
+	" t AS (SELECT (SELECT count(*) FROM (SELECT DISTINCT site_id, visitor_id FROM kept) d)"
+	"   AS visitors, count(*) AS visits, sum(pageviews) AS pageviews, sum(bounce) AS bounces,"
+	"   sum(secs * (1 - bounce)) AS secs, count(*) FILTER (WHERE converted) AS conversions"
+	"  FROM kept)"
 	" (SELECT 'total' AS section, NULL::text AS value, t.visitors, t.visits, t.pageviews,"
 	"   t.bounces, t.secs, t.conversions, (SELECT count(*) FROM agg) AS nvalues,"
-	"   ($4::text IS NULL OR p.site IS NOT NULL) AS site_known FROM p, t)"
+	"   p.site IS DISTINCT FROM -1 AS site_known FROM p, t)"
 	" UNION ALL"
 	" (SELECT 'row', v, visitors, visits, pageviews, bounces, secs, conversions, NULL, NULL"
 	"  FROM agg ORDER BY visitors DESC, v COLLATE \"C\" OFFSET $8::bigint LIMIT $9::bigint)"};
@@ -223,8 +165,6 @@ typedef struct query {
 	const char *site, *goal, *format;
 	json_t *filters;        /* normalised: [[op, dimension, [values]]] */
 	long long offset, limit;
-	int rollups;            /* 1: the rollups answer (use_rollups) */
-	int need_device, need_browser;
 } query_t;
 
 static int in_list(const char *s, const char *const *list)
@@ -239,33 +179,6 @@ static int in_list(const char *s, const char *const *list)
 static int per_visit(const char *prop)
 {
 	return strcmp(prop, "page") != 0 && strcmp(prop, "goal") != 0;
-}
-
-/* Whether the hour rollups hold what q asks: the property is the page, the
- * device or the browser, and every filter is on the device or the browser.
- * Sets the levels of detail q_breakdown_rollups reads. The rest reads the
- * events: entry and exit page (the rollups keep the pages a visit viewed),
- * source (grouped at ingest, the rollups keep the raw one), goal (no visitors
- * per goal), OS, country, region, referrer, UTM, and filters on the page (a
- * filter keeps the visits with any event there, the rollups count views). */
-static int use_rollups(query_t *q)
-{
-	json_t *f;
-	size_t i;
-	q->need_device = strcmp(q->prop, "device") == 0;
-	q->need_browser = strcmp(q->prop, "browser") == 0;
-	if (!q->need_device && !q->need_browser && strcmp(q->prop, "page") != 0)
-		return 0;
-	json_array_foreach(q->filters, i, f) {
-		const char *dim = json_string_value(json_array_get(f, 1));
-		if (strcmp(dim, "device") == 0)
-			q->need_device = 1;
-		else if (strcmp(dim, "browser") == 0)
-			q->need_browser = 1;
-		else
-			return 0;
-	}
-	return 1;
 }
 
 /* Checks filter i ([op, dimension, [values]]); adds the normalised one to
@@ -398,10 +311,9 @@ static int reply_csv(req_t *r, const query_t *q, const PGresult *res, int total,
 	return rc;
 }
 
-/* The data this report reads, for the report cache (core/cache.h). */
+/* The data this report reads, for the report cache (core/cache.h): the visits
+ * table (kept with the rollups) and the raw tail, and the sites. */
 static const db_stmt_t q_bd_stamp = {"q_bd_stamp",
-	"SELECT events_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
-static const db_stmt_t q_bd_rollup_stamp = {"q_bd_rollup_stamp",
 	"SELECT rollup_stamp($1, $2) || '.' || (SELECT last_value FROM data_version_sites)"};
 
 /* The JSON page: totals, items, next_cursor. */
@@ -425,26 +337,13 @@ static int reply_page(req_t *r, const query_t *q, const PGresult *res, int total
 		"{s:o, s:s, s:s, s:s, s:O, s:s, s:s?, s:s, s:o, s:I, s:o, s:o}",
 		"range", range_json_new(&q->rg), "property", q->prop,
 		"counted_per", per_visit(q->prop) ? "visit" : "event",
-		"computed_from", q->rollups ? "rollups" : "events", "filters", q->filters,
+		"computed_from", "visits", "filters", q->filters,
 		"goal", q->goal, "site", q->site, "geo_source", geo_source(),
 		"totals", figures_json(json_object(), t), "total_values", (json_int_t)nvalues,
 		"items", items, "next_cursor", next));
 	if (!j)
 		return reply_problem(r, 500, "out of memory while building the reply", NULL);
 	return reply_json(r, 200, j);
-}
-
-/* prop_names as a PostgreSQL array literal, "{page,entry_page,...}". */
-static const char *names_array(void)
-{
-	static char lit[256];
-	size_t n = 0;
-	if (lit[0])
-		return lit;
-	for (size_t i = 0; prop_names[i] && n + 20 < sizeof(lit); i++)
-		n += (size_t)snprintf(lit + n, sizeof(lit) - n, "%c%s", i ? ',' : '{', prop_names[i]);
-	snprintf(lit + n, sizeof(lit) - n, "}");
-	return lit;
 }
 
 int h_analytics_breakdown(req_t *r)
@@ -456,9 +355,8 @@ int h_analytics_breakdown(req_t *r)
 	if (json_array_size(errors) || !q.prop)
 		return reply_invalid(r, json_incref(errors));
 	int csv = strcmp(q.format, "csv") == 0;
-	q.rollups = use_rollups(&q);
 	const char *stamp[] = {q.rg.to, q.rg.tz};
-	if (!csv && cache_serve_with(r, q.rollups ? &q_bd_rollup_stamp : &q_bd_stamp, 2, stamp))
+	if (!csv && cache_serve_with(r, &q_bd_stamp, 2, stamp))
 		return 0;
 	char *ftext = json_dumps(q.filters, JSON_COMPACT), off[24], lim[24];
 	if (!ftext)
@@ -467,12 +365,8 @@ int h_analytics_breakdown(req_t *r)
 	snprintf(off, sizeof(off), "%lld", csv ? 0 : q.offset);
 	snprintf(lim, sizeof(lim), "%lld", q.limit);
 	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.prop, ftext, q.goal, off,
-			   csv ? NULL : lim, names_array()};
-	const char *pr[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.prop, ftext, q.goal, off,
-			    csv ? NULL : lim, q.need_device ? "t" : "f",
-			    q.need_browser ? "t" : "f"};
-	PGresult *res = q.rollups ? db_run(r->arena, &q_breakdown_rollups, 11, pr)
-				  : db_run(r->arena, &q_breakdown, 10, p);
+			   csv ? NULL : lim};
+	PGresult *res = db_run(r->arena, &q_breakdown, 9, p);
 	if (!res)
 		return db_fail(r);
 	int total = -1;

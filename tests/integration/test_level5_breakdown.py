@@ -96,7 +96,7 @@ class Breakdown(unittest.TestCase):
         self.assertEqual(self.fetch()["property"], "page")      # the default
         j = self.fetch(property="page")
         self.assertEqual((j["property"], j["counted_per"], j["total_values"]), ("page", "event", 4))
-        self.assertEqual(j["computed_from"], "rollups")
+        self.assertEqual(j["computed_from"], "visits")
         self.assertEqual(j["totals"], figures(5, 6, 8, 0.5, 509.8, 1, 0.1667))
         by, order = self.items("page")
         self.assertEqual(order, ["/a", "/b", "/c", "/z"])
@@ -106,7 +106,7 @@ class Breakdown(unittest.TestCase):
         self.assertEqual(by["/z"], figures(1, 1, 1, 1.0, 0.0, 0, 0.0))
 
     def test_entry_and_exit_pages_per_visit(self):
-        self.assertEqual(self.fetch(property="entry_page")["computed_from"], "events")
+        self.assertEqual(self.fetch(property="entry_page")["computed_from"], "visits")
         by, order = self.items("entry_page")
         self.assertEqual(order, ["/a", "/b", "/z"])
         self.assertEqual(by["/a"], figures(3, 4, 6, 0.5, 749.8, 1, 0.25))
@@ -183,8 +183,16 @@ class Breakdown(unittest.TestCase):
         self.assertEqual([(i["value"], i["visitors"], i["pageviews"]) for i in j["items"]],
                          [("/b", 1, 1)])
         self.assertEqual(j["filters"], [["is", "source", ["Google"]], ["contains", "page", ["/b"]]])
+        # a goal filter keeps the visits with such a goal event, and their pageviews
         by, _ = self.items("source", filters=[["is", "goal", ["lead"]]])
-        self.assertEqual(by, {"Google": figures(1, 1, 0, 0.0, 1200.0, 1, 1.0)})
+        self.assertEqual(by, {"Google": figures(1, 1, 2, 0.0, 1200.0, 1, 1.0)})
+        # a page filter and a goal filter: a pageview there and such a goal event in the
+        # visit; its pageviews are those the page filter keeps
+        by, _ = self.items("source", filters=[["is", "page", ["/b"]], ["is", "goal", ["lead"]]])
+        self.assertEqual(by, {"Google": figures(1, 1, 1, 0.0, 1200.0, 1, 1.0)})
+        by, _ = self.items("goal", filters=[["is", "page", ["/b"]]])
+        self.assertEqual(sorted(by), ["lead", "signup"])
+        self.assertEqual(self.items("goal", filters=[["is", "page", ["/c"]]])[1], [])
 
     def test_pagination(self):
         j = self.fetch(property="page", limit=2)
