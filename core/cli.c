@@ -230,15 +230,20 @@ static int cmd_apikey(int argc, char **argv)
 	return 0;
 }
 
+/* $4: the retention in months, NULL to keep the site's (25 for a new one) */
 static const db_stmt_t q_site_add = {"cli_site_add",
-	"INSERT INTO sites (domain, key_hash, origins) VALUES (lower($1), $2, $3::text[]) "
+	"INSERT INTO sites (domain, key_hash, origins, retention_months) "
+	"VALUES (lower($1), $2, $3::text[], coalesce($4::int, 25)) "
 	"ON CONFLICT (domain) DO UPDATE SET key_hash = EXCLUDED.key_hash, "
-	"origins = EXCLUDED.origins RETURNING id"};
+	"origins = EXCLUDED.origins, "
+	"retention_months = coalesce($4::int, sites.retention_months) RETURNING id"};
 
-/* zoe site add --domain D --origin O [--origin O2 ...] [--key K] : prints the site key */
+/* zoe site add --domain D --origin O [--origin O2 ...] [--key K]
+ * [--retention-months N] : prints the site key */
 static int cmd_site(int argc, char **argv)
 {
 	const char *domain = opt(argc, argv, "--domain"), *given = opt(argc, argv, "--key");
+	const char *months = opt(argc, argv, "--retention-months");
 	char key[64], hash[65], origins[4096] = "{";
 	size_t used = 1;
 	for (int i = 0; i + 1 < argc; i++) {
@@ -251,7 +256,13 @@ static int cmd_site(int argc, char **argv)
 	}
 	if (argc < 2 || strcmp(argv[1], "add") || !domain || used == 1 || used + 2 > sizeof(origins)) {
 		fprintf(stderr, "usage: zoe site add --domain D --origin https://D [--origin ...] "
-				"[--key K]\n");
+				"[--key K] [--retention-months N]\n");
+		return 2;
+	}
+	if (months && (strspn(months, "0123456789") != strlen(months) || !*months ||
+		       strlen(months) > 3 || atoi(months) < 1 || atoi(months) > 120)) {
+		fprintf(stderr, "zoe site add: --retention-months must be a whole number of "
+				"months from 1 to 120 (events older are deleted)\n");
 		return 2;
 	}
 	origins[used++] = '}';
@@ -263,8 +274,8 @@ static int cmd_site(int argc, char **argv)
 	if (connect_or_say() < 0)
 		return 1;
 	crypto_sha256_hex(key, hash);
-	const char *p[] = {domain, hash, origins};
-	if (run_rows(&q_site_add, 3, p) < 0)
+	const char *p[] = {domain, hash, origins, months};
+	if (run_rows(&q_site_add, 4, p) < 0)
 		return 1;
 	printf("%s\n", key);
 	return 0;
@@ -294,7 +305,7 @@ static const struct command {
 	{"user", cmd_user, "add --email E --role R [--password P] [--update]; "
 			   "disable|enable|delete|logout-all --email E"},
 	{"apikey", cmd_apikey, "add --name N --role R"},
-	{"site", cmd_site, "add --domain D --origin O [--key K]"},
+	{"site", cmd_site, "add --domain D --origin O [--key K] [--retention-months N]"},
 	{"relay", cmd_relay, "publish the event log to Kafka: --brokers B (ZOE_KAFKA_BROKERS) "
 			     "[--topic T] [--batch N] [--once] [--set prop=value]"},
 	{"openapi", cmd_openapi, "print the OpenAPI description (servers: ZOE_PUBLIC_URL)"},

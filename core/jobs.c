@@ -34,7 +34,8 @@ static const db_stmt_t q_maint = {"jobs_maint",
 	" k AS (DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours' "
 	"  RETURNING 1) "
 	"SELECT events_ensure_partitions(now()::date, 3), (SELECT count(*) FROM s), "
-	" (SELECT count(*) FROM f), (SELECT count(*) FROM t), (SELECT count(*) FROM k)"};
+	" (SELECT count(*) FROM f), (SELECT count(*) FROM t), (SELECT count(*) FROM k), "
+	" events_expire()"};
 
 int job_maintenance(json_t *payload, char *err, size_t errlen)
 {
@@ -44,9 +45,10 @@ int job_maintenance(json_t *payload, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", db_last_message());
 		return -1;
 	}
-	log_info("maintenance: %s partitions made, %s salts, %s login failures, %s tokens,"
-		 " %s idempotency keys purged", PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-		 PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
+	log_info("maintenance: %s partitions made, %s past the retention dropped, %s salts, "
+		 "%s login failures, %s tokens, %s idempotency keys purged", PQgetvalue(res, 0, 0),
+		 PQgetvalue(res, 0, 5), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
+		 PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
 	PQclear(res);
 	/* autovacuum analyses the partitions but never the partitioned table, whose
 	 * statistics plan every report joining or grouping across months */

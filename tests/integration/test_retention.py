@@ -1,0 +1,79 @@
+"""Retention (sql/045_retention.sql): a month's events partition is dropped whole once it lies
+past every site's retention; a site kept shorter loses its older events, visits and rollups, and
+no other site loses anything; the command line refuses a retention out of range."""
+import os
+import subprocess
+import unittest
+
+from zoelib import BIN, RUN, VAR, database_url, psql, psql_one, rollup, zoe
+
+
+def add_site(tag, *extra):
+    domain = "ret-%s-%s.example" % (tag, RUN)
+    zoe("site", "add", "--domain", domain, "--origin", "https://" + domain, *extra)
+    return psql_one("SELECT id FROM sites WHERE domain = :'v1'", domain)
+
+
+def insert(site_id, age):
+    """A pageview of site_id `age` (an SQL interval) ago."""
+    psql("INSERT INTO events (site_id, ts, visitor_id, kind, path, device)"
+         " VALUES (:'v1', now() - :'v2'::interval, 1, 'pageview', '/alt', 'desktop')",
+         site_id, age)
+
+
+def count(table, column, site_id, age):
+    return int(psql_one("SELECT count(*) FROM %s WHERE site_id = :'v1' AND %s < now() - :'v2'::interval"
+                        % (table, column), site_id, age))
+
+
+class Retention(unittest.TestCase):
+    def test_a_partition_past_every_retention_is_dropped(self):
+        longest = int(psql_one("SELECT max(retention_months) FROM sites"))
+        months = longest + 5
+        part = psql_one("SELECT 'events_' || to_char(date_trunc('month', now())"
+                        " - make_interval(months => :'v1'), 'YYYY_MM')", months)
+        psql("SELECT events_ensure_partitions((date_trunc('month', now())"
+             " - make_interval(months => :'v1'))::date, 1)", months)
+        site = add_site("drop")
+        insert(site, "%d months" % months)
+        self.assertEqual(psql_one("SELECT count(*) FROM %s" % part), "1")
+        self.assertGreaterEqual(int(psql_one("SELECT events_expire()")), 1)
+        self.assertIsNone(psql_one("SELECT to_regclass(:'v1')", part))
+        # this month's partition and the longest retention's are still there
+        self.assertIsNotNone(psql_one("SELECT to_regclass('events_' || to_char(now(), 'YYYY_MM'))"))
+
+    def test_a_shorter_retention_removes_only_that_sites_old_rows(self):
+        short = add_site("short", "--retention-months", "2")
+        other = add_site("other")
+        self.assertEqual(psql_one("SELECT retention_months FROM sites WHERE id = :'v1'", short), "2")
+        for site in (short, other):
+            insert(site, "4 months")
+            insert(site, "10 days")
+        rollup()        # old rows arrive late: the job rolls their hours and visits
+        self.assertEqual(count("visits", "vstart", short, "3 months"), 1)
+        psql("SELECT events_expire()")
+        self.assertEqual((count("events", "ts", short, "3 months"),
+                          count("visits", "vstart", short, "3 months"),
+                          count("rollup_pages", "hour", short, "3 months")), (0, 0, 0))
+        self.assertEqual(count("events", "ts", short, "1 day"), 1)
+        self.assertEqual((count("events", "ts", other, "3 months"),
+                          count("visits", "vstart", other, "3 months")), (1, 1))
+        # the site added again without the option keeps its retention
+        zoe("site", "add", "--domain", "ret-short-%s.example" % RUN, "--origin", "https://x.example")
+        self.assertEqual(psql_one("SELECT retention_months FROM sites WHERE id = :'v1'", short), "2")
+
+    def test_retention_out_of_range_refused(self):
+        env = dict(os.environ, DATABASE_URL=database_url(), ZOE_VAR=VAR)
+        for bad in ("0", "121", "zwei", "-3"):
+            out = subprocess.run([BIN, "site", "add", "--domain", "ret-bad-%s.example" % RUN,
+                                  "--origin", "https://x.example", "--retention-months", bad],
+                                 capture_output=True, text=True, env=env, timeout=30)
+            self.assertEqual(out.returncode, 2, bad)
+            self.assertIn("--retention-months must be a whole number of months from 1 to 120",
+                          out.stderr)
+        self.assertIsNone(psql_one("SELECT id FROM sites WHERE domain = :'v1'",
+                                   "ret-bad-%s.example" % RUN))
+
+
+if __name__ == "__main__":
+    unittest.main()
