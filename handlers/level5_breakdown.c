@@ -128,23 +128,32 @@ static const db_stmt_t q_breakdown = {"analytics_breakdown",
 	"   AND (p.gf = '[]' OR EXISTS (SELECT 1 FROM unnest(v.hit_names, v.hit_goal) h(n, g)"
 	"    WHERE g AND" FILTERS_HOLD("p.gf", "h.n") "))),"
 	" kept AS (SELECT vs.* FROM vs, p WHERE p.pf = '[]' OR vs.pageviews > 0),"
-	/* per visit and value: the visit's own, or its kept hits' (page, goal) */
+	/* per visit and value: the visit's own, or its kept hits' (page, goal) in
+	 * one flat list, n counting a pageview; the first hit of its value and
+	 * kind in the visit (first) stands for the visit, so no grouping visit by
+	 * visit is needed (an earlier hit of that name is rare: only then its
+	 * kind is looked at) */
 	" kv AS (SELECT k.value AS v, k.site_id, k.visitor_id, k.bounce, k.secs, k.converted,"
-	"   k.pageviews AS n FROM kept k WHERE $5 NOT IN ('page', 'goal') AND k.value IS NOT NULL"
-	"  UNION ALL SELECT h.v, k.site_id, k.visitor_id, k.bounce, k.secs, k.converted, h.n"
-	"  FROM p, kept k, LATERAL (SELECT h.n AS v, count(*) FILTER (WHERE NOT h.g) AS n"
-	"    FROM unnest(k.hit_names, k.hit_goal) h(n, g) WHERE h.g = ($5 = 'goal') AND CASE WHEN h.g"
-	"     THEN" FILTERS_HOLD("p.gf", "h.n") " ELSE" FILTERS_HOLD("p.pf", "h.n") " END"
-	"    GROUP BY h.n) h"
-	"  WHERE $5 IN ('page', 'goal')),"
-	/* per visitor, then per value: visitors counted exactly */
-	" per AS (SELECT v COLLATE \"C\" AS v, count(*) AS visits, sum(n) AS pageviews,"
-	"   sum(bounce) AS bounces, sum(secs * (1 - bounce)) AS secs,"
-	"   count(*) FILTER (WHERE converted) AS conversions"
-	"  FROM kv GROUP BY 1, site_id, visitor_id),"
-	" agg AS (SELECT v, count(*) AS visitors, sum(visits) AS visits,"
-	"   sum(pageviews) AS pageviews, sum(bounces) AS bounces, sum(secs) AS secs,"
-	"   sum(conversions) AS conversions FROM per GROUP BY v),"
+	"   k.pageviews AS n, true AS first FROM kept k"
+	"  WHERE $5 NOT IN ('page', 'goal') AND k.value IS NOT NULL"
+	"  UNION ALL SELECT h.n, k.site_id, k.visitor_id, k.bounce, k.secs, k.converted,"
+	"   (NOT h.g)::int, CASE WHEN array_position(k.hit_names, h.n) = h.i THEN true"
+	"    ELSE NOT EXISTS (SELECT 1 FROM unnest(k.hit_names[:h.i - 1], k.hit_goal[:h.i - 1]) e(n, g)"
+	"     WHERE e.n = h.n AND e.g = h.g) END"
+	"  FROM p, kept k, unnest(k.hit_names, k.hit_goal) WITH ORDINALITY h(n, g, i)"
+	"  WHERE $5 IN ('page', 'goal') AND h.g = ($5 = 'goal') AND CASE WHEN h.g"
+	"   THEN" FILTERS_HOLD("p.gf", "h.n") " ELSE" FILTERS_HOLD("p.pf", "h.n") " END),"
+	/* per value: the sums, and its visitors counted exactly from the
+	 * distinct (value, visitor) pairs apart, narrow enough to be hashed
+	 * (sorting them with their figures spilled to disk at 1 M events) */
+	" vsum AS (SELECT v COLLATE \"C\" AS v, count(*) FILTER (WHERE first) AS visits,"
+	"   sum(n) AS pageviews, sum(bounce) FILTER (WHERE first) AS bounces,"
+	"   sum(secs * (1 - bounce)) FILTER (WHERE first) AS secs,"
+	"   count(*) FILTER (WHERE first AND converted) AS conversions FROM kv GROUP BY 1),"
+	" vvis AS (SELECT v, count(*) AS visitors FROM (SELECT DISTINCT v COLLATE \"C\" AS v,"
+	"   site_id, visitor_id FROM kv WHERE first) d GROUP BY v),"
+	" agg AS (SELECT s.v, d.visitors, s.visits, s.pageviews, s.bounces, s.secs, s.conversions"
+	"  FROM vsum s JOIN vvis d ON d.v = s.v),"
 	" t AS (SELECT (SELECT count(*) FROM (SELECT DISTINCT site_id, visitor_id FROM kept) d)"
 	"   AS visitors, count(*) AS visits, sum(pageviews) AS pageviews, sum(bounce) AS bounces,"
 	"   sum(secs * (1 - bounce)) AS secs, count(*) FILTER (WHERE converted) AS conversions"

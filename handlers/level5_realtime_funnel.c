@@ -225,7 +225,7 @@ static const db_stmt_t q_funnel = {"analytics_funnel",
 	"   s.value->>'prefix' AS prefix, s.ordinality::int AS step"
 	"  FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s),"
 	" sv AS (SELECT v.site_id, v.visitor_id, v.hit_secs, k.steps, k.ns"
-	"  FROM p, visits_between(p.site, p.t0, p.t1) v,"
+	"  FROM p, st s1, visits_between(p.site, p.t0, p.t1) v,"
 	"   LATERAL (SELECT array_agg(st.step ORDER BY h.n, st.step DESC) AS steps,"
 	"     array_agg(h.n ORDER BY h.n, st.step DESC) AS ns"
 	"    FROM unnest(v.hit_names, v.hit_goal) WITH ORDINALITY h(name, goal, n)"
@@ -234,7 +234,11 @@ static const db_stmt_t q_funnel = {"analytics_funnel",
 	"       ELSE starts_with(h.name, st.prefix) AND h.name ~ st.val END) k"
 	"  WHERE p.site_known AND ($5::text IS NULL OR v.source = $5)"
 	"    AND ($6::text IS NULL OR v.device = $6)"
-	"    AND ($7::text IS NULL OR " VISIT_HAS_HIT("false", "$7") ")),"
+	"    AND ($7::text IS NULL OR " VISIT_HAS_HIT("false", "$7") ")"
+	/* only a visit with a hit of step 1 has steps to find: cheaper to test first */
+	"    AND s1.step = 1 AND EXISTS (SELECT 1 FROM unnest(v.hit_names, v.hit_goal) h(name, goal)"
+	"     WHERE h.goal = s1.goal AND CASE WHEN h.goal THEN h.name = s1.val"
+	"      ELSE starts_with(h.name, s1.prefix) AND h.name ~ s1.val END)),"
 	/* each step: the first match after the previous step's (i: its entry) */
 	" r AS (SELECT site_id, visitor_id, hit_secs, steps, ns, 1 AS step, i, NULL::float8 AS secs"
 	"   FROM (SELECT sv.*, array_position(sv.steps, 1) AS i FROM sv) f WHERE i IS NOT NULL"
