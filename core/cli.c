@@ -260,7 +260,8 @@ static int cmd_site(int argc, char **argv)
 		return 2;
 	}
 	if (months && (strspn(months, "0123456789") != strlen(months) || !*months ||
-		       strlen(months) > 3 || atoi(months) < 1 || atoi(months) > 120)) {
+		       strlen(months) > 3 || strtol(months, NULL, 10) < 1 ||
+		       strtol(months, NULL, 10) > 120)) {
 		fprintf(stderr, "zoe site add: --retention-months must be a whole number of "
 				"months from 1 to 120 (events older are deleted)\n");
 		return 2;
