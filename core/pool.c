@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -61,12 +62,17 @@ static int spawn(int fd)
 			slot = i;
 	if (slot < 0)
 		return -1;
-	pid_t pid = fork();
+	pid_t master = getpid(), pid = fork();
 	if (pid < 0) {
 		log_error("fork failed: %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0) {
+		/* A worker does not outlive its master: a master killed with SIGKILL
+		 * (the OOM killer, a test) cannot stop it, so the kernel sends it
+		 * SIGTERM, and it answers the request in hand and leaves. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == 0 && getppid() != master)
+			_exit(0);       /* the master died before the line above */
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);

@@ -60,3 +60,43 @@ class Drain(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+class MasterKilled(unittest.TestCase):
+    def test_workers_leave_with_a_master_killed_by_sigkill(self):
+        # the master cannot stop its workers when SIGKILL ends it; they must not stay
+        # behind holding the socket (the kernel sends them SIGTERM: drain and leave)
+        port = free_port()
+        env = dict(os.environ, DATABASE_URL=database_url(), ZOE_VAR=VAR, ZOE_WORKERS="2",
+                   ZOE_LISTEN="127.0.0.1:%d" % port)
+        pool = subprocess.Popen([BIN, "serve"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+
+        def workers():
+            out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pool.pid)],
+                                 capture_output=True, text=True)
+            return [int(p) for p in out.stdout.split()]
+
+        def alive(pid):
+            try:
+                with open("/proc/%d/stat" % pid) as f:
+                    return f.read().split(") ")[1][0] != "Z"
+            except OSError:
+                return False
+        try:
+            deadline = time.time() + 10
+            while len(workers()) < 2:
+                self.assertLess(time.time(), deadline, "the pool did not start its workers")
+                time.sleep(0.05)
+            pids = workers()
+            pool.kill()
+            pool.wait()
+            deadline = time.time() + 10
+            while any(alive(p) for p in pids) and time.time() < deadline:
+                time.sleep(0.05)
+            self.assertEqual([p for p in pids if alive(p)], [])
+            with self.assertRaises(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        finally:
+            if pool.poll() is None:
+                pool.kill()
+                pool.wait()
