@@ -207,7 +207,8 @@ double hw_variance(const hw_model_t *m, int h)
 		double w = psi(m, j) * (is_mult(m) ? seas_at(m, h) / seas_at(m, h - j) : 1);
 		sum += w * w;
 	}
-	return m->sigma * m->sigma * sum;
+	double k = m->widen > 0 ? m->widen : 1;
+	return k * k * m->sigma * m->sigma * sum;
 }
 
 int hw_forecast(const hw_model_t *m, int horizon, forecast_point_t *out)
@@ -863,6 +864,39 @@ static double earlier_smape(const double *y, size_t n, int season, fc_method_t m
 	return sum;
 }
 
+/* Widening of the chosen method's intervals. The variance formula assumes the
+ * model is true and its parameters known, so on R's series (bench/forecast)
+ * the 80 % and 95 % intervals held only 78 % and 91 % of later points. The
+ * forecast errors at the choice's holdout origins, each over the standard
+ * deviation the formula gives for its step, show how far off it is: their
+ * root mean square. Taken whole it overshoots at 80 % (84 % and 95 %): a few
+ * origins of correlated errors are a noisy estimate, so the factor is its
+ * square root, the geometric mean of the formula's and the holdout's (82 %
+ * and 93 %); never below 1, since few origins may just as well be lucky
+ * (unclamped: 78 % and 91 %). */
+static double calibrate(const double *y, size_t n, int season, fc_method_t method, size_t h,
+			const hw_model_t *first)
+{
+	size_t need = season >= 2 ? 2 * (size_t)season : 4, nr = 0;
+	double ss = 0;
+	for (size_t o = 1; o <= ROLLING_ORIGINS && (o == 1 || n <= ROLLING_MAX_N) &&
+			   n >= o * h + (o == 1 ? 0 : need); o++) {
+		hw_model_t m = *first;
+		size_t train = n - o * h;
+		if (o > 1 && fc_fit(y, train, season, method, &m) < 0)
+			break;
+		for (size_t j = 1; j <= h; j++) {
+			double sd = sqrt(hw_variance(&m, (int)j));
+			double e = y[train + j - 1] - hw_point(&m, (int)j);
+			if (sd > 0)
+				ss += e * e / (sd * sd), nr++;
+		}
+	}
+	if (nr < 4)
+		return 1;
+	return fmax(1, pow(ss / (double)nr, 0.25));
+}
+
 int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
 {
 	if (!y || !out || n < 4)
@@ -898,9 +932,11 @@ int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
 	m.r_start = m.season && !m.one_season;
 	if (m.r_start && fc_fit(y, n, season, (fc_method_t)winner, &m) == 0) {
 		out->model = m;                 /* as R: afresh from R's start */
+		out->model.widen = calibrate(y, n, season, (fc_method_t)winner, h, &best_model);
 	} else if (!m.r_start && usable(y, n, &m) == 0 && run(y, n, &m) == 0) {
 		refine(y, n, &m);
 		out->model = m;
+		out->model.widen = calibrate(y, n, season, (fc_method_t)winner, h, &best_model);
 	} else {
 		winner = fc_fit(y, n, season, FC_SES, &out->model) < 0 ? -1 : FC_SES;
 	}

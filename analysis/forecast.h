@@ -32,6 +32,8 @@ typedef struct hw_model {
 	double sse;                 /* sum of squared one-step errors */
 	double sigma;               /* standard deviation of the one-step errors (R's
 				       sd(residuals)); 0 with fewer than two errors */
+	double widen;               /* factor on the intervals' standard deviation from
+				       the holdout errors (fc_select); 0 or 1: R's */
 } hw_model_t;
 
 typedef struct forecast_point {

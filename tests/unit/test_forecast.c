@@ -126,8 +126,9 @@ static void test_noisy_season_and_intervals(void **state)
 		assert_true(p->lo95 <= p->lo80 && p->lo80 <= p->point);
 		assert_true(p->point <= p->hi80 && p->hi80 <= p->hi95);
 		assert_near(p->hi95 - p->point, p->point - p->lo95, 1e-9);
-		if (h == 1)
-			assert_near(p->hi80 - p->point, 1.2815515655 * c.model.sigma, 1e-9);
+		if (h == 1)   /* R's one-step interval, widened by the holdout's factor */
+			assert_near(p->hi80 - p->point,
+				    1.2815515655 * c.model.sigma * c.model.widen, 1e-9);
 		assert_near((p->hi80 - p->point) / (p->hi95 - p->point), 1.2815515655 / 1.9599639845,
 			    1e-9);
 		if (h > 1 && c.method == FC_HW_ADDITIVE)
@@ -180,6 +181,45 @@ static void test_interval_issue_figure(void **state)
 	}
 	assert_near(hw_variance(&m, 8), 4.602 * 4.602 * v8, 1e-9);
 	assert_int_equal(hw_forecast(&m, 0, f), -1);
+	m.widen = 1.25;                 /* widened: 1.25 times the half-widths */
+	assert_int_equal(hw_forecast(&m, 8, f), 0);
+	assert_near(f[6].hi80 - f[6].point, 1.25 * 5.944907505, 1e-8);
+	assert_near(hw_variance(&m, 8), 1.5625 * 4.602 * 4.602 * v8, 1e-9);
+}
+
+/* R's AirPassengers (1949-1960), all 144 months: Holt-Winters additive wins
+ * the choice over four origins, and its intervals are widened by the fourth
+ * root of the mean squared standardised holdout error, the errors of the
+ * last 12, 24, 36, 48 months' forecasts over the sd of R's intervals (R 4.2.2,
+ * HoltWinters() on the first 132, 120, 108, 96 months, predict(h, 12,
+ * prediction.interval = TRUE, level = 0.8), sd = (upr - fit) / qnorm(0.9),
+ * max(1, mean(((actual - fit) / sd)^2)^(1/4)) = 1.2873562597). */
+static const double air_passengers[144] = {
+	112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118,
+	115, 126, 141, 135, 125, 149, 170, 170, 158, 133, 114, 140,
+	145, 150, 178, 163, 172, 178, 199, 199, 184, 162, 146, 166,
+	171, 180, 193, 181, 183, 218, 230, 242, 209, 191, 172, 194,
+	196, 196, 236, 235, 229, 243, 264, 272, 237, 211, 180, 201,
+	204, 188, 235, 227, 234, 264, 302, 293, 259, 229, 203, 229,
+	242, 233, 267, 269, 270, 315, 364, 347, 312, 274, 237, 278,
+	284, 277, 317, 313, 318, 374, 413, 405, 355, 306, 271, 306,
+	315, 301, 356, 348, 355, 422, 465, 467, 404, 347, 305, 336,
+	340, 318, 362, 348, 363, 435, 491, 505, 404, 359, 310, 337,
+	360, 342, 406, 396, 420, 472, 548, 559, 463, 407, 362, 405,
+	417, 391, 419, 461, 472, 535, 622, 606, 508, 461, 390, 432};
+
+static void test_interval_widen_r(void **state)
+{
+	(void)state;
+	fc_choice_t c;
+	forecast_point_t f[12];
+	assert_int_equal(fc_select(air_passengers, 144, 12, &c), 0);
+	assert_int_equal(c.method, FC_HW_ADDITIVE);
+	assert_int_equal(c.origins, 4);
+	assert_near(c.model.widen, 1.2873562597, 1e-9);
+	assert_int_equal(hw_forecast(&c.model, 12, f), 0);
+	assert_near(f[0].hi95 - f[0].point, 1.959963984540054 * c.model.sigma * 1.2873562597,
+		    1e-6);
 }
 
 /* Reference figures of R 4.2.2 (`Rscript tests/reference/holtwinters.R`, which
@@ -691,6 +731,7 @@ int main(void)
 		cmocka_unit_test(test_noisy_season_and_intervals),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_interval_issue_figure),
+		cmocka_unit_test(test_interval_widen_r),
 		cmocka_unit_test(test_reference_r),
 		cmocka_unit_test(test_r_start_and_recursion),
 		cmocka_unit_test(test_r_fit),
