@@ -4,7 +4,8 @@
  * Pure code: no I/O, no globals. fc_select (below) chooses the model by holdout
  * and fits it; hw_smooth runs the recursions with parameters the caller chose;
  * hw_forecast turns a model into points with 80 % and 95 % intervals from the
- * h-step error variance of R's predict.HoltWinters (tests/reference/holtwinters.R). */
+ * h-step error variance of R's predict.HoltWinters (tests/reference/holtwinters.R),
+ * widened by the model's `widen` (fc_select sets it from its holdout errors). */
 #ifndef ZOE_FORECAST_H
 #define ZOE_FORECAST_H
 
@@ -51,7 +52,7 @@ double hw_point(const hw_model_t *m, int h);
  * 80 % and 95 % intervals point -/+ z * sqrt(hw_variance(m, h)).
  * Returns 0 or -1 (horizon < 1). */
 int hw_forecast(const hw_model_t *m, int horizon, forecast_point_t *out);
-/* Variance of the h-step forecast error. */
+/* Variance of the h-step forecast error: R's formula times widen^2. */
 double hw_variance(const hw_model_t *m, int h);
 /* ---- model choice -------------------------------------------------------------
  * Exponential smoothing without season (simple, Holt, damped Holt) and
