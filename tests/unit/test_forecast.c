@@ -193,7 +193,8 @@ static void test_interval_issue_figure(void **state)
  * last 12, 24, 36, 48 months' forecasts over the sd of R's intervals (R 4.2.2,
  * HoltWinters() on the first 132, 120, 108, 96 months, predict(h, 12,
  * prediction.interval = TRUE, level = 0.8), sd = (upr - fit) / qnorm(0.9),
- * max(1, mean(((actual - fit) / sd)^2)^(1/4)) = 1.2873562597). */
+ * max(1, mean(((actual - fit) / sd)^2)^(1/4)) = 1.2873562597;
+ * tests/reference/interval_widen.R). */
 static const double air_passengers[144] = {
 	112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118,
 	115, 126, 141, 135, 125, 149, 170, 170, 158, 133, 114, 140,
