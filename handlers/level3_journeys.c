@@ -50,38 +50,73 @@ const api_op_t op_behav_journey = {VRULES(journey_query), NULL, NULL, 0, journey
 
 /* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 goal. Rows (section,
  * name, next, end, n, extra): 'edge' (from group or NULL = Start, to group,
- * NULL or 'conversion'/'exit', count), 'group' (group, visits through it),
- * 'path' (converting visits, the path as a JSON array), 'total' (site known,
- * visits, conversions). A visit's path is the groups of its pageview hits
+ * NULL or 'conversion'/'exit', count), 'group' (the MAX_GROUPS groups with
+ * the most visits through them, the last OTHER when there are more), 'path'
+ * (converting visits, the path as a JSON array), 'total' (site known,
+ * visits, conversions), and the group's rank or 0 (the groups' order). A visit's path is the groups of its pageview hits
  * before its first hit of the goal; an unknown domain reads site 0, none.
- * pv is materialised: seq reads its arrays twice, and a visit's hits are
- * searched for the goal only when its name is among them (most visits do
- * not convert). */
+ *
+ * Whole Berlin days the rollups have closed come from journey_days
+ * (sql/049_journey_days.sql): distinct paths with counts, cut for the goal by
+ * array slicing. The rest of the range, [t0, a) and [b, t1), is computed per
+ * visit from visits_between(); a visit's hits are searched for the goal only
+ * when its name is among them (most visits do not convert). Identical paths
+ * are then counted once with their number, and groups beyond the busiest
+ * MAX_GROUPS - 1 merge into OTHER here, so that edges come aggregated: a few
+ * hundred rows instead of one per pair of thousands of groups. */
+#define JOURNEY_DAY_AFTER(t) \
+	"((date_trunc('day', " t " AT TIME ZONE 'Europe/Berlin') + interval '1 day')" \
+	" AT TIME ZONE 'Europe/Berlin')"
+#define STR_(x) #x
+#define STR(x) STR_(x)
 static const db_stmt_t q_journey = {"behav_journey",
 	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
 	"   CASE WHEN $4::text IS NOT NULL"
 	"    THEN coalesce((SELECT id FROM sites WHERE domain = $4), 0) END AS site,"
 	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known),"
-	" pv AS MATERIALIZED (SELECT ARRAY(SELECT " PAGE_GROUP("h.name") " FROM " HITS("v")
-	"    WHERE NOT h.goal AND (c.at IS NULL OR h.i < c.at) ORDER BY h.i) AS g,"
-	"   c.at IS NOT NULL AS converted"
-	"  FROM p, visits_between(p.site, p.t0, p.t1) v,"
+	/* [a, b): the whole Berlin days in the range before rolled_until (a = b = t0: none) */
+	" c AS MATERIALIZED (SELECT p.*, CASE WHEN d.d1 > d.d0 THEN d.d0 ELSE p.t0 END AS a,"
+	"   CASE WHEN d.d1 > d.d0 THEN d.d1 ELSE p.t0 END AS b"
+	"  FROM p, rollup_state s,"
+	"   LATERAL (SELECT CASE WHEN berlin_day(p.t0) = p.t0 THEN p.t0"
+	"     ELSE " JOURNEY_DAY_AFTER("p.t0") " END AS d0,"
+	"    berlin_day(least(p.t1, coalesce(s.rolled_until, '-infinity'))) AS d1) d),"
+	" pv AS (SELECT CASE WHEN k.at IS NULL THEN j.groups ELSE j.groups[1:j.cuts[k.at]] END AS path,"
+	"   k.at IS NOT NULL AS converted, j.n"
+	"  FROM c, journey_days j, LATERAL (SELECT array_position(j.goals, $5) AS at) k"
+	"  WHERE (c.site IS NULL OR j.site_id = c.site) AND j.day_start >= c.a AND j.day_end <= c.b"
+	"  UNION ALL"
+	"  SELECT " COLLAPSED("g.g") ", g.at IS NOT NULL, 1"
+	"  FROM c, LATERAL (SELECT * FROM visits_between(c.site, c.t0, c.a)"
+	"    UNION ALL SELECT * FROM visits_between(c.site, c.b, c.t1)) v,"
 	"   LATERAL (SELECT CASE WHEN $5 = ANY (v.hit_names) THEN (SELECT min(h.i) FROM " HITS("v")
-	"    WHERE h.goal AND h.name = $5) END AS at) c),"
-	" seq AS (SELECT " COLLAPSED("g") " AS path, converted FROM pv WHERE cardinality(g) > 0),"
-	" steps AS (SELECT s.path, s.converted, u.g, u.i::int AS i"
+	"    WHERE h.goal AND h.name = $5) END AS at) x,"
+	"   LATERAL (SELECT ARRAY(SELECT " PAGE_GROUP("h.name") " FROM " HITS("v")
+	"    WHERE NOT h.goal AND (x.at IS NULL OR h.i < x.at) ORDER BY h.i) AS g, x.at) g),"
+	" seq AS MATERIALIZED (SELECT path, converted, sum(n)::bigint AS n FROM pv"
+	"  WHERE cardinality(path) > 0 GROUP BY path, converted),"
+	" steps AS MATERIALIZED (SELECT s.path, s.converted, s.n, u.g, u.i::int AS i"
 	"  FROM seq s, unnest(s.path) WITH ORDINALITY u(g, i)),"
-	" edges AS (SELECT NULL::text AS a, path[1] AS b, NULL::text AS fin FROM seq"
-	"  UNION ALL SELECT g, path[i + 1], CASE WHEN i = cardinality(path) THEN"
-	"   CASE WHEN converted THEN 'conversion' ELSE 'exit' END END FROM steps)"
-	" SELECT 'edge' AS section, a, b, fin, count(*) AS n, NULL AS extra FROM edges GROUP BY a, b, fin"
-	" UNION ALL SELECT 'group', g, NULL, NULL, count(*), NULL FROM steps GROUP BY g"
-	" UNION ALL (SELECT 'path', NULL, NULL, NULL, count(*), to_json(path)::text FROM seq"
-	"  WHERE converted GROUP BY path ORDER BY count(*) DESC, path LIMIT 10)"
-	" UNION ALL SELECT 'total', (SELECT site_known::text FROM p), NULL, NULL, count(*),"
-	"  (count(*) FILTER (WHERE converted))::text FROM seq"
-	" ORDER BY 1, 5 DESC, 2, 6"};
+	/* the groups by visits through them; past MAX_GROUPS, all from the last on are OTHER */
+	" grp AS MATERIALIZED (SELECT g, n, CASE WHEN count(*) OVER () > " STR(MAX_GROUPS)
+	"    AND row_number() OVER (ORDER BY n DESC, g) >= " STR(MAX_GROUPS) " THEN '" OTHER "'"
+	"    ELSE g END AS m, row_number() OVER (ORDER BY n DESC, g) AS r"
+	"  FROM (SELECT g, sum(n) AS n FROM steps GROUP BY g) x),"
+	" edges AS (SELECT a, b, fin, sum(n) AS n FROM"
+	"  (SELECT NULL::text AS a, path[1] AS b, NULL::text AS fin, n FROM seq"
+	"   UNION ALL SELECT g, path[i + 1], CASE WHEN i = cardinality(path) THEN"
+	"    CASE WHEN converted THEN 'conversion' ELSE 'exit' END END, n FROM steps) e"
+	"  GROUP BY a, b, fin)"
+	" SELECT 'edge' AS section, ga.m, gb.m, e.fin, sum(e.n)::bigint AS n, NULL AS extra, 0::bigint AS o"
+	"  FROM edges e"
+	"  LEFT JOIN grp ga ON ga.g = e.a LEFT JOIN grp gb ON gb.g = e.b GROUP BY ga.m, gb.m, e.fin"
+	" UNION ALL SELECT 'group', m, NULL, NULL, n, NULL, r FROM grp WHERE r <= " STR(MAX_GROUPS)
+	" UNION ALL (SELECT 'path', NULL, NULL, NULL, sum(n), to_json(path)::text, 0 FROM seq"
+	"  WHERE converted GROUP BY path ORDER BY sum(n) DESC, path LIMIT 10)"
+	" UNION ALL SELECT 'total', (SELECT site_known::text FROM p), NULL, NULL, coalesce(sum(n), 0),"
+	"  (coalesce(sum(n) FILTER (WHERE converted), 0))::text, 0 FROM seq"
+	" ORDER BY 1, 7, 5 DESC, 2, 6"};
 
 enum { J_SECTION, J_NAME, J_NEXT, J_END, J_N, J_EXTRA };
 
