@@ -61,9 +61,10 @@ const api_op_t op_behav_journey = {VRULES(journey_query), NULL, NULL, 0, journey
  * array slicing. The rest of the range, [t0, a) and [b, t1), is computed per
  * visit from visits_between(); a visit's hits are searched for the goal only
  * when its name is among them (most visits do not convert). Identical paths
- * are then counted once with their number, and groups beyond the busiest
- * MAX_GROUPS - 1 merge into OTHER here, so that edges come aggregated: a few
- * hundred rows instead of one per pair of thousands of groups. */
+ * keep their number, and groups beyond the busiest MAX_GROUPS - 1 merge into
+ * OTHER here (OFFSET 0: a visit's groups are computed once, not per use),
+ * so that edges come aggregated: a few hundred rows instead of one per pair
+ * of thousands of groups. */
 #define JOURNEY_DAY_AFTER(t) \
 	"((date_trunc('day', " t " AT TIME ZONE 'Europe/Berlin') + interval '1 day')" \
 	" AT TIME ZONE 'Europe/Berlin')"
@@ -93,28 +94,28 @@ static const db_stmt_t q_journey = {"behav_journey",
 	"   LATERAL (SELECT CASE WHEN $5 = ANY (v.hit_names) THEN (SELECT min(h.i) FROM " HITS("v")
 	"    WHERE h.goal AND h.name = $5) END AS at) x,"
 	"   LATERAL (SELECT ARRAY(SELECT " PAGE_GROUP("h.name") " FROM " HITS("v")
-	"    WHERE NOT h.goal AND (x.at IS NULL OR h.i < x.at) ORDER BY h.i) AS g, x.at) g),"
-	" seq AS MATERIALIZED (SELECT path, converted, sum(n)::bigint AS n FROM pv"
-	"  WHERE cardinality(path) > 0 GROUP BY path, converted),"
-	" steps AS MATERIALIZED (SELECT s.path, s.converted, s.n, u.g, u.i::int AS i"
-	"  FROM seq s, unnest(s.path) WITH ORDINALITY u(g, i)),"
+	"    WHERE NOT h.goal AND (x.at IS NULL OR h.i < x.at) ORDER BY h.i) AS g, x.at OFFSET 0) g),"
+	" seq AS MATERIALIZED (SELECT path, converted, n FROM pv WHERE cardinality(path) > 0),"
 	/* the groups by visits through them; past MAX_GROUPS, all from the last on are OTHER */
+	" cnt AS MATERIALIZED (SELECT g, sum(n) AS n FROM seq, unnest(seq.path) g GROUP BY g),"
 	" grp AS MATERIALIZED (SELECT g, n, CASE WHEN count(*) OVER () > " STR(MAX_GROUPS)
 	"    AND row_number() OVER (ORDER BY n DESC, g) >= " STR(MAX_GROUPS) " THEN '" OTHER "'"
-	"    ELSE g END AS m, row_number() OVER (ORDER BY n DESC, g) AS r"
-	"  FROM (SELECT g, sum(n) AS n FROM steps GROUP BY g) x),"
-	" edges AS (SELECT a, b, fin, sum(n) AS n FROM"
-	"  (SELECT NULL::text AS a, path[1] AS b, NULL::text AS fin, n FROM seq"
-	"   UNION ALL SELECT g, path[i + 1], CASE WHEN i = cardinality(path) THEN"
-	"    CASE WHEN converted THEN 'conversion' ELSE 'exit' END END, n FROM steps) e"
-	"  GROUP BY a, b, fin)"
-	" SELECT 'edge' AS section, ga.m, gb.m, e.fin, sum(e.n)::bigint AS n, NULL AS extra, 0::bigint AS o"
-	"  FROM edges e"
-	"  LEFT JOIN grp ga ON ga.g = e.a LEFT JOIN grp gb ON gb.g = e.b GROUP BY ga.m, gb.m, e.fin"
+	"    ELSE g END AS m, row_number() OVER (ORDER BY n DESC, g) AS r FROM cnt),"
+	/* the named groups as one object: a lookup per hit, no join of every hit */
+	" top AS MATERIALIZED (SELECT coalesce(jsonb_object_agg(g, m)"
+	"   FILTER (WHERE m <> '" OTHER "'), '{}') AS t FROM grp),"
+	" edges AS (SELECT e.a, e.b, e.fin, sum(e.n)::bigint AS n FROM seq s, top, LATERAL ("
+	"   SELECT NULL::text AS a, coalesce(top.t->>s.path[1], '" OTHER "') AS b, NULL::text AS fin, s.n"
+	"   UNION ALL SELECT coalesce(top.t->>u.g, '" OTHER "'), coalesce(top.t->>s.path[u.i + 1],"
+	"     CASE WHEN u.i < cardinality(s.path) THEN '" OTHER "' END),"
+	"    CASE WHEN u.i = cardinality(s.path) THEN"
+	"     CASE WHEN s.converted THEN 'conversion' ELSE 'exit' END END, s.n"
+	"   FROM unnest(s.path) WITH ORDINALITY u(g, i)) e GROUP BY 1, 2, 3)"
+	" SELECT 'edge' AS section, a, b, fin, n, NULL AS extra, 0::bigint AS o FROM edges"
 	" UNION ALL SELECT 'group', m, NULL, NULL, n, NULL, r FROM grp WHERE r <= " STR(MAX_GROUPS)
-	" UNION ALL (SELECT 'path', NULL, NULL, NULL, sum(n), to_json(path)::text, 0 FROM seq"
+	" UNION ALL (SELECT 'path', NULL, NULL, NULL, sum(n)::bigint, to_json(path)::text, 0 FROM seq"
 	"  WHERE converted GROUP BY path ORDER BY sum(n) DESC, path LIMIT 10)"
-	" UNION ALL SELECT 'total', (SELECT site_known::text FROM p), NULL, NULL, coalesce(sum(n), 0),"
+	" UNION ALL SELECT 'total', (SELECT site_known::text FROM p), NULL, NULL, coalesce(sum(n), 0)::bigint,"
 	"  (coalesce(sum(n) FILTER (WHERE converted), 0))::text, 0 FROM seq"
 	" ORDER BY 1, 7, 5 DESC, 2, 6"};
 
@@ -135,7 +136,8 @@ static double r4(double v)
 	return round(v * 1e4) / 1e4;
 }
 
-/* State of a group name (NULL: Start); unlisted groups are OTHER, the last. */
+/* State of a group name (NULL: Start); the statement names only listed groups
+ * and OTHER, the last. */
 static int state_of(const chain_t *c, const char *g)
 {
 	if (!g)
@@ -149,17 +151,12 @@ static int state_of(const chain_t *c, const char *g)
 /* Reads the statement's rows into c; 0, or -1 out of memory. */
 static int chain_read(arena_t *a, const PGresult *res, chain_t *c)
 {
-	int rows = PQntuples(res), groups = 0;
+	int rows = PQntuples(res);
 	memset(c, 0, sizeof(*c));
-	for (int i = 0; i < rows; i++)
-		groups += strcmp(db_get(res, i, J_SECTION), "group") == 0;
 	for (int i = 0; i < rows; i++) {
 		const char *s = db_get(res, i, J_SECTION);
-		if (strcmp(s, "group") == 0 && c->k < MAX_GROUPS) {
-			c->k++;
-			c->names[c->k] = groups > MAX_GROUPS && c->k == MAX_GROUPS
-				? OTHER : db_get(res, i, J_NAME);
-		}
+		if (strcmp(s, "group") == 0 && c->k < MAX_GROUPS)
+			c->names[++c->k] = db_get(res, i, J_NAME);     /* OTHER last, if any */
 		if (strcmp(s, "total") == 0) {
 			c->site_known = strcmp(db_get(res, i, J_NAME), "true") == 0;
 			c->visits = db_getll(res, i, J_N, 0);
