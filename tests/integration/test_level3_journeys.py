@@ -196,10 +196,21 @@ class ConversionModel(unittest.TestCase):
         self.assertEqual(is_problem(self, r, 422)["errors"][0]["field"], "session")
 
 
-class Journeys(unittest.TestCase):
+class JourneyGet:
+    """journey(**query): the report of the class's site as JSON (200 asserted)."""
+
+    def journey(self, **q):
+        q.setdefault("site", self.site)
+        r = get(JOURNEY + "?" + urllib.parse.urlencode(q), token=token_for("viewer"))
+        self.assertEqual(r.status, 200, r)
+        return r.json
+
+
+class Journeys(JourneyGet, unittest.TestCase):
     """Start -> /prod -> /info -> Conversion, Start -> /prod -> Exit (two /prod pages,
     one group), Start -> /info -> Exit. By hand: P(conversion) = 2/3 · 1/2 · 1/2 + 1/3 · 1/2
     = 1/3; without /prod 1/6 (effect 1/2), without /info 0 (effect 1): shares 1/3, 2/3."""
+    site = JOURNEY_SITE
 
     @classmethod
     def setUpClass(cls):
@@ -209,12 +220,6 @@ class Journeys(unittest.TestCase):
         insert(JOURNEY_SITE, rows)
         rollup()
         cls.viewer = token_for("viewer")
-
-    def journey(self, **q):
-        q.setdefault("site", JOURNEY_SITE)
-        r = get(JOURNEY + "?" + urllib.parse.urlencode(q), token=self.viewer)
-        self.assertEqual(r.status, 200, r)
-        return r.json
 
     def test_matrix_paths_drop_offs_attribution(self):
         j = self.journey()
@@ -264,12 +269,13 @@ def berlin_events(domain, rows):
     rollup()
 
 
-class JourneyDays(unittest.TestCase):
+class JourneyDays(JourneyGet, unittest.TestCase):
     """Closed days are read as distinct paths with counts (sql/049), cut for the goal asked
     for; ranges in another time zone read the visits of the days they cut. 2026-03-10 in
     Berlin (UTC+1): visitors 1 and 2 take the same path /a, /b, lead, /c; 3 fires lead
     after /a; 4 fires lead before any page (no path); 5 views /a twice (one group), fires
     newsletter, then /b; 6 views /d at 23:30 UTC, which is 00:30 on the 11th in Berlin."""
+    site = DAYS_SITE
 
     @classmethod
     def setUpClass(cls):
@@ -285,13 +291,6 @@ class JourneyDays(unittest.TestCase):
                  (day % 2, 5, "event", "/a/z", "newsletter"), (day % 3, 5, "pageview", "/b", None),
                  ("2026-03-10 23:30:00+00", 6, "pageview", "/d", None)]
         berlin_events(DAYS_SITE, rows)
-        cls.viewer = token_for("viewer")
-
-    def journey(self, **q):
-        q.setdefault("site", DAYS_SITE)
-        r = get(JOURNEY + "?" + urllib.parse.urlencode(q), token=self.viewer)
-        self.assertEqual(r.status, 200, r)
-        return r.json
 
     def test_same_paths_counted_and_cut_at_the_goal(self):
         j = self.journey(**{"from": "2026-03-09", "to": "2026-03-12"})
@@ -329,10 +328,11 @@ class JourneyDays(unittest.TestCase):
         self.assertEqual(j["transitions"]["counts"][2], [0, 0, 0, 0, 2, 2])
 
 
-class ManyGroups(unittest.TestCase):
+class ManyGroups(JourneyGet, unittest.TestCase):
     """42 page groups: /g00 three visits, /g01../g41 one each, /g39 and /g40 in one visit.
     The 39 busiest keep their names (ties by name), the rest are one state (other), with
     its transition to itself."""
+    site = MANY_SITE
 
     @classmethod
     def setUpClass(cls):
@@ -344,16 +344,14 @@ class ManyGroups(unittest.TestCase):
         berlin_events(MANY_SITE, rows)
 
     def test_other_after_the_busiest(self):
-        r = get(JOURNEY + "?" + urllib.parse.urlencode(
-            {"site": MANY_SITE, "from": "2026-03-10", "to": "2026-03-10"}), token=token_for("viewer"))
-        self.assertEqual(r.status, 200, r)
-        t = r.json["transitions"]
+        j = self.journey(**{"from": "2026-03-10", "to": "2026-03-10"})
+        t = j["transitions"]
         self.assertEqual(t["states"], ["Start"] + ["/g%02d" % g for g in range(39)]
                          + ["(other)", "Conversion", "Exit"])
         self.assertEqual(t["counts"][0][1], 3)
         self.assertEqual(t["counts"][0][40], 2)
         self.assertEqual(t["counts"][40], [0] * 40 + [1, 0, 2])
-        self.assertEqual(r.json["visits"], 43)
+        self.assertEqual(j["visits"], 43)
 
 
 class Optimize(unittest.TestCase):
