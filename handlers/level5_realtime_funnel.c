@@ -210,14 +210,12 @@ const api_op_t op_analytics_funnel = {VRULES(funnel_query), NULL, NULL, 0, funne
 
 /* $1 from, $2 to, $3 tz, $4 site domain, $5 source, $6 device, $7 path,
  * $8 the steps as JSON [{kind, match, prefix}]. The visits started in the
- * range (visits_between(), read whole) that the filters keep. The patterns
- * are tested once per distinct hit name of those visits, not once per hit:
- * `m` maps a name to the steps it matches (pages and goals apart), and lists
- * the names of step 1. Per visit, `steps` lists the steps its hits match in
- * hit order, `ns` the hit of each entry; a hit's steps stand last to first,
- * so that the search for step k + 1 from the entry after step k's never
- * finds a step of the same hit. One row per step: step, visitors, visits,
- * median seconds from the previous step, site known. */
+ * range (visits_between(), read whole) that the filters keep. Per visit, its
+ * hits are matched against the steps once: `steps` lists the steps they
+ * match in hit order, `ns` the hit of each entry; a hit's steps stand last to
+ * first, so that the search for step k + 1 from the entry after step k's
+ * never finds a step of the same hit. One row per step: step, visitors,
+ * visits, median seconds from the previous step, site known. */
 static const db_stmt_t q_funnel = {"analytics_funnel",
 	"WITH RECURSIVE p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
@@ -226,25 +224,21 @@ static const db_stmt_t q_funnel = {"analytics_funnel",
 	" st AS MATERIALIZED (SELECT s.value->>'kind' = 'goal' AS goal, s.value->>'match' AS val,"
 	"   s.value->>'prefix' AS prefix, s.ordinality::int AS step"
 	"  FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s),"
-	" fv AS MATERIALIZED (SELECT v.site_id, v.visitor_id, v.hit_names, v.hit_goal, v.hit_secs"
-	"  FROM p, visits_between(p.site, p.t0, p.t1) v"
+	" sv AS (SELECT v.site_id, v.visitor_id, v.hit_secs, k.steps, k.ns"
+	"  FROM p, st s1, visits_between(p.site, p.t0, p.t1) v,"
+	"   LATERAL (SELECT array_agg(st.step ORDER BY h.n, st.step DESC) AS steps,"
+	"     array_agg(h.n ORDER BY h.n, st.step DESC) AS ns"
+	"    FROM unnest(v.hit_names, v.hit_goal) WITH ORDINALITY h(name, goal, n)"
+	"     JOIN st ON st.goal = h.goal"
+	"      AND CASE WHEN h.goal THEN h.name = st.val"
+	"       ELSE starts_with(h.name, st.prefix) AND h.name ~ st.val END) k"
 	"  WHERE p.site_known AND ($5::text IS NULL OR v.source = $5)"
 	"    AND ($6::text IS NULL OR v.device = $6)"
-	"    AND ($7::text IS NULL OR " VISIT_HAS_HIT("false", "$7") ")),"
-	" nm AS (SELECT DISTINCT h.name, h.goal FROM fv, unnest(fv.hit_names, fv.hit_goal) h(name, goal)),"
-	" ms AS (SELECT nm.name, nm.goal, array_agg(st.step ORDER BY st.step DESC) AS steps"
-	"  FROM nm JOIN st ON st.goal = nm.goal AND CASE WHEN nm.goal THEN nm.name = st.val"
-	"   ELSE starts_with(nm.name, st.prefix) AND nm.name ~ st.val END GROUP BY nm.name, nm.goal),"
-	" m AS MATERIALIZED (SELECT coalesce(jsonb_object_agg(name, steps) FILTER (WHERE NOT goal), '{}') AS pages,"
-	"   coalesce(jsonb_object_agg(name, steps) FILTER (WHERE goal), '{}') AS goals,"
-	"   coalesce(array_agg(name) FILTER (WHERE 1 = ANY (steps)), '{}') AS first FROM ms),"
-	" sv AS (SELECT fv.site_id, fv.visitor_id, fv.hit_secs, k.steps, k.ns"
-	"  FROM m, fv, LATERAL (SELECT array_agg(x.step::int ORDER BY h.n, x.step::int DESC) AS steps,"
-	"     array_agg(h.n ORDER BY h.n, x.step::int DESC) AS ns"
-	"    FROM unnest(fv.hit_names, fv.hit_goal) WITH ORDINALITY h(name, goal, n),"
-	"     jsonb_array_elements_text(CASE WHEN h.goal THEN m.goals ELSE m.pages END -> h.name) x(step)) k"
-	/* only a visit with a name of step 1 can have steps to find: tested first, cheaply */
-	"  WHERE fv.hit_names && m.first),"
+	"    AND ($7::text IS NULL OR " VISIT_HAS_HIT("false", "$7") ")"
+	/* only a visit with a hit of step 1 has steps to find: cheaper to test first */
+	"    AND s1.step = 1 AND EXISTS (SELECT 1 FROM unnest(v.hit_names, v.hit_goal) h(name, goal)"
+	"     WHERE h.goal = s1.goal AND CASE WHEN h.goal THEN h.name = s1.val"
+	"      ELSE starts_with(h.name, s1.prefix) AND h.name ~ s1.val END)),"
 	/* each step: the first match after the previous step's (i: its entry) */
 	" r AS (SELECT site_id, visitor_id, hit_secs, steps, ns, 1 AS step, i, NULL::float8 AS secs"
 	"   FROM (SELECT sv.*, array_position(sv.steps, 1) AS i FROM sv) f WHERE i IS NOT NULL"
