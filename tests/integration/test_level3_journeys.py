@@ -320,6 +320,14 @@ class JourneyDays(JourneyGet, unittest.TestCase):
                          ["visits"], 0)
         self.assertEqual(self.journey(**{"from": "2026-03-11", "to": "2026-03-12"})["visits"], 1)
 
+    def test_kept_days_equal_days_computed_afresh(self):
+        site = psql_one("SELECT id FROM sites WHERE domain = :'v1'", DAYS_SITE)
+        kept = "SELECT * FROM journey_days WHERE site_id = %s" % site
+        fresh = "SELECT * FROM journey_day_rows('-infinity', 'infinity', %s)" % site
+        self.assertEqual(psql_one("SELECT count(*) FROM ((%s EXCEPT ALL %s) UNION ALL (%s EXCEPT ALL %s)) d"
+                                  % (kept, fresh, fresh, kept)), "0")
+        self.assertEqual(psql_one("SELECT sum(n) FROM (%s) k" % kept), "6")
+
     def test_z_a_late_visit_reaches_a_closed_day(self):
         berlin_events(DAYS_SITE, [("2026-03-10 12:00:00+01", 7, "pageview", "/a", None),
                                   ("2026-03-10 12:01:00+01", 7, "pageview", "/b", None)])
