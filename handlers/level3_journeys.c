@@ -50,38 +50,78 @@ const api_op_t op_behav_journey = {VRULES(journey_query), NULL, NULL, 0, journey
 
 /* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 goal. Rows (section,
  * name, next, end, n, extra): 'edge' (from group or NULL = Start, to group,
- * NULL or 'conversion'/'exit', count), 'group' (group, visits through it),
- * 'path' (converting visits, the path as a JSON array), 'total' (site known,
- * visits, conversions). A visit's path is the groups of its pageview hits
+ * NULL or 'conversion'/'exit', count), 'group' (the MAX_GROUPS groups with
+ * the most visits through them, the last OTHER when there are more), 'path'
+ * (converting visits, the path as a JSON array), 'total' (site known,
+ * visits, conversions), and the group's rank or 0 (the groups' order). A visit's path is the groups of its pageview hits
  * before its first hit of the goal; an unknown domain reads site 0, none.
- * pv is materialised: seq reads its arrays twice, and a visit's hits are
- * searched for the goal only when its name is among them (most visits do
- * not convert). */
+ *
+ * Whole Berlin days the rollups have closed come from journey_days
+ * (sql/049_journey_days.sql): distinct paths with counts, cut for the goal by
+ * array slicing. The rest of the range, [t0, a) and [b, t1), is computed per
+ * visit from visits_between(); a visit's hits are searched for the goal only
+ * when its name is among them (most visits do not convert). Identical paths
+ * keep their number, and groups beyond the busiest MAX_GROUPS - 1 merge into
+ * OTHER here (OFFSET 0: a visit's groups are computed once, not per use),
+ * so that edges come aggregated: a few hundred rows instead of one per pair
+ * of thousands of groups. */
+#define JOURNEY_DAY_AFTER(t) \
+	"((date_trunc('day', " t " AT TIME ZONE 'Europe/Berlin') + interval '1 day')" \
+	" AT TIME ZONE 'Europe/Berlin')"
+#define STR_(x) #x
+#define STR(x) STR_(x)
 static const db_stmt_t q_journey = {"behav_journey",
 	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
 	"   CASE WHEN $4::text IS NOT NULL"
 	"    THEN coalesce((SELECT id FROM sites WHERE domain = $4), 0) END AS site,"
 	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known),"
-	" pv AS MATERIALIZED (SELECT ARRAY(SELECT " PAGE_GROUP("h.name") " FROM " HITS("v")
-	"    WHERE NOT h.goal AND (c.at IS NULL OR h.i < c.at) ORDER BY h.i) AS g,"
-	"   c.at IS NOT NULL AS converted"
-	"  FROM p, visits_between(p.site, p.t0, p.t1) v,"
+	/* [a, b): the whole Berlin days in the range before rolled_until (a = b = t0: none) */
+	" c AS MATERIALIZED (SELECT p.*, CASE WHEN d.d1 > d.d0 THEN d.d0 ELSE p.t0 END AS a,"
+	"   CASE WHEN d.d1 > d.d0 THEN d.d1 ELSE p.t0 END AS b"
+	"  FROM p, rollup_state s,"
+	"   LATERAL (SELECT CASE WHEN berlin_day(p.t0) = p.t0 THEN p.t0"
+	"     ELSE " JOURNEY_DAY_AFTER("p.t0") " END AS d0,"
+	"    berlin_day(least(p.t1, coalesce(s.rolled_until, '-infinity'))) AS d1) d),"
+	/* one branch for a site (its index), one for every site, as visits_between() */
+	" jd AS (SELECT j.* FROM c, journey_days j WHERE c.site IS NOT NULL AND j.site_id = c.site"
+	"   AND j.day_start >= c.a AND j.day_end <= c.b"
+	"  UNION ALL SELECT j.* FROM c, journey_days j WHERE c.site IS NULL"
+	"   AND j.day_start >= c.a AND j.day_end <= c.b),"
+	" pv AS (SELECT CASE WHEN k.at IS NULL THEN j.groups ELSE j.groups[1:j.cuts[k.at]] END AS path,"
+	"   k.at IS NOT NULL AS converted, j.n"
+	"  FROM jd j, LATERAL (SELECT array_position(j.goals, $5) AS at) k"
+	"  UNION ALL"
+	"  SELECT " COLLAPSED("g.g") ", g.at IS NOT NULL, 1"
+	"  FROM c, LATERAL (SELECT * FROM visits_between(c.site, c.t0, c.a)"
+	"    UNION ALL SELECT * FROM visits_between(c.site, c.b, c.t1)) v,"
 	"   LATERAL (SELECT CASE WHEN $5 = ANY (v.hit_names) THEN (SELECT min(h.i) FROM " HITS("v")
-	"    WHERE h.goal AND h.name = $5) END AS at) c),"
-	" seq AS (SELECT " COLLAPSED("g") " AS path, converted FROM pv WHERE cardinality(g) > 0),"
-	" steps AS (SELECT s.path, s.converted, u.g, u.i::int AS i"
-	"  FROM seq s, unnest(s.path) WITH ORDINALITY u(g, i)),"
-	" edges AS (SELECT NULL::text AS a, path[1] AS b, NULL::text AS fin FROM seq"
-	"  UNION ALL SELECT g, path[i + 1], CASE WHEN i = cardinality(path) THEN"
-	"   CASE WHEN converted THEN 'conversion' ELSE 'exit' END END FROM steps)"
-	" SELECT 'edge' AS section, a, b, fin, count(*) AS n, NULL AS extra FROM edges GROUP BY a, b, fin"
-	" UNION ALL SELECT 'group', g, NULL, NULL, count(*), NULL FROM steps GROUP BY g"
-	" UNION ALL (SELECT 'path', NULL, NULL, NULL, count(*), to_json(path)::text FROM seq"
-	"  WHERE converted GROUP BY path ORDER BY count(*) DESC, path LIMIT 10)"
-	" UNION ALL SELECT 'total', (SELECT site_known::text FROM p), NULL, NULL, count(*),"
-	"  (count(*) FILTER (WHERE converted))::text FROM seq"
-	" ORDER BY 1, 5 DESC, 2, 6"};
+	"    WHERE h.goal AND h.name = $5) END AS at) x,"
+	"   LATERAL (SELECT ARRAY(SELECT " PAGE_GROUP("h.name") " FROM " HITS("v")
+	"    WHERE NOT h.goal AND (x.at IS NULL OR h.i < x.at) ORDER BY h.i) AS g, x.at OFFSET 0) g),"
+	" seq AS MATERIALIZED (SELECT path, converted, n FROM pv WHERE cardinality(path) > 0),"
+	/* the groups by visits through them; past MAX_GROUPS, all from the last on are OTHER */
+	" cnt AS MATERIALIZED (SELECT g, sum(n) AS n FROM seq, unnest(seq.path) g GROUP BY g),"
+	" grp AS MATERIALIZED (SELECT g, n, CASE WHEN count(*) OVER () > " STR(MAX_GROUPS)
+	"    AND row_number() OVER (ORDER BY n DESC, g) >= " STR(MAX_GROUPS) " THEN '" OTHER "'"
+	"    ELSE g END AS m, row_number() OVER (ORDER BY n DESC, g) AS r FROM cnt),"
+	/* the named groups as one object: a lookup per hit, no join of every hit */
+	" top AS MATERIALIZED (SELECT coalesce(jsonb_object_agg(g, m)"
+	"   FILTER (WHERE m <> '" OTHER "'), '{}') AS t FROM grp),"
+	" edges AS (SELECT e.a, e.b, e.fin, sum(e.n)::bigint AS n FROM seq s, top, LATERAL ("
+	"   SELECT NULL::text AS a, coalesce(top.t->>s.path[1], '" OTHER "') AS b, NULL::text AS fin, s.n"
+	"   UNION ALL SELECT coalesce(top.t->>u.g, '" OTHER "'), coalesce(top.t->>s.path[u.i + 1],"
+	"     CASE WHEN u.i < cardinality(s.path) THEN '" OTHER "' END),"
+	"    CASE WHEN u.i = cardinality(s.path) THEN"
+	"     CASE WHEN s.converted THEN 'conversion' ELSE 'exit' END END, s.n"
+	"   FROM unnest(s.path) WITH ORDINALITY u(g, i)) e GROUP BY 1, 2, 3)"
+	" SELECT 'edge' AS section, a, b, fin, n, NULL AS extra, 0::bigint AS o FROM edges"
+	" UNION ALL SELECT 'group', m, NULL, NULL, n, NULL, r FROM grp WHERE r <= " STR(MAX_GROUPS)
+	" UNION ALL (SELECT 'path', NULL, NULL, NULL, sum(n)::bigint, to_json(path)::text, 0 FROM seq"
+	"  WHERE converted GROUP BY path ORDER BY sum(n) DESC, path LIMIT 10)"
+	" UNION ALL SELECT 'total', (SELECT site_known::text FROM p), NULL, NULL, coalesce(sum(n), 0)::bigint,"
+	"  (coalesce(sum(n) FILTER (WHERE converted), 0))::text, 0 FROM seq"
+	" ORDER BY 1, 7, 5 DESC, 2, 6"};
 
 enum { J_SECTION, J_NAME, J_NEXT, J_END, J_N, J_EXTRA };
 
@@ -100,7 +140,8 @@ static double r4(double v)
 	return round(v * 1e4) / 1e4;
 }
 
-/* State of a group name (NULL: Start); unlisted groups are OTHER, the last. */
+/* State of a group name (NULL: Start); the statement names only listed groups
+ * and OTHER, the last. */
 static int state_of(const chain_t *c, const char *g)
 {
 	if (!g)
@@ -114,17 +155,12 @@ static int state_of(const chain_t *c, const char *g)
 /* Reads the statement's rows into c; 0, or -1 out of memory. */
 static int chain_read(arena_t *a, const PGresult *res, chain_t *c)
 {
-	int rows = PQntuples(res), groups = 0;
+	int rows = PQntuples(res);
 	memset(c, 0, sizeof(*c));
-	for (int i = 0; i < rows; i++)
-		groups += strcmp(db_get(res, i, J_SECTION), "group") == 0;
 	for (int i = 0; i < rows; i++) {
 		const char *s = db_get(res, i, J_SECTION);
-		if (strcmp(s, "group") == 0 && c->k < MAX_GROUPS) {
-			c->k++;
-			c->names[c->k] = groups > MAX_GROUPS && c->k == MAX_GROUPS
-				? OTHER : db_get(res, i, J_NAME);
-		}
+		if (strcmp(s, "group") == 0 && c->k < MAX_GROUPS)
+			c->names[++c->k] = db_get(res, i, J_NAME);     /* OTHER last, if any */
 		if (strcmp(s, "total") == 0) {
 			c->site_known = strcmp(db_get(res, i, J_NAME), "true") == 0;
 			c->visits = db_getll(res, i, J_N, 0);

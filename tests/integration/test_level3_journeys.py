@@ -5,7 +5,8 @@ the recommendation store of #7, roles and bad input."""
 import unittest
 import urllib.parse
 
-from zoelib import RUN, get, is_problem, post, psql, psql_one, rollup, token_for, wait_until, zoe
+from zoelib import (RUN, add_site_events, get, insert_events, is_problem, post, psql, psql_one,
+                    rollup, token_for, wait_until, zoe)
 
 PREDICT = "/api/level3/behavioral/predictive"
 JOURNEY = "/api/level3/behavioral/journey"
@@ -15,6 +16,8 @@ NEXT_SITE = "next-%s.example.org" % RUN
 JOURNEY_SITE = "journey-%s.example.org" % RUN
 MODEL_SITE = "model-%s.example.org" % RUN
 EMPTY_SITE = "empty-%s.example.org" % RUN
+DAYS_SITE = "days-%s.example.org" % RUN
+MANY_SITE = "many-%s.example.org" % RUN
 BEHAV_SITE = "behav-%s.example.org" % RUN
 MODEL_KEY = "site_model_%s" % RUN
 
@@ -193,10 +196,21 @@ class ConversionModel(unittest.TestCase):
         self.assertEqual(is_problem(self, r, 422)["errors"][0]["field"], "session")
 
 
-class Journeys(unittest.TestCase):
+class JourneyGet:
+    """journey(**query): the report of the class's site as JSON (200 asserted)."""
+
+    def journey(self, **q):
+        q.setdefault("site", self.site)
+        r = get(JOURNEY + "?" + urllib.parse.urlencode(q), token=token_for("viewer"))
+        self.assertEqual(r.status, 200, r)
+        return r.json
+
+
+class Journeys(JourneyGet, unittest.TestCase):
     """Start -> /prod -> /info -> Conversion, Start -> /prod -> Exit (two /prod pages,
     one group), Start -> /info -> Exit. By hand: P(conversion) = 2/3 · 1/2 · 1/2 + 1/3 · 1/2
     = 1/3; without /prod 1/6 (effect 1/2), without /info 0 (effect 1): shares 1/3, 2/3."""
+    site = JOURNEY_SITE
 
     @classmethod
     def setUpClass(cls):
@@ -206,12 +220,6 @@ class Journeys(unittest.TestCase):
         insert(JOURNEY_SITE, rows)
         rollup()
         cls.viewer = token_for("viewer")
-
-    def journey(self, **q):
-        q.setdefault("site", JOURNEY_SITE)
-        r = get(JOURNEY + "?" + urllib.parse.urlencode(q), token=self.viewer)
-        self.assertEqual(r.status, 200, r)
-        return r.json
 
     def test_matrix_paths_drop_offs_attribution(self):
         j = self.journey()
@@ -247,6 +255,111 @@ class Journeys(unittest.TestCase):
         r = get(JOURNEY + "?site=nowhere.example", token=self.viewer)
         self.assertEqual(is_problem(self, r, 422)["errors"][0]["field"], "site")
         is_problem(self, get(JOURNEY), 401)
+
+
+def berlin_events(domain, rows):
+    """rows: (timestamp with zone, visitor, kind, path, goal name); inserts and rolls them."""
+    cols = "ts, visitor_id, kind, path, name, device"
+    vals = ["('%s'::timestamptz, %d, '%s', '%s', %s, 'desktop')"
+            % (ts, v, k, p, "'%s'" % n if n else "NULL") for ts, v, k, p, n in rows]
+    if psql_one("SELECT count(*) FROM sites WHERE domain = :'v1'", domain) == "0":
+        add_site_events(domain, cols, vals)
+    else:
+        insert_events(domain, cols, vals)
+    rollup()
+
+
+class JourneyDays(JourneyGet, unittest.TestCase):
+    """Closed days are read as distinct paths with counts (sql/049), cut for the goal asked
+    for; ranges in another time zone read the visits of the days they cut. 2026-03-10 in
+    Berlin (UTC+1): visitors 1 and 2 take the same path /a, /b, lead, /c; 3 fires lead
+    after /a; 4 fires lead before any page (no path); 5 views /a twice (one group), fires
+    newsletter, then /b; 6 views /d at 23:30 UTC, which is 00:30 on the 11th in Berlin."""
+    site = DAYS_SITE
+
+    @classmethod
+    def setUpClass(cls):
+        day = "2026-03-10 10:%02d:00+01"
+        rows = []
+        for v in (1, 2):
+            rows += [(day % 0, v, "pageview", "/a/x", None), (day % 1, v, "pageview", "/b/y", None),
+                     (day % 2, v, "event", "/b/y", "lead"), (day % 3, v, "pageview", "/c", None)]
+        rows += [(day % 0, 3, "pageview", "/a", None), (day % 1, 3, "event", "/a", "lead"),
+                 (day % 2, 3, "pageview", "/b", None),
+                 (day % 0, 4, "event", "/", "lead"), (day % 1, 4, "pageview", "/a", None),
+                 (day % 0, 5, "pageview", "/a", None), (day % 1, 5, "pageview", "/a/z", None),
+                 (day % 2, 5, "event", "/a/z", "newsletter"), (day % 3, 5, "pageview", "/b", None),
+                 ("2026-03-10 23:30:00+00", 6, "pageview", "/d", None)]
+        berlin_events(DAYS_SITE, rows)
+
+    def test_same_paths_counted_and_cut_at_the_goal(self):
+        j = self.journey(**{"from": "2026-03-09", "to": "2026-03-12"})
+        self.assertEqual((j["visits"], j["conversions"]), (5, 3))
+        self.assertEqual(j["top_paths"], [
+            {"path": ["/a", "/b"], "conversions": 2, "share": 0.6667},
+            {"path": ["/a"], "conversions": 1, "share": 0.3333}])
+        t = j["transitions"]
+        self.assertEqual(t["states"], ["Start", "/a", "/b", "/d", "Conversion", "Exit"])
+        self.assertEqual(t["counts"], [[0, 4, 0, 1, 0, 0], [0, 0, 3, 0, 1, 0],
+                                       [0, 0, 0, 0, 2, 1], [0, 0, 0, 0, 0, 1]])
+
+    def test_another_goal_cuts_elsewhere(self):
+        j = self.journey(goal="newsletter", **{"from": "2026-03-09", "to": "2026-03-12"})
+        # 4's lead is no conversion now: its path /a counts; 1 and 2 go on to /c
+        self.assertEqual((j["visits"], j["conversions"]), (6, 1))
+        self.assertEqual(j["top_paths"], [{"path": ["/a"], "conversions": 1, "share": 1.0}])
+        self.assertEqual(j["transitions"]["states"][1:5], ["/a", "/b", "/c", "/d"])
+        self.assertEqual(j["transitions"]["counts"][1], [0, 0, 3, 0, 0, 1, 1])
+
+    def test_a_range_in_utc(self):
+        # 23:30 UTC on the 10th: the 10th in UTC, the 11th in Berlin
+        self.assertEqual(self.journey(tz="UTC", **{"from": "2026-03-10", "to": "2026-03-10"})
+                         ["visits"], 5)
+        self.assertEqual(self.journey(**{"from": "2026-03-10", "to": "2026-03-10"})["visits"], 4)
+        self.assertEqual(self.journey(tz="UTC", **{"from": "2026-03-11", "to": "2026-03-12"})
+                         ["visits"], 0)
+        self.assertEqual(self.journey(**{"from": "2026-03-11", "to": "2026-03-12"})["visits"], 1)
+
+    def test_kept_days_equal_days_computed_afresh(self):
+        site = psql_one("SELECT id FROM sites WHERE domain = :'v1'", DAYS_SITE)
+        kept = "SELECT * FROM journey_days WHERE site_id = %s" % site
+        fresh = "SELECT * FROM journey_day_rows('-infinity', 'infinity', %s)" % site
+        self.assertEqual(psql_one("SELECT count(*) FROM ((%s EXCEPT ALL %s) UNION ALL (%s EXCEPT ALL %s)) d"
+                                  % (kept, fresh, fresh, kept)), "0")
+        self.assertEqual(psql_one("SELECT sum(n) FROM (%s) k" % kept), "6")
+
+    def test_z_a_late_visit_reaches_a_closed_day(self):
+        berlin_events(DAYS_SITE, [("2026-03-10 12:00:00+01", 7, "pageview", "/a", None),
+                                  ("2026-03-10 12:01:00+01", 7, "pageview", "/b", None)])
+        j = self.journey(**{"from": "2026-03-09", "to": "2026-03-12"})
+        self.assertEqual((j["visits"], j["conversions"]), (6, 3))
+        self.assertEqual(j["transitions"]["counts"][2], [0, 0, 0, 0, 2, 2])
+
+
+class ManyGroups(JourneyGet, unittest.TestCase):
+    """42 page groups: /g00 three visits, /g01../g41 one each, /g39 and /g40 in one visit.
+    The 39 busiest keep their names (ties by name), the rest are one state (other), with
+    its transition to itself."""
+    site = MANY_SITE
+
+    @classmethod
+    def setUpClass(cls):
+        t = "2026-03-10 %02d:%02d:00+01"
+        rows = [(t % (8, v), v, "pageview", "/g00", None) for v in range(3)]
+        rows += [(t % (9, g), 10 + g, "pageview", "/g%02d" % g, None) for g in range(1, 39)]
+        rows += [(t % (10, 0), 60, "pageview", "/g39", None), (t % (10, 1), 60, "pageview", "/g40", None),
+                 (t % (10, 0), 61, "pageview", "/g41", None)]
+        berlin_events(MANY_SITE, rows)
+
+    def test_other_after_the_busiest(self):
+        j = self.journey(**{"from": "2026-03-10", "to": "2026-03-10"})
+        t = j["transitions"]
+        self.assertEqual(t["states"], ["Start"] + ["/g%02d" % g for g in range(39)]
+                         + ["(other)", "Conversion", "Exit"])
+        self.assertEqual(t["counts"][0][1], 3)
+        self.assertEqual(t["counts"][0][40], 2)
+        self.assertEqual(t["counts"][40], [0] * 40 + [1, 0, 2])
+        self.assertEqual(j["visits"], 43)
 
 
 class Optimize(unittest.TestCase):

@@ -176,3 +176,44 @@ class FunnelLateEvents(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+SAME = "funnel-same-%s.example.org" % RUN
+
+
+class SamePaths(unittest.TestCase):
+    """Steps are matched once per distinct hit name: visitors 1 and 2 take the same path
+    (both counted, each with its own times: 60 s and 120 s); 3 fires a goal named "/",
+    which is no pageview of "/"; 4 views a page named like the goal "lead"."""
+
+    @classmethod
+    def setUpClass(cls):
+        rows = [("2026-03-10 10:00:00+01", 1, "pageview", "/", None),
+                ("2026-03-10 10:01:00+01", 1, "pageview", "/produkte/pv", None),
+                ("2026-03-10 11:00:00+01", 2, "pageview", "/", None),
+                ("2026-03-10 11:02:00+01", 2, "pageview", "/produkte/pv", None),
+                ("2026-03-10 12:00:00+01", 3, "event", "/kontakt", "/"),
+                ("2026-03-10 12:01:00+01", 3, "pageview", "/produkte/pv", None),
+                ("2026-03-10 13:00:00+01", 4, "pageview", "/", None),
+                ("2026-03-10 13:01:00+01", 4, "pageview", "lead", None)]
+        add_site_events(SAME, "ts, visitor_id, kind, path, device, source, name", [
+            "('%s'::timestamptz, %d, '%s', '%s', 'desktop', 'direct', %s)"
+            % (ts, v, k, p, "'%s'" % n if n else "NULL") for ts, v, k, p, n in rows])
+        rollup()
+
+    def fetch(self, steps):
+        r = get(PATH + "?" + urllib.parse.urlencode(dict(RANGE, site=SAME, steps=steps)),
+                token=token_for("viewer"))
+        self.assertEqual(r.status, 200, r)
+        return r.json["steps"]
+
+    def test_same_path_twice(self):
+        s = self.fetch("/,/produkte/pv")
+        self.assertEqual([(x["visitors"], x["visits"]) for x in s], [(3, 3), (2, 2)])
+        self.assertEqual(s[1]["median_seconds_from_previous"], 90.0)
+
+    def test_pages_and_goals_apart(self):
+        s = self.fetch("goal:/,/produkte/*")
+        self.assertEqual([x["visitors"] for x in s], [1, 1])
+        s = self.fetch("/,goal:lead")
+        self.assertEqual([x["visitors"] for x in s], [3, 0])
