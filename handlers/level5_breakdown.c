@@ -19,8 +19,9 @@
  * started in the range (sql/040_visits.sql: the visits table and the raw
  * tail), each read whole, visitors counted exactly; the filter list travels
  * as one jsonb parameter. The reply says so (computed_from: visits,
- * visitors_counted: exact). Without filters, or with filters on the device
- * only, the per-day figures of sql/047 answer instead: whole Berlin days
+ * visitors_counted: exact). For a property other than the pages, without
+ * filters or with filters on the device only, the per-day figures of
+ * sql/047 answer instead: whole Berlin days
  * summed once by the rollup job, the edges and the tail from the visits,
  * visitors merged from HyperLogLog sketches (computed_from: visit_days,
  * visitors_counted: hll). */
@@ -168,14 +169,16 @@ static const db_stmt_t q_breakdown = {"analytics_breakdown",
 
 /* The same rows from the per-day figures (sql/047_visit_days.sql: whole
  * Berlin days summed, the rest of the range from the visits), for a
- * selection they cover: no filter, or filters on the device only ($6, each
- * holding for a row's device). Visitors are the merged HyperLogLog sketches
- * (0.8 % error, exact for small sets); the totals are the device rows, which
- * hold every visit once. Same parameters as q_breakdown. */
+ * selection they cover: no filter (the rows of all devices), or filters on
+ * the device only ($6, each holding for a row's device). Visitors are the
+ * merged HyperLogLog sketches (0.8 % error, exact for small sets); the
+ * totals are the rows of property device, which hold every visit once.
+ * Same parameters as q_breakdown. */
 static const db_stmt_t q_breakdown_days = {"analytics_breakdown_days",
 	"WITH p AS MATERIALIZED (SELECT" RANGE_SITE ", $6::jsonb AS vf),"
 	" f AS (SELECT d.* FROM p, visit_figures_between(p.site, p.t0, p.t1, ARRAY[$5::text, 'device']) d"
-	"  WHERE" FILTERS_HOLD("p.vf", "d.device") "),"
+	"  WHERE CASE WHEN p.vf = '[]' THEN d.device = '*' OR d.property = 'device'"
+	"   ELSE d.device <> '*' AND" FILTERS_HOLD("p.vf", "d.device") " END),"
 	" agg AS (SELECT value COLLATE \"C\" AS v,"
 	"   round(hll_cardinality(hll_union_agg(visitors)))::bigint AS visitors, sum(visits) AS visits,"
 	"   sum(pageviews) AS pageviews, sum(bounces) AS bounces, sum(secs) AS secs,"
@@ -213,12 +216,16 @@ static int per_visit(const char *prop)
 	return strcmp(prop, "page") != 0 && strcmp(prop, "goal") != 0;
 }
 
-/* Whether the per-day figures cover the filters: each is on the device,
- * which their rows are kept by. */
-static int days_cover(const json_t *filters)
+/* Whether the per-day figures answer property `prop` under the filters:
+ * they keep no pages (sql/047), and each filter must be on the device, which
+ * their rows are kept by. */
+static int days_cover(const char *prop, const json_t *filters)
 {
+	static const char *const pages[] = {"page", "entry_page", "exit_page", NULL};
 	json_t *f;
 	size_t i;
+	if (in_list(prop, pages))
+		return 0;
 	json_array_foreach(filters, i, f)
 		if (strcmp(json_string_value(json_array_get(f, 1)), "device") != 0)
 			return 0;
@@ -285,7 +292,7 @@ static void parse_query(req_t *r, query_t *q, json_t *errors)
 		verr(errors, "cursor", "is not a cursor this endpoint gave out");
 	if (q->site && (!*q->site || strpbrk(q->site, "/ ")))
 		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
-	q->from_days = days_cover(q->filters);
+	q->from_days = days_cover(q->prop, q->filters);
 }
 
 static void bd_check(req_t *r, json_t *errors)

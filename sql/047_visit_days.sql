@@ -3,8 +3,9 @@
 -- A breakdown (#46) over 90 days read every visit of the range (sql/040), so
 -- its cost grew with the visits: 0.4 s at 1 M events, 5 s at 10 M. Here each
 -- local day (Europe/Berlin, the reports' default zone) of a site holds, per
--- property and value and per device (so a filter on the device is answered
--- here too), the figures of the breakdown: visits, pageviews, bounces,
+-- property and value, for all devices ('*': what a report without filters
+-- reads, a third of the rows) and per device (so a filter on the device is
+-- answered here too), the figures of the breakdown: visits, pageviews, bounces,
 -- seconds of the visits that did not bounce, the visits that reached each
 -- goal, and the visitors as a HyperLogLog sketch that merges over days (as
 -- in sql/014: error 0.8 %, exact while a sketch holds few visitors). A report
@@ -12,11 +13,14 @@
 -- zone, days not rolled yet, the tail) from the visits, summed the same way.
 --
 -- Values count as the breakdown counts them (level5_breakdown.c): a visit
--- counts once for each of its own dimensions (its first event, its first
--- and last pageview), and once for each page it viewed (with that page's
--- pageviews) and each goal it reached (no pageviews). The device rows
--- (property 'device') hold every visit once: the totals.
---
+-- counts once for each of its own dimensions (its first event), and once for
+-- each goal it reached (no pageviews). The rows of property 'device' (per
+-- device only) hold every visit once: the totals. Pages (viewed, entry, exit) are not
+-- kept: at the bench's 2,000 pages a day's row of a page held 1.5 visits,
+-- so the rows were nearly as many as the visits, and merging their sketches
+-- (some 4 us each) cost more than reading the visits (0.7 s against 0.4 s at
+-- 1 M events); those breakdowns read the visits.
+
 -- Citus: distributed by site_id, colocated with events and visits.
 CREATE TABLE visit_days (
     site_id   bigint NOT NULL,
@@ -24,7 +28,7 @@ CREATE TABLE visit_days (
     dend      timestamptz NOT NULL,   -- the next one (23 or 25 hours on a switch)
     property  text NOT NULL,
     value     text NOT NULL,
-    device    text NOT NULL,
+    device    text NOT NULL,          -- '*': all devices
     visitors  hll NOT NULL,
     visits    bigint NOT NULL,
     pageviews bigint NOT NULL,
@@ -33,8 +37,9 @@ CREATE TABLE visit_days (
     goals     jsonb NOT NULL,         -- goal name -> visits that reached it
     PRIMARY KEY (site_id, property, dstart, value, device)
 );
--- rolling an hour again recomputes its day across sites
-CREATE INDEX ON visit_days (dstart);
+-- rolling an hour again recomputes its day across sites (by its end: a report
+-- reads by site, property and start, the primary key, never by this one)
+CREATE INDEX ON visit_days (dend);
 
 -- A visit's value of a visit property (NULL for page and goal): the
 -- dimensions of its first event, the source grouped at ingest (rows stored
@@ -70,26 +75,26 @@ WITH v AS (
     WHERE rolled_only AND v.vstart >= t0 AND v.vstart < t1 AND (site IS NULL OR v.site_id = site)
     UNION ALL
     SELECT * FROM visits_between(site, t0, t1) WHERE NOT rolled_only),
- -- one row per visit and value it counts for: n its pageviews there
+ -- one row per visit and value it counts for (n: its pageviews there), once for
+ -- its device and once for all devices ('*'), except for the device itself
  kv AS (
-    SELECT v.site_id, v.visitor_id, v.device, d.property, d.value, d.n,
+    SELECT v.site_id, v.visitor_id, x.device, d.property, d.value, d.n,
            (v.pageviews = 1 AND v.goals = 0)::int AS bounce,
            extract(epoch FROM v.vend - v.vstart)::float8 AS secs,
            CASE WHEN v.goals > 0 THEN ARRAY(SELECT DISTINCT h.name FROM unnest(v.hit_names,
                v.hit_goal) h(name, goal) WHERE h.goal) END AS reached
     FROM v, LATERAL (
         SELECT p, visit_value(p, v), v.pageviews::bigint
-        FROM unnest('{entry_page,exit_page,source,referrer,utm_source,utm_medium,utm_campaign,'
-                    'device,browser,os,country,region}'::text[]) p
+        FROM unnest('{source,referrer,utm_source,utm_medium,utm_campaign,device,browser,os,'
+                    'country,region}'::text[]) p
         WHERE props IS NULL OR p = ANY (props)
         UNION ALL
-        SELECT CASE WHEN h.goal THEN 'goal' ELSE 'page' END, h.name,
-               count(*) FILTER (WHERE NOT h.goal)
+        SELECT 'goal', h.name, 0::bigint
         FROM unnest(v.hit_names, v.hit_goal) h(name, goal)
-        WHERE props IS NULL OR CASE WHEN h.goal THEN 'goal' ELSE 'page' END = ANY (props)
-        GROUP BY h.goal, h.name
-    ) d(property, value, n)
-    WHERE d.value IS NOT NULL),
+        WHERE h.goal AND (props IS NULL OR 'goal' = ANY (props))
+        GROUP BY h.name
+    ) d(property, value, n), LATERAL (VALUES (v.device), ('*')) x(device)
+    WHERE d.value IS NOT NULL AND (x.device <> '*' OR d.property <> 'device')),
  g AS (
     SELECT site_id, property, value, device, jsonb_object_agg(goal, visits) AS goals
     FROM (SELECT kv.site_id, kv.property, kv.value, kv.device, r.goal, count(*) AS visits
@@ -121,7 +126,7 @@ BEGIN
                                     interval '1 day')::date LOOP
         s := d::timestamp AT TIME ZONE 'Europe/Berlin';
         e := (d + 1)::timestamp AT TIME ZONE 'Europe/Berlin';
-        DELETE FROM visit_days WHERE dstart = s;
+        DELETE FROM visit_days WHERE dend = e;
         INSERT INTO visit_days
         SELECT f.site_id, s, e, f.property, f.value, f.device, f.visitors, f.visits,
                f.pageviews, f.bounces, f.secs, f.goals
@@ -163,8 +168,12 @@ WITH b AS MATERIALIZED (
     WHERE t0 < t1)
 SELECT d.property, d.value, d.device, d.visitors, d.visits, d.pageviews, d.bounces, d.secs, d.goals
 FROM b, visit_days d
-WHERE (site IS NULL OR d.site_id = site) AND d.property = ANY (props)
+WHERE site IS NOT NULL AND d.site_id = site AND d.property = ANY (props)
   AND d.dstart >= b.c0 AND d.dstart < b.c1
+UNION ALL       -- every site: a branch of its own, so the one above reads the primary key
+SELECT d.property, d.value, d.device, d.visitors, d.visits, d.pageviews, d.bounces, d.secs, d.goals
+FROM b, visit_days d
+WHERE site IS NULL AND d.property = ANY (props) AND d.dstart >= b.c0 AND d.dstart < b.c1
 UNION ALL
 SELECT f.property, f.value, f.device, f.visitors, f.visits, f.pageviews, f.bounces, f.secs, f.goals
 FROM b, LATERAL visit_figures(site, t0, least(b.c0, t1), false, props) f

@@ -96,8 +96,8 @@ class Breakdown(unittest.TestCase):
         self.assertEqual(self.fetch()["property"], "page")      # the default
         j = self.fetch(property="page")
         self.assertEqual((j["property"], j["counted_per"], j["total_values"]), ("page", "event", 4))
-        # whole days rolled, no filter: the per-day figures (sql/047) answer
-        self.assertEqual((j["computed_from"], j["visitors_counted"]), ("visit_days", "hll"))
+        # the per-day figures (sql/047) keep no pages: the visits answer
+        self.assertEqual((j["computed_from"], j["visitors_counted"]), ("visits", "exact"))
         self.assertEqual(j["totals"], figures(5, 6, 8, 0.5, 509.8, 1, 0.1667))
         by, order = self.items("page")
         self.assertEqual(order, ["/a", "/b", "/c", "/z"])
@@ -107,7 +107,7 @@ class Breakdown(unittest.TestCase):
         self.assertEqual(by["/z"], figures(1, 1, 1, 1.0, 0.0, 0, 0.0))
 
     def test_entry_and_exit_pages_per_visit(self):
-        self.assertEqual(self.fetch(property="entry_page")["computed_from"], "visit_days")
+        self.assertEqual(self.fetch(property="entry_page")["computed_from"], "visits")
         by, order = self.items("entry_page")
         self.assertEqual(order, ["/a", "/b", "/z"])
         self.assertEqual(by["/a"], figures(3, 4, 6, 0.5, 749.8, 1, 0.25))
@@ -165,7 +165,14 @@ class Breakdown(unittest.TestCase):
         self.assertEqual((j["totals"]["visitors"], j["totals"]["visits"], j["totals"]["pageviews"]),
                          (2, 2, 3))
         self.assertEqual(j["filters"], [["is", "device", ["mobile"]]])
-        self.assertEqual(j["computed_from"], "visit_days")       # the days are kept per device
+        self.assertEqual(j["computed_from"], "visits")
+        # whole days rolled, a filter on the device: the per-day figures answer
+        j = self.fetch(property="source", filters=[["is", "device", ["mobile"]]])
+        self.assertEqual((j["computed_from"], j["visitors_counted"]), ("visit_days", "hll"))
+        self.assertEqual({i["value"]: i["visits"] for i in j["items"]},
+                         {"AI assistants": 1, "Social": 1})
+        self.assertEqual((j["totals"]["visitors"], j["totals"]["visits"], j["totals"]["pageviews"]),
+                         (2, 2, 3))
         # several values: either
         by, _ = self.items("device", filters=[["is", "country", ["AT", "CH"]]])
         self.assertEqual(sorted(by), ["mobile", "tablet"])
@@ -205,7 +212,7 @@ class Breakdown(unittest.TestCase):
         for tz, t0, t1 in (("America/New_York", "2026-03-10", "2026-03-12"),
                            ("UTC", "2026-03-12", "2026-03-13"), ("UTC", "2026-03-09", "2026-03-15"),
                            ("Europe/Berlin", "2026-03-10", "2026-03-10")):
-            for prop in ("page", "source", "device", "goal", "referrer", "exit_page"):
+            for prop in ("source", "device", "goal", "referrer", "browser", "utm_campaign"):
                 days = self.fetch(property=prop, tz=tz, **{"from": t0, "to": t1})
                 exact = self.fetch(property=prop, tz=tz, filters=every, **{"from": t0, "to": t1})
                 what = (tz, t0, t1, prop)
