@@ -16,10 +16,10 @@
 -- counts once for each of its own dimensions (its first event), and once for
 -- each goal it reached (no pageviews). The rows of property 'device' (per
 -- device only) hold every visit once: the totals. Pages (viewed, entry,
--- exit) are not kept: at the bench's 2,000 pages a day's row of a page held 1.5 visits,
--- so the rows were nearly as many as the visits, and merging their sketches
--- (some 4 us each) cost more than reading the visits (0.7 s against 0.4 s at
--- 1 M events); those breakdowns read the visits.
+-- exit) are not kept: at the bench's 2,000 pages a day's row of a page held
+-- 1.5 visits, so the rows were nearly as many as the visits, and merging
+-- their sketches (some 4 us each) cost more than reading the visits (0.7 s
+-- against 0.4 s at 1 M events); those breakdowns read the visits.
 
 -- Citus: distributed by site_id, colocated with events and visits.
 CREATE TABLE visit_days (
