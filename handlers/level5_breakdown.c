@@ -18,7 +18,13 @@
  * of its goal events. One SQL statement computes it all, from the visits
  * started in the range (sql/040_visits.sql: the visits table and the raw
  * tail), each read whole, visitors counted exactly; the filter list travels
- * as one jsonb parameter. The reply says so (computed_from: visits). */
+ * as one jsonb parameter. The reply says so (computed_from: visits,
+ * visitors_counted: exact). For a property other than the pages, without
+ * filters or with filters on the device only, the per-day figures of
+ * sql/047 answer instead: whole Berlin days
+ * summed once by the rollup job, the edges and the tail from the visits,
+ * visitors merged from HyperLogLog sketches (computed_from: visit_days,
+ * visitors_counted: hll). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,23 +81,27 @@ static const struct {
 	"    ELSE EXISTS (SELECT 1 FROM jsonb_array_elements_text(x -> 2) t(s)" \
 	"     WHERE strpos(fv.dv, t.s) > 0) END))"
 
-/* Visit v's value of the visit property `name` (SQL): its first event's
- * dimensions, the source grouped at ingest (rows stored before that have
- * none: their source, or Direct / None), the referrer without its query and
- * Direct / None for none or the site's own host. A CASE, so only the asked
- * one is computed. */
-#define VISIT_VALUE(name) \
-	" CASE " name " WHEN 'entry_page' THEN v.entry_page WHEN 'exit_page' THEN v.exit_page" \
-	"  WHEN 'source' THEN coalesce(v.source_group, CASE WHEN v.source IS NULL" \
-	"   OR v.source = 'direct' THEN 'Direct / None' ELSE v.source END)" \
-	"  WHEN 'referrer' THEN CASE WHEN v.referrer ~* '^https?://[^/?#]'" \
-	"   AND lower(regexp_replace(substring(v.referrer FROM '^[a-zA-Z]+://([^/?#:]+)'), '^www\\.', ''))" \
-	"    IS DISTINCT FROM lower(regexp_replace(v.host, '^www\\.', ''))" \
-	"   THEN regexp_replace(v.referrer, '[?#].*$', '') ELSE 'Direct / None' END" \
-	"  WHEN 'utm_source' THEN v.utm_source WHEN 'utm_medium' THEN v.utm_medium" \
-	"  WHEN 'utm_campaign' THEN v.utm_campaign WHEN 'device' THEN v.device" \
-	"  WHEN 'browser' THEN v.browser WHEN 'os' THEN v.os WHEN 'country' THEN v.country" \
-	"  WHEN 'region' THEN v.region END"
+/* Visit v's value of the visit property `name` (SQL): visit_value() of
+ * sql/047, which the per-day figures are summed by. */
+#define VISIT_VALUE(name) " visit_value(" name ", v)"
+
+/* p's range [t0, t1) and site from $1 from, $2 to, $3 tz, $4 domain (an
+ * unknown one reads site -1, no visits). */
+#define RANGE_SITE \
+	" ($1::date::timestamp AT TIME ZONE $3) AS t0," \
+	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1," \
+	"   coalesce((SELECT id FROM sites WHERE domain = $4), CASE WHEN $4 IS NOT NULL THEN -1 END)" \
+	"    AS site"
+
+/* The reply's rows from the totals t and the values agg (v, figures):
+ * the totals first, then the values of the page ($8 offset, $9 limit). */
+#define REPLY_ROWS \
+	" (SELECT 'total' AS section, NULL::text AS value, t.visitors, t.visits, t.pageviews," \
+	"   t.bounces, t.secs, t.conversions, (SELECT count(*) FROM agg) AS nvalues," \
+	"   p.site IS DISTINCT FROM -1 AS site_known FROM p, t)" \
+	" UNION ALL" \
+	" (SELECT 'row', v, visitors, visits, pageviews, bounces, secs, conversions, NULL, NULL" \
+	"  FROM agg ORDER BY visitors DESC, v COLLATE \"C\" OFFSET $8::bigint LIMIT $9::bigint)"
 
 /* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 property, $6 filters
  * (jsonb [[op, dimension, [values]]]), $7 goal, $8 offset, $9 limit (NULL:
@@ -107,10 +117,7 @@ static const struct {
  * visitors, visits, pageviews, bounces, seconds of non-bounce visits,
  * conversions. */
 static const db_stmt_t q_breakdown = {"analytics_breakdown",
-	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
-	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
-	"   coalesce((SELECT id FROM sites WHERE domain = $4), CASE WHEN $4 IS NOT NULL THEN -1 END)"
-	"    AS site, f.*"
+	"WITH p AS MATERIALIZED (SELECT" RANGE_SITE ", f.*"
 	"  FROM (SELECT coalesce(jsonb_agg(x) FILTER (WHERE x ->> 1 NOT IN ('page', 'goal')), '[]') AS vf,"
 	"    coalesce(jsonb_agg(x) FILTER (WHERE x ->> 1 = 'page'), '[]') AS pf,"
 	"    coalesce(jsonb_agg(x) FILTER (WHERE x ->> 1 = 'goal'), '[]') AS gf"
@@ -158,12 +165,30 @@ static const db_stmt_t q_breakdown = {"analytics_breakdown",
 	"   AS visitors, count(*) AS visits, sum(pageviews) AS pageviews, sum(bounce) AS bounces,"
 	"   sum(secs * (1 - bounce)) AS secs, count(*) FILTER (WHERE converted) AS conversions"
 	"  FROM kept)"
-	" (SELECT 'total' AS section, NULL::text AS value, t.visitors, t.visits, t.pageviews,"
-	"   t.bounces, t.secs, t.conversions, (SELECT count(*) FROM agg) AS nvalues,"
-	"   p.site IS DISTINCT FROM -1 AS site_known FROM p, t)"
-	" UNION ALL"
-	" (SELECT 'row', v, visitors, visits, pageviews, bounces, secs, conversions, NULL, NULL"
-	"  FROM agg ORDER BY visitors DESC, v COLLATE \"C\" OFFSET $8::bigint LIMIT $9::bigint)"};
+	REPLY_ROWS};
+
+/* The same rows from the per-day figures (sql/047_visit_days.sql: whole
+ * Berlin days summed, the rest of the range from the visits), for a
+ * selection they cover: no filter (the rows of all devices), or filters on
+ * the device only ($6, each holding for a row's device). Visitors are the
+ * merged HyperLogLog sketches (0.8 % error, exact for small sets); the
+ * totals are the rows of property device, which hold every visit once.
+ * Same parameters as q_breakdown. */
+static const db_stmt_t q_breakdown_days = {"analytics_breakdown_days",
+	"WITH p AS MATERIALIZED (SELECT" RANGE_SITE ", $6::jsonb AS vf),"
+	" f AS (SELECT d.* FROM p, visit_figures_between(p.site, p.t0, p.t1, ARRAY[$5::text, 'device']) d"
+	"  WHERE CASE WHEN p.vf = '[]' THEN d.device = '*' OR d.property = 'device'"
+	"   ELSE d.device <> '*' AND" FILTERS_HOLD("p.vf", "d.device") " END),"
+	" agg AS (SELECT value COLLATE \"C\" AS v,"
+	"   round(hll_cardinality(hll_union_agg(visitors)))::bigint AS visitors, sum(visits) AS visits,"
+	"   sum(pageviews) AS pageviews, sum(bounces) AS bounces, sum(secs) AS secs,"
+	"   coalesce(sum((goals ->> $7)::bigint), 0) AS conversions"
+	"  FROM f WHERE property = $5 GROUP BY 1),"
+	" t AS (SELECT coalesce(round(hll_cardinality(hll_union_agg(visitors)))::bigint, 0) AS visitors,"
+	"   coalesce(sum(visits), 0) AS visits, sum(pageviews) AS pageviews, sum(bounces) AS bounces,"
+	"   sum(secs) AS secs, coalesce(sum((goals ->> $7)::bigint), 0) AS conversions"
+	"  FROM f WHERE property = 'device')"
+	REPLY_ROWS};
 
 enum { C_SECTION, C_VALUE, C_VISITORS, C_VISITS, C_PAGEVIEWS, C_BOUNCES, C_SECS, C_CONV,
        C_NVALUES, C_SITE_KNOWN };
@@ -174,6 +199,7 @@ typedef struct query {
 	const char *site, *goal, *format;
 	json_t *filters;        /* normalised: [[op, dimension, [values]]] */
 	long long offset, limit;
+	int from_days;          /* the per-day figures answer it (q_breakdown_days) */
 } query_t;
 
 static int in_list(const char *s, const char *const *list)
@@ -188,6 +214,22 @@ static int in_list(const char *s, const char *const *list)
 static int per_visit(const char *prop)
 {
 	return strcmp(prop, "page") != 0 && strcmp(prop, "goal") != 0;
+}
+
+/* Whether the per-day figures answer property `prop` under the filters:
+ * they keep no pages (sql/047), and each filter must be on the device, which
+ * their rows are kept by. */
+static int days_cover(const char *prop, const json_t *filters)
+{
+	static const char *const pages[] = {"page", "entry_page", "exit_page", NULL};
+	json_t *f;
+	size_t i;
+	if (in_list(prop, pages))
+		return 0;
+	json_array_foreach(filters, i, f)
+		if (strcmp(json_string_value(json_array_get(f, 1)), "device") != 0)
+			return 0;
+	return 1;
 }
 
 /* Checks filter i ([op, dimension, [values]]); adds the normalised one to
@@ -250,6 +292,7 @@ static void parse_query(req_t *r, query_t *q, json_t *errors)
 		verr(errors, "cursor", "is not a cursor this endpoint gave out");
 	if (q->site && (!*q->site || strpbrk(q->site, "/ ")))
 		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
+	q->from_days = days_cover(q->prop, q->filters);
 }
 
 static void bd_check(req_t *r, json_t *errors)
@@ -343,10 +386,11 @@ static int reply_page(req_t *r, const query_t *q, const PGresult *res, int total
 	json_t *next = q->offset + q->limit < nvalues ? cursor_new(q->offset + q->limit)
 		       : json_null();
 	json_t *j = arena_json(r->arena, json_pack(
-		"{s:o, s:s, s:s, s:s, s:O, s:s, s:s?, s:s, s:o, s:I, s:o, s:o}",
+		"{s:o, s:s, s:s, s:s, s:s, s:O, s:s, s:s?, s:s, s:o, s:I, s:o, s:o}",
 		"range", range_json_new(&q->rg), "property", q->prop,
 		"counted_per", per_visit(q->prop) ? "visit" : "event",
-		"computed_from", "visits", "filters", q->filters,
+		"computed_from", q->from_days ? "visit_days" : "visits",
+		"visitors_counted", q->from_days ? "hll" : "exact", "filters", q->filters,
 		"goal", q->goal, "site", q->site, "geo_source", geo_source(),
 		"totals", figures_json(json_object(), t), "total_values", (json_int_t)nvalues,
 		"items", items, "next_cursor", next));
@@ -375,7 +419,7 @@ int h_analytics_breakdown(req_t *r)
 	snprintf(lim, sizeof(lim), "%lld", q.limit);
 	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.prop, ftext, q.goal, off,
 			   csv ? NULL : lim};
-	PGresult *res = db_run(r->arena, &q_breakdown, 9, p);
+	PGresult *res = db_run(r->arena, q.from_days ? &q_breakdown_days : &q_breakdown, 9, p);
 	if (!res)
 		return db_fail(r);
 	int total = -1;

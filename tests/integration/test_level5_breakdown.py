@@ -96,7 +96,8 @@ class Breakdown(unittest.TestCase):
         self.assertEqual(self.fetch()["property"], "page")      # the default
         j = self.fetch(property="page")
         self.assertEqual((j["property"], j["counted_per"], j["total_values"]), ("page", "event", 4))
-        self.assertEqual(j["computed_from"], "visits")
+        # the per-day figures (sql/047) keep no pages: the visits answer
+        self.assertEqual((j["computed_from"], j["visitors_counted"]), ("visits", "exact"))
         self.assertEqual(j["totals"], figures(5, 6, 8, 0.5, 509.8, 1, 0.1667))
         by, order = self.items("page")
         self.assertEqual(order, ["/a", "/b", "/c", "/z"])
@@ -164,11 +165,21 @@ class Breakdown(unittest.TestCase):
         self.assertEqual((j["totals"]["visitors"], j["totals"]["visits"], j["totals"]["pageviews"]),
                          (2, 2, 3))
         self.assertEqual(j["filters"], [["is", "device", ["mobile"]]])
+        self.assertEqual(j["computed_from"], "visits")
+        # whole days rolled, a filter on the device: the per-day figures answer
+        j = self.fetch(property="source", filters=[["is", "device", ["mobile"]]])
+        self.assertEqual((j["computed_from"], j["visitors_counted"]), ("visit_days", "hll"))
+        self.assertEqual({i["value"]: i["visits"] for i in j["items"]},
+                         {"AI assistants": 1, "Social": 1})
+        self.assertEqual((j["totals"]["visitors"], j["totals"]["visits"], j["totals"]["pageviews"]),
+                         (2, 2, 3))
         # several values: either
         by, _ = self.items("device", filters=[["is", "country", ["AT", "CH"]]])
         self.assertEqual(sorted(by), ["mobile", "tablet"])
 
     def test_filter_is_not_and_contains(self):
+        j = self.fetch(property="source", filters=[["is_not", "country", ["DE"]]])
+        self.assertEqual((j["computed_from"], j["visitors_counted"]), ("visits", "exact"))
         by, _ = self.items("source", filters=[["is_not", "country", ["DE"]]])
         self.assertEqual(sorted(by), ["AI assistants", "Direct / None", "Google"])
         self.assertEqual(by["Google"], figures(1, 1, 1, 1.0, 0.0, 0, 0.0))
@@ -193,6 +204,37 @@ class Breakdown(unittest.TestCase):
         by, _ = self.items("goal", filters=[["is", "page", ["/b"]]])
         self.assertEqual(sorted(by), ["lead", "signup"])
         self.assertEqual(self.items("goal", filters=[["is", "page", ["/c"]]])[1], [])
+
+    def test_days_equal_the_visits_in_any_zone(self):
+        # ranges whose edges cut Berlin days: the whole days from the per-day figures, the
+        # edges from the visits; a filter that holds for every visit makes the visits answer
+        every = [["is_not", "country", ["-"]]]
+        for tz, t0, t1 in (("America/New_York", "2026-03-10", "2026-03-12"),
+                           ("UTC", "2026-03-12", "2026-03-13"), ("UTC", "2026-03-09", "2026-03-15"),
+                           ("Europe/Berlin", "2026-03-10", "2026-03-10")):
+            for prop in ("source", "device", "goal", "referrer", "browser", "utm_campaign"):
+                days = self.fetch(property=prop, tz=tz, **{"from": t0, "to": t1})
+                exact = self.fetch(property=prop, tz=tz, filters=every, **{"from": t0, "to": t1})
+                what = (tz, t0, t1, prop)
+                self.assertEqual((days["computed_from"], exact["computed_from"]),
+                                 ("visit_days", "visits"), what)
+                self.assertGreater(exact["totals"]["visits"], 0, what)
+                self.assertEqual(days["totals"], exact["totals"], what)
+                self.assertEqual(days["items"], exact["items"], what)
+                self.assertEqual(days["total_values"], exact["total_values"], what)
+
+    def test_late_visit_into_a_closed_day(self):
+        old = {"from": "2026-03-04", "to": "2026-03-06", "property": "source"}
+        self.assertEqual(self.fetch(**old)["totals"]["visits"], 1)
+        psql("INSERT INTO events (site_id, host, ts, visitor_id, kind, path, source_group, device)"
+             " SELECT id, domain, '2026-03-05 15:00+01', 7, 'pageview', '/spaet', 'Bing', 'mobile'"
+             " FROM sites WHERE domain = :'v1'", DOMAIN)
+        rollup()
+        j = self.fetch(**old)
+        self.assertEqual(j["computed_from"], "visit_days")
+        self.assertEqual((j["totals"]["visitors"], j["totals"]["visits"]), (2, 2))
+        self.assertEqual({i["value"]: i["visits"] for i in j["items"]},
+                         {"Direct / None": 1, "Bing": 1})
 
     def test_pagination(self):
         j = self.fetch(property="page", limit=2)

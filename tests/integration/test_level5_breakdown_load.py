@@ -1,8 +1,10 @@
 """#46 / issue #8: the breakdowns over the visits table equal an independent sessionisation
 of the raw events (#45's visits, each in the range it starts in and read whole, written here
-without the visits table): every figure exactly, visitors included, for visit properties,
-pages and goals, with filters on the visit, the page and both; on the demo site and on a
-generated load (bench/events.sql into a site of its own, deleted afterwards). The range ends
+without the visits table): every figure exactly, for visit properties, pages and goals, with
+filters on the visit, the page and both; visitors exactly where the visits answer, within 2 %
+where the per-day figures do (sql/047: no page property, no filter or the device's only;
+HyperLogLog); on the
+demo site and on a generated load (bench/events.sql into a site of its own, deleted afterwards). The range ends
 today, so the hours the rollup job has not rolled yet (the raw tail) count too."""
 import datetime
 import json
@@ -33,6 +35,8 @@ CASES = [
     ("page", [["is", "page", ["/", "/agri-pv", "/seite-1", "/seite-2"]],
               ["is", "device", ["desktop"]]]),
     ("source", [["is", "goal", ["lead"]]]),
+    ("source", [["is", "device", ["mobile"]]]),
+    ("goal", [["is_not", "visit:device", ["desktop"]]]),
 ]
 
 # The visits started in [v2, v3 + 1 day) UTC of site v1, from its raw events: per visit its
@@ -133,7 +137,12 @@ class Equal:
                  "filters": json.dumps(filters), "limit": 500, **extra}
         r = get(PATH + "?" + urllib.parse.urlencode(query), token=self.token, timeout=60)
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json["computed_from"], "visits")
+        # the per-day figures answer for a property other than the pages, without
+        # filters or with filters on the device only
+        days = prop not in ("page", "entry_page", "exit_page") and \
+            all(f[1].split(":")[-1] == "device" for f in filters)
+        self.assertEqual((r.json["computed_from"], r.json["visitors_counted"]),
+                         ("visit_days", "hll") if days else ("visits", "exact"))
         return r.json
 
     def reference(self, prop, filters):
@@ -152,14 +161,24 @@ class Equal:
         total, items = rows[0], rows[1:]
         self.assertGreater(len(items), 0, what)
         self.assertEqual(got["total_values"], int(total[8]), what)
-        self.close(got["totals"], figures(total), prop, what + " totals")
-        self.assertEqual([i["value"] for i in got["items"]], [r[1] for r in items], what)
-        for i, r in zip(got["items"], items):
-            self.close(i, figures(r), prop, "%s %s" % (what, r[1]))
+        hll = got["visitors_counted"] == "hll"
+        self.close(got["totals"], figures(total), prop, what + " totals", hll)
+        if hll:     # estimates may swap values of (nearly) equal visitors
+            by = {i["value"]: i for i in got["items"]}
+            self.assertEqual(sorted(by), sorted(r[1] for r in items), what)
+            got_items = [by[r[1]] for r in items]
+        else:
+            self.assertEqual([i["value"] for i in got["items"]], [r[1] for r in items], what)
+            got_items = got["items"]
+        for i, r in zip(got_items, items):
+            self.close(i, figures(r), prop, "%s %s" % (what, r[1]), hll)
         return got
 
-    def close(self, got, want, prop, what):
-        for k in ("visitors", "visits", "pageviews"):
+    def close(self, got, want, prop, what, hll=False):
+        # HyperLogLog: within 2 % (issue #8), exact while a sketch holds few visitors
+        self.assertLessEqual(abs(got["visitors"] - want["visitors"]),
+                             0.02 * want["visitors"] if hll else 0, "%s: visitors" % what)
+        for k in ("visits", "pageviews"):
             self.assertEqual(got[k], want[k], "%s: %s" % (what, k))
         if prop != "goal" or what.endswith("totals"):
             self.assertEqual(got["conversions"], want["conversions"], "%s: conversions" % what)
@@ -212,7 +231,7 @@ class GeneratedLoad(Equal, unittest.TestCase):
     @classmethod
     def remove(cls):
         for table in ("events", "rollup_visits", "rollup_pages", "rollup_vitals",
-                      "rollup_engagement", "visits"):
+                      "rollup_engagement", "visits", "visit_days"):
             psql("DELETE FROM %s WHERE site_id = :'v1'" % table, cls.site_id)
         psql("DELETE FROM sites WHERE id = :'v1'", cls.site_id)
         roll_all()    # the hours of the deleted events, before the next test's rollup()
