@@ -28,3 +28,10 @@ request = function()
 	end
 	return wrk.format(nil, nil, nil, body)
 end
+
+-- BENCH_DELAY_MS: each connection waits this long before its next request, so a
+-- few connections send beacons at a steady rate (bench/mixed) instead of flat out.
+local wait_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "")
+if wait_ms then
+	delay = function() return wait_ms end
+end

@@ -67,9 +67,15 @@ const vschema_t ingest_beacon_schema = {"Beacon", event_rules, BEACON_FIELDS,
 const vschema_t ingest_event_schema = {"Event", VRULES(event_rules), VRULES(kind_rules), 1000};
 
 /* The whole batch in one statement: one array per column, unnested side by
- * side (ts NULL: the transaction's now()). */
+ * side (ts NULL: the transaction's now()). Rows timed before the current hour
+ * may lie in hours the rollup job has rolled: the same statement names those
+ * hours in events_late, which the job reads instead of counting events
+ * (sql/048_rollup_late_hours.sql). */
 static const db_stmt_t q_insert = {"ingest_insert",
-	"INSERT INTO events (site_id, ts, visitor_id, kind, host, path, referrer, source, name,"
+	"WITH late AS (INSERT INTO events_late (hour)"
+	"  SELECT DISTINCT date_trunc('hour', to_timestamp(t)) FROM unnest($2::float8[]) t"
+	"  WHERE to_timestamp(t) < date_trunc('hour', now()))"
+	" INSERT INTO events (site_id, ts, visitor_id, kind, host, path, referrer, source, name,"
 	" value, rating, nav_type, metric_id, engaged_ms, scroll_pct, props, device, browser,"
 	" revenue, currency, interactive, " EVENT_DIMS_COLUMNS ")"
 	" SELECT site_id, coalesce(to_timestamp(ts), now()), visitor_id, kind, host, path,"
