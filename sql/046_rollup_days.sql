@@ -14,6 +14,10 @@
 -- rolled in part has rows too; readers use a day only once its end is at or
 -- before rollup_state.rolled_until.
 --
+-- The keys end with the day: a report reads one row per day of its filter
+-- (site, path, device, ...), and with the day second it read every row of
+-- every filter in its range, as the hour rollups' keys make it do.
+--
 -- Citus: lead with site_id like the hour rollups; distributed and colocated
 -- with events the same way.
 
@@ -29,7 +33,7 @@ CREATE TABLE rollup_visits_days (
     visits   bigint NOT NULL,
     bounces  bigint NOT NULL,
     secs     float8 NOT NULL,
-    PRIMARY KEY (site_id, day, path, goal, device, source, browser)
+    PRIMARY KEY (site_id, path, goal, device, source, browser, day)
 );
 
 CREATE TABLE rollup_pages_days (
@@ -43,7 +47,7 @@ CREATE TABLE rollup_pages_days (
     pageviews bigint NOT NULL,
     visitors  hll NOT NULL,
     viewers   hll,
-    PRIMARY KEY (site_id, day, path, device, source, browser)
+    PRIMARY KEY (site_id, path, device, source, browser, day)
 );
 
 CREATE TABLE rollup_vitals_days (
@@ -58,7 +62,7 @@ CREATE TABLE rollup_vitals_days (
     ni      bigint NOT NULL,
     poor    bigint NOT NULL,
     digest  tdigest NOT NULL,
-    PRIMARY KEY (site_id, day, path, device, name)
+    PRIMARY KEY (site_id, path, device, name, day)
 );
 
 CREATE TABLE rollup_engagement_days (
@@ -73,7 +77,7 @@ CREATE TABLE rollup_engagement_days (
     s50     bigint NOT NULL,
     s75     bigint NOT NULL,
     digest  tdigest NOT NULL,
-    PRIMARY KEY (site_id, day, path, device)
+    PRIMARY KEY (site_id, path, device, day)
 );
 
 -- Rolling a day again deletes its rows across sites.
@@ -185,9 +189,10 @@ END $$;
 -- Where a report over [t0, t1) reads days: the whole Berlin days inside it
 -- that are rolled, [d0, d1); hours before d0 and from d1 on. `days` false (an
 -- hourly series, buckets in another zone): hours only, d0 = d1 = t1.
-CREATE FUNCTION rollup_day_span(t0 timestamptz, t1 timestamptz, days boolean,
-                                OUT d0 timestamptz, OUT d1 timestamptz)
-LANGUAGE sql STABLE AS $$
+-- A set of one row, so that the planner inlines it (a function returning a
+-- record runs apart for each call).
+CREATE FUNCTION rollup_day_span(t0 timestamptz, t1 timestamptz, days boolean)
+RETURNS TABLE (d0 timestamptz, d1 timestamptz) LANGUAGE sql STABLE AS $$
     SELECT s.d0, greatest(s.d0, least(t1, s.d1))
     FROM (SELECT CASE WHEN days THEN least(t1, greatest(t0, rollup_day_ceil(t0))) ELSE t1 END AS d0,
                  rollup_day_floor(least(t1, (SELECT coalesce(rolled_until, '-infinity')
