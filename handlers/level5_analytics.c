@@ -65,7 +65,8 @@ static const struct {
 
 /* $1 from, $2 to, $3 tz, $4 interval, $5 site domain, $6 path, $7 source,
  * $8 device, $9 goal, $10 extra buckets after the range (for forecasts).
- * Closed hours come from the rollups, the hours from rollup_state.rolled_until
+ * Closed hours come from the rollups (whole days from the day rollups where
+ * TS_DAYS), the hours from rollup_state.rolled_until
  * on from the raw events (ROLLUP_TAIL_CTE, visits.h); u holds both as
  * per-hour figures, visitors as HyperLogLog sketches, merged per local day
  * (ud: many small sketches into few), then per bucket and over the range.
@@ -73,6 +74,9 @@ static const struct {
  * figures..., site known, sort key) per bucket, then 'previous' (local = its
  * first day, pto = its last) and 'total'. Figures: visitors, visits,
  * pageviews, bounces, seconds of non-bounce visits, conversions. */
+/* Day rollups (sql/046) hold Berlin days: they serve buckets of a day or
+ * longer in that zone; hours, and buckets in another zone, read hours. */
+#define TS_DAYS "($3 = 'Europe/Berlin' AND $4 <> 'hour')"
 static const db_stmt_t q_timeseries = {"analytics_timeseries",
 	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
@@ -82,14 +86,14 @@ static const db_stmt_t q_timeseries = {"analytics_timeseries",
 	ROLLUP_TAIL_CTE("p.tp", "$5", "$9")
 	" u AS (SELECT r.hour AS t, r.visitors AS h, r.pageviews, 0::numeric AS visits,"
 	"    0::numeric AS bounces, 0::float8 AS secs, 0::numeric AS conv"
-	"  FROM rollup_pages r, c WHERE r.hour >= c.tp AND r.hour < c.cut"
-	"    AND ($5::text IS NULL OR r.site_id = c.site) AND r.path = coalesce($6, '*')"
+	"  FROM c, rollup_pages_between(c.tp, c.cut, " TS_DAYS ") r"
+	"  WHERE ($5::text IS NULL OR r.site_id = c.site) AND r.path = coalesce($6, '*')"
 	"    AND r.source = coalesce($7, '*') AND r.device = coalesce($8, '*') AND r.browser = '*'"
 	"  UNION ALL SELECT r.hour, NULL, 0, sum(r.visits) FILTER (WHERE r.goal = ''),"
 	"   sum(r.bounces) FILTER (WHERE r.goal = ''), sum(r.secs) FILTER (WHERE r.goal = ''),"
 	"   sum(r.visits) FILTER (WHERE r.goal = $9)"
-	"  FROM rollup_visits r, c WHERE r.hour >= c.tp AND r.hour < c.cut"
-	"    AND ($5::text IS NULL OR r.site_id = c.site) AND r.path = coalesce($6, '*')"
+	"  FROM c, rollup_visits_between(c.tp, c.cut, " TS_DAYS ") r"
+	"  WHERE ($5::text IS NULL OR r.site_id = c.site) AND r.path = coalesce($6, '*')"
 	"    AND r.goal IN ('', $9) AND r.source = coalesce($7, '*')"
 	"    AND r.device = coalesce($8, '*') AND r.browser = '*' GROUP BY r.hour"
 	"  UNION ALL SELECT date_trunc('hour', ts),"
