@@ -80,9 +80,9 @@ static const db_stmt_t q_journey = {"behav_journey",
 	" c AS MATERIALIZED (SELECT p.*, CASE WHEN d.d1 > d.d0 THEN d.d0 ELSE p.t0 END AS a,"
 	"   CASE WHEN d.d1 > d.d0 THEN d.d1 ELSE p.t0 END AS b"
 	"  FROM p, rollup_state s,"
-	"   LATERAL (SELECT CASE WHEN berlin_day(p.t0) = p.t0 THEN p.t0"
+	"   LATERAL (SELECT CASE WHEN rollup_day_floor(p.t0) = p.t0 THEN p.t0"
 	"     ELSE " JOURNEY_DAY_AFTER("p.t0") " END AS d0,"
-	"    berlin_day(least(p.t1, coalesce(s.rolled_until, '-infinity'))) AS d1) d),"
+	"    rollup_day_floor(least(p.t1, coalesce(s.rolled_until, '-infinity'))) AS d1) d),"
 	/* one branch for a site (its index), one for every site, as visits_between() */
 	" jd AS (SELECT j.* FROM c, journey_days j WHERE c.site IS NOT NULL AND j.site_id = c.site"
 	"   AND j.day_start >= c.a AND j.day_end <= c.b"

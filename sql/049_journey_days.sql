@@ -12,7 +12,7 @@
 -- a row n times, cuts it only for the goal it asks for, and needs no visit.
 --
 -- A day is a local day in Europe/Berlin (day_start, day_end as timestamptz,
--- 23 or 25 hours at the clock changes). Reports read a day only when it ends
+-- 23 or 25 hours at the clock changes; rollup_day_floor() of sql/046). Reports read a day only when it ends
 -- at or before rollup_state.rolled_until; days cut by the range (another time
 -- zone) and the hours after the rollups come from visits_between().
 --
@@ -33,11 +33,6 @@ CREATE INDEX ON journey_days (site_id, day_start);
 -- rolling an hour again recomputes its day across sites
 CREATE INDEX ON journey_days (day_start);
 
--- The start of the Berlin day holding t.
-CREATE FUNCTION berlin_day(t timestamptz) RETURNS timestamptz LANGUAGE sql IMMUTABLE AS $$
-    SELECT date_trunc('day', t AT TIME ZONE 'Europe/Berlin') AT TIME ZONE 'Europe/Berlin'
-$$;
-
 -- The journey rows of the Berlin days that start in [a, b) (of one site, or
 -- all), from the visits table: per visit, its hits with the page group of a
 -- pageview, whether it begins a run (its group differs from the previous
@@ -45,7 +40,7 @@ $$;
 CREATE FUNCTION journey_day_rows(a timestamptz, b timestamptz, site bigint DEFAULT NULL)
 RETURNS SETOF journey_days LANGUAGE sql STABLE AS $$
     SELECT v.site_id, v.day_start, v.day_end, x.groups, x.goals, x.cuts, count(*)::int
-    FROM (SELECT v.*, berlin_day(v.vstart) AS day_start,
+    FROM (SELECT v.*, rollup_day_floor(v.vstart) AS day_start,
                  (date_trunc('day', v.vstart AT TIME ZONE 'Europe/Berlin') + interval '1 day')
                      AT TIME ZONE 'Europe/Berlin' AS day_end
           FROM visits v
@@ -79,8 +74,8 @@ CREATE FUNCTION rollup_hours_between(a timestamptz, b timestamptz) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM rollup_hours_before_049(a, b);
-    DELETE FROM journey_days WHERE day_start >= berlin_day(a) AND day_start < b;
-    INSERT INTO journey_days SELECT * FROM journey_day_rows(berlin_day(a), b);
+    DELETE FROM journey_days WHERE day_start >= rollup_day_floor(a) AND day_start < b;
+    INSERT INTO journey_days SELECT * FROM journey_day_rows(rollup_day_floor(a), b);
 END $$;
 
 -- Backfill from the visits rolled so far.

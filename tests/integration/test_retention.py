@@ -1,6 +1,7 @@
 """Retention (sql/045_retention.sql): a month's events partition is dropped whole once it lies
 past every site's retention; a site kept shorter loses its older events, visits and rollups, and
-no other site loses anything; the command line refuses a retention out of range."""
+no other site loses anything; the day tables (sql/050) keep only what is left of the Berlin day
+the horizon falls in; the command line refuses a retention out of range."""
 import os
 import subprocess
 import unittest
@@ -61,6 +62,40 @@ class Retention(unittest.TestCase):
         # the site added again without the option keeps its retention
         zoe("site", "add", "--domain", "ret-short-%s.example" % RUN, "--origin", "https://x.example")
         self.assertEqual(psql_one("SELECT retention_months FROM sites WHERE id = :'v1'", short), "2")
+
+    def test_the_horizon_day_keeps_only_the_hours_after_the_horizon(self):
+        # The horizon is a UTC month start, an hour or two into a Berlin day: a visit
+        # half an hour before it goes, one three hours after it stays, and the day rows
+        # (hours by day, visit figures, journey paths) hold the one that stays.
+        short = add_site("horizon", "--retention-months", "2")
+        horizon = psql_one("SELECT date_trunc('month', now()) - interval '2 months'")
+        for offset in ("-30 minutes", "3 hours"):
+            psql("INSERT INTO events (site_id, ts, visitor_id, kind, path, device)"
+                 " VALUES (:'v1', :'v2'::timestamptz + :'v3'::interval, 1, 'pageview', '/h',"
+                 " 'desktop')", short, horizon, offset)
+        insert(short, "4 months")
+        rollup()
+
+        def day_figures():
+            return tuple(int(psql_one(q, short, horizon)) for q in (
+                "SELECT coalesce(sum(pageviews), 0) FROM rollup_pages_days WHERE site_id = :'v1'"
+                " AND path = '*' AND device = '*' AND source = '*' AND browser = '*'"
+                " AND day = rollup_day_floor(:'v2')",
+                "SELECT coalesce(sum(visits), 0) FROM visit_days WHERE site_id = :'v1'"
+                " AND property = 'source' AND device = '*' AND dstart = rollup_day_floor(:'v2')",
+                "SELECT coalesce(sum(n), 0) FROM journey_days WHERE site_id = :'v1'"
+                " AND day_start = rollup_day_floor(:'v2')",
+                "SELECT (SELECT count(*) FROM rollup_pages_days WHERE site_id = :'v1' AND dend <= :'v2')"
+                " + (SELECT count(*) FROM visit_days WHERE site_id = :'v1' AND dend <= :'v2')"
+                " + (SELECT count(*) FROM journey_days WHERE site_id = :'v1' AND day_end <= :'v2')"))
+        before = day_figures()
+        self.assertEqual(before[:3], (2, 2, 2))
+        self.assertGreater(before[3], 0)        # the day four months back
+        psql("SELECT events_expire()")
+        self.assertEqual(day_figures(), (1, 1, 1, 0))
+        # a second run finds nothing more to cut
+        psql("SELECT events_expire()")
+        self.assertEqual(day_figures(), (1, 1, 1, 0))
 
     def test_retention_out_of_range_refused(self):
         env = dict(os.environ, DATABASE_URL=database_url(), ZOE_VAR=VAR)
