@@ -143,16 +143,35 @@ $$;
 
 -- percentile_cont(f) of a histogram (values ascending, their counts), as
 -- PostgreSQL interpolates it: between the values at ranks floor and ceil
--- of f * (n - 1). NULL for no values.
+-- of f * (n - 1). NULL for no values. A loop: a report calls it a few dozen
+-- times, and a set-returning SQL body was planned at each call.
 CREATE FUNCTION histogram_percentile(vals smallint[], ns bigint[], f float8) RETURNS float8
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-WITH h AS (SELECT u.v, sum(u.n) OVER (ORDER BY u.v) AS cum FROM unnest(vals, ns) u(v, n)),
- k AS (SELECT f * (sum(n) - 1)::float8 AS pos FROM unnest(ns) n HAVING sum(n) > 0)
-SELECT lo.v + (hi.v - lo.v) * (k.pos - floor(k.pos))
-FROM k,
-     LATERAL (SELECT h.v::float8 AS v FROM h WHERE h.cum > floor(k.pos) ORDER BY h.v LIMIT 1) lo,
-     LATERAL (SELECT h.v::float8 AS v FROM h WHERE h.cum > ceil(k.pos) ORDER BY h.v LIMIT 1) hi
-$$;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    total bigint := 0;
+    pos float8;
+    cum bigint := 0;
+    lo float8;
+    i int;
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(ns, 1), 0) LOOP
+        total := total + ns[i];
+    END LOOP;
+    IF total = 0 THEN
+        RETURN NULL;
+    END IF;
+    pos := f * (total - 1)::float8;
+    FOR i IN 1 .. array_length(ns, 1) LOOP
+        cum := cum + ns[i];
+        IF lo IS NULL AND cum > floor(pos) THEN
+            lo := vals[i];
+        END IF;
+        IF cum > ceil(pos) THEN
+            RETURN lo + (vals[i] - lo) * (pos - floor(pos));
+        END IF;
+    END LOOP;
+    RETURN lo;
+END $$;
 
 -- Backfill from the visits rolled so far.
 SELECT behavior_days_between(min(vstart), max(vstart) + interval '1 microsecond')
