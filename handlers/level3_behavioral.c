@@ -80,6 +80,48 @@ static const db_stmt_t q_behavior = {"behavior_metrics",
 	" FROM g GROUP BY GROUPING SETS ((), (device), (source))"
 	" ORDER BY grouping(device, source) = 3 DESC, count(*) DESC, 2"};
 
+/* $1 from, $2 to, $3 tz, $4 site domain, $5 source, $6 device, $7 goal. The
+ * same rows when no path is asked for: the whole Berlin days from
+ * behavior_days, the rest from the visits (behavior_figures_between(),
+ * sql/051), summed per group with the goal's conversions (and the visits
+ * they make engaged); the scroll quartiles from the groups' summed
+ * histograms, interpolated as percentile_cont. */
+static const db_stmt_t q_behavior_days = {"behavior_metrics_days",
+	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
+	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
+	"   (SELECT id FROM sites WHERE domain = $4) AS site,"
+	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known),"
+	" d AS MATERIALIZED (SELECT coalesce(b.source, 'direct') AS source, b.device, b.visits,"
+	"   b.pageviews, b.engaged + coalesce((b.goals->$7::text->>1)::bigint, 0) AS engaged,"
+	"   coalesce((b.goals->$7::text->>0)::bigint, 0) AS conv, b.pbounces, b.engaged_ms,"
+	"   b.scroll_vals, b.scroll_ns"
+	"  FROM p, behavior_figures_between(p.site, p.t0, p.t1) b"
+	"  WHERE p.site_known AND ($5::text IS NULL OR b.source = $5)"
+	"    AND ($6::text IS NULL OR b.device = $6)),"
+	" f AS (SELECT grouping(device, source) AS gs, device, source, coalesce(sum(visits), 0) AS n,"
+	"   coalesce(sum(pageviews), 0) AS pv, coalesce(sum(engaged), 0) AS engaged,"
+	"   coalesce(sum(pbounces), 0) AS pbounces, coalesce(sum(engaged_ms), 0) AS engaged_ms,"
+	"   coalesce(sum(conv), 0) AS conv"
+	"  FROM d GROUP BY GROUPING SETS ((), (device), (source))),"
+	" h AS (SELECT grouping(d.device, d.source) AS gs, d.device, d.source, u.v, sum(u.n)::bigint AS n"
+	"  FROM d, unnest(d.scroll_vals, d.scroll_ns) u(v, n)"
+	"  GROUP BY GROUPING SETS ((u.v), (d.device, u.v), (d.source, u.v))),"
+	" hg AS (SELECT gs, device, source, array_agg(v ORDER BY v) AS vals, array_agg(n ORDER BY v) AS ns,"
+	"   sum(n) AS n, coalesce(sum(n) FILTER (WHERE v >= 25), 0) AS r25,"
+	"   coalesce(sum(n) FILTER (WHERE v >= 50), 0) AS r50,"
+	"   coalesce(sum(n) FILTER (WHERE v >= 75), 0) AS r75,"
+	"   coalesce(sum(n) FILTER (WHERE v >= 100), 0) AS r100"
+	"  FROM h GROUP BY gs, device, source)"
+	" SELECT CASE f.gs WHEN 1 THEN 'device' WHEN 2 THEN 'source' ELSE 'all' END,"
+	"  coalesce(f.device, f.source), f.n, f.pv, f.engaged, f.pbounces, f.engaged_ms, f.conv,"
+	"  coalesce(hg.n, 0), coalesce(hg.r25, 0), coalesce(hg.r50, 0), coalesce(hg.r75, 0),"
+	"  coalesce(hg.r100, 0), histogram_percentile(hg.vals, hg.ns, 0.25),"
+	"  histogram_percentile(hg.vals, hg.ns, 0.5), histogram_percentile(hg.vals, hg.ns, 0.75),"
+	"  (SELECT site_known FROM p)"
+	" FROM f LEFT JOIN hg ON hg.gs = f.gs AND hg.device IS NOT DISTINCT FROM f.device"
+	"  AND hg.source IS NOT DISTINCT FROM f.source"
+	" ORDER BY f.gs = 3 DESC, f.n DESC, 2"};
+
 enum { C_GROUP, C_KEY, C_SESSIONS, C_PAGEVIEWS, C_ENGAGED, C_PBOUNCES, C_ENGAGED_MS, C_CONV,
        C_SCROLL_N, C_R25, C_R50, C_R75, C_R100, C_P25, C_P50, C_P75, C_SITE_KNOWN };
 
@@ -163,7 +205,10 @@ int h_behavior_metrics(req_t *r)
 		return 0;
 	visits_parse_filters(r, &f, errors);
 	const char *p[] = {rg.from, rg.to, rg.tz, f.site, f.path, f.source, f.device, f.goal};
-	PGresult *res = db_run(r->arena, &q_behavior, 8, p);
+	const char *pd[] = {rg.from, rg.to, rg.tz, f.site, f.source, f.device, f.goal};
+	/* a path filter is a property of single hits: only the visits have them */
+	PGresult *res = f.path ? db_run(r->arena, &q_behavior, 8, p)
+		: db_run(r->arena, &q_behavior_days, 7, pd);
 	if (!res)
 		return db_fail(r);
 	int rows = PQntuples(res);

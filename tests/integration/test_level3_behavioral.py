@@ -137,6 +137,93 @@ class BehaviouralMetrics(unittest.TestCase):
         self.assertEqual([e["field"] for e in p["errors"]], ["site"])
 
 
+DAYS_DOMAIN = "behav-days-%s.example.org" % RUN
+
+
+def days_events():
+    """Visits over 2026-03-01..08, many around Berlin, UTC and New York midnights,
+    each with a pageview of /x (so path=/x keeps them all and reads the visits)."""
+    rows, sources = [], [None, "direct", "google", "bing"]
+    devices = ["mobile", "desktop", "tablet"]
+    for i in range(72):
+        day, hour = 1 + i % 8, (22, 23, 0, 4, 5, 6, 12, 17, 21)[i % 9]
+        t = "2026-03-%02d %02d:%02d:00+00" % (day, hour, (i * 7) % 50)
+        src, dev = sources[i % 4], devices[i % 3]
+        rows.append((t, i, "pageview", "/x", dev, src, None, None, None, 0))
+        if i % 3 == 1:
+            rows.append((t, i, "pageview", "/y", dev, src, None, None, None, 1))
+        if i % 5:
+            rows.append((t, i, "engagement", "/x", dev, src, None, (i * 997) % 16000,
+                         None if i % 7 == 0 else (i * 13) % 101, 2))
+        if i % 4 == 2:
+            rows.append((t, i, "event", "/x", dev, src, ("lead", "signup")[i % 8 // 4], None, None, 3))
+    return rows
+
+
+def insert_events(domain, rows):
+    """rows: (time, visitor, kind, path, device, source, name, engaged_ms, scroll, minutes on)."""
+    types = ("int", "text", "text", "text", "text", "text", "int", "int")
+    values = ",".join("(%s::timestamptz + interval '%d minutes', %s)" % (
+        sql_value(e[0]), e[9], ", ".join("%s::%s" % (sql_value(v), t) for v, t in zip(e[1:9], types)))
+        for e in rows)
+    psql("INSERT INTO events (site_id, ts, visitor_id, kind, path, device, source, name,"
+         " engaged_ms, scroll_pct)"
+         " SELECT (SELECT id FROM sites WHERE domain = :'v1'), t.* FROM (VALUES %s) t" % values,
+         domain)
+
+
+class BehaviouralDays(unittest.TestCase):
+    """Whole Berlin days come from behavior_days (sql/051), the rest from the
+    visits: the figures equal those of the visits (a path every visit has)."""
+
+    @classmethod
+    def setUpClass(cls):
+        zoe("site", "add", "--domain", DAYS_DOMAIN, "--origin", "https://" + DAYS_DOMAIN)
+        insert_events(DAYS_DOMAIN, days_events())
+        rollup()
+        cls.token = token_for("viewer")
+
+    def fetch(self, **q):
+        r = get(METRICS + "?" + urllib.parse.urlencode(dict(site=DAYS_DOMAIN, **q)), token=self.token)
+        self.assertEqual(r.status, 200, r)
+        j = r.json
+        del j["filters"]
+        return j
+
+    def assert_days_equal_visits(self, **q):
+        days, exact = self.fetch(**q), self.fetch(path="/x", **q)
+        self.assertEqual(days, exact, q)
+        return days
+
+    def test_rows_are_kept_per_day(self):
+        n = psql_one("SELECT count(DISTINCT dstart) FROM behavior_days"
+                     " WHERE site_id = (SELECT id FROM sites WHERE domain = :'v1')", DAYS_DOMAIN)
+        self.assertGreaterEqual(int(n), 8)
+
+    def test_days_equal_the_visits_in_any_zone(self):
+        for tz, t0, t1 in (("UTC", "2026-03-01", "2026-03-08"), ("UTC", "2026-03-04", "2026-03-04"),
+                           ("America/New_York", "2026-03-02", "2026-03-06"),
+                           ("Europe/Berlin", "2026-03-03", "2026-03-05")):
+            for f in ({}, {"goal": "signup"}, {"device": "mobile"}, {"source": "google"},
+                      {"source": "direct", "goal": "signup"}):
+                j = self.assert_days_equal_visits(tz=tz, **dict(f, **{"from": t0, "to": t1}))
+                if not f:
+                    self.assertGreater(j["overall"]["sessions"], 0, (tz, t0, t1))
+
+    def test_late_visit_into_a_closed_day(self):
+        q = {"from": "2026-03-02", "to": "2026-03-03", "tz": "Europe/Berlin"}
+        before = self.fetch(**q)["overall"]
+        insert_events(DAYS_DOMAIN, [("2026-03-02 20:00:00+01", 900, "pageview", "/x", "tablet", "bing",
+                                     None, None, None, 0),
+                                    ("2026-03-02 20:00:00+01", 900, "event", "/x", "tablet", "bing",
+                                     "lead", None, None, 1)])
+        rollup()
+        after = self.assert_days_equal_visits(**q)["overall"]
+        self.assertEqual((after["sessions"], after["conversions"], after["engaged_sessions"]),
+                         (before["sessions"] + 1, before["conversions"] + 1,
+                          before["engaged_sessions"] + 1))
+
+
 def rule(name, priority=0, conditions=None, **variant):
     r = {"name": name, "priority": priority, "conditions": conditions or {}}
     r.update(variant or {"variant": {"headline": name}})
