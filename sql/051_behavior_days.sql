@@ -118,8 +118,8 @@ WITH b AS MATERIALIZED (
     FROM rollup_state s,
          LATERAL (SELECT CASE WHEN m < t0 THEN (date_trunc('day', t0 AT TIME ZONE 'Europe/Berlin')
                       + interval '1 day') AT TIME ZONE 'Europe/Berlin' ELSE m END AS c0
-                  FROM (SELECT berlin_day(t0) AS m) z) x,
-         LATERAL (SELECT berlin_day(least(t1, coalesce(s.rolled_until, '-infinity'))) AS c1) y
+                  FROM (SELECT rollup_day_floor(t0) AS m) z) x,
+         LATERAL (SELECT rollup_day_floor(least(t1, coalesce(s.rolled_until, '-infinity'))) AS c1) y
     WHERE t0 < t1)
 SELECT d.source, d.device, d.visits, d.pageviews, d.engaged, d.pbounces, d.engaged_ms,
        d.scroll_vals, d.scroll_ns, d.goals

@@ -1,6 +1,6 @@
 """Retention (sql/045_retention.sql): a month's events partition is dropped whole once it lies
 past every site's retention; a site kept shorter loses its older events, visits and rollups, and
-no other site loses anything; the day tables (sql/050) keep only what is left of the Berlin day
+no other site loses anything; the day tables (sql/052) keep only what is left of the Berlin day
 the horizon falls in; the command line refuses a retention out of range."""
 import os
 import subprocess
@@ -85,17 +85,20 @@ class Retention(unittest.TestCase):
                 " AND property = 'source' AND device = '*' AND dstart = rollup_day_floor(:'v2')",
                 "SELECT coalesce(sum(n), 0) FROM journey_days WHERE site_id = :'v1'"
                 " AND day_start = rollup_day_floor(:'v2')",
+                "SELECT coalesce(sum(visits), 0) FROM behavior_days WHERE site_id = :'v1'"
+                " AND dstart = rollup_day_floor(:'v2')",
                 "SELECT (SELECT count(*) FROM rollup_pages_days WHERE site_id = :'v1' AND dend <= :'v2')"
                 " + (SELECT count(*) FROM visit_days WHERE site_id = :'v1' AND dend <= :'v2')"
-                " + (SELECT count(*) FROM journey_days WHERE site_id = :'v1' AND day_end <= :'v2')"))
+                " + (SELECT count(*) FROM journey_days WHERE site_id = :'v1' AND day_end <= :'v2')"
+                " + (SELECT count(*) FROM behavior_days WHERE site_id = :'v1' AND dend <= :'v2')"))
         before = day_figures()
-        self.assertEqual(before[:3], (2, 2, 2))
-        self.assertGreater(before[3], 0)        # the day four months back
+        self.assertEqual(before[:4], (2, 2, 2, 2))
+        self.assertGreater(before[4], 0)        # the day four months back
         psql("SELECT events_expire()")
-        self.assertEqual(day_figures(), (1, 1, 1, 0))
+        self.assertEqual(day_figures(), (1, 1, 1, 1, 0))
         # a second run finds nothing more to cut
         psql("SELECT events_expire()")
-        self.assertEqual(day_figures(), (1, 1, 1, 0))
+        self.assertEqual(day_figures(), (1, 1, 1, 1, 0))
 
     def test_retention_out_of_range_refused(self):
         env = dict(os.environ, DATABASE_URL=database_url(), ZOE_VAR=VAR)

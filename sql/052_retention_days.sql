@@ -1,6 +1,6 @@
--- 050_retention_days.sql: retention (sql/045) also for the day tables of
--- sql/046 (hour rollups by day), sql/047 (visit figures by day) and sql/049
--- (journey paths by day).
+-- 052_retention_days.sql: retention (sql/045) also for the day tables of
+-- sql/046 (hour rollups by day), sql/047 (visit figures by day), sql/049
+-- (journey paths by day) and sql/051 (behaviour by day).
 --
 -- A site's horizon is a UTC month start, which falls an hour or two into a
 -- Berlin day. Days that end at or before it go; the day that holds it loses
@@ -11,7 +11,7 @@
 -- (rollup_hours, sql/014): rows deleted here and as many arriving later in
 -- the same hour would leave it unchanged, so the hours a site lost rows in
 -- are counted again here.
-ALTER FUNCTION events_expire() RENAME TO events_expire_before_050;
+ALTER FUNCTION events_expire() RENAME TO events_expire_before_052;
 
 CREATE FUNCTION events_expire() RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
@@ -32,7 +32,7 @@ BEGIN
         END IF;
     END LOOP;
 
-    dropped := events_expire_before_050();
+    dropped := events_expire_before_052();
     -- it bumps the rollup version when it removed anything
     IF (SELECT version FROM rollup_state) <> version0 THEN
         DELETE FROM rollup_hours WHERE hour < latest;
@@ -48,6 +48,7 @@ BEGIN
         DELETE FROM rollup_engagement_days WHERE site_id = s.id AND dend <= s.horizon;
         DELETE FROM visit_days WHERE site_id = s.id AND dend <= s.horizon;
         DELETE FROM journey_days WHERE site_id = s.id AND day_end <= s.horizon;
+        DELETE FROM behavior_days WHERE site_id = s.id AND dend <= s.horizon;
     END LOOP;
 
     -- the horizon days cut, each once (sites of equal retention share one);
@@ -55,6 +56,7 @@ BEGIN
     FOR s IN SELECT DISTINCT h FROM unnest(cut) h LOOP
         PERFORM rollup_days_between(s.h, s.h + interval '1 hour');
         PERFORM visit_days_between(s.h, s.h + interval '1 hour');
+        PERFORM behavior_days_between(s.h, s.h + interval '1 hour');
         DELETE FROM journey_days WHERE day_start = rollup_day_floor(s.h);
         INSERT INTO journey_days
         SELECT * FROM journey_day_rows(rollup_day_floor(s.h), rollup_day_floor(s.h) + interval '1 hour');
