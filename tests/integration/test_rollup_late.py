@@ -19,7 +19,7 @@ def hour_start(hours_ago):
 class LateHours(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.domain = "rollup-late-%s.example" % RUN
+        cls.domain = "late-marker-%s.example" % RUN
         zoe("site", "add", "--domain", cls.domain, "--origin", "https://" + cls.domain)
         cls.site_id = psql_one("SELECT id FROM sites WHERE domain = :'v1'", cls.domain)
         cls.key = zoe("apikey", "add", "--name", "it-rollup-late-" + RUN, "--role", "editor")
