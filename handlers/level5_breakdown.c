@@ -169,13 +169,19 @@ static const db_stmt_t q_breakdown = {"analytics_breakdown",
 
 /* The same rows from the per-day figures (sql/047_visit_days.sql: whole
  * Berlin days summed, the rest of the range from the visits), for a
- * selection they cover: no filter (the rows of all devices), or filters on
- * the device only ($6, each holding for a row's device). Visitors are the
- * merged HyperLogLog sketches (0.8 % error, exact for small sets); the
- * totals are the rows of property device, which hold every visit once.
- * Same parameters as q_breakdown. */
+ * selection they cover (days_cover()): no filter (the rows of all devices),
+ * filters on the device (vf, each holding for a row's device) and "is" or
+ * "contains" filters on the property broken down (of, holding for a row's
+ * value: a click on a value of the list itself). Visitors are the merged
+ * HyperLogLog sketches (0.8 % error, exact for small sets); the totals are
+ * the rows of property device, which hold every visit once, or with `of`
+ * the values kept (a visit has one value of a visit property). Same
+ * parameters as q_breakdown. */
 static const db_stmt_t q_breakdown_days = {"analytics_breakdown_days",
-	"WITH p AS MATERIALIZED (SELECT" RANGE_SITE ", $6::jsonb AS vf),"
+	"WITH p AS MATERIALIZED (SELECT" RANGE_SITE ","
+	"   coalesce(jsonb_agg(x) FILTER (WHERE x ->> 1 = 'device'), '[]') AS vf,"
+	"   coalesce(jsonb_agg(x) FILTER (WHERE x ->> 1 <> 'device'), '[]') AS of"
+	"  FROM jsonb_array_elements($6::jsonb) x),"
 	" f AS (SELECT d.* FROM p, visit_figures_between(p.site, p.t0, p.t1, ARRAY[$5::text, 'device']) d"
 	"  WHERE CASE WHEN p.vf = '[]' THEN d.device = '*' OR d.property = 'device'"
 	"   ELSE d.device <> '*' AND" FILTERS_HOLD("p.vf", "d.device") " END),"
@@ -183,11 +189,12 @@ static const db_stmt_t q_breakdown_days = {"analytics_breakdown_days",
 	"   round(hll_cardinality(hll_union_agg(visitors)))::bigint AS visitors, sum(visits) AS visits,"
 	"   sum(pageviews) AS pageviews, sum(bounces) AS bounces, sum(secs) AS secs,"
 	"   coalesce(sum((goals ->> $7)::bigint), 0) AS conversions"
-	"  FROM f WHERE property = $5 GROUP BY 1),"
+	"  FROM p, f r WHERE r.property = $5 AND" FILTERS_HOLD("p.of", "r.value") " GROUP BY 1),"
 	" t AS (SELECT coalesce(round(hll_cardinality(hll_union_agg(visitors)))::bigint, 0) AS visitors,"
 	"   coalesce(sum(visits), 0) AS visits, sum(pageviews) AS pageviews, sum(bounces) AS bounces,"
 	"   sum(secs) AS secs, coalesce(sum((goals ->> $7)::bigint), 0) AS conversions"
-	"  FROM f WHERE property = 'device')"
+	"  FROM p, f r WHERE CASE WHEN p.of = '[]' THEN r.property = 'device'"
+	"   ELSE r.property = $5 AND" FILTERS_HOLD("p.of", "r.value") " END)"
 	REPLY_ROWS};
 
 enum { C_SECTION, C_VALUE, C_VISITORS, C_VISITS, C_PAGEVIEWS, C_BOUNCES, C_SECS, C_CONV,
@@ -217,8 +224,10 @@ static int per_visit(const char *prop)
 }
 
 /* Whether the per-day figures answer property `prop` under the filters:
- * they keep no pages (sql/047), and each filter must be on the device, which
- * their rows are kept by. */
+ * they keep no pages (sql/047); each filter must be on the device, which
+ * their rows are kept by, or an "is" or "contains" on `prop` itself (not on
+ * the goal: a visit may reach several). "is_not" stays on the visits: it
+ * keeps the visits without a value, which the days do not hold. */
 static int days_cover(const char *prop, const json_t *filters)
 {
 	static const char *const pages[] = {"page", "entry_page", "exit_page", NULL};
@@ -226,9 +235,14 @@ static int days_cover(const char *prop, const json_t *filters)
 	size_t i;
 	if (in_list(prop, pages))
 		return 0;
-	json_array_foreach(filters, i, f)
-		if (strcmp(json_string_value(json_array_get(f, 1)), "device") != 0)
+	json_array_foreach(filters, i, f) {
+		const char *op = json_string_value(json_array_get(f, 0));
+		const char *dim = json_string_value(json_array_get(f, 1));
+		if (strcmp(dim, "device") == 0)
+			continue;
+		if (strcmp(dim, prop) != 0 || strcmp(prop, "goal") == 0 || strcmp(op, "is_not") == 0)
 			return 0;
+	}
 	return 1;
 }
 

@@ -223,6 +223,32 @@ class Breakdown(unittest.TestCase):
                 self.assertEqual(days["items"], exact["items"], what)
                 self.assertEqual(days["total_values"], exact["total_values"], what)
 
+    def test_a_filter_on_the_property_itself_answers_from_the_days(self):
+        # a click on a value of the list: the row of that value, the same figures as
+        # unfiltered (visitors from the same sketches), and the visits agree
+        every = ["is_not", "country", ["-"]]
+        for tz, t0, t1 in (("UTC", "2026-03-09", "2026-03-15"),
+                           ("America/New_York", "2026-03-10", "2026-03-12")):
+            rng = dict(tz=tz, **{"from": t0, "to": t1})
+            plain = self.fetch(property="source", **rng)
+            first, second = plain["items"][0], plain["items"][1]
+            for filters in ([["is", "source", [first["value"]]]],
+                            [["is", "visit:source", [first["value"], second["value"]]],
+                             ["is", "device", ["mobile", "desktop", "tablet"]]],
+                            [["contains", "source", [first["value"][1:3]]]]):
+                days = self.fetch(property="source", filters=filters, **rng)
+                exact = self.fetch(property="source", filters=filters + [every], **rng)
+                what = (tz, filters)
+                self.assertEqual((days["computed_from"], exact["computed_from"]),
+                                 ("visit_days", "visits"), what)
+                self.assertEqual(days["items"], exact["items"], what)
+                self.assertEqual(days["totals"], exact["totals"], what)
+            one = self.fetch(property="source", filters=[["is", "source", [first["value"]]]], **rng)
+            self.assertEqual(one["items"], [first])
+            # is_not keeps the visits without a value: the visits answer it
+            self.assertEqual(self.fetch(property="source", filters=[["is_not", "source", ["x"]]],
+                                        **rng)["computed_from"], "visits")
+
     def test_late_visit_into_a_closed_day(self):
         old = {"from": "2026-03-04", "to": "2026-03-06", "property": "source"}
         self.assertEqual(self.fetch(**old)["totals"]["visits"], 1)

@@ -42,9 +42,10 @@ export const currentUser = () => user;
 
 function schedule(expiresIn) {
   clearTimeout(timer);
-  expiresAt = Date.now() + expiresIn * 1000;
+  const now = Date.now();     // once: both instants from the same clock reading
+  expiresAt = now + expiresIn * 1000;
   const delay = Math.max(5_000, expiresIn * 1000 - REFRESH_LEAD_MS);
-  refreshAt = Date.now() + delay;
+  refreshAt = now + delay;
   timer = setTimeout(() => { refresh().catch(() => {}); }, delay);
 }
 
