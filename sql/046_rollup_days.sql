@@ -107,6 +107,16 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                    THEN interval '1 day' ELSE interval '0' END) AT TIME ZONE 'Europe/Berlin'
 $$;
 
+-- Every Berlin day that [a, b) touches, its start and end (for the tables of
+-- days kept from the visits, sql/047 and sql/051, recomputed a day at a time).
+CREATE FUNCTION rollup_days_touched(a timestamptz, b timestamptz)
+RETURNS TABLE (dstart timestamptz, dend timestamptz) LANGUAGE sql IMMUTABLE AS $$
+    SELECT d::timestamp AT TIME ZONE 'Europe/Berlin', (d + 1)::timestamp AT TIME ZONE 'Europe/Berlin'
+    FROM generate_series((a AT TIME ZONE 'Europe/Berlin')::date,
+                         ((b - interval '1 microsecond') AT TIME ZONE 'Europe/Berlin')::date,
+                         interval '1 day') g, LATERAL (SELECT g::date AS d) x
+$$;
+
 -- The centroids of a t-digest (mean, count) in its order; tdigest_double_array
 -- gives flags, count, compression, centroids, then mean and count pairs.
 CREATE FUNCTION rollup_centroids(d tdigest, OUT i int, OUT mean float8, OUT n bigint)

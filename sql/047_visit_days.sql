@@ -117,15 +117,10 @@ $$;
 CREATE FUNCTION visit_days_between(a timestamptz, b timestamptz) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    d date;
     s timestamptz;
     e timestamptz;
 BEGIN
-    FOR d IN SELECT generate_series((a AT TIME ZONE 'Europe/Berlin')::date,
-                                    ((b - interval '1 microsecond') AT TIME ZONE 'Europe/Berlin')::date,
-                                    interval '1 day')::date LOOP
-        s := d::timestamp AT TIME ZONE 'Europe/Berlin';
-        e := (d + 1)::timestamp AT TIME ZONE 'Europe/Berlin';
+    FOR s, e IN SELECT * FROM rollup_days_touched(a, b) LOOP
         DELETE FROM visit_days WHERE dend = e;
         INSERT INTO visit_days
         SELECT f.site_id, s, e, f.property, f.value, f.device, f.visitors, f.visits,
