@@ -200,26 +200,51 @@ static double psi(const hw_model_t *m, int j)
  * (j = 0) with psi(0) = alpha + gamma (1 - alpha) where it has weight 1, and
  * from h = season on divides by the trend b where a step falls on the season's
  * last term; here both are as the derivation has them. */
-double hw_variance(const hw_model_t *m, int h)
+static double formula_variance(const hw_model_t *m, int h)
 {
 	double sum = 1;
 	for (int j = 1; j < h; j++) {
 		double w = psi(m, j) * (is_mult(m) ? seas_at(m, h) / seas_at(m, h - j) : 1);
 		sum += w * w;
 	}
-	double k = m->widen > 0 ? m->widen : 1;
-	return k * k * m->sigma * m->sigma * sum;
+	return m->sigma * m->sigma * sum;
+}
+
+double hw_variance(const hw_model_t *m, int h)
+{
+	double k = hw_widen80(m);
+	return k * k * formula_variance(m, h);
+}
+
+double hw_widen80(const hw_model_t *m)
+{
+	return m->widen > 0 ? m->widen : 1;
+}
+
+double hw_widen95(const hw_model_t *m)
+{
+	return m->widen95 > 0 ? m->widen95 : hw_widen80(m);
+}
+
+double hw_variance95(const hw_model_t *m, int h)
+{
+	double k = hw_widen95(m);
+	return k * k * formula_variance(m, h);
+}
+
+/* The point h steps ahead with its two intervals. */
+static void hw_forecast_one(const hw_model_t *m, int h, forecast_point_t *out)
+{
+	double p = hw_point(m, h), sd80 = sqrt(hw_variance(m, h)), sd95 = sqrt(hw_variance95(m, h));
+	*out = (forecast_point_t){p, p - Z80 * sd80, p + Z80 * sd80, p - Z95 * sd95, p + Z95 * sd95};
 }
 
 int hw_forecast(const hw_model_t *m, int horizon, forecast_point_t *out)
 {
 	if (!m || !out || horizon < 1)
 		return -1;
-	for (int h = 1; h <= horizon; h++) {
-		double p = hw_point(m, h), sd = sqrt(hw_variance(m, h));
-		out[h - 1] = (forecast_point_t){p, p - Z80 * sd, p + Z80 * sd, p - Z95 * sd,
-						p + Z95 * sd};
-	}
+	for (int h = 1; h <= horizon; h++)
+		hw_forecast_one(m, h, &out[h - 1]);
 	return 0;
 }
 
@@ -803,8 +828,8 @@ void fc_accuracy(const hw_model_t *m, const double *train, size_t n, int season,
 	int zero = 0;
 	for (int i = 0; i < h; i++) {
 		forecast_point_t f;
-		double p = hw_point(m, i + 1), sd = sqrt(hw_variance(m, i + 1)), a = actual[i];
-		f = (forecast_point_t){p, p - Z80 * sd, p + Z80 * sd, p - Z95 * sd, p + Z95 * sd};
+		double p = hw_point(m, i + 1), a = actual[i];
+		hw_forecast_one(m, i + 1, &f);
 		zero |= a == 0;
 		ape += a != 0 ? fabs(a - p) / fabs(a) : 0;
 		sape += fabs(a) + fabs(p) > 0 ? 2 * fabs(a - p) / (fabs(a) + fabs(p)) : 0;
@@ -864,37 +889,49 @@ static double earlier_smape(const double *y, size_t n, int season, fc_method_t m
 	return sum;
 }
 
+void fc_interval_factors(double *r, size_t n, size_t prior, double *k80, double *k95)
+{
+	*k80 = *k95 = 1;
+	if (n < 4)
+		return;
+	for (size_t i = 0; i < n; i++)
+		r[i] = fabs(r[i]);
+	stats_sort(r, n);
+	double w = (double)n / (double)(n + prior);
+	*k80 = fmax(1, sqrt(stats_quantile_sorted(r, n, 0.8) / Z80));
+	*k95 = fmax(1, w * stats_quantile_sorted(r, n, 0.95) / Z95 + (1 - w) * *k80);
+}
+
 /* Widening of the chosen method's intervals. The variance formula assumes the
- * model is true and its parameters known, so on R's series (bench/forecast)
- * the 80 % and 95 % intervals held only 78 % and 91 % of later points. The
- * forecast errors at the choice's holdout origins, each over the standard
- * deviation the formula gives for its step, show how far off it is: their
- * root mean square. Taken whole it overshoots at 80 % (84 % and 95 %): a few
- * origins of correlated errors are a noisy estimate, so the factor is its
- * square root, the geometric mean of the formula's and the holdout's (82 %
- * and 93 %); never below 1, since few origins may just as well be lucky
- * (unclamped: 78 % and 91 %). */
-static double calibrate(const double *y, size_t n, int season, fc_method_t method, size_t h,
-			const hw_model_t *first)
+ * model is true and its parameters known: on R's series (bench/forecast, 1,320
+ * points of 110 test years) its 80 % and 95 % intervals held 78.3 % and 90.7 %.
+ * The forecast errors at the choice's holdout origins, each over the standard
+ * deviation the formula gives for its step, show how far off it is, and
+ * fc_interval_factors turns them into a factor per level: 80.8 % and 94.6 %.
+ * One factor for both (the fourth root of their mean square) held 81.7 % and
+ * 93.4 %: the errors have heavier tails than the normal, so the 95 % interval
+ * needs more than the 80 % one. Measured and not kept (80 / 95 %): each level's
+ * quantile factor unshrunk 83.0 / 95.1; both shrunk toward 1 by a prior of one
+ * holdout 82.0 / 94.6 (by 12 errors 81.7 / 94.1); the fourth root for 80 % and
+ * the 95 % quantile shrunk toward it by 12 errors 81.7 / 94.7. */
+static void calibrate(const double *y, size_t n, int season, fc_method_t method, size_t h,
+		      const hw_model_t *first, hw_model_t *out)
 {
 	size_t need = season >= 2 ? 2 * (size_t)season : 4, nr = 0;
-	double ss = 0;
+	double r[ROLLING_ORIGINS * HW_MAX_SEASON];
 	for (size_t o = 1; o <= ROLLING_ORIGINS && (o == 1 || n <= ROLLING_MAX_N) &&
 			   n >= o * h + (o == 1 ? 0 : need); o++) {
 		hw_model_t m = *first;
 		size_t train = n - o * h;
 		if (o > 1 && fc_fit(y, train, season, method, &m) < 0)
 			break;
-		for (size_t j = 1; j <= h; j++) {
+		for (size_t j = 1; j <= h && nr < sizeof(r) / sizeof(*r); j++) {
 			double sd = sqrt(hw_variance(&m, (int)j));
-			double e = y[train + j - 1] - hw_point(&m, (int)j);
 			if (sd > 0)
-				ss += e * e / (sd * sd), nr++;
+				r[nr++] = (y[train + j - 1] - hw_point(&m, (int)j)) / sd;
 		}
 	}
-	if (nr < 4)
-		return 1;
-	return fmax(1, pow(ss / (double)nr, 0.25));
+	fc_interval_factors(r, nr, h, &out->widen, &out->widen95);
 }
 
 int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
@@ -932,11 +969,11 @@ int fc_select(const double *y, size_t n, int season, fc_choice_t *out)
 	m.r_start = m.season && !m.one_season;
 	if (m.r_start && fc_fit(y, n, season, (fc_method_t)winner, &m) == 0) {
 		out->model = m;                 /* as R: afresh from R's start */
-		out->model.widen = calibrate(y, n, season, (fc_method_t)winner, h, &best_model);
+		calibrate(y, n, season, (fc_method_t)winner, h, &best_model, &out->model);
 	} else if (!m.r_start && usable(y, n, &m) == 0 && run(y, n, &m) == 0) {
 		refine(y, n, &m);
 		out->model = m;
-		out->model.widen = calibrate(y, n, season, (fc_method_t)winner, h, &best_model);
+		calibrate(y, n, season, (fc_method_t)winner, h, &best_model, &out->model);
 	} else {
 		winner = fc_fit(y, n, season, FC_SES, &out->model) < 0 ? -1 : FC_SES;
 	}

@@ -5,7 +5,8 @@
  * and fits it; hw_smooth runs the recursions with parameters the caller chose;
  * hw_forecast turns a model into points with 80 % and 95 % intervals from the
  * h-step error variance of R's predict.HoltWinters (tests/reference/holtwinters.R),
- * widened by the model's `widen` (fc_select sets it from its holdout errors). */
+ * widened by the model's `widen` (80 %) and `widen95` (95 %) (fc_select sets them
+ * from its holdout errors). */
 #ifndef ZOE_FORECAST_H
 #define ZOE_FORECAST_H
 
@@ -33,8 +34,9 @@ typedef struct hw_model {
 	double sse;                 /* sum of squared one-step errors */
 	double sigma;               /* standard deviation of the one-step errors (R's
 				       sd(residuals)); 0 with fewer than two errors */
-	double widen;               /* factor on the intervals' standard deviation from
-				       the holdout errors (fc_select); 0 or 1: R's */
+	double widen;               /* factor on the 80 % interval's standard deviation
+				       from the holdout errors (fc_select); 0 or 1: R's */
+	double widen95;             /* the same for the 95 % interval; 0: widen's */
 } hw_model_t;
 
 typedef struct forecast_point {
@@ -52,8 +54,14 @@ double hw_point(const hw_model_t *m, int h);
  * 80 % and 95 % intervals point -/+ z * sqrt(hw_variance(m, h)).
  * Returns 0 or -1 (horizon < 1). */
 int hw_forecast(const hw_model_t *m, int horizon, forecast_point_t *out);
-/* Variance of the h-step forecast error: R's formula times widen^2. */
+/* Variance of the h-step forecast error: R's formula times widen^2, what the
+ * 80 % interval takes; hw_variance95 times widen95^2 (widen^2 when widen95 is
+ * 0), what the 95 % interval takes. */
 double hw_variance(const hw_model_t *m, int h);
+double hw_variance95(const hw_model_t *m, int h);
+/* The factors those take: widen and widen95 as above, 1 where unset. */
+double hw_widen80(const hw_model_t *m);
+double hw_widen95(const hw_model_t *m);
 /* ---- model choice -------------------------------------------------------------
  * Exponential smoothing without season (simple, Holt, damped Holt) and
  * Holt-Winters (additive, multiplicative, each also with a damped trend) are
@@ -108,6 +116,16 @@ int fc_fit(const double *y, size_t n, int season, fc_method_t method, hw_model_t
  * `season` (1 when season < 2). */
 void fc_accuracy(const hw_model_t *m, const double *train, size_t n, int season,
 		 const double *actual, int h, fc_accuracy_t *out);
+/* Widening factors of the 80 % and 95 % intervals from r[0..n-1], the forecast
+ * errors at the choice's holdout origins each over the standard deviation the
+ * variance formula gives for its step (r is overwritten: sorted |r|). With q80
+ * and q95 the 80 % and 95 % quantiles of |r| (R's type 7) over 1.2816 and
+ * 1.9600, and w = n / (n + prior): k80 = max(1, sqrt(q80)), the geometric
+ * mean of the formula's standard deviation and the one the errors show;
+ * k95 = max(1, w q95 + (1 - w) k80), the errors' own 95 % factor shrunk toward
+ * what normal errors of the 80 % interval's scale would give, by `prior`
+ * errors (fc_select: one holdout's). Both 1 with fewer than 4 errors. */
+void fc_interval_factors(double *r, size_t n, size_t prior, double *k80, double *k95);
 /* Chooses the method for y[0..n-1] (season 0 = none) by holdout and refits
  * it. Returns 0, or -1 when n < 4 or no method applies. */
 int fc_select(const double *y, size_t n, int season, fc_choice_t *out);

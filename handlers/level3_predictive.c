@@ -209,12 +209,14 @@ static json_t *forecast_json(const double *y, size_t n, const char *last, int ho
 	json_t *hold = accuracy_json(&c.acc[c.method]);
 	json_object_set_new(hold, "n", json_integer((json_int_t)c.holdout));
 	const hw_model_t *m = &c.model;
-	return json_pack("{s:s, s:i, s:{s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:i, s:{s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:o, s:o, s:o}",
 		"method", fc_method_names[c.method], "season", m->season,
 		"params", "alpha", num(m->alpha), "beta", m->has_trend ? num(m->beta) : json_null(),
 		"gamma", m->season ? num(m->gamma) : json_null(),
 		"phi", m->damped ? num(m->phi) : json_null(),
-		"sigma", num(m->sigma), "interval_widen", num(m->widen > 0 ? m->widen : 1), "points", points_json(m, horizon, last), "holdout", hold,
+		"sigma", num(m->sigma), "interval_widen", num(hw_widen80(m)),
+		"interval_widen_95", num(hw_widen95(m)),
+		"points", points_json(m, horizon, last), "holdout", hold,
 		"candidates", cand);
 }
 
@@ -1169,7 +1171,7 @@ static int uplift_one(const char *keyword, const char *first, const double *y, s
 	double actual = 0, expected = 0;
 	for (int i = 0; i < h; i++) {
 		double p = fmax(0, hw_point(&c.model, g + i + 1)), a = y[skip + (size_t)i];
-		double hi = p + 1.959963984540054 * sqrt(hw_variance(&c.model, g + i + 1));
+		double hi = p + 1.959963984540054 * sqrt(hw_variance95(&c.model, g + i + 1));
 		actual += a;
 		expected += p;
 		above += a > hi;

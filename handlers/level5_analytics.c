@@ -253,17 +253,17 @@ static json_t *num4(double x)
 
 /* The model the holdout chose for one series: its method, season (0 without),
  * parameters (beta 0 without trend, gamma 0 without season, phi 1 without
- * damping), sigma, the intervals' widening and holdout error: mean_smape the sMAPE the choice compared
+ * damping), sigma, the 80 % and 95 % intervals' widening and holdout error: mean_smape the sMAPE the choice compared
  * (averaged over `origins`), mape/smape/mase of the last holdout. */
 static json_t *model_json(const fc_choice_t *c)
 {
 	const hw_model_t *m = &c->model;
 	const fc_accuracy_t *a = &c->acc[c->method];
-	return json_pack("{s:s, s:i, s:f, s:f, s:f, s:f, s:f, s:o, s:{s:i, s:i, s:o, s:o, s:o, s:o}}",
+	return json_pack("{s:s, s:i, s:f, s:f, s:f, s:f, s:f, s:o, s:o, s:{s:i, s:i, s:o, s:o, s:o, s:o}}",
 		"method", fc_method_names[c->method], "season", m->season, "alpha", m->alpha,
 		"beta", m->has_trend ? m->beta : 0, "gamma", m->season ? m->gamma : 0,
 		"phi", m->damped ? m->phi : 1, "sigma", round(m->sigma * 1000) / 1000,
-		"interval_widen", num4(m->widen > 0 ? m->widen : 1),
+		"interval_widen", num4(hw_widen80(m)), "interval_widen_95", num4(hw_widen95(m)),
 		"holdout", "n", (int)c->holdout, "origins", c->origins,
 		"mean_smape", num4(c->score[c->method]), "mape", num4(a->mape), "smape", num4(a->smape),
 		"mase", num4(a->mase));

@@ -113,6 +113,13 @@ class GermanCsv(Common):
                          ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"])
         for p in f["points"]:
             self.assertTrue(0 <= p["lo95"] <= p["lo80"] <= p["point"] <= p["hi80"] <= p["hi95"])
+        # each level widened by its own factor from the holdout errors, never narrowed
+        k80, k95 = f["interval_widen"], f["interval_widen_95"]
+        self.assertGreaterEqual(k80, 1)
+        self.assertGreaterEqual(k95, 1)
+        for p in f["points"]:
+            self.assertAlmostEqual((p["hi95"] - p["point"]) / (p["hi80"] - p["point"]),
+                                   1.959963985 * k95 / (1.2815515655 * k80), delta=1e-3)
         self.assertEqual(f["holdout"]["n"], 6)
         self.assertIn(f["method"], [c["method"] for c in f["candidates"]])
         best = min(f["candidates"], key=lambda c: c["smape"])   # one origin: its sMAPE

@@ -235,15 +235,17 @@ class Timeseries(unittest.TestCase):
             level, b, sd = smooth(y, m["alpha"], m["beta"], m["phi"], m["method"] != "ses")
             self.assertAlmostEqual(m["sigma"], sd, delta=0.0006)
             self.assertGreaterEqual(m["interval_widen"], 1)
+            self.assertGreaterEqual(m["interval_widen_95"], 1)
             var, damp = 1.0, 0.0
             for h, p in enumerate(f["points"], 1):
                 damp += m["phi"] ** h
                 point = level + damp * b
                 # the formula's sd, widened by the factor the holdout errors gave
+                # (a factor per level)
                 w80 = 1.2815515655 * sd * m["interval_widen"] * math.sqrt(var)
+                w95 = 1.959963985 * sd * m["interval_widen_95"] * math.sqrt(var)
                 want = {"point": point, "lo80": point - w80, "hi80": point + w80,
-                        "lo95": point - w80 * 1.959963985 / 1.2815515655,
-                        "hi95": point + w80 * 1.959963985 / 1.2815515655}
+                        "lo95": point - w95, "hi95": point + w95}
                 for k, v in want.items():
                     self.assertAlmostEqual(p[name][k], max(0, v), delta=0.006, msg=(name, h, k))
                 var += (m["alpha"] * (1 + damp * m["beta"])) ** 2
@@ -309,10 +311,10 @@ class Timeseries(unittest.TestCase):
                 self.assertAlmostEqual(v["point"], r["fit"][h], delta=0.006, msg=(name, h))
                 # R's intervals, widened by the factor the holdout errors gave
                 # (a difference of two figures rounded to cents: 0.011)
-                k = m["interval_widen"]
-                self.assertAlmostEqual(v["hi80"] - v["point"], k * (r["hi80"][h] - r["fit"][h]),
+                k80, k95 = m["interval_widen"], m["interval_widen_95"]
+                self.assertAlmostEqual(v["hi80"] - v["point"], k80 * (r["hi80"][h] - r["fit"][h]),
                                        delta=0.011, msg=(name, h))
-                self.assertAlmostEqual(v["hi95"] - v["point"], k * (r["hi95"][h] - r["fit"][h]),
+                self.assertAlmostEqual(v["hi95"] - v["point"], k95 * (r["hi95"][h] - r["fit"][h]),
                                        delta=0.011, msg=(name, h))
                 self.assertAlmostEqual(v["point"] - v["lo95"], v["hi95"] - v["point"], delta=0.011)
 

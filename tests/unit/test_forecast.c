@@ -129,8 +129,9 @@ static void test_noisy_season_and_intervals(void **state)
 		if (h == 1)   /* R's one-step interval, widened by the holdout's factor */
 			assert_near(p->hi80 - p->point,
 				    1.2815515655 * c.model.sigma * c.model.widen, 1e-9);
-		assert_near((p->hi80 - p->point) / (p->hi95 - p->point), 1.2815515655 / 1.9599639845,
-			    1e-9);
+		assert_near((p->hi80 - p->point) / (p->hi95 - p->point),
+			    1.2815515655 * c.model.widen / (1.9599639845 * c.model.widen95), 1e-9);
+		assert_true(c.model.widen >= 1 && c.model.widen95 >= 1);
 		if (h > 1 && c.method == FC_HW_ADDITIVE)
 			assert_true(p->hi80 - p->lo80 > f[h - 2].hi80 - f[h - 2].lo80);
 	}
@@ -188,13 +189,17 @@ static void test_interval_issue_figure(void **state)
 }
 
 /* R's AirPassengers (1949-1960), all 144 months: Holt-Winters additive wins
- * the choice over four origins, and its intervals are widened by the fourth
- * root of the mean squared standardised holdout error, the errors of the
- * last 12, 24, 36, 48 months' forecasts over the sd of R's intervals (R 4.2.2,
- * HoltWinters() on the first 132, 120, 108, 96 months, predict(h, 12,
- * prediction.interval = TRUE, level = 0.8), sd = (upr - fit) / qnorm(0.9),
- * max(1, mean(((actual - fit) / sd)^2)^(1/4)) = 1.2873562597;
- * tests/reference/interval_widen.R). */
+ * the choice over four origins, and its intervals are widened per level from
+ * the standardised holdout errors, the errors of the last 12, 24, 36, 48
+ * months' forecasts over the sd of R's intervals (R 4.2.2, HoltWinters() on
+ * the first 132, 120, 108, 96 months, predict(h, 12, prediction.interval =
+ * TRUE, level = 0.8), sd = (upr - fit) / qnorm(0.9); r = |actual - fit| / sd,
+ * tests/reference/interval_widen.R): the 80 % factor
+ * max(1, sqrt(quantile(r, 0.8) / qnorm(0.9))) = 1.3149567659, the 95 %
+ * factor max(1, w quantile(r, 0.95) / qnorm(0.975) + (1 - w) 1.3149567659)
+ * with w = 48 / (48 + 12), = 1.5437329273. (The single factor before,
+ * max(1, mean(r^2)^(1/4)) = 1.2873562597, is R's figure; the same ratios give
+ * both factors above.) */
 static const double air_passengers[144] = {
 	112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118,
 	115, 126, 141, 135, 125, 149, 170, 170, 158, 133, 114, 140,
@@ -217,10 +222,60 @@ static void test_interval_widen_r(void **state)
 	assert_int_equal(fc_select(air_passengers, 144, 12, &c), 0);
 	assert_int_equal(c.method, FC_HW_ADDITIVE);
 	assert_int_equal(c.origins, 4);
-	assert_near(c.model.widen, 1.2873562597, 1e-9);
+	assert_near(c.model.widen, 1.3149567659, 1e-9);
+	assert_near(c.model.widen95, 1.5437329273, 1e-9);
+	assert_near(hw_widen80(&c.model), 1.3149567659, 1e-9);
+	assert_near(hw_widen95(&c.model), 1.5437329273, 1e-9);
 	assert_int_equal(hw_forecast(&c.model, 12, f), 0);
-	assert_near(f[0].hi95 - f[0].point, 1.959963984540054 * c.model.sigma * 1.2873562597,
+	assert_near(f[0].hi80 - f[0].point, 1.2815515655446004 * c.model.sigma * 1.3149567659,
 		    1e-6);
+	assert_near(f[0].hi95 - f[0].point, 1.959963984540054 * c.model.sigma * 1.5437329273,
+		    1e-6);
+	assert_near(f[0].point - f[0].lo95, f[0].hi95 - f[0].point, 1e-9);
+}
+
+/* The factors from given standardised errors, worked by hand: |r| sorted
+ * 0.5 1 2 3 4; R's type-7 quantiles 0.8: 3 + 0.2 (4 - 3) = 3.2, 0.95: 3.8;
+ * k80 = sqrt(3.2 / 1.2815515655) = 1.580181403331; with a prior of 5 errors
+ * w = 5 / 10, k95 = 0.5 * 3.8 / 1.9599639845 + 0.5 * k80 = 1.759496269822.
+ * Errors smaller than the formula's keep both at 1 (never narrower), and
+ * fewer than 4 errors leave both at 1. */
+static void test_interval_factors(void **state)
+{
+	(void)state;
+	double r[] = {-0.5, 1, 2, -3, 4}, k80, k95;
+	fc_interval_factors(r, 5, 5, &k80, &k95);
+	assert_near(k80, 1.580181403331, 1e-11);
+	assert_near(k95, 1.759496269822, 1e-11);
+	double r2[] = {-0.5, 1, 2, -3, 4};
+	fc_interval_factors(r2, 5, 0, &k80, &k95);   /* no prior: the 95 % quantile's own */
+	assert_near(k95, 3.8 / 1.959963984540054, 1e-11);
+	double small[] = {0.1, -0.2, 0.3, -0.4, 0.2, 0.1};
+	fc_interval_factors(small, 6, 6, &k80, &k95);
+	assert_near(k80, 1, 0);
+	assert_near(k95, 1, 0);
+	double few[] = {9, -9, 9};
+	fc_interval_factors(few, 3, 0, &k80, &k95);
+	assert_near(k80, 1, 0);
+	assert_near(k95, 1, 0);
+	/* each level takes its own factor; an unset widen95 takes widen's */
+	hw_model_t m = {.season = 0, .kind = HW_ADDITIVE, .alpha = 0.5, .level = 10, .n = 20,
+			.sigma = 2, .widen = 1.2, .widen95 = 1.5};
+	forecast_point_t f[3];
+	assert_int_equal(hw_forecast(&m, 3, f), 0);
+	for (int h = 1; h <= 3; h++) {
+		double v = 4 * (1 + 0.25 * (h - 1));   /* sigma^2 (1 + (h - 1) alpha^2) */
+		assert_near(f[h - 1].hi80 - f[h - 1].point, 1.2815515655446004 * 1.2 * sqrt(v), 1e-9);
+		assert_near(f[h - 1].hi95 - f[h - 1].point, 1.959963984540054 * 1.5 * sqrt(v), 1e-9);
+		assert_near(hw_variance(&m, h), 1.44 * v, 1e-9);
+		assert_near(hw_variance95(&m, h), 2.25 * v, 1e-9);
+	}
+	m.widen95 = 0;
+	assert_near(hw_widen95(&m), 1.2, 0);
+	assert_near(hw_variance95(&m, 2), 1.44 * 5, 1e-9);
+	m.widen = 0;
+	assert_near(hw_widen80(&m), 1, 0);
+	assert_near(hw_widen95(&m), 1, 0);
 }
 
 /* Reference figures of R 4.2.2 (`Rscript tests/reference/holtwinters.R`, which
@@ -733,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_interval_issue_figure),
 		cmocka_unit_test(test_interval_widen_r),
+		cmocka_unit_test(test_interval_factors),
 		cmocka_unit_test(test_reference_r),
 		cmocka_unit_test(test_r_start_and_recursion),
 		cmocka_unit_test(test_r_fit),
