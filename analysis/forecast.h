@@ -51,7 +51,8 @@ int hw_smooth(const double *y, size_t n, hw_model_t *m);
 /* Point forecast h >= 1 steps after the last observation. */
 double hw_point(const hw_model_t *m, int h);
 /* Writes `horizon` points (h = 1..horizon) of a fitted model to out, with
- * 80 % and 95 % intervals point -/+ z * sqrt(hw_variance(m, h)).
+ * 80 % and 95 % intervals point -/+ z * sqrt(hw_variance(m, h)) and
+ * point -/+ z * sqrt(hw_variance95(m, h)).
  * Returns 0 or -1 (horizon < 1). */
 int hw_forecast(const hw_model_t *m, int horizon, forecast_point_t *out);
 /* Variance of the h-step forecast error: R's formula times widen^2, what the
