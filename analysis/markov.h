@@ -52,4 +52,53 @@ double mk_conversion_prob(const double *counts, int k, const unsigned char *remo
  * effects into share[i - 1] (all 0 when nothing converts). Returns P, or -1. */
 double mk_removal_effects(const double *counts, int k, double *effect, double *share);
 
+/* ---- journeys: visits' paths of page groups counted into a chain ----
+ * Paths are added one by one: the page groups of a visit in order, whether it
+ * converted, and how many visits took it. mk_paths_chain() ranks the groups by
+ * the visits through them (each occurrence in a path counts; ties by name in
+ * byte order), keeps the busiest `max` as states (when there are more, the
+ * max-th stands for every group from it on, named `other`) and counts the
+ * transitions Start -> first group, group -> next group, last group ->
+ * Conversion | Exit. Counting happens here in a hash table, not in SQL. */
+typedef struct mk_paths mk_paths_t;
+
+/* An empty set of paths; NULL out of memory. */
+mk_paths_t *mk_paths_new(void);
+void mk_paths_free(mk_paths_t *p);
+
+/* Adds n visits along groups[0..len-1] (len > 0). Returns 0, -1 out of memory
+ * or on bad arguments. */
+int mk_paths_add(mk_paths_t *p, const char *const *groups, size_t len, int converted,
+		 long long n);
+
+/* The same from PostgreSQL's text output of a one-dimensional text[] without
+ * NULLs ("{/a,\"/b c\"}"); an empty array adds nothing. Returns 0, -1 on
+ * malformed text or out of memory. */
+int mk_paths_add_array(mk_paths_t *p, const char *text, int converted, long long n);
+
+/* Visits and converted visits added so far. */
+long long mk_paths_visits(const mk_paths_t *p);
+long long mk_paths_conversions(const mk_paths_t *p);
+
+/* The chain: writes the state names into names[1..k] (names has max + 1
+ * entries; they live as long as p) and the transition counts, (k+3)×(k+3) as
+ * mk_conversion_prob() reads them, into counts (room for (max+3)² doubles).
+ * Returns k (<= max), or -1 on bad arguments (max < 1 or max + 3 >
+ * MK_MAX_STATES) or out of memory. */
+int mk_paths_chain(mk_paths_t *p, int max, const char *other, const char **names,
+		   double *counts);
+
+/* A converting path: its groups as a JSON array (as PostgreSQL's to_json
+ * writes it; lives as long as p) and the visits that took it. */
+typedef struct mk_top_path {
+	const char *json;
+	long long n;
+} mk_top_path_t;
+
+/* The `max` converting paths taken by the most visits (ties: the lesser path,
+ * compared group by group in byte order, a prefix first), written into out
+ * ordered by visits, ties by their JSON text. Returns how many, or -1 out of
+ * memory. */
+int mk_paths_top(mk_paths_t *p, int max, mk_top_path_t *out);
+
 #endif

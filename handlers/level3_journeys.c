@@ -3,11 +3,12 @@
  *
  * #24 reads the visits started in the range (sql/040_visits.sql), writes
  * each as the sequence of its pageviews' page groups (repeats collapsed, cut
- * at the first goal event) and counts, in one SQL statement, the transitions
- * of the chain Start -> groups -> Conversion | Exit, the groups by traffic
- * and the most frequent converting paths. C then builds the transition
- * matrix, the drop-off points (exit rate × share of traffic) and the
- * removal-effect attribution of analysis/markov.c: how much the chain's
+ * at the first goal event) in one SQL statement, which returns the paths
+ * with their number of visits. C (analysis/markov.c) counts them in a hash
+ * table: the groups by traffic, the transitions of the chain Start ->
+ * groups -> Conversion | Exit and the most frequent converting paths; then
+ * builds the transition matrix, the drop-off points (exit rate × share of
+ * traffic) and the removal-effect attribution: how much the chain's
  * conversion probability falls when a group is taken out, as shares of the
  * sum.
  *
@@ -16,7 +17,7 @@
  * resolved when no longer found): busy pages where visits end far more often
  * than on the rest of the site, engaged time far below a page's reading time
  * (words ÷ 200 per minute, a German reading pace), and #24's drop-off points
- * over the last 28 days. */
+ * over the last 28 days, per site. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,23 +49,22 @@ static void journey_check(req_t *r, json_t *errors)
 }
 const api_op_t op_behav_journey = {VRULES(journey_query), NULL, NULL, 0, journey_check};
 
-/* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 goal. Rows (section,
- * name, next, end, n, extra): 'edge' (from group or NULL = Start, to group,
- * NULL or 'conversion'/'exit', count), 'group' (the MAX_GROUPS groups with
- * the most visits through them, the last OTHER when there are more), 'path'
- * (converting visits, the path as a JSON array), 'total' (site known,
- * visits, conversions), and the group's rank or 0 (the groups' order). A visit's path is the groups of its pageview hits
- * before its first hit of the goal; an unknown domain reads site 0, none.
+/* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 goal. Rows (path,
+ * converted, n): one with path NULL and converted 'true' when the site is
+ * known (or none asked for), then the paths as text[] with whether they end
+ * in a conversion and their number of visits. A visit's path is the groups
+ * of its pageview hits before its first hit of the goal; visits without a
+ * path are left out; an unknown domain reads site 0, none.
  *
  * Whole Berlin days the rollups have closed come from journey_days
  * (sql/049_journey_days.sql): distinct paths with counts, cut for the goal by
  * array slicing. The rest of the range, [t0, a) and [b, t1), is computed per
  * visit from visits_between(); a visit's hits are searched for the goal only
- * when its name is among them (most visits do not convert). Identical paths
- * keep their number, and groups beyond the busiest MAX_GROUPS - 1 merge into
- * OTHER here (OFFSET 0: a visit's groups are computed once, not per use),
- * so that edges come aggregated: a few hundred rows instead of one per pair
- * of thousands of groups. */
+ * when its name is among them (most visits do not convert; OFFSET 0: a
+ * visit's groups are computed once, not per use). Ranking the groups,
+ * merging those beyond the busiest MAX_GROUPS - 1 into OTHER and counting
+ * the edges took SQL ~400 ms at a million events (tens of thousands of
+ * distinct paths over thousands of groups): it is C's work now. */
 #define JOURNEY_DAY_AFTER(t) \
 	"((date_trunc('day', " t " AT TIME ZONE 'Europe/Berlin') + interval '1 day')" \
 	" AT TIME ZONE 'Europe/Berlin')"
@@ -98,41 +98,23 @@ static const db_stmt_t q_journey = {"behav_journey",
 	"   LATERAL (SELECT CASE WHEN $5 = ANY (v.hit_names) THEN (SELECT min(h.i) FROM " HITS("v")
 	"    WHERE h.goal AND h.name = $5) END AS at) x,"
 	"   LATERAL (SELECT ARRAY(SELECT " PAGE_GROUP("h.name") " FROM " HITS("v")
-	"    WHERE NOT h.goal AND (x.at IS NULL OR h.i < x.at) ORDER BY h.i) AS g, x.at OFFSET 0) g),"
-	" seq AS MATERIALIZED (SELECT path, converted, n FROM pv WHERE cardinality(path) > 0),"
-	/* the groups by visits through them; past MAX_GROUPS, all from the last on are OTHER */
-	" cnt AS MATERIALIZED (SELECT g, sum(n) AS n FROM seq, unnest(seq.path) g GROUP BY g),"
-	" grp AS MATERIALIZED (SELECT g, n, CASE WHEN count(*) OVER () > " STR(MAX_GROUPS)
-	"    AND row_number() OVER (ORDER BY n DESC, g) >= " STR(MAX_GROUPS) " THEN '" OTHER "'"
-	"    ELSE g END AS m, row_number() OVER (ORDER BY n DESC, g) AS r FROM cnt),"
-	/* the named groups as one object: a lookup per hit, no join of every hit */
-	" top AS MATERIALIZED (SELECT coalesce(jsonb_object_agg(g, m)"
-	"   FILTER (WHERE m <> '" OTHER "'), '{}') AS t FROM grp),"
-	" edges AS (SELECT e.a, e.b, e.fin, sum(e.n)::bigint AS n FROM seq s, top, LATERAL ("
-	"   SELECT NULL::text AS a, coalesce(top.t->>s.path[1], '" OTHER "') AS b, NULL::text AS fin, s.n"
-	"   UNION ALL SELECT coalesce(top.t->>u.g, '" OTHER "'), coalesce(top.t->>s.path[u.i + 1],"
-	"     CASE WHEN u.i < cardinality(s.path) THEN '" OTHER "' END),"
-	"    CASE WHEN u.i = cardinality(s.path) THEN"
-	"     CASE WHEN s.converted THEN 'conversion' ELSE 'exit' END END, s.n"
-	"   FROM unnest(s.path) WITH ORDINALITY u(g, i)) e GROUP BY 1, 2, 3)"
-	" SELECT 'edge' AS section, a, b, fin, n, NULL AS extra, 0::bigint AS o FROM edges"
-	" UNION ALL SELECT 'group', m, NULL, NULL, n, NULL, r FROM grp WHERE r <= " STR(MAX_GROUPS)
-	" UNION ALL (SELECT 'path', NULL, NULL, NULL, sum(n)::bigint, to_json(path)::text, 0 FROM seq"
-	"  WHERE converted GROUP BY path ORDER BY sum(n) DESC, path LIMIT 10)"
-	" UNION ALL SELECT 'total', (SELECT site_known::text FROM p), NULL, NULL, coalesce(sum(n), 0)::bigint,"
-	"  (coalesce(sum(n) FILTER (WHERE converted), 0))::text, 0 FROM seq"
-	" ORDER BY 1, 7, 5 DESC, 2, 6"};
+	"    WHERE NOT h.goal AND (x.at IS NULL OR h.i < x.at) ORDER BY h.i) AS g, x.at OFFSET 0) g)"
+	" SELECT NULL AS path, site_known::text AS converted, 0 AS n FROM p"
+	" UNION ALL SELECT path::text, converted::text, n FROM pv WHERE cardinality(path) > 0"};
 
-enum { J_SECTION, J_NAME, J_NEXT, J_END, J_N, J_EXTRA };
+enum { J_PATH, J_CONVERTED, J_N };
+#define TOP_PATHS 10
 
 /* The chain of page groups: states as in markov.h (0 Start, 1..k groups,
- * k+1 Conversion, k+2 Exit). */
+ * k+1 Conversion, k+2 Exit), and the most frequent converting paths. */
 typedef struct chain {
 	int k;
 	const char *names[MAX_GROUPS + 1];      /* [1..k] */
 	double *counts;                         /* (k+3)² */
 	long long visits, conversions;
 	int site_known;
+	mk_top_path_t top[TOP_PATHS];
+	int ntop;
 } chain_t;
 
 static double r4(double v)
@@ -140,46 +122,38 @@ static double r4(double v)
 	return round(v * 1e4) / 1e4;
 }
 
-/* State of a group name (NULL: Start); the statement names only listed groups
- * and OTHER, the last. */
-static int state_of(const chain_t *c, const char *g)
+static void paths_free(void *p)
 {
-	if (!g)
-		return MK_START;
-	for (int i = 1; i <= c->k; i++)
-		if (strcmp(c->names[i], g) == 0)
-			return i;
-	return c->k;
+	mk_paths_free(p);
 }
 
-/* Reads the statement's rows into c; 0, or -1 out of memory. */
+/* Counts the statement's paths into c (analysis/markov.c: groups interned
+ * in a hash table, ranked, transitions counted); 0, or -1 out of memory or
+ * on a path it cannot read. */
 static int chain_read(arena_t *a, const PGresult *res, chain_t *c)
 {
 	int rows = PQntuples(res);
+	mk_paths_t *p = mk_paths_new();
 	memset(c, 0, sizeof(*c));
-	for (int i = 0; i < rows; i++) {
-		const char *s = db_get(res, i, J_SECTION);
-		if (strcmp(s, "group") == 0 && c->k < MAX_GROUPS)
-			c->names[++c->k] = db_get(res, i, J_NAME);     /* OTHER last, if any */
-		if (strcmp(s, "total") == 0) {
-			c->site_known = strcmp(db_get(res, i, J_NAME), "true") == 0;
-			c->visits = db_getll(res, i, J_N, 0);
-			c->conversions = db_getll(res, i, J_EXTRA, 0);
-		}
-	}
-	int w = c->k + 3;
-	if (!(c->counts = arena_calloc(a, (size_t)w * (size_t)w, sizeof(double))))
+	if (!p || arena_cleanup(a, paths_free, p) < 0) {
+		mk_paths_free(p);
 		return -1;
-	for (int i = 0; i < rows; i++) {
-		if (strcmp(db_get(res, i, J_SECTION), "edge") != 0)
-			continue;
-		const char *end = db_get(res, i, J_END);
-		int from = state_of(c, db_get(res, i, J_NAME));
-		int to = !end ? state_of(c, db_get(res, i, J_NEXT))
-			: strcmp(end, "conversion") == 0 ? c->k + 1 : c->k + 2;
-		c->counts[from * w + to] += (double)db_getll(res, i, J_N, 0);
 	}
-	return 0;
+	for (int i = 0; i < rows; i++) {
+		const char *conv = db_get(res, i, J_CONVERTED);
+		if (PQgetisnull(res, i, J_PATH))
+			c->site_known = strcmp(conv, "true") == 0;
+		else if (mk_paths_add_array(p, db_get(res, i, J_PATH), strcmp(conv, "true") == 0,
+					   db_getll(res, i, J_N, 0)) < 0)
+			return -1;
+	}
+	c->visits = mk_paths_visits(p);
+	c->conversions = mk_paths_conversions(p);
+	if (!(c->counts = arena_calloc(a, (MAX_GROUPS + 3) * (MAX_GROUPS + 3), sizeof(double))))
+		return -1;
+	if ((c->k = mk_paths_chain(p, MAX_GROUPS, OTHER, c->names, c->counts)) < 0)
+		return -1;
+	return (c->ntop = mk_paths_top(p, TOP_PATHS, c->top)) < 0 ? -1 : 0;
 }
 
 /* {states, counts, probabilities}: rows Start and the groups, columns every state. */
@@ -279,15 +253,13 @@ static json_t *attribution_json(const chain_t *c)
 		"conversion_probability", r4(p), "groups", groups);
 }
 
-static json_t *paths_json(const chain_t *c, const PGresult *res)
+static json_t *paths_json(const chain_t *c)
 {
 	json_t *out = json_array();
-	for (int i = 0; i < PQntuples(res); i++) {
-		if (strcmp(db_get(res, i, J_SECTION), "path") != 0)
-			continue;
-		long long n = db_getll(res, i, J_N, 0);
+	for (int i = 0; i < c->ntop; i++) {
+		long long n = c->top[i].n;
 		json_array_append_new(out, json_pack("{s:o, s:I, s:f}", "path",
-			json_loads(db_get(res, i, J_EXTRA), 0, NULL), "conversions", (json_int_t)n,
+			json_loads(c->top[i].json, 0, NULL), "conversions", (json_int_t)n,
 			"share", c->conversions ? r4((double)n / (double)c->conversions) : 0.0));
 	}
 	return out;
@@ -336,7 +308,7 @@ int h_behav_journey(req_t *r)
 		"{s:o, s:{s:s?, s:s}, s:s, s:I, s:I, s:o, s:o, s:o, s:o}",
 		"range", range_json_new(&rg), "filters", "site", site, "goal", goal ? goal : GOAL,
 		"grouping", "first path segment", "visits", (json_int_t)c.visits,
-		"conversions", (json_int_t)c.conversions, "top_paths", paths_json(&c, res),
+		"conversions", (json_int_t)c.conversions, "top_paths", paths_json(&c),
 		"transitions", transitions_json(&c), "drop_offs", drop_offs_json(&c),
 		"attribution", attribution));
 	if (!j)
@@ -405,28 +377,45 @@ static const db_stmt_t q_behav_items = {"behav_items",
 	"  FROM recommendations r JOIN jsonb_to_recordset($1::jsonb) f(rule text, target text)"
 	"  USING (rule, target)) i"};
 
-/* #24's drop-off points of the last 28 days as findings; 0, or -1 replied. */
+/* The sites with visits in the last 28 days. */
+static const db_stmt_t q_behav_sites = {"behav_sites",
+	"SELECT s.domain FROM sites s WHERE EXISTS (SELECT 1 FROM visits v"
+	"  WHERE v.site_id = s.id AND v.vstart >= now() - interval '28 days') ORDER BY s.id"};
+
+/* #24's drop-off points of the last 28 days as findings, each site's chain
+ * on its own (the groups of one site compete for the MAX_GROUPS states with
+ * no other site's; a busy site no longer hides a small site's groups in
+ * OTHER). The target is the group's URL prefix on the site; OTHER, a merge
+ * of the site's less visited groups, is no place to fix. 0, or -1 replied. */
 static int dropoff_findings(req_t *r, json_t *findings)
 {
 	range_t rg;
-	chain_t c;
-	PGresult *res;
-	drop_t d[MAX_GROUPS];
 	json_t *errors = arena_json(r->arena, json_array());
 	range_parse(r, &rg, errors);        /* no query: the last 28 days */
-	if (journey_chain(r, &rg, NULL, GOAL, &c, &res) < 0)
-		return -1;
-	int n = drop_offs(&c, d);
-	for (int i = 0; i < n; i++) {
-		if (d[i].visits < DROP_MIN_VISITS || d[i].rate < DROP_MIN_RATE)
-			continue;
-		const char *g = c.names[d[i].group];
-		json_array_append_new(findings, opt_finding_new(&behav_rules[R_DROPOFF],
-			strcmp(g, "/") == 0 ? g : arena_printf(r->arena, "%s*", g),
-			json_pack("{s:s, s:I, s:I, s:f, s:f}", "group", g, "visits_through",
-				  (json_int_t)d[i].visits, "exits", (json_int_t)d[i].exits,
-				  "exit_rate", r4(d[i].rate), "traffic_share", r4(d[i].share)),
-			fmin(2.0, 0.5 + d[i].share * 3)));
+	PGresult *sites = db_run(r->arena, &q_behav_sites, 0, NULL);
+	if (!sites)
+		return db_fail(r), -1;
+	for (int s = 0; s < PQntuples(sites); s++) {
+		const char *site = db_get(sites, s, 0);
+		chain_t c;
+		PGresult *res;
+		drop_t d[MAX_GROUPS];
+		if (journey_chain(r, &rg, site, GOAL, &c, &res) < 0)
+			return -1;
+		int n = drop_offs(&c, d);
+		for (int i = 0; i < n; i++) {
+			const char *g = c.names[d[i].group];
+			if (d[i].visits < DROP_MIN_VISITS || d[i].rate < DROP_MIN_RATE ||
+			    strcmp(g, OTHER) == 0)
+				continue;
+			json_array_append_new(findings, opt_finding_new(&behav_rules[R_DROPOFF],
+				arena_printf(r->arena, "https://%s%s%s", site, g, strcmp(g, "/") ? "*" : ""),
+				json_pack("{s:s, s:s, s:I, s:I, s:f, s:f}", "site", site, "group", g,
+					  "visits_through", (json_int_t)d[i].visits,
+					  "exits", (json_int_t)d[i].exits, "exit_rate", r4(d[i].rate),
+					  "traffic_share", r4(d[i].share)),
+				fmin(2.0, 0.5 + d[i].share * 3)));
+		}
 	}
 	return 0;
 }

@@ -52,20 +52,34 @@ static void check_site(req_t *r, json_t *errors)
 }
 const api_op_t op_analytics_realtime = {VRULES(realtime_query), NULL, NULL, 0, check_site};
 
-/* $1 site domain or NULL (all sites), $2 rows per top list. Rows (section,
- * key, n) ordered: 'site' (1 when known), 'visitors', 30 'minute' rows
- * oldest first, 'page' and 'source' rows by visitors. */
+/* The clock of a realtime request, from the database (the events' clock): now,
+ * the first of the 30 minutes, 5 minutes and a day ago. */
+static const db_stmt_t q_realtime_clock = {"analytics_realtime_clock",
+	"SELECT now(), date_trunc('minute', now()) - interval '29 minutes',"
+	" now() - interval '5 minutes', now() - interval '1 day'"};
+
+/* $1 site domain or NULL (all sites), $2 rows per top list, $3..$6 the clock
+ * above. Rows (section, key, n) ordered: 'site' (1 when known), 'visitors',
+ * 30 'minute' rows oldest first, 'page' and 'source' rows by visitors.
+ *
+ * The instants come as parameters, not as now() in the statement: a custom
+ * plan then holds them as constants and the planner prunes the month
+ * partitions of events before planning them (now() is pruned only when the
+ * plan starts, after every partition and its indexes were planned). With 16
+ * partitions planning took ~2.5 ms of a ~1 ms query on a warm connection,
+ * and ~200 ms on a connection's first request (every partition's catalog
+ * entries loaded); see README. */
 static const db_stmt_t q_realtime = {"analytics_realtime",
-	"WITH p AS MATERIALIZED (SELECT now() AS t,"
-	"   date_trunc('minute', now()) - interval '29 minutes' AS m0,"
+	"WITH p AS MATERIALIZED (SELECT $3::timestamptz AS t, $4::timestamptz AS m0,"
 	"   (SELECT id FROM sites WHERE domain = $1) AS sid),"
-	" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path FROM events e, p"
-	"  WHERE e.ts >= p.m0 AND e.ts <= p.t AND ($1::text IS NULL OR e.site_id = p.sid)),"
-	" now5 AS (SELECT ev.* FROM ev, p WHERE ev.ts > p.t - interval '5 minutes'),"
+" ev AS (SELECT e.site_id, e.visitor_id, e.ts, e.kind, e.path FROM events e, p"
+	"  WHERE e.ts >= $4::timestamptz AND e.ts <= $3::timestamptz"
+	"   AND ($1::text IS NULL OR e.site_id = p.sid)),"
+	" now5 AS (SELECT ev.* FROM ev WHERE ev.ts > $5::timestamptz),"
 	" who AS (SELECT DISTINCT site_id, visitor_id FROM now5),"
 	" hist AS (SELECT e.site_id, e.visitor_id, e.ts, e.source, lag(e.ts) OVER w AS before"
-	"  FROM events e JOIN who USING (site_id, visitor_id), p"
-	"  WHERE e.ts > p.t - interval '1 day' AND e.ts <= p.t"
+	"  FROM events e JOIN who USING (site_id, visitor_id)"
+	"  WHERE e.ts > $6::timestamptz AND e.ts <= $3::timestamptz"
 	"  WINDOW w AS (PARTITION BY e.site_id, e.visitor_id ORDER BY e.ts)),"
 	" entry AS (SELECT DISTINCT ON (site_id, visitor_id) coalesce(source, 'direct') AS source"
 	"  FROM hist WHERE before IS NULL OR ts - before > interval '30 minutes'"
@@ -106,8 +120,12 @@ static json_t *rows_of(const PGresult *res, const char *section, const char *key
 int h_analytics_realtime(req_t *r)
 {
 	const char *site = req_query(r, "site"), *limit = req_query(r, "limit");
-	const char *p[] = {site, limit ? limit : TOP_DEFAULT};
-	PGresult *res = db_run(r->arena, &q_realtime, 2, p);
+	PGresult *clock = db_run(r->arena, &q_realtime_clock, 0, NULL);
+	if (!clock)
+		return db_fail(r);
+	const char *p[] = {site, limit ? limit : TOP_DEFAULT, db_get(clock, 0, 0), db_get(clock, 0, 1),
+			   db_get(clock, 0, 2), db_get(clock, 0, 3)};
+	PGresult *res = db_run(r->arena, &q_realtime, 6, p);
 	if (!res)
 		return db_fail(r);
 	if (PQntuples(res) < 2 || db_getll(res, 0, RT_N, 0) != 1) {

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <math.h>
 #include <cmocka.h>
@@ -136,6 +137,128 @@ static void test_nothing_converts(void **state)
 	assert_near(mk_conversion_prob(m, MK_MAX_STATES, NULL), -1, 0);
 }
 
+/* Paths: /a twice per visit counts twice; ties by name; with max 3 the
+ * third state stands for /c and /d. */
+static void test_paths_rank_merge_and_count(void **state)
+{
+	(void)state;
+	mk_paths_t *p = mk_paths_new();
+	assert_non_null(p);
+	const char *v1[] = {"/a", "/b", "/a"}, *v2[] = {"/d", "/c"}, *v3[] = {"/b"};
+	assert_int_equal(mk_paths_add(p, v1, 3, 1, 2), 0);   /* /a 4, /b 2 */
+	assert_int_equal(mk_paths_add(p, v2, 2, 0, 1), 0);   /* /c 1, /d 1 */
+	assert_int_equal(mk_paths_add_array(p, "{/b}", 0, 2), 0);  /* /b 4 */
+	assert_int_equal(mk_paths_add_array(p, "{}", 1, 5), 0);    /* nothing */
+	assert_int_equal(mk_paths_add(p, v3, 0, 0, 1), -1);
+	assert_int_equal(mk_paths_visits(p), 5);
+	assert_int_equal(mk_paths_conversions(p), 2);
+	const char *names[4];
+	double m[36];
+	assert_int_equal(mk_paths_chain(p, 3, "(other)", names, m), 3);
+	assert_string_equal(names[1], "/a");    /* 4, before /b's 4 by name */
+	assert_string_equal(names[2], "/b");
+	assert_string_equal(names[3], "(other)");
+	/* states: 0 Start, 1 /a, 2 /b, 3 other, 4 Conversion, 5 Exit */
+	double want[36] = {
+		0, 2, 2, 1, 0, 0,
+		0, 0, 2, 0, 2, 0,
+		0, 2, 0, 0, 0, 2,
+		0, 0, 0, 1, 0, 1,
+	};
+	for (int i = 0; i < 36; i++)
+		assert_near(m[i], want[i], 0);
+	/* room for all: four states, no other */
+	double m2[49];
+	const char *all[8];
+	assert_int_equal(mk_paths_chain(p, 5, "(other)", all, m2), 4);
+	assert_string_equal(all[3], "/c");
+	assert_string_equal(all[4], "/d");
+	assert_near(m2[0 * 7 + 4], 1, 0);       /* Start -> /d */
+	assert_near(m2[4 * 7 + 3], 1, 0);       /* /d -> /c */
+	assert_near(m2[3 * 7 + 6], 1, 0);       /* /c -> Exit */
+	assert_int_equal(mk_paths_chain(p, MK_MAX_STATES, "(other)", all, m2), -1);
+	mk_paths_free(p);
+}
+
+static void test_paths_read_postgres_arrays(void **state)
+{
+	(void)state;
+	mk_paths_t *p = mk_paths_new();
+	assert_int_equal(mk_paths_add_array(p, "{\"/a,b\",\"/q\\\"x\\\\\",/c}", 1, 1), 0);
+	assert_int_equal(mk_paths_add_array(p, "{/a", 1, 1), -1);
+	assert_int_equal(mk_paths_add_array(p, "{/a,NULL}", 1, 1), -1);
+	assert_int_equal(mk_paths_add_array(p, "{/a}x", 1, 1), -1);
+	assert_int_equal(mk_paths_add_array(p, "/a", 1, 1), -1);
+	assert_int_equal(mk_paths_add_array(p, "{\"/a}", 1, 1), -1);
+	assert_int_equal(mk_paths_visits(p), 1);
+	const char *names[4];
+	double m[36];
+	assert_int_equal(mk_paths_chain(p, 3, "(other)", names, m), 3);
+	assert_string_equal(names[1], "/a,b");
+	assert_string_equal(names[2], "/c");
+	assert_string_equal(names[3], "/q\"x\\");
+	mk_top_path_t top[2];
+	assert_int_equal(mk_paths_top(p, 2, top), 1);
+	assert_string_equal(top[0].json, "[\"/a,b\",\"/q\\\"x\\\\\",\"/c\"]");
+	mk_paths_free(p);
+}
+
+/* The top converting paths: the same path's visits summed across rows, the
+ * most visits first; at equal visits the lesser path is chosen (a prefix
+ * first), and the chosen are listed by their JSON text. */
+static void test_paths_top_converting(void **state)
+{
+	(void)state;
+	mk_paths_t *p = mk_paths_new();
+	assert_int_equal(mk_paths_add_array(p, "{/b}", 1, 2), 0);
+	assert_int_equal(mk_paths_add_array(p, "{/z}", 0, 9), 0);   /* not converted */
+	assert_int_equal(mk_paths_add_array(p, "{/a,/b}", 1, 1), 0);
+	assert_int_equal(mk_paths_add_array(p, "{/c}", 1, 1), 0);
+	assert_int_equal(mk_paths_add_array(p, "{/a}", 1, 1), 0);
+	assert_int_equal(mk_paths_add_array(p, "{/b}", 1, 1), 0);
+	assert_int_equal(mk_paths_add_array(p, "{\"/\n\"}", 1, 1), 0);   /* a newline */
+	mk_top_path_t top[3];
+	assert_int_equal(mk_paths_top(p, 3, top), 3);
+	assert_string_equal(top[0].json, "[\"/b\"]");
+	assert_int_equal(top[0].n, 3);
+	/* of /\n, /a, /a /b and /c at 1, the lesser two: /\n and /a; then /a before /a /b */
+	assert_string_equal(top[1].json, "[\"/\\n\"]");
+	assert_string_equal(top[2].json, "[\"/a\"]");
+	mk_top_path_t four[4];
+	assert_int_equal(mk_paths_top(p, 4, four), 4);
+	/* by JSON text: ["/a","/b"] sorts before ["/a"] (',' < ']') */
+	assert_string_equal(four[1].json, "[\"/\\n\"]");
+	assert_string_equal(four[2].json, "[\"/a\",\"/b\"]");
+	assert_string_equal(four[3].json, "[\"/a\"]");
+	assert_int_equal(mk_paths_top(p, 0, NULL), 0);
+	mk_paths_free(p);
+}
+
+/* Many groups: the hash table grows and every group keeps its count. */
+static void test_paths_many_groups(void **state)
+{
+	(void)state;
+	mk_paths_t *p = mk_paths_new();
+	char name[16];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "/g%04d", i);
+		const char *g[] = {name, "/hub"};
+		assert_int_equal(mk_paths_add(p, g, 2, 0, i < 3 ? 10 : 1), 0);
+	}
+	const char *names[41];
+	static double m[43 * 43];
+	assert_int_equal(mk_paths_chain(p, 40, "(other)", names, m), 40);
+	assert_string_equal(names[1], "/hub");          /* 5,027 */
+	assert_string_equal(names[2], "/g0000");        /* 10 */
+	assert_string_equal(names[4], "/g0002");
+	assert_string_equal(names[5], "/g0003");        /* 1, by name */
+	assert_string_equal(names[39], "/g0037");
+	assert_near(m[0 * 43 + 40], 4997 - 35, 0);      /* Start -> other: /g0038 on */
+	assert_near(m[40 * 43 + 1], 4997 - 35, 0);
+	assert_near(m[1 * 43 + 42], 5027, 0);           /* /hub -> Exit */
+	mk_paths_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +268,10 @@ int main(void)
 		cmocka_unit_test(test_removal_effects_by_hand),
 		cmocka_unit_test(test_removal_effects_with_loops_match_r),
 		cmocka_unit_test(test_nothing_converts),
+		cmocka_unit_test(test_paths_rank_merge_and_count),
+		cmocka_unit_test(test_paths_read_postgres_arrays),
+		cmocka_unit_test(test_paths_top_converting),
+		cmocka_unit_test(test_paths_many_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
