@@ -96,12 +96,15 @@ CREATE INDEX ON rollup_vitals_weeks (week);
 CREATE INDEX ON rollup_engagement_weeks (week);
 
 -- Recomputes the week rows of every Berlin week that [a, b) touches from
--- that week's day rows (call it after rollup_days_between(a, b)).
+-- that week's day rows (call it after rollup_days_between(a, b)); the week
+-- running now is left out: no reader uses it before it ends, and the run that
+-- rolls its last hours comes after its end and computes it. So the minutely
+-- rollup of the last hours does no week work but once a week.
 CREATE FUNCTION rollup_weeks_between(a timestamptz, b timestamptz) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     w0 timestamptz := rollup_week_floor(a);
-    w1 timestamptz := rollup_week_ceil(b);
+    w1 timestamptz := least(rollup_week_ceil(b), rollup_week_floor(now()));
 BEGIN
     IF w1 <= w0 THEN
         RETURN;
