@@ -102,15 +102,19 @@ int h_ux_track(req_t *r)
  * slice is that page, viewed or not. */
 #define UX_ROLLUP_WHERE(r) \
 	" ($10::text IS NULL OR " r ".site_id = c.site) AND " r ".device = coalesce($8, '*')"
-/* The rollup rows of [t0, cut): whole Berlin days from the day rollups, the
- * rest from the hours (sql/046); no buckets here, so days in any zone. Read
- * per site (the site's rows through its index; every site without $10). */
+/* The rollup rows of [t0, cut): whole Berlin weeks from the week rollups,
+ * whole days beside them from the day rollups, the rest from the hours
+ * (sql/055, sql/046); no buckets here, so weeks and days in any zone. Read
+ * per site (the site's rows through its index; every site without $10). The
+ * pageviews (pv) from the page totals of sql/055: per page, every source and
+ * browser. */
 #define UX_ROLLUP(table) \
 	" c JOIN sites st ON ($10::text IS NULL OR st.id = c.site)," \
-	" rollup_" table "_between(st.id, c.t0, c.cut, true) r"
-/* Day digests merge first: the merge keeps the first digest's compression,
- * and a day's (300, sql/046) keeps a 90-day p75 within 0.1 % where an hour's
- * (100) moved it by 4 %. Over hours alone the order is the one of before. */
+	" rollup_" table "_weeks_between(st.id, c.t0, c.cut) r"
+/* Week and day digests merge first: the merge keeps the first digest's
+ * compression, and a day's or week's (300, sql/046, sql/055) keeps a 90-day
+ * p75 within 0.1 % where an hour's (100) moved it by 4 %. Over hours alone
+ * the order is the one of before. */
 #define UX_DAY_FIRST "r.hend > r.hour + interval '1 hour'"
 static const db_stmt_t q_metrics = {"ux_metrics",
 	"WITH t(name, good, poor, maxv) AS ("
@@ -124,8 +128,7 @@ static const db_stmt_t q_metrics = {"ux_metrics",
 	"  WHERE ($8::text IS NULL OR e.device = $8) AND ($9::text IS NULL OR e.path = $9)"
 	"    AND ($10::text IS NULL OR e.site_id = c.site)),"
 	" pv AS MATERIALIZED (SELECT w.path, sum(w.n) AS n FROM ("
-	"  SELECT r.path COLLATE \"C\" AS path, r.pageviews AS n FROM" UX_ROLLUP("pages") " WHERE" UX_ROLLUP_WHERE("r")
-	"   AND r.path <> '*' AND r.source = '*' AND r.browser = '*'"
+	"  SELECT r.path COLLATE \"C\" AS path, r.pageviews AS n FROM" UX_ROLLUP("pageviews") " WHERE" UX_ROLLUP_WHERE("r")
 	"   AND ($9::text IS NULL OR r.path = $9)"
 	"  UNION ALL SELECT e.path, count(*) FROM ev e WHERE e.kind = 'pageview' GROUP BY e.path) w"
 	"  GROUP BY w.path),"
