@@ -62,6 +62,35 @@ SELECT 'bounds', count(*) FROM rollup_pages_days WHERE site_id = :'v1' AND day >
       OR (dend AT TIME ZONE 'Europe/Berlin')::time <> '00:00')
 """
 
+# What the rollup job keeps of a site, per table: a digest of its rows.
+DERIVED = ("rollup_visits", "rollup_pages", "rollup_vitals", "rollup_engagement", "visits",
+           "rollup_visits_days", "rollup_pages_days", "rollup_vitals_days",
+           "rollup_engagement_days", "visit_days", "journey_days", "behavior_days")
+FINGERPRINT = " UNION ALL ".join(
+    "SELECT '%s', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
+    " FROM %s t WHERE site_id = :'v1'" % (t, t) for t in DERIVED)
+
+# Day digests against the hours' centroids merged in hour order at compression 300,
+# read from the digests' arrays here (not through rollup_centroids()).
+DIGEST_MISMATCHES = """
+WITH c AS (SELECT h.site_id, rollup_day_floor(h.hour) AS day, h.path, h.device, h.name, h.hour,
+                  k, x.a[5 + 2 * k] AS mean, x.a[6 + 2 * k]::bigint AS n
+           FROM (SELECT site_id, hour, path, device, name, digest FROM rollup_vitals
+                 UNION ALL
+                 SELECT site_id, hour, path, device, NULL, digest FROM rollup_engagement) h,
+                LATERAL (SELECT tdigest_double_array(h.digest) AS a) x,
+                generate_series(0, x.a[4]::int - 1) k
+           WHERE h.site_id = :'v1'),
+ r AS (SELECT site_id, day, path, device, name, tdigest(mean, n, 300 ORDER BY hour, k)::text AS d
+       FROM c GROUP BY 1, 2, 3, 4, 5),
+ t AS (SELECT site_id, day, path, device, name, digest::text FROM rollup_vitals_days
+       WHERE site_id = :'v1'
+       UNION ALL
+       SELECT site_id, day, path, device, NULL, digest::text FROM rollup_engagement_days
+       WHERE site_id = :'v1')
+SELECT count(*) FROM ((TABLE r EXCEPT TABLE t) UNION ALL (TABLE t EXCEPT TABLE r)) x
+"""
+
 
 class RollupDays(unittest.TestCase):
     @classmethod
@@ -187,6 +216,23 @@ class RollupDays(unittest.TestCase):
         after = self.fetch(TIMESERIES, site=self.domain, **{"from": str(day), "to": str(day)})
         self.assertEqual(after["totals"]["pageviews"], series["totals"]["pageviews"] + 1)
         self.assertEqual(psql(MISMATCHES, self.site, "-infinity")[0], ["pages", "0"])
+
+    def test_day_digests_merge_the_hours_in_hour_order(self):
+        self.assertGreater(int(psql_one("SELECT count(*) FROM rollup_vitals_days"
+                                        " WHERE site_id = :'v1'", self.site)), 0)
+        self.assertEqual(psql_one(DIGEST_MISMATCHES, self.site), "0")
+
+    def test_one_function_rolls_every_table_again(self):
+        # one rollup_hours_between() (sql/057), no wrappers left of the ones before it
+        self.assertEqual(psql_one("SELECT count(*) FROM pg_proc"
+                                  " WHERE proname LIKE 'rollup\\_hours\\_before\\_%'"), "0")
+        before = psql(FINGERPRINT, self.site)
+        self.assertTrue(all(int(n) > 0 for _, n, _ in before), before)
+        for t in DERIVED:
+            psql("DELETE FROM %s WHERE site_id = :'v1'" % t, self.site)
+        psql("SELECT rollup_hours_between(rollup_day_floor(:'v1'::date - 1),"
+             " rollup_day_ceil(:'v1'::date + 4))", str(self.first))
+        self.assertEqual(psql(FINGERPRINT, self.site), before)
 
 
 if __name__ == "__main__":
