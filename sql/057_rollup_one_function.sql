@@ -94,7 +94,7 @@ DROP FUNCTION rollup_hours_before_049(timestamptz, timestamptz);
 DROP FUNCTION rollup_hours_before_047(timestamptz, timestamptz);
 DROP FUNCTION rollup_hours_before_046(timestamptz, timestamptz);
 
--- Rolls the hours [a, b) again, then every Berlin day they touch.
+-- Rolls the hours [a, b) again, then every Berlin day and closed week they touch.
 CREATE FUNCTION rollup_hours_between(a timestamptz, b timestamptz) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -104,4 +104,5 @@ BEGIN
     PERFORM visit_days_between(a, b);             -- sql/047
     PERFORM journey_days_between(a, b);           -- sql/049
     PERFORM behavior_days_between(a, b);          -- sql/051
+    PERFORM rollup_weeks_between(a, b);           -- rollup_*_weeks (sql/055)
 END $$;
