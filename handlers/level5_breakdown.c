@@ -24,7 +24,10 @@
  * sql/047 answer instead: whole Berlin days
  * summed once by the rollup job, the edges and the tail from the visits,
  * visitors merged from HyperLogLog sketches (computed_from: visit_days,
- * visitors_counted: hll). */
+ * visitors_counted: hll). The pages (viewed, entry, exit), without filters
+ * or with filters on the device only, come from the visits' page rows of
+ * sql/053, grouped without unnesting a hit (computed_from: visit_pages,
+ * visitors_counted: exact). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +200,38 @@ static const db_stmt_t q_breakdown_days = {"analytics_breakdown_days",
 	"   ELSE r.property = $5 AND" FILTERS_HOLD("p.of", "r.value") " END)"
 	REPLY_ROWS};
 
+/* The same rows for the pages (property page, entry_page or exit_page) from
+ * the visits' page rows (sql/053_visit_pages.sql: one per visit and page it
+ * viewed, with the visit's figures; the head row carries the visit and its
+ * entry page), for a selection pages_cover() admits: no filter, or filters on
+ * the device (vf). Every figure as q_breakdown's, visitors counted exactly.
+ * Same parameters as q_breakdown. */
+static const db_stmt_t q_breakdown_pages = {"analytics_breakdown_pages",
+	"WITH p AS MATERIALIZED (SELECT" RANGE_SITE ", coalesce(jsonb_agg(x), '[]') AS vf"
+	"  FROM jsonb_array_elements($6::jsonb) x),"
+	/* one scan: per row its value (the page, or the visit's entry or exit page)
+	 * and, for the head row, the visit once more for the totals (tot) */
+	" kv AS (SELECT x.tot, x.v, g.site_id, g.visitor_id, x.n, g.bounce::int AS bounce, g.secs,"
+	"   coalesce($7 = ANY (g.goals), false) AS converted"
+	"  FROM p, visit_pages_between(p.site, p.t0, p.t1) g,"
+	"   LATERAL (SELECT false, g.page, CASE WHEN $5 = 'page' THEN g.views ELSE g.vviews END"
+	"     WHERE g.views > 0 AND CASE $5 WHEN 'page' THEN true WHEN 'entry_page' THEN g.head"
+	"      ELSE g.is_exit END"
+	"    UNION ALL SELECT true, NULL, g.vviews WHERE g.head) x(tot, v, n)"
+	"  WHERE" FILTERS_HOLD("p.vf", "g.device") "),"
+	/* per value and visitor, then per value: visitors counted exactly */
+	" pv AS (SELECT tot, v COLLATE \"C\" AS v, count(*) AS visits, sum(n) AS pageviews,"
+	"   sum(bounce) AS bounces, sum(secs * (1 - bounce)) AS secs,"
+	"   count(*) FILTER (WHERE converted) AS conversions FROM kv GROUP BY tot, 2, site_id, visitor_id),"
+	" a AS (SELECT tot, v, count(*) AS visitors, sum(visits)::bigint AS visits,"
+	"   sum(pageviews)::bigint AS pageviews, sum(bounces)::bigint AS bounces, sum(secs) AS secs,"
+	"   sum(conversions)::bigint AS conversions FROM pv GROUP BY tot, v),"
+	" agg AS (SELECT v, visitors, visits, pageviews, bounces, secs, conversions FROM a WHERE NOT tot),"
+	" t AS (SELECT coalesce(max(visitors), 0) AS visitors, coalesce(max(visits), 0) AS visits,"
+	"   max(pageviews) AS pageviews, max(bounces) AS bounces, max(secs) AS secs,"
+	"   coalesce(max(conversions), 0) AS conversions FROM a WHERE tot)"
+	REPLY_ROWS};
+
 enum { C_SECTION, C_VALUE, C_VISITORS, C_VISITS, C_PAGEVIEWS, C_BOUNCES, C_SECS, C_CONV,
        C_NVALUES, C_SITE_KNOWN };
 
@@ -207,6 +242,7 @@ typedef struct query {
 	json_t *filters;        /* normalised: [[op, dimension, [values]]] */
 	long long offset, limit;
 	int from_days;          /* the per-day figures answer it (q_breakdown_days) */
+	int from_pages;         /* the visits' page rows answer it (q_breakdown_pages) */
 } query_t;
 
 static int in_list(const char *s, const char *const *list)
@@ -243,6 +279,22 @@ static int days_cover(const char *prop, const json_t *filters)
 		if (strcmp(dim, prop) != 0 || strcmp(prop, "goal") == 0 || strcmp(op, "is_not") == 0)
 			return 0;
 	}
+	return 1;
+}
+
+/* Whether the visits' page rows (sql/053) answer property `prop` under the
+ * filters: a page property, each filter on the device (a row holds its
+ * visit's). Filters on the page or on other properties read the visits. */
+static int pages_cover(const char *prop, const json_t *filters)
+{
+	static const char *const pages[] = {"page", "entry_page", "exit_page", NULL};
+	json_t *f;
+	size_t i;
+	if (!in_list(prop, pages))
+		return 0;
+	json_array_foreach(filters, i, f)
+		if (strcmp(json_string_value(json_array_get(f, 1)), "device") != 0)
+			return 0;
 	return 1;
 }
 
@@ -307,6 +359,7 @@ static void parse_query(req_t *r, query_t *q, json_t *errors)
 	if (q->site && (!*q->site || strpbrk(q->site, "/ ")))
 		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
 	q->from_days = days_cover(q->prop, q->filters);
+	q->from_pages = pages_cover(q->prop, q->filters);
 }
 
 static void bd_check(req_t *r, json_t *errors)
@@ -403,7 +456,7 @@ static int reply_page(req_t *r, const query_t *q, const PGresult *res, int total
 		"{s:o, s:s, s:s, s:s, s:s, s:O, s:s, s:s?, s:s, s:o, s:I, s:o, s:o}",
 		"range", range_json_new(&q->rg), "property", q->prop,
 		"counted_per", per_visit(q->prop) ? "visit" : "event",
-		"computed_from", q->from_days ? "visit_days" : "visits",
+		"computed_from", q->from_days ? "visit_days" : q->from_pages ? "visit_pages" : "visits",
 		"visitors_counted", q->from_days ? "hll" : "exact", "filters", q->filters,
 		"goal", q->goal, "site", q->site, "geo_source", geo_source(),
 		"totals", figures_json(json_object(), t), "total_values", (json_int_t)nvalues,
@@ -433,7 +486,8 @@ int h_analytics_breakdown(req_t *r)
 	snprintf(lim, sizeof(lim), "%lld", q.limit);
 	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.prop, ftext, q.goal, off,
 			   csv ? NULL : lim};
-	PGresult *res = db_run(r->arena, q.from_days ? &q_breakdown_days : &q_breakdown, 9, p);
+	PGresult *res = db_run(r->arena, q.from_days ? &q_breakdown_days
+			       : q.from_pages ? &q_breakdown_pages : &q_breakdown, 9, p);
 	if (!res)
 		return db_fail(r);
 	int total = -1;

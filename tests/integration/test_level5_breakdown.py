@@ -96,8 +96,8 @@ class Breakdown(unittest.TestCase):
         self.assertEqual(self.fetch()["property"], "page")      # the default
         j = self.fetch(property="page")
         self.assertEqual((j["property"], j["counted_per"], j["total_values"]), ("page", "event", 4))
-        # the per-day figures (sql/047) keep no pages: the visits answer
-        self.assertEqual((j["computed_from"], j["visitors_counted"]), ("visits", "exact"))
+        # the per-day figures (sql/047) keep no pages: the visits' page rows answer (sql/053)
+        self.assertEqual((j["computed_from"], j["visitors_counted"]), ("visit_pages", "exact"))
         self.assertEqual(j["totals"], figures(5, 6, 8, 0.5, 509.8, 1, 0.1667))
         by, order = self.items("page")
         self.assertEqual(order, ["/a", "/b", "/c", "/z"])
@@ -107,7 +107,7 @@ class Breakdown(unittest.TestCase):
         self.assertEqual(by["/z"], figures(1, 1, 1, 1.0, 0.0, 0, 0.0))
 
     def test_entry_and_exit_pages_per_visit(self):
-        self.assertEqual(self.fetch(property="entry_page")["computed_from"], "visits")
+        self.assertEqual(self.fetch(property="entry_page")["computed_from"], "visit_pages")
         by, order = self.items("entry_page")
         self.assertEqual(order, ["/a", "/b", "/z"])
         self.assertEqual(by["/a"], figures(3, 4, 6, 0.5, 749.8, 1, 0.25))
@@ -165,7 +165,7 @@ class Breakdown(unittest.TestCase):
         self.assertEqual((j["totals"]["visitors"], j["totals"]["visits"], j["totals"]["pageviews"]),
                          (2, 2, 3))
         self.assertEqual(j["filters"], [["is", "device", ["mobile"]]])
-        self.assertEqual(j["computed_from"], "visits")
+        self.assertEqual(j["computed_from"], "visit_pages")
         # whole days rolled, a filter on the device: the per-day figures answer
         j = self.fetch(property="source", filters=[["is", "device", ["mobile"]]])
         self.assertEqual((j["computed_from"], j["visitors_counted"]), ("visit_days", "hll"))
@@ -222,6 +222,62 @@ class Breakdown(unittest.TestCase):
                 self.assertEqual(days["totals"], exact["totals"], what)
                 self.assertEqual(days["items"], exact["items"], what)
                 self.assertEqual(days["total_values"], exact["total_values"], what)
+
+    def test_page_rows_equal_the_visits_in_any_zone(self):
+        # the pages (viewed, entry, exit) from the visits' page rows (sql/053) against the
+        # visits read whole: every figure, with and without a device filter, over ranges
+        # whose edges cut Berlin days; a filter that holds for every visit makes the
+        # visits answer
+        every = [["is_not", "country", ["-"]]]
+        for tz, t0, t1 in (("America/New_York", "2026-03-10", "2026-03-12"),
+                           ("UTC", "2026-03-12", "2026-03-13"), ("UTC", "2026-03-09", "2026-03-15"),
+                           ("Europe/Berlin", "2026-03-10", "2026-03-10"),
+                           ("Europe/Berlin", "2026-03-09", "2026-03-15")):
+            for prop in ("page", "entry_page", "exit_page"):
+                for filters in ([], [["is", "device", ["mobile"]]],
+                                [["is_not", "visit:device", ["mobile"]]],
+                                [["contains", "device", ["o", "a"]]]):
+                    rng = dict(tz=tz, property=prop, **{"from": t0, "to": t1})
+                    rows = self.fetch(filters=filters, **rng)
+                    exact = self.fetch(filters=filters + every, **rng)
+                    what = (tz, t0, t1, prop, filters)
+                    self.assertEqual((rows["computed_from"], rows["visitors_counted"],
+                                      exact["computed_from"]), ("visit_pages", "exact", "visits"),
+                                     what)
+                    self.assertEqual(rows["totals"], exact["totals"], what)
+                    self.assertEqual(rows["items"], exact["items"], what)
+                    self.assertEqual(rows["total_values"], exact["total_values"], what)
+        # the wider range holds every visit, a goal-only one among them (no page row of
+        # its own but in the totals), and its conversions per page follow ?goal=
+        rng = dict(tz="UTC", **{"from": "2026-03-01", "to": "2026-03-31"})
+        for goal in ("lead", "signup", "none"):
+            rows = self.fetch(property="page", goal=goal, **rng)
+            exact = self.fetch(property="page", goal=goal, filters=every, **rng)
+            self.assertEqual((rows["totals"], rows["items"]), (exact["totals"], exact["items"]), goal)
+        self.assertEqual(self.fetch(property="page", goal="signup", **rng)["totals"]["conversions"], 1)
+
+    def test_page_rows_follow_a_visit_rolled_again(self):
+        # a visit of its own day (outside the other tests' range), then a late pageview
+        # joins it after its hour was rolled: rolling it again replaces its page rows
+        rng = {"from": "2026-03-20", "to": "2026-03-20", "tz": "Europe/Berlin"}
+        add = ("INSERT INTO events (site_id, host, ts, visitor_id, kind, path, source_group, device)"
+               " SELECT id, domain, :'v2', 8, 'pageview', :'v3', 'Google', 'tablet'"
+               " FROM sites WHERE domain = :'v1'")
+        psql(add, DOMAIN, "2026-03-20 08:00+01", "/frueh")
+        rollup()
+        self.assertEqual(self.items("page", **rng)[0], {"/frueh": figures(1, 1, 1, 1.0, 0.0, 0, 0.0)})
+        psql(add, DOMAIN, "2026-03-20 08:10+01", "/spaet")
+        rollup()
+        j = self.fetch(property="page", **rng)
+        self.assertEqual(j["computed_from"], "visit_pages")
+        self.assertEqual({i["value"]: (i["visits"], i["pageviews"], i["bounce_rate"], i["visit_duration"])
+                          for i in j["items"]}, {"/frueh": (1, 1, 0.0, 600.0), "/spaet": (1, 1, 0.0, 600.0)})
+        self.assertEqual(psql_one("SELECT count(*) FROM visit_pages p JOIN sites s ON s.id = p.site_id"
+                                  " WHERE s.domain = :'v1' AND p.visitor_id = 8", DOMAIN), "2")
+        self.assertEqual([i["value"] for i in self.fetch(property="exit_page", **rng)["items"]],
+                         ["/spaet"])
+        self.assertEqual([i["value"] for i in self.fetch(property="entry_page", **rng)["items"]],
+                         ["/frueh"])
 
     def test_a_filter_on_the_property_itself_answers_from_the_days(self):
         # a click on a value of the list: the row of that value, the same figures as

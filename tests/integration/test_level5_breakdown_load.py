@@ -26,6 +26,9 @@ CASES = [
     ("browser", []),
     ("source", []),
     ("entry_page", []),
+    ("exit_page", []),
+    ("entry_page", [["is", "device", ["mobile"]]]),
+    ("exit_page", [["is_not", "visit:device", ["mobile"]]]),
     ("goal", []),
     ("page", [["is", "device", ["mobile"]]]),
     ("page", [["is", "browser", ["Safari", "Firefox"]]]),
@@ -64,6 +67,7 @@ WITH r AS (SELECT :'v2'::date::timestamp AT TIME ZONE 'UTC' AS t0,
               max(coalesce(source_group, CASE WHEN source IS NULL OR source = 'direct'
                   THEN 'Direct / None' ELSE source END)) FILTER (WHERE starts = 1) AS source,
               (array_agg(path ORDER BY seq) FILTER (WHERE kind = 'pageview'))[1] AS entry_page,
+              (array_agg(path ORDER BY seq DESC) FILTER (WHERE kind = 'pageview'))[1] AS exit_page,
               coalesce(bool_or(kind = 'event' AND {goal}), false) AS goal_kept
        FROM n GROUP BY visitor_id, visit),
  -- the kept pageviews per visit and page
@@ -75,7 +79,8 @@ WITH r AS (SELECT :'v2'::date::timestamp AT TIME ZONE 'UTC' AS t0,
                          WHERE v.start >= r.t0 AND v.start < r.t1 AND {visit}) k
           WHERE {page_kept} AND {goal_kept}),
  kv AS (SELECT k.*, CASE :'v4' WHEN 'device' THEN k.device WHEN 'browser' THEN k.browser
-                    WHEN 'source' THEN k.source ELSE k.entry_page END AS value, k.pv AS n
+                    WHEN 'source' THEN k.source WHEN 'exit_page' THEN k.exit_page
+                    ELSE k.entry_page END AS value, k.pv AS n
         FROM kept k WHERE :'v4' NOT IN ('page', 'goal')
         UNION ALL SELECT k.*, pv.path, pv.pv FROM kept k JOIN pv USING (visitor_id, visit)
         WHERE :'v4' = 'page'
@@ -137,12 +142,13 @@ class Equal:
                  "filters": json.dumps(filters), "limit": 500, **extra}
         r = get(PATH + "?" + urllib.parse.urlencode(query), token=self.token, timeout=60)
         self.assertEqual(r.status, 200, r)
-        # the per-day figures answer for a property other than the pages, without
-        # filters or with filters on the device only
-        days = prop not in ("page", "entry_page", "exit_page") and \
-            all(f[1].split(":")[-1] == "device" for f in filters)
+        # without filters or with filters on the device only: the per-day figures answer
+        # for a property other than the pages, the visits' page rows for the pages
+        device = all(f[1].split(":")[-1] == "device" for f in filters)
+        pages = prop in ("page", "entry_page", "exit_page")
         self.assertEqual((r.json["computed_from"], r.json["visitors_counted"]),
-                         ("visit_days", "hll") if days else ("visits", "exact"))
+                         ("visit_pages", "exact") if device and pages else
+                         ("visit_days", "hll") if device else ("visits", "exact"))
         return r.json
 
     def reference(self, prop, filters):
