@@ -77,16 +77,8 @@ LANGUAGE sql AS $$
     WHERE v.vstart >= a AND v.vstart < b;
 $$;
 
--- The rollup job keeps them with the visits.
-ALTER FUNCTION rollup_hours_between(timestamptz, timestamptz)
-    RENAME TO rollup_hours_before_053;
-
-CREATE FUNCTION rollup_hours_between(a timestamptz, b timestamptz) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM rollup_hours_before_053(a, b);
-    PERFORM visit_pages_roll(a, b);
-END $$;
+-- The rollup job keeps them with the visits: sql/057's rollup_hours_between()
+-- calls visit_pages_roll() right after the visits of [a, b) are rolled.
 
 -- Backfill from the visits rolled so far.
 INSERT INTO visit_pages SELECT g.* FROM visits v, LATERAL visit_page_rows(v) g;

@@ -100,6 +100,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM rollup_aggregates_between(a, b);      -- hour tables (sql/039)
     PERFORM rollup_visit_rows_between(a, b);      -- visits (sql/040)
+    PERFORM visit_pages_roll(a, b);               -- their pages (sql/053)
     PERFORM rollup_days_between(a, b);            -- rollup_*_days (sql/046)
     PERFORM visit_days_between(a, b);             -- sql/047
     PERFORM journey_days_between(a, b);           -- sql/049
