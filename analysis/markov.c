@@ -517,6 +517,7 @@ int mk_paths_top(mk_paths_t *p, int max, mk_top_path_t *out)
 		out[i] = (mk_top_path_t){s, c[i].n};
 	}
 	free(c);
-	qsort(out, top, sizeof(*out), by_json);
+	if (top) /* out may be NULL when max is 0, and qsort wants a pointer */
+		qsort(out, top, sizeof(*out), by_json);
 	return (int)top;
 }
