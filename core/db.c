@@ -407,7 +407,21 @@ int db_copy_in(const char *copy_sql, const char *data, size_t len)
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		classify(res);
 		PQclear(res);
-		return -1;
+		if (last_err != DB_DOWN || db_in_transaction())
+			return -1;
+		/* the server went away between requests (as in db_run): no row was
+		 * sent, so reconnecting and starting again cannot store one twice */
+		PQreset(cur->pg);
+		cur->n_prepared = 0;
+		if (PQstatus(cur->pg) != CONNECTION_OK)
+			return -1;
+		session_setup(cur->pg);
+		res = PQexec(cur->pg, copy_sql);
+		if (PQresultStatus(res) != PGRES_COPY_IN) {
+			classify(res);
+			PQclear(res);
+			return -1;
+		}
 	}
 	PQclear(res);
 	if (PQputCopyData(cur->pg, data, (int)len) == 1 && PQputCopyEnd(cur->pg, NULL) == 1)
