@@ -407,7 +407,21 @@ int db_copy_in(const char *copy_sql, const char *data, size_t len)
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		classify(res);
 		PQclear(res);
-		return -1;
+		if (last_err != DB_DOWN || db_in_transaction())
+			return -1;
+		/* the server went away between requests (as in db_run): no row was
+		 * sent, so reconnecting and starting again cannot store one twice */
+		PQreset(cur->pg);
+		cur->n_prepared = 0;
+		if (PQstatus(cur->pg) != CONNECTION_OK)
+			return -1;
+		session_setup(cur->pg);
+		res = PQexec(cur->pg, copy_sql);
+		if (PQresultStatus(res) != PGRES_COPY_IN) {
+			classify(res);
+			PQclear(res);
+			return -1;
+		}
 	}
 	PQclear(res);
 	if (PQputCopyData(cur->pg, data, (int)len) == 1 && PQputCopyEnd(cur->pg, NULL) == 1)
@@ -432,18 +446,19 @@ void db_copy_field(buf_t *b, const char *s, char sep)
 	if (!s) {
 		buf_add(b, "\\N", 2);
 	} else {
-		const char *run = s;
-		for (; *s; s++) {
-			static const char from[] = "\\\t\n\r", to[] = "\\tnr";
-			const char *hit = strchr(from, *s);
-			if (!hit)
-				continue;
-			buf_add(b, run, (size_t)(s - run));
-			char esc[2] = {'\\', to[hit - from]};
+		/* runs without a character to escape at once: the ingest sends
+		 * every field of every row through here */
+		static const char from[] = "\\\t\n\r", to[] = "\\tnr";
+		for (;;) {
+			size_t n = strcspn(s, from);
+			buf_add(b, s, n);
+			s += n;
+			if (!*s)
+				break;
+			char esc[2] = {'\\', to[strchr(from, *s) - from]};
 			buf_add(b, esc, 2);
-			run = s + 1;
+			s++;
 		}
-		buf_add(b, run, (size_t)(s - run));
 	}
 	buf_add(b, &sep, 1);
 }

@@ -1,12 +1,14 @@
-/* events_ingest.c - validating events and storing a batch in one statement;
+/* events_ingest.c - validating events and storing a batch with one COPY;
  * see events_ingest.h.
  *
- * Each column of the batch grows as a PostgreSQL array literal; the INSERT
- * unnests them side by side. The statement is prepared once per connection,
- * so a beacon costs one round trip (the daily salt is read once a day per
- * worker). Rows without a timestamp take the transaction's now(): rows of one
- * request share it, so the order of a vital's reports within a batch is
- * settled here (superseded()), between batches by time
+ * The batch grows as COPY text and is sent with COPY FROM STDIN: PostgreSQL
+ * then writes a page's rows in one heap insert and one WAL record, where an
+ * INSERT ... SELECT FROM unnest() of one array literal per column wrote them
+ * row by row and parsed 28 arrays first. A batch costs two round trips (the
+ * COPY's start and its rows; the daily salt is read once a day per worker).
+ * Rows without a timestamp are sent as 'now', the transaction's start, as
+ * now() is: rows of one request share it, so the order of a vital's reports
+ * within a batch is settled here (superseded()), between batches by time
  * (report_events() in sql/012_vitals_dedup.sql). */
 #include "events_ingest.h"
 
@@ -66,35 +68,25 @@ const vschema_t ingest_beacon_schema = {"Beacon", event_rules, BEACON_FIELDS,
 	VRULES(kind_rules), 100};
 const vschema_t ingest_event_schema = {"Event", VRULES(event_rules), VRULES(kind_rules), 1000};
 
-/* The whole batch in one statement: one array per column, unnested side by
- * side (ts NULL: the transaction's now()). Rows timed before the current hour
- * may lie in hours the rollup job has rolled: the same statement names those
- * hours in events_late, which the job reads instead of counting events
- * (sql/048_rollup_late_hours.sql). */
-static const db_stmt_t q_insert = {"ingest_insert",
-	"WITH late AS (INSERT INTO events_late (hour)"
-	"  SELECT DISTINCT date_trunc('hour', to_timestamp(t)) FROM unnest($2::float8[]) t"
-	"  WHERE to_timestamp(t) < date_trunc('hour', now()))"
-	" INSERT INTO events (site_id, ts, visitor_id, kind, host, path, referrer, source, name,"
-	" value, rating, nav_type, metric_id, engaged_ms, scroll_pct, props, device, browser,"
-	" revenue, currency, interactive, " EVENT_DIMS_COLUMNS ")"
-	" SELECT site_id, coalesce(to_timestamp(ts), now()), visitor_id, kind, host, path,"
-	"  referrer, source, name, value, rating, nav_type, metric_id, engaged_ms, scroll_pct,"
-	"  props, device, browser, revenue, currency, interactive, " EVENT_DIMS_COLUMNS
-	" FROM unnest($1::bigint[], $2::float8[], $3::bigint[], $4::text[], $5::text[],"
-	"  $6::text[], $7::text[], $8::text[], $9::text[], $10::float8[], $11::text[],"
-	"  $12::text[], $13::text[], $14::int[], $15::smallint[], $16::jsonb[], $17::text[],"
-	"  $18::text[], $19::numeric[], $20::text[], $21::boolean[], $22::text[], $23::text[],"
-	"  $24::text[], $25::text[], $26::text[], $27::text[], $28::text[])"
-	" AS u(site_id, ts, visitor_id, kind, host, path, referrer, source, name, value, rating,"
-	"  nav_type, metric_id, engaged_ms, scroll_pct, props, device, browser, revenue,"
-	"  currency, interactive, " EVENT_DIMS_COLUMNS ")"};
+/* The batch's rows, in the order add_row writes them. Rows timed before the
+ * current hour may lie in hours the rollup job has rolled: a statement in the
+ * same transaction names those hours in events_late, which the job reads
+ * instead of counting events (sql/048_rollup_late_hours.sql); the list of
+ * times is formatted here ("%.6f" numbers only), as COPY takes no parameters
+ * and a statement of its own would cost a round trip and an explicit
+ * transaction. */
+#define COPY_EVENTS "COPY events (site_id, ts, visitor_id, kind, host, path, referrer, source," \
+	" name, value, rating, nav_type, metric_id, engaged_ms, scroll_pct, props, device," \
+	" browser, revenue, currency, interactive, " EVENT_DIMS_COLUMNS ") FROM STDIN"
+#define LATE_HOURS "INSERT INTO events_late (hour)" \
+	" SELECT DISTINCT date_trunc('hour', to_timestamp(t)) FROM unnest('%s'::float8[]) t" \
+	" WHERE to_timestamp(t) < date_trunc('hour', now()); "
 
 static void release(void *p)
 {
 	ingest_t *in = p;
-	for (int c = 0; c < INGEST_COLS; c++)
-		buf_free(&in->col[c]);
+	buf_free(&in->rows);
+	buf_free(&in->late);
 }
 
 ingest_t *ingest_new(req_t *r, enum ingest_mode mode, const char *prefix)
@@ -107,35 +99,14 @@ ingest_t *ingest_new(req_t *r, enum ingest_mode mode, const char *prefix)
 	in->prefix = prefix;
 	in->max_age = 7 * 86400;
 	in->errors = arena_json(r->arena, json_array());
-	for (int c = 0; c < INGEST_COLS; c++)
-		buf_init(&in->col[c], 4 * cfg.body_limit + 64);
+	/* the limit the 28 array literals had together */
+	buf_init(&in->rows, INGEST_COLS * (4 * cfg.body_limit + 64));
+	buf_init(&in->late, 24 * 1000 + 64);
 	if (arena_cleanup(r->arena, release, in) < 0) {
 		release(in);
 		return NULL;
 	}
 	return in->errors ? in : NULL;
-}
-
-/* Appends one element to a column's array literal: NULL or a quoted string
- * with " and \ escaped. */
-static void add_element(buf_t *b, const char *s)
-{
-	buf_add(b, b->len ? "," : "{", 1);
-	if (!s) {
-		buf_add(b, "NULL", 4);
-		return;
-	}
-	buf_add(b, "\"", 1);
-	for (const char *p = s; *p; ) {
-		size_t n = strcspn(p, "\"\\");
-		buf_add(b, p, n);
-		p += n;
-		if (*p) {
-			buf_add(b, "\\", 1);
-			buf_add(b, p++, 1);
-		}
-	}
-	buf_add(b, "\"", 1);
 }
 
 /* The web-vitals library sends {name, value, rating, delta, id, navigationType}
@@ -288,37 +259,75 @@ static int parse_ts(const char *s, double *out)
 	return tm.tm_mday == d ? 0 : -1;        /* timegm normalised 31 April: not a date */
 }
 
-/* The event's own time as Unix seconds text, NULL for "now", or "" after
- * naming a bad timestamp in the errors. */
-static const char *event_time(ingest_t *in, json_t *b, const char *prefix)
+/* The event's own time into *t: 1, 0 for "now", or -1 after naming a bad
+ * timestamp in the errors. */
+static int event_time(ingest_t *in, json_t *b, const char *prefix, double *t)
 {
 	const char *s = json_string_value(json_object_get(b, "timestamp"));
 	char f[64];
-	double t, now = (double)time(NULL);
+	double now = (double)time(NULL);
 	if (!s)
-		return NULL;
+		return 0;
 	snprintf(f, sizeof(f), "%s.timestamp", prefix);
-	if (parse_ts(s, &t) < 0)
+	if (parse_ts(s, t) < 0)
 		verr(in->errors, f, "must be an ISO 8601 time with a zone, e.g. 2026-05-04T10:15:00Z");
-	else if (t > now + FUTURE_SKEW)
+	else if (*t > now + FUTURE_SKEW)
 		verr(in->errors, f, "must not be in the future");
-	else if (t < now - (double)in->max_age)
+	else if (*t < now - (double)in->max_age)
 		verr(in->errors, f, "must not be older than %ld days", in->max_age / 86400);
 	else
-		return arena_printf(in->r->arena, "%.6f", t);
-	return "";
+		return 1;
+	return -1;
 }
 
-/* Formats event b into one row of the batch; -1 when its url is unusable. */
-static int add_row(ingest_t *in, json_t *b, const ingest_src_t *src, const char *ts,
+/* Unix seconds as timestamptz text in UTC, rounded to the microsecond (the
+ * column's precision); t is after 1970 (event_time checked it). */
+static const char *ts_text(arena_t *a, double t)
+{
+	long long us = llround(t * 1e6);
+	time_t sec = (time_t)(us / 1000000);
+	struct tm tm;
+	gmtime_r(&sec, &tm);
+	return arena_printf(a, "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00", tm.tm_year + 1900,
+			    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			    us % 1000000);
+}
+
+/* The visitor's part of a row, computed when the visitor differs from the
+ * last row's; -1 when the salt could not be read. */
+static int visitor_of(ingest_t *in, const ingest_src_t *src)
+{
+	ingest_visitor_t *w = &in->who;
+	arena_t *a = in->r->arena;
+	if (w->set && w->site_id == src->site_id &&
+	    (w->ip == src->ip || (w->ip && src->ip && strcmp(w->ip, src->ip) == 0)) &&
+	    (w->ua == src->ua || (w->ua && src->ua && strcmp(w->ua, src->ua) == 0)))
+		return 0;
+	w->set = 0;
+	if (visits_visitor_id_of(a, (long long)src->site_id, src->ip, src->ua, w->vid) < 0)
+		return -1;
+	w->site_id = src->site_id;
+	w->ip = src->ip;
+	w->ua = src->ua;
+	w->bot = ua_is_bot(src->ua);
+	w->device = ua_device(src->ua);
+	w->browser = ua_browser(src->ua);
+	event_dims_visitor(a, src->ip, src->ua, w->dims);
+	w->set = 1;
+	return 0;
+}
+
+/* Formats event b into one row of the batch, timed *t or now (t NULL); -1
+ * when its url is unusable. */
+static int add_row(ingest_t *in, json_t *b, const ingest_src_t *src, const double *t,
 		   const char *revenue, const char *currency, const char *interactive)
 {
 	arena_t *a = in->r->arena;
 	const char *host, *path, *utm, *ref = json_string_value(json_object_get(b, "referrer"));
-	if (split_url(a, json_string_value(json_object_get(b, "url")), &host, &path, &utm) < 0)
+	const char *url = json_string_value(json_object_get(b, "url"));
+	if (split_url(a, url, &host, &path, &utm) < 0)
 		return -1;
-	char vid[24];
-	if (visits_visitor_id_of(a, (long long)src->site_id, src->ip, src->ua, vid) < 0) {
+	if (visitor_of(in, src) < 0) {
 		in->failed = 1;
 		return 0;
 	}
@@ -330,18 +339,21 @@ static int add_row(ingest_t *in, json_t *b, const ingest_src_t *src, const char 
 		return 0;
 	}
 	const char *cols[INGEST_COLS] = {arena_printf(a, "%lld", (long long)src->site_id),
-		ts, vid,
+		t ? ts_text(a, *t) : "now", in->who.vid,
 		json_string_value(json_object_get(b, "type")), host, path, ref,
 		source_of(a, utm, ref, host), text_of(a, json_object_get(b, "name")),
 		text_of(a, json_object_get(b, "value")), text_of(a, json_object_get(b, "rating")),
 		text_of(a, json_object_get(b, "navigationType")), text_of(a, json_object_get(b, "id")),
 		text_of(a, json_object_get(b, "engaged_ms")),
 		scroll ? arena_printf(a, "%ld", lround(json_number_value(scroll))) : NULL,
-		props_text, ua_device(src->ua), ua_browser(src->ua), revenue, currency, interactive};
-	event_dims(a, src->ip, src->ua, json_string_value(json_object_get(b, "url")), ref, host,
-		   cols + INGEST_COLS - EVENT_DIMS_N);
+		props_text, in->who.device, in->who.browser, revenue, currency, interactive};
+	const char **dims = cols + INGEST_COLS - EVENT_DIMS_N;
+	memcpy(dims, in->who.dims, sizeof(in->who.dims));
+	event_dims_page(a, url, ref, host, dims);
 	for (int c = 0; c < INGEST_COLS; c++)
-		add_element(&in->col[c], cols[c]);
+		db_copy_field(&in->rows, cols[c], c == INGEST_COLS - 1 ? '\n' : '\t');
+	if (t)
+		buf_printf(&in->late, "%s%.6f", in->late.len ? "," : "{", *t);
 	in->stored++;
 	in->accepted++;
 	return 0;
@@ -395,7 +407,8 @@ void ingest_event(ingest_t *in, json_t *list, size_t i, const ingest_src_t *src)
 			validate(b, kind_rules[k].rules, kind_rules[k].n, prefix, in->errors);
 	snprintf(f, sizeof(f), "%s.props", prefix);
 	ingest_check_props(json_object_get(b, "props"), f, in->errors);
-	const char *ts = in->mode == INGEST_BEACON ? NULL : event_time(in, b, prefix);
+	double t;
+	int timed = in->mode == INGEST_BEACON ? 0 : event_time(in, b, prefix, &t);
 	const char *host, *path, *utm, *url = json_string_value(json_object_get(b, "url"));
 	snprintf(f, sizeof(f), "%s.url", prefix);
 	if (url && split_url(in->r->arena, url, &host, &path, &utm) < 0)
@@ -416,7 +429,11 @@ void ingest_event(ingest_t *in, json_t *list, size_t i, const ingest_src_t *src)
 		own.ip = json_string_value(json_object_get(b, "ip"));
 		own.ua = json_string_value(json_object_get(b, "user_agent"));
 	}
-	if (ua_is_bot(own.ua)) {
+	if (visitor_of(in, &own) < 0) {
+		in->failed = 1;
+		return;
+	}
+	if (in->who.bot) {
 		in->dropped++;
 		return;
 	}
@@ -424,7 +441,7 @@ void ingest_event(ingest_t *in, json_t *list, size_t i, const ingest_src_t *src)
 		in->accepted++;
 		return;
 	}
-	add_row(in, b, &own, ts, NULL, NULL, NULL);     /* its url was checked above */
+	add_row(in, b, &own, timed > 0 ? &t : NULL, NULL, NULL, NULL);   /* url checked above */
 }
 
 int ingest_reply_dropped(req_t *r, size_t n, const char *reason)
@@ -436,17 +453,16 @@ int ingest_reply_dropped(req_t *r, size_t n, const char *reason)
 int ingest_finish(ingest_t *in)
 {
 	req_t *r = in->r;
-	int oom = in->oom;
-	const char *p[INGEST_COLS];
-	for (int c = 0; c < INGEST_COLS; c++) {
-		oom |= in->stored && buf_add(&in->col[c], "}", 1) < 0;
-		p[c] = in->col[c].data;
-	}
+	int oom = in->oom || in->rows.oom || in->late.oom || (in->late.len && buf_add(&in->late, "}", 1) < 0);
 	if (json_array_size(in->errors))
 		return reply_invalid(r, json_incref(in->errors));
-	if (oom)
+	const char *sql = in->late.len ? arena_printf(r->arena, LATE_HOURS COPY_EVENTS,
+						      in->late.data) : COPY_EVENTS;
+	if (oom || !sql)
 		return reply_problem(r, 500, "out of memory while preparing the batch", NULL);
-	if (in->failed || (in->stored && !db_run(r->arena, &q_insert, INGEST_COLS, p)))
+	/* the late hours' statement and the COPY are one query string: one
+	 * implicit transaction, so the hours commit with the rows */
+	if (in->failed || (in->stored && db_copy_in(sql, in->rows.data, in->rows.len) < 0))
 		return db_fail(r);
 	return reply_json(r, 202, arena_json(r->arena, json_pack("{s:I, s:I}",
 		"accepted", (json_int_t)in->accepted, "dropped", (json_int_t)in->dropped)));

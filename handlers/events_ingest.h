@@ -2,16 +2,16 @@
  * #43 batch and Plausible ingest).
  *
  * A request validates its events one by one, naming every bad field with the
- * event's index, then stores the valid ones with one prepared statement (an
- * INSERT ... SELECT FROM unnest() of one array per column): one round trip,
- * and a batch is stored whole or not at all. The visitor id is HMAC(daily
- * salt, site, IP, user agent): no cookie, no IP stored. */
+ * event's index, then stores the valid ones with one COPY in one transaction:
+ * a batch is stored whole or not at all. The visitor id is HMAC(daily salt,
+ * site, IP, user agent): no cookie, no IP stored. */
 #ifndef ZOE_EVENTS_INGEST_H
 #define ZOE_EVENTS_INGEST_H
 
 #include <stdint.h>
 
 #include "buf.h"
+#include "handlers.h"
 #include "http.h"
 #include "json_in.h"
 
@@ -31,13 +31,28 @@ enum ingest_mode {
 				   ip and user_agent (hashed, never stored) */
 };
 
+/* What a row takes from its visitor, kept for the next row of the same
+ * visitor: in a tracker's batch every row has the connection's address and
+ * user agent. */
+typedef struct ingest_visitor {
+	int set;
+	int64_t site_id;
+	const char *ip, *ua;
+	int bot;
+	char vid[24];
+	const char *device, *browser, *dims[EVENT_DIMS_VISITOR];
+} ingest_visitor_t;
+
 /* A batch being validated and stored; lives in one request. */
 typedef struct ingest {
 	req_t *r;
 	enum ingest_mode mode;
 	const char *prefix;     /* field names of errors: "events" gives "events[3].url" */
 	json_t *errors;         /* {field, message} of every bad event */
-	buf_t col[INGEST_COLS]; /* one PostgreSQL array literal per column */
+	buf_t rows;             /* COPY text of the rows */
+	buf_t late;             /* "{t,...}": Unix seconds of the rows with their own
+				   time, for events_late */
+	ingest_visitor_t who;   /* the last row's visitor */
 	size_t stored, accepted, dropped;
 	int failed;             /* the salt could not be read: db_fail answers */
 	int oom;
@@ -71,7 +86,7 @@ int ingest_row(ingest_t *in, json_t *ev, const ingest_src_t *src, const char *re
 void ingest_check_props(json_t *props, const char *field, json_t *errors);
 
 /* Answers the request: 422 naming every bad field (nothing stored), else
- * stores the batch with one statement and answers 202 {accepted, dropped}.
+ * stores the batch in one transaction and answers 202 {accepted, dropped}.
  * Returns 0. */
 int ingest_finish(ingest_t *in);
 

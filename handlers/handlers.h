@@ -173,13 +173,17 @@ int job_health_sample(json_t *payload, char *err, size_t errlen);
 /* level5_breakdown.c */
 int h_analytics_breakdown(req_t *r);
 /* event_dims.c: a row's breakdown dimensions, in the order of
- * EVENT_DIMS_COLUMNS (NULL where unknown), arena strings: `addr` and `ua` are
- * the visitor's (the address is looked up, never kept), `url` the page,
- * `host` its host. */
+ * EVENT_DIMS_COLUMNS (NULL where unknown), arena strings. The first
+ * EVENT_DIMS_VISITOR come from the visitor: `addr` and `ua` (the address is
+ * looked up, never kept); the rest from the page: `url`, its `host` and the
+ * referrer. event_dims_page fills out[EVENT_DIMS_VISITOR..EVENT_DIMS_N-1]. */
 #define EVENT_DIMS_N 7
+#define EVENT_DIMS_VISITOR 3
 #define EVENT_DIMS_COLUMNS "os, country, region, utm_source, utm_medium, utm_campaign, source_group"
-void event_dims(arena_t *a, const char *addr, const char *ua, const char *url,
-		const char *referrer, const char *host, const char *out[EVENT_DIMS_N]);
+void event_dims_visitor(arena_t *a, const char *addr, const char *ua,
+			const char *out[EVENT_DIMS_VISITOR]);
+void event_dims_page(arena_t *a, const char *url, const char *referrer, const char *host,
+		     const char *out[EVENT_DIMS_N]);
 
 /* level4_predictions.c */
 int h_predictions(req_t *r);

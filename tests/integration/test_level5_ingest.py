@@ -207,6 +207,38 @@ class ServerBatch(unittest.TestCase):
                    % self.site.id)
         self.assertEqual(raw, [["0"]])
 
+    def test_text_and_times_are_stored_as_sent(self):
+        # the rows travel as COPY text: tabs, line breaks and backslashes in any
+        # field must come back byte for byte, a timestamp to the microsecond,
+        # and the rows without one share the transaction's time
+        p = self.path("copy") + "/a\\b\tc\\N"
+        odd = "tab\there\nline\r\\N\\\\ \"q\" ä"
+        t = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)
+        t = t.replace(microsecond=123457)
+        r = self.send([
+            self.event(p, referrer="https://ref.example/x\ty\\z", timestamp=
+                       t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")),
+            self.event(p, type="event", name="lead\\\t" + odd[:20],
+                       props={"note": odd, "n": 1.5}),
+            self.event(p, type="event", name="lead", props={"k\\": "\\N"}),
+        ])
+        self.assertEqual(r.status, 202, r)
+        # as JSON: psql's output would split the fields at the tabs and breaks
+        rows = [json.loads(x[0]) for x in psql(
+            "SELECT json_build_array(path, coalesce(referrer, ''), coalesce(name, ''),"
+            " coalesce(props::text, ''), to_char(ts AT TIME ZONE 'UTC',"
+            " 'YYYY-MM-DD HH24:MI:SS.US')) FROM events WHERE site_id = %d AND"
+            " path = :'v1' ORDER BY ts, name" % self.site.id, p)]
+        self.assertEqual(len(rows), 3, rows)
+        self.assertEqual({x[0] for x in rows}, {p})
+        self.assertEqual(rows[0][1], "https://ref.example/x\ty\\z")
+        self.assertEqual(rows[0][4], t.strftime("%Y-%m-%d %H:%M:%S.%f"))
+        self.assertEqual({x[2] for x in rows[1:]}, {"lead", "lead\\\t" + odd[:20]})
+        props = {x[2]: json.loads(x[3]) for x in rows[1:]}
+        self.assertEqual(props["lead\\\t" + odd[:20]], {"note": odd, "n": 1.5})
+        self.assertEqual(props["lead"], {"k\\": "\\N"})
+        self.assertEqual(rows[1][4], rows[2][4])
+
     def test_a_bad_event_refuses_the_whole_batch(self):
         before = self.site.count()
         p = self.path("bad")
