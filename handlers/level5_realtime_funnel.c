@@ -252,7 +252,9 @@ const api_op_t op_analytics_funnel = {VRULES(funnel_query), NULL, NULL, 0, funne
  * match in hit order, `ns` the hit of each entry; a hit's steps stand last to
  * first, so that the search for step k + 1 from the entry after step k's
  * never finds a step of the same hit. One row per step: step, visitors,
- * visits, median seconds from the previous step, site known. */
+ * visits, median seconds from the previous step, site known. `visits`: the
+ * set the visits come from (visits_between() or a narrower one), which may
+ * name p and step 1 (s1). */
 #define FUNNEL_SQL(visits) \
 	"WITH RECURSIVE p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0," \
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1," \

@@ -41,15 +41,9 @@ CREATE UNIQUE INDEX page_days_key ON page_days (site_id, property, (device = '*'
 -- rolling an hour again recomputes its day across sites
 CREATE INDEX ON page_days (dend);
 
--- Week rows span 1, 2, 4, ... 64 weeks, aligned (a block of k weeks starts at a
--- week whose number, page_week_no(), is a multiple of k): a range of whole
--- weeks reads the largest blocks inside it, at most two of each span, where
--- it read every week. Merging a sketch costs some 4-8 us whatever it holds,
--- and at the bench's 2,000 pages a 90-day range read ~23 k week rows.
 CREATE TABLE page_weeks (
     site_id   bigint NOT NULL,
-    week      timestamptz NOT NULL,   -- the first Monday's Berlin midnight
-    weeks     int NOT NULL,           -- weeks spanned: 1, 2, 4, ... 64
+    week      timestamptz NOT NULL,   -- the Monday's Berlin midnight
     wend      timestamptz NOT NULL,
     property  text NOT NULL,
     page      text NOT NULL,
@@ -61,18 +55,7 @@ CREATE TABLE page_weeks (
     secs      float8 NOT NULL,
     goals     jsonb NOT NULL
 );
-CREATE UNIQUE INDEX page_weeks_key
-    ON page_weeks (site_id, property, (device = '*'), weeks, week, page, device);
-
--- Berlin weeks by number: 0 is the one of Monday 3 January 2000.
-CREATE FUNCTION page_week_no(w timestamptz) RETURNS int
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT (((w AT TIME ZONE 'Europe/Berlin')::date - date '2000-01-03') / 7)::int
-$$;
-CREATE FUNCTION page_week_start(n int) RETURNS timestamptz
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT (date '2000-01-03' + 7 * n)::timestamp AT TIME ZONE 'Europe/Berlin'
-$$;
+CREATE UNIQUE INDEX page_weeks_key ON page_weeks (site_id, property, (device = '*'), week, page, device);
 CREATE INDEX ON page_weeks (week);
 
 -- The figures of the visits started in [t0, t1) but not in [skip0, skip1) (of
@@ -133,17 +116,15 @@ $$;
 -- rows in the table, then the week rows of every closed Berlin week it touches
 -- from those days (the week running now is left out, as in sql/055: no reader
 -- uses a week before the days it holds are rolled).
+-- Without JIT: its statements are estimated dear (sketch unions over the days)
+-- but run in tens of ms, and compiling them took ~1 s each under load.
 CREATE FUNCTION page_days_between(a timestamptz, b timestamptz) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
     s timestamptz;
     e timestamptz;
     w0 timestamptz := rollup_week_floor(a);
     w1 timestamptz := least(rollup_week_ceil(b), rollup_week_floor(now()));
-    n0 int;
-    n1 int;
-    closed int := page_week_no(rollup_week_floor(now()));
-    k int;
 BEGIN
     FOR s, e IN SELECT * FROM rollup_days_touched(a, b) LOOP
         DELETE FROM page_days WHERE dend = e;
@@ -155,9 +136,9 @@ BEGIN
     IF w1 <= w0 THEN
         RETURN;
     END IF;
-    DELETE FROM page_weeks WHERE weeks = 1 AND week >= w0 AND week < w1;
+    DELETE FROM page_weeks WHERE week >= w0 AND week < w1;
     INSERT INTO page_weeks
-    SELECT t.site_id, t.week, 1, rollup_week_end(t.week), t.property, t.page, t.device, t.visitors,
+    SELECT t.site_id, t.week, rollup_week_end(t.week), t.property, t.page, t.device, t.visitors,
            t.visits, t.pageviews, t.bounces, t.secs, coalesce(g.goals, '{}')
     FROM (SELECT site_id, rollup_week_floor(dstart) AS week, property, page, device,
                  hll_union_agg(visitors) AS visitors, sum(visits)::bigint AS visits,
@@ -173,34 +154,6 @@ BEGIN
                      GROUP BY 1, 2, property, page, device, j.key) x
                GROUP BY 1, 2, property, page, device) g
         USING (site_id, week, property, page, device);
-    -- the blocks of 2, 4, ... 64 weeks holding those weeks, each from its two
-    -- halves, those that have ended
-    FOR k IN SELECT unnest('{2,4,8,16,32,64}'::int[]) LOOP
-        n0 := page_week_no(w0) / k * k;
-        n1 := least((page_week_no(w1) + k - 1) / k * k, closed / k * k);
-        CONTINUE WHEN n1 <= n0;
-        DELETE FROM page_weeks
-        WHERE weeks = k AND week >= page_week_start(n0) AND week < page_week_start(n1);
-        INSERT INTO page_weeks
-        SELECT t.site_id, page_week_start(t.n), k, page_week_start(t.n + k), t.property, t.page,
-               t.device, t.visitors, t.visits, t.pageviews, t.bounces, t.secs, coalesce(g.goals, '{}')
-        FROM (SELECT site_id, page_week_no(week) / k * k AS n, property, page, device,
-                     hll_union_agg(visitors) AS visitors, sum(visits)::bigint AS visits,
-                     sum(pageviews)::bigint AS pageviews, sum(bounces)::bigint AS bounces,
-                     sum(secs) AS secs
-              FROM page_weeks
-              WHERE weeks = k / 2 AND week >= page_week_start(n0) AND week < page_week_start(n1)
-              GROUP BY 1, 2, property, page, device) t
-        LEFT JOIN (SELECT site_id, n, property, page, device, jsonb_object_agg(goal, c) AS goals
-                   FROM (SELECT site_id, page_week_no(week) / k * k AS n, property, page, device,
-                                j.key AS goal, sum(j.value::bigint) AS c
-                         FROM page_weeks, jsonb_each_text(goals) j
-                         WHERE weeks = k / 2 AND week >= page_week_start(n0)
-                           AND week < page_week_start(n1) AND goals <> '{}'
-                         GROUP BY 1, 2, property, page, device, j.key) x
-                   GROUP BY 1, 2, property, page, device) g
-            USING (site_id, n, property, page, device);
-    END LOOP;
 END $$;
 
 -- The page figures of one site over [t0, t1) for the properties props: whole
@@ -212,20 +165,10 @@ CREATE FUNCTION page_figures_between(site bigint, t0 timestamptz, t1 timestamptz
 RETURNS TABLE (property text, page text, device text, visitors hll, visits bigint,
                pageviews bigint, bounces bigint, secs float8, goals jsonb)
 LANGUAGE sql STABLE AS $$
-    -- the largest aligned blocks inside the weeks [w0, w1): those whose parent
-    -- (the block of twice the span holding it) is not inside
-    -- (as an array per span, so that the planner reads each span's by the key)
     SELECT d.property, d.page, d.device, d.visitors, d.visits, d.pageviews, d.bounces, d.secs, d.goals
-    FROM rollup_week_span(t0, t1) s,
-         LATERAL (SELECT page_week_no(s.w0) AS n0, page_week_no(s.w1) AS n1) r,
-         unnest('{1,2,4,8,16,32,64}'::int[]) k,
-         LATERAL (SELECT ARRAY(SELECT page_week_start(b.n)
-                               FROM generate_series((r.n0 + k - 1) / k * k, r.n1 - k, k) b(n)
-                               WHERE k = 64 OR b.n / (2 * k) * (2 * k) < r.n0
-                                  OR b.n / (2 * k) * (2 * k) + 2 * k > r.n1) AS starts) b,
-         page_weeks d
-    WHERE d.site_id = site AND d.property = ANY (props) AND (d.device = '*') = all_devices
-      AND d.weeks = k AND d.week = ANY (b.starts)
+    FROM rollup_week_span(t0, t1) s, page_weeks d
+    WHERE d.site_id = site AND d.property = ANY (props)
+      AND (d.device = '*') = all_devices AND d.week >= s.w0 AND d.week < s.w1
     UNION ALL
     SELECT d.property, d.page, d.device, d.visitors, d.visits, d.pageviews, d.bounces, d.secs, d.goals
     FROM rollup_week_span(t0, t1) s, page_days d
