@@ -25,9 +25,12 @@
  * summed once by the rollup job, the edges and the tail from the visits,
  * visitors merged from HyperLogLog sketches (computed_from: visit_days,
  * visitors_counted: hll). The pages (viewed, entry, exit), without filters
- * or with filters on the device only, come from the visits' page rows of
- * sql/053, grouped without unnesting a hit (computed_from: visit_pages,
- * visitors_counted: exact). */
+ * or with filters on the device only, come from the page figures per Berlin
+ * day and week of sql/061 (whole weeks, the days at the edges, the rest from
+ * the visits' page rows of sql/053), visitors merged from HyperLogLog
+ * sketches (computed_from: page_days, visitors_counted: hll); over every
+ * site, from the page rows alone, visitors counted exactly (computed_from:
+ * visit_pages). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +235,30 @@ static const db_stmt_t q_breakdown_pages = {"analytics_breakdown_pages",
 	"   coalesce(max(conversions), 0) AS conversions FROM a WHERE tot)"
 	REPLY_ROWS};
 
+/* The same rows for the pages from the page figures per Berlin day and week
+ * (sql/061_page_weeks.sql: whole weeks, the days at the range's edges, the
+ * rest from the page rows), for a selection pages_cover() admits and one site:
+ * no filter (the rows over all devices), or filters on the device (vf, each
+ * holding for a row's device). Visitors are the merged HyperLogLog sketches
+ * (0.8 % error, exact for small sets); the totals are the rows of property
+ * total, which hold every visit once. Same parameters as q_breakdown. */
+static const db_stmt_t q_breakdown_page_weeks = {"analytics_breakdown_page_weeks",
+	"WITH p AS MATERIALIZED (SELECT" RANGE_SITE ", coalesce(jsonb_agg(x), '[]') AS vf"
+	"  FROM jsonb_array_elements($6::jsonb) x),"
+	" f AS (SELECT d.* FROM p,"
+	"   page_figures_between(p.site, p.t0, p.t1, ARRAY[$5::text, 'total'], p.vf = '[]') d"
+	"  WHERE" FILTERS_HOLD("p.vf", "d.device") "),"
+	" agg AS (SELECT page COLLATE \"C\" AS v,"
+	"   round(hll_cardinality(hll_union_agg(visitors)))::bigint AS visitors, sum(visits) AS visits,"
+	"   sum(pageviews) AS pageviews, sum(bounces) AS bounces, sum(secs) AS secs,"
+	"   coalesce(sum((goals ->> $7)::bigint), 0) AS conversions"
+	"  FROM f WHERE property = $5 GROUP BY 1),"
+	" t AS (SELECT coalesce(round(hll_cardinality(hll_union_agg(visitors)))::bigint, 0) AS visitors,"
+	"   coalesce(sum(visits), 0) AS visits, sum(pageviews) AS pageviews, sum(bounces) AS bounces,"
+	"   sum(secs) AS secs, coalesce(sum((goals ->> $7)::bigint), 0) AS conversions"
+	"  FROM f WHERE property = 'total')"
+	REPLY_ROWS};
+
 enum { C_SECTION, C_VALUE, C_VISITORS, C_VISITS, C_PAGEVIEWS, C_BOUNCES, C_SECS, C_CONV,
        C_NVALUES, C_SITE_KNOWN };
 
@@ -243,6 +270,7 @@ typedef struct query {
 	long long offset, limit;
 	int from_days;          /* the per-day figures answer it (q_breakdown_days) */
 	int from_pages;         /* the visits' page rows answer it (q_breakdown_pages) */
+	int from_page_days;     /* the page figures per day and week (q_breakdown_page_weeks) */
 } query_t;
 
 static int in_list(const char *s, const char *const *list)
@@ -360,6 +388,9 @@ static void parse_query(req_t *r, query_t *q, json_t *errors)
 		verr(errors, "site", "must be a site's domain, e.g. zoe-solar.de");
 	q->from_days = days_cover(q->prop, q->filters);
 	q->from_pages = pages_cover(q->prop, q->filters);
+	/* the page figures are kept per site: a report over every site reads the
+	 * page rows, which are */
+	q->from_page_days = q->from_pages && q->site;
 }
 
 static void bd_check(req_t *r, json_t *errors)
@@ -456,8 +487,10 @@ static int reply_page(req_t *r, const query_t *q, const PGresult *res, int total
 		"{s:o, s:s, s:s, s:s, s:s, s:O, s:s, s:s?, s:s, s:o, s:I, s:o, s:o}",
 		"range", range_json_new(&q->rg), "property", q->prop,
 		"counted_per", per_visit(q->prop) ? "visit" : "event",
-		"computed_from", q->from_days ? "visit_days" : q->from_pages ? "visit_pages" : "visits",
-		"visitors_counted", q->from_days ? "hll" : "exact", "filters", q->filters,
+		"computed_from", q->from_days ? "visit_days" : q->from_page_days ? "page_days"
+				 : q->from_pages ? "visit_pages" : "visits",
+		"visitors_counted", q->from_days || q->from_page_days ? "hll" : "exact",
+		"filters", q->filters,
 		"goal", q->goal, "site", q->site, "geo_source", geo_source(),
 		"totals", figures_json(json_object(), t), "total_values", (json_int_t)nvalues,
 		"items", items, "next_cursor", next));
@@ -487,6 +520,7 @@ int h_analytics_breakdown(req_t *r)
 	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.prop, ftext, q.goal, off,
 			   csv ? NULL : lim};
 	PGresult *res = db_run(r->arena, q.from_days ? &q_breakdown_days
+			       : q.from_page_days ? &q_breakdown_page_weeks
 			       : q.from_pages ? &q_breakdown_pages : &q_breakdown, 9, p);
 	if (!res)
 		return db_fail(r);

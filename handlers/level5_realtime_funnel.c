@@ -252,47 +252,59 @@ const api_op_t op_analytics_funnel = {VRULES(funnel_query), NULL, NULL, 0, funne
  * match in hit order, `ns` the hit of each entry; a hit's steps stand last to
  * first, so that the search for step k + 1 from the entry after step k's
  * never finds a step of the same hit. One row per step: step, visitors,
- * visits, median seconds from the previous step, site known. */
+ * visits, median seconds from the previous step, site known. `visits`: the
+ * set the visits come from (visits_between() or a narrower one), which may
+ * name p and step 1 (s1). */
+#define FUNNEL_SQL(visits) \
+	"WITH RECURSIVE p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0," \
+	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1," \
+	"   (SELECT id FROM sites WHERE domain = $4) AS site," \
+	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known)," \
+	" st AS MATERIALIZED (SELECT s.value->>'kind' = 'goal' AS goal, s.value->>'match' AS val," \
+	"   s.value->>'prefix' AS prefix, s.ordinality::int AS step," \
+	/* the whole name a step matches, if it has no wildcard (then no * in its regex) */ \
+	"   CASE WHEN s.value->>'kind' = 'goal' THEN s.value->>'match'" \
+	"    WHEN strpos(s.value->>'match', '*') = 0 THEN s.value->>'prefix' END AS literal" \
+	"  FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s)," \
+	" sv AS (SELECT v.site_id, v.visitor_id, v.hit_secs, k.steps, k.ns" \
+	"  FROM p, st s1, " visits " v," \
+	"   LATERAL (SELECT array_agg(st.step ORDER BY h.n, st.step DESC) AS steps," \
+	"     array_agg(h.n ORDER BY h.n, st.step DESC) AS ns" \
+	"    FROM unnest(v.hit_names, v.hit_goal) WITH ORDINALITY h(name, goal, n)" \
+	"     JOIN st ON st.goal = h.goal" \
+	"      AND CASE WHEN h.goal THEN h.name = st.val" \
+	"       ELSE starts_with(h.name, st.prefix) AND h.name ~ st.val END) k" \
+	"  WHERE p.site_known AND ($5::text IS NULL OR v.source = $5)" \
+	"    AND ($6::text IS NULL OR v.device = $6)" \
+	"    AND ($7::text IS NULL OR " VISIT_HAS_HIT("false", "$7") ")" \
+	/* only a visit with a hit of step 1 has steps to find: cheaper to test first, \
+	 * and a literal step's name among the visit's names cheaper still (VISIT_HAS_HIT) */ \
+	"    AND s1.step = 1 AND (s1.literal IS NULL OR s1.literal = ANY (v.hit_names))" \
+	"    AND EXISTS (SELECT 1 FROM unnest(v.hit_names, v.hit_goal) h(name, goal)" \
+	"     WHERE h.goal = s1.goal AND CASE WHEN h.goal THEN h.name = s1.val" \
+	"      ELSE starts_with(h.name, s1.prefix) AND h.name ~ s1.val END))," \
+	/* each step: the first match after the previous step's (i: its entry) */ \
+	" r AS (SELECT site_id, visitor_id, hit_secs, steps, ns, 1 AS step, i, NULL::float8 AS secs" \
+	"   FROM (SELECT sv.*, array_position(sv.steps, 1) AS i FROM sv) f WHERE i IS NOT NULL" \
+	"  UNION ALL" \
+	"  SELECT site_id, visitor_id, hit_secs, steps, ns, step, i, hit_secs[ns[i]] - at" \
+	"   FROM (SELECT r.site_id, r.visitor_id, r.hit_secs, r.steps, r.ns, r.step + 1 AS step," \
+	"     array_position(r.steps, r.step + 1, r.i + 1) AS i, r.hit_secs[r.ns[r.i]] AS at" \
+	"    FROM r) x WHERE i IS NOT NULL)" \
+	" SELECT st.step, count(DISTINCT (r.site_id, r.visitor_id)) FILTER (WHERE r.step IS NOT NULL)," \
+	"  count(r.step)," \
+	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY r.secs), bool_and(p.site_known)" \
+	" FROM st CROSS JOIN p LEFT JOIN r ON r.step = st.step GROUP BY st.step ORDER BY st.step"
+
 static const db_stmt_t q_funnel = {"analytics_funnel",
-	"WITH RECURSIVE p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
-	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
-	"   (SELECT id FROM sites WHERE domain = $4) AS site,"
-	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known),"
-	" st AS MATERIALIZED (SELECT s.value->>'kind' = 'goal' AS goal, s.value->>'match' AS val,"
-	"   s.value->>'prefix' AS prefix, s.ordinality::int AS step,"
-	/* the whole name a step matches, if it has no wildcard (then no * in its regex) */
-	"   CASE WHEN s.value->>'kind' = 'goal' THEN s.value->>'match'"
-	"    WHEN strpos(s.value->>'match', '*') = 0 THEN s.value->>'prefix' END AS literal"
-	"  FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s),"
-	" sv AS (SELECT v.site_id, v.visitor_id, v.hit_secs, k.steps, k.ns"
-	"  FROM p, st s1, visits_between(p.site, p.t0, p.t1) v,"
-	"   LATERAL (SELECT array_agg(st.step ORDER BY h.n, st.step DESC) AS steps,"
-	"     array_agg(h.n ORDER BY h.n, st.step DESC) AS ns"
-	"    FROM unnest(v.hit_names, v.hit_goal) WITH ORDINALITY h(name, goal, n)"
-	"     JOIN st ON st.goal = h.goal"
-	"      AND CASE WHEN h.goal THEN h.name = st.val"
-	"       ELSE starts_with(h.name, st.prefix) AND h.name ~ st.val END) k"
-	"  WHERE p.site_known AND ($5::text IS NULL OR v.source = $5)"
-	"    AND ($6::text IS NULL OR v.device = $6)"
-	"    AND ($7::text IS NULL OR " VISIT_HAS_HIT("false", "$7") ")"
-	/* only a visit with a hit of step 1 has steps to find: cheaper to test first,
-	 * and a literal step's name among the visit's names cheaper still (VISIT_HAS_HIT) */
-	"    AND s1.step = 1 AND (s1.literal IS NULL OR s1.literal = ANY (v.hit_names))"
-	"    AND EXISTS (SELECT 1 FROM unnest(v.hit_names, v.hit_goal) h(name, goal)"
-	"     WHERE h.goal = s1.goal AND CASE WHEN h.goal THEN h.name = s1.val"
-	"      ELSE starts_with(h.name, s1.prefix) AND h.name ~ s1.val END)),"
-	/* each step: the first match after the previous step's (i: its entry) */
-	" r AS (SELECT site_id, visitor_id, hit_secs, steps, ns, 1 AS step, i, NULL::float8 AS secs"
-	"   FROM (SELECT sv.*, array_position(sv.steps, 1) AS i FROM sv) f WHERE i IS NOT NULL"
-	"  UNION ALL"
-	"  SELECT site_id, visitor_id, hit_secs, steps, ns, step, i, hit_secs[ns[i]] - at"
-	"   FROM (SELECT r.site_id, r.visitor_id, r.hit_secs, r.steps, r.ns, r.step + 1 AS step,"
-	"     array_position(r.steps, r.step + 1, r.i + 1) AS i, r.hit_secs[r.ns[r.i]] AS at"
-	"    FROM r) x WHERE i IS NOT NULL)"
-	" SELECT st.step, count(DISTINCT (r.site_id, r.visitor_id)) FILTER (WHERE r.step IS NOT NULL),"
-	"  count(r.step),"
-	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY r.secs), bool_and(p.site_known)"
-	" FROM st CROSS JOIN p LEFT JOIN r ON r.step = st.step GROUP BY st.step ORDER BY st.step"};
+	FUNNEL_SQL("visits_between(p.site, p.t0, p.t1)")};
+
+/* The same, when step 1 is a page without a wildcard and the report is over
+ * one site: only the visits that viewed it can enter, and the visits' page rows
+ * (sql/053) find them by page (visits_viewing_between(), sql/061) where the
+ * visits of the range are otherwise read whole, most of them to be dropped. */
+static const db_stmt_t q_funnel_viewing = {"analytics_funnel_viewing",
+	FUNNEL_SQL("visits_viewing_between(p.site, p.t0, p.t1, s1.literal)")};
 
 enum { F_STEP, F_VISITORS, F_VISITS, F_MEDIAN, F_SITE_KNOWN };
 
@@ -341,7 +353,8 @@ int h_analytics_funnel(req_t *r)
 	if (!plan)
 		return reply_problem(r, 500, "out of memory", NULL);
 	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.source, q.device, q.path, plan};
-	PGresult *res = db_run(r->arena, &q_funnel, 8, p);
+	int viewing = q.site && funnel_kind(q.steps[0]) == FUNNEL_PAGE && !strchr(q.steps[0], '*');
+	PGresult *res = db_run(r->arena, viewing ? &q_funnel_viewing : &q_funnel, 8, p);
 	free(plan);
 	if (!res)
 		return db_fail(r);

@@ -96,8 +96,8 @@ class Breakdown(unittest.TestCase):
         self.assertEqual(self.fetch()["property"], "page")      # the default
         j = self.fetch(property="page")
         self.assertEqual((j["property"], j["counted_per"], j["total_values"]), ("page", "event", 4))
-        # the per-day figures (sql/047) keep no pages: the visits' page rows answer (sql/053)
-        self.assertEqual((j["computed_from"], j["visitors_counted"]), ("visit_pages", "exact"))
+        # the page figures per day and week answer (sql/061), visitors from sketches
+        self.assertEqual((j["computed_from"], j["visitors_counted"]), ("page_days", "hll"))
         self.assertEqual(j["totals"], figures(5, 6, 8, 0.5, 509.8, 1, 0.1667))
         by, order = self.items("page")
         self.assertEqual(order, ["/a", "/b", "/c", "/z"])
@@ -105,9 +105,14 @@ class Breakdown(unittest.TestCase):
         self.assertEqual(by["/b"], figures(2, 2, 2, 0.0, 630.0, 1, 0.5))
         self.assertEqual(by["/c"], figures(1, 1, 1, 0.0, 1799.0, 0, 0.0))
         self.assertEqual(by["/z"], figures(1, 1, 1, 1.0, 0.0, 0, 0.0))
+        # over every site: the page figures are kept per site, the page rows answer
+        r = get(PATH + "?" + urllib.parse.urlencode({**CUR, "property": "page"}), token=self.token)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json["computed_from"], r.json["visitors_counted"]),
+                         ("visit_pages", "exact"))
 
     def test_entry_and_exit_pages_per_visit(self):
-        self.assertEqual(self.fetch(property="entry_page")["computed_from"], "visit_pages")
+        self.assertEqual(self.fetch(property="entry_page")["computed_from"], "page_days")
         by, order = self.items("entry_page")
         self.assertEqual(order, ["/a", "/b", "/z"])
         self.assertEqual(by["/a"], figures(3, 4, 6, 0.5, 749.8, 1, 0.25))
@@ -165,7 +170,7 @@ class Breakdown(unittest.TestCase):
         self.assertEqual((j["totals"]["visitors"], j["totals"]["visits"], j["totals"]["pageviews"]),
                          (2, 2, 3))
         self.assertEqual(j["filters"], [["is", "device", ["mobile"]]])
-        self.assertEqual(j["computed_from"], "visit_pages")
+        self.assertEqual(j["computed_from"], "page_days")
         # whole days rolled, a filter on the device: the per-day figures answer
         j = self.fetch(property="source", filters=[["is", "device", ["mobile"]]])
         self.assertEqual((j["computed_from"], j["visitors_counted"]), ("visit_days", "hll"))
@@ -224,15 +229,18 @@ class Breakdown(unittest.TestCase):
                 self.assertEqual(days["total_values"], exact["total_values"], what)
 
     def test_page_rows_equal_the_visits_in_any_zone(self):
-        # the pages (viewed, entry, exit) from the visits' page rows (sql/053) against the
-        # visits read whole: every figure, with and without a device filter, over ranges
-        # whose edges cut Berlin days; a filter that holds for every visit makes the
-        # visits answer
+        # the pages (viewed, entry, exit) from the page figures per day and week (sql/061:
+        # 2026-03-09 to 15 is a Berlin week, 2026-02-02 to 03-29 eight of them) against the
+        # visits read whole: every figure,
+        # with and without a device filter, over ranges whose edges cut Berlin days (the
+        # visits' page rows of sql/053 there); a filter that holds for every visit makes
+        # the visits answer. Visitors too: a sketch of a few visitors counts them exactly
         every = [["is_not", "country", ["-"]]]
         for tz, t0, t1 in (("America/New_York", "2026-03-10", "2026-03-12"),
                            ("UTC", "2026-03-12", "2026-03-13"), ("UTC", "2026-03-09", "2026-03-15"),
                            ("Europe/Berlin", "2026-03-10", "2026-03-10"),
-                           ("Europe/Berlin", "2026-03-09", "2026-03-15")):
+                           ("Europe/Berlin", "2026-03-09", "2026-03-15"),
+                           ("Europe/Berlin", "2026-02-02", "2026-03-29")):
             for prop in ("page", "entry_page", "exit_page"):
                 for filters in ([], [["is", "device", ["mobile"]]],
                                 [["is_not", "visit:device", ["mobile"]]],
@@ -242,7 +250,7 @@ class Breakdown(unittest.TestCase):
                     exact = self.fetch(filters=filters + every, **rng)
                     what = (tz, t0, t1, prop, filters)
                     self.assertEqual((rows["computed_from"], rows["visitors_counted"],
-                                      exact["computed_from"]), ("visit_pages", "exact", "visits"),
+                                      exact["computed_from"]), ("page_days", "hll", "visits"),
                                      what)
                     self.assertEqual(rows["totals"], exact["totals"], what)
                     self.assertEqual(rows["items"], exact["items"], what)
@@ -269,7 +277,7 @@ class Breakdown(unittest.TestCase):
         psql(add, DOMAIN, "2026-03-20 08:10+01", "/spaet")
         rollup()
         j = self.fetch(property="page", **rng)
-        self.assertEqual(j["computed_from"], "visit_pages")
+        self.assertEqual(j["computed_from"], "page_days")
         self.assertEqual({i["value"]: (i["visits"], i["pageviews"], i["bounce_rate"], i["visit_duration"])
                           for i in j["items"]}, {"/frueh": (1, 1, 0.0, 600.0), "/spaet": (1, 1, 0.0, 600.0)})
         self.assertEqual(psql_one("SELECT count(*) FROM visit_pages p JOIN sites s ON s.id = p.site_id"
@@ -278,6 +286,17 @@ class Breakdown(unittest.TestCase):
                          ["/spaet"])
         self.assertEqual([i["value"] for i in self.fetch(property="entry_page", **rng)["items"]],
                          ["/frueh"])
+        # its Berlin week (Monday 16 to Sunday 22) is read from the week rows, which
+        # were computed again from its day
+        week = {"from": "2026-03-16", "to": "2026-03-22", "tz": "Europe/Berlin"}
+        self.assertEqual(psql_one("SELECT string_agg(w.page || ':' || w.visits || ':' || w.pageviews,"
+                                  " ' ' ORDER BY w.page) FROM page_weeks w JOIN sites s"
+                                  " ON s.id = w.site_id WHERE s.domain = :'v1' AND w.property = 'page'"
+                                  " AND w.device = '*' AND w.week = '2026-03-16 00:00+01'", DOMAIN),
+                         "/frueh:1:1 /spaet:1:1")
+        j = self.fetch(property="page", **week)
+        self.assertEqual((j["computed_from"], j["totals"]["visits"]), ("page_days", 1))
+        self.assertEqual(self.items("page", **week)[0], self.items("page", **rng)[0])
 
     def test_a_filter_on_the_property_itself_answers_from_the_days(self):
         # a click on a value of the list: the row of that value, the same figures as
