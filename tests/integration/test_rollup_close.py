@@ -46,7 +46,7 @@ class ClosingRun(unittest.TestCase):
 
     def insert(self, site_id, rows):
         """rows: (timestamptz, visitor, kind, path, engaged_ms)."""
-        values = ",".join("('%s'::timestamptz, %d, '%s', '%s', %s)" % r for r in rows)
+        values = ",".join("('%s'::timestamptz, %d, '%s', '%s', %s::int)" % r for r in rows)
         psql("INSERT INTO events (site_id, ts, visitor_id, kind, path, engaged_ms, device, source)"
              " SELECT :'v1', t.*, 'desktop', 'direct' FROM (VALUES %s) t" % values, site_id)
 
