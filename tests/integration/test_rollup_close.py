@@ -1,0 +1,140 @@
+"""The run that closes an hour (sql/062_rollup_close.sql): it rolls the two hours before
+it for their visits only, leaving their other rows as they were, and gives the same rows
+as rolling those hours whole; a Berlin day still under way gets its day rows from the run
+that reaches its end, and reports over it read the hours meanwhile."""
+import datetime
+import unittest
+import urllib.parse
+
+from zoelib import RUN, get, psql, psql_one, rollup, token_for, zoe
+
+TIMESERIES = "/api/level5/analytics/timeseries"
+ALL = " AND path = '*' AND device = '*' AND source = '*' AND browser = '*'"
+
+# What the rollup job keeps of a site, per table: a digest of its rows.
+DERIVED = ("rollup_visits", "rollup_pages", "rollup_vitals", "rollup_engagement", "visits",
+           "visit_pages", "rollup_visits_days", "rollup_pages_days", "rollup_vitals_days",
+           "rollup_engagement_days", "visit_days", "journey_days", "behavior_days")
+FINGERPRINT = " UNION ALL ".join(
+    "SELECT '%s', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
+    " FROM %s t WHERE site_id = :'v1'" % (t, t) for t in DERIVED)
+
+
+def this_hour():
+    return datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
+
+
+class ClosingRun(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.viewer = token_for("viewer")
+        rollup()
+
+    def setUp(self):
+        # the hours below are counted from this one: not across an hour's turn
+        if datetime.datetime.now(datetime.timezone.utc).minute >= 58:
+            self.skipTest("too close to the hour's end")
+        self.hour = this_hour()
+
+    def at(self, hours, minute):
+        return (self.hour - datetime.timedelta(hours=hours, minutes=-minute)).isoformat()
+
+    def new_site(self, tag):
+        domain = "close-%s-%s.example" % (tag, RUN)
+        zoe("site", "add", "--domain", domain, "--origin", "https://" + domain)
+        return domain, psql_one("SELECT id FROM sites WHERE domain = :'v1'", domain)
+
+    def insert(self, site_id, rows):
+        """rows: (timestamptz, visitor, kind, path, engaged_ms)."""
+        values = ",".join("('%s'::timestamptz, %d, '%s', '%s', %s::int)" % r for r in rows)
+        psql("INSERT INTO events (site_id, ts, visitor_id, kind, path, engaged_ms, device, source)"
+             " SELECT :'v1', t.*, 'desktop', 'direct' FROM (VALUES %s) t" % values, site_id)
+
+    def xmins(self, table, site_id, hours):
+        return psql("SELECT hour, xmin::text FROM %s WHERE site_id = :'v1'"
+                    " AND hour >= :'v2' AND hour < :'v3' ORDER BY 1, 2" % table,
+                    site_id, self.at(hours, 0), self.at(1, 0))
+
+    def test_closing_run_rolls_the_two_hours_before_for_their_visits(self):
+        domain, site_id = self.new_site("revisit")
+        # visitor 7's visit starts in the hour two before this one and goes on into the
+        # last hour (20 minutes); visitor 8 bounces three hours back
+        self.insert(site_id, [(self.at(2, 50), 7, "pageview", "/a", "NULL"),
+                              (self.at(2, 51), 7, "engagement", "/a", "4000"),
+                              (self.at(1, 10), 7, "pageview", "/b", "NULL"),
+                              (self.at(3, 30), 8, "pageview", "/c", "NULL")])
+        rollup()
+        whole = psql(FINGERPRINT, site_id)
+        # the state of the run before the one closing the last hour: the visit seen as a
+        # bounce in its start hour (here: a stale count), the last hour not rolled
+        psql("BEGIN;"
+             " UPDATE rollup_state SET rolled_until = :'v2';"
+             " UPDATE rollup_visits SET visits = visits + 100 WHERE site_id = :'v1';"
+             " DELETE FROM visits WHERE site_id = :'v1';"
+             " COMMIT", site_id, self.at(1, 0))
+        pages = self.xmins("rollup_pages", site_id, 3)
+        engagement = self.xmins("rollup_engagement", site_id, 3)
+        self.assertTrue(pages and engagement)
+        rollup()
+        self.assertEqual(psql_one("SELECT rolled_until = :'v1' FROM rollup_state",
+                                  self.hour.isoformat()), "t")
+        # the visits of both hours before the closed one again, whole
+        self.assertEqual(psql(
+            "SELECT hour = :'v2', visits, bounces, secs FROM rollup_visits WHERE site_id = :'v1'"
+            " AND goal = ''" + ALL + " ORDER BY hour", site_id, self.at(3, 0)),
+            [["t", "1", "1", "0"], ["f", "1", "0", "1200"]])
+        self.assertEqual(psql("SELECT visitor_id, pageviews, vend = :'v2' FROM visits"
+                              " WHERE site_id = :'v1' ORDER BY vstart", site_id, self.at(1, 10)),
+                         [["8", "1", "f"], ["7", "2", "t"]])
+        # their pages and engagement were not rolled again: the same row versions
+        self.assertEqual(self.xmins("rollup_pages", site_id, 3), pages)
+        self.assertEqual(self.xmins("rollup_engagement", site_id, 3), engagement)
+        # and every row is the one rolling the hours whole gives
+        self.assertEqual(psql(FINGERPRINT, site_id), whole)
+
+    def test_late_row_in_an_hour_before_rolls_it_whole(self):
+        domain, site_id = self.new_site("late")
+        self.insert(site_id, [(self.at(2, 40), 9, "pageview", "/a", "NULL")])
+        rollup()
+        pages = self.xmins("rollup_pages", site_id, 2)
+        psql("UPDATE rollup_state SET rolled_until = :'v1'", self.at(1, 0))
+        # a row committed late into the hour two back: its marker makes it dirty
+        self.insert(site_id, [(self.at(2, 45), 9, "pageview", "/b", "NULL")])
+        rollup()
+        self.assertNotEqual(self.xmins("rollup_pages", site_id, 2), pages)
+        self.assertEqual(psql_one("SELECT sum(pageviews) FROM rollup_pages WHERE site_id = :'v1'"
+                                  + ALL, site_id), "2")
+
+    def test_day_under_way_waits_for_its_last_run(self):
+        domain, site_id = self.new_site("day")
+        last = self.hour - datetime.timedelta(hours=1)
+        today = psql_one("SELECT rollup_day_floor(now())")
+        if psql_one("SELECT :'v1'::timestamptz < rollup_day_floor(now())", last.isoformat()) == "t":
+            self.skipTest("the last hour lies in yesterday (Berlin)")
+        self.insert(site_id, [(self.at(1, 5), 3, "pageview", "/a", "NULL")])
+        rollup()
+        self.assertEqual(psql_one("SELECT count(*) FROM rollup_pages WHERE site_id = :'v1'",
+                                  site_id) != "0", True)
+        for table, col in (("rollup_pages_days", "day"), ("visit_days", "dstart"),
+                           ("behavior_days", "dstart"), ("journey_days", "day_start")):
+            self.assertEqual(psql_one("SELECT count(*) FROM %s WHERE site_id = :'v1'"
+                                      " AND %s >= :'v2'" % (table, col), site_id, today),
+                             "0", table)
+        # the report over today reads the hours
+        day = psql_one("SELECT (now() AT TIME ZONE 'Europe/Berlin')::date")
+        r = get(TIMESERIES + "?" + urllib.parse.urlencode(
+            {"site": domain, "from": day, "to": day}), token=self.viewer)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json["totals"]["pageviews"], r.json["totals"]["visits"]), (1, 1))
+        # the day's last run (here: the hours of the day rolled with the rollups' end
+        # moved past it) writes them, from all of its hours
+        self.assertEqual(psql(
+            "BEGIN; UPDATE rollup_state SET rolled_until = rollup_day_ceil(now());"
+            " SELECT rollup_hours_between(:'v2', :'v3');"
+            " SELECT pageviews FROM rollup_pages_days WHERE site_id = :'v1' AND day = :'v4'"
+            + ALL + "; ROLLBACK", site_id, last.isoformat(), self.hour.isoformat(), today),
+            [["1"]])
+
+
+if __name__ == "__main__":
+    unittest.main()
