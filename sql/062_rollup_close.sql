@@ -235,6 +235,7 @@ BEGIN
         PERFORM journey_days_between(a, e);       -- sql/049
         PERFORM behavior_days_between(a, e);      -- sql/051
         PERFORM rollup_weeks_between(a, e);       -- rollup_*_weeks (sql/055)
+        PERFORM page_days_between(a, e);          -- page_days, page_weeks (sql/061)
     END IF;
 END $$;
 
