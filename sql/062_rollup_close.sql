@@ -251,6 +251,8 @@ DECLARE
     start timestamptz;
     hist bigint := (SELECT last_value FROM data_version_events_history);
     corrected boolean;
+    cut timestamptz;
+    deferred boolean := false;
     r record;
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('rollup_run'));
@@ -267,6 +269,20 @@ BEGIN
     SELECT generate_series(start, upto - interval '1 hour', interval '1 hour')
     UNION SELECT rollup_moved_hours(least(start, upto - interval '1 day'), start)
     UNION SELECT rollup_moved_hours('-infinity', upto - interval '1 day') WHERE hist <> st.history;
+    -- A back-fill over weeks (a history move) is rolled three days of its
+    -- oldest changed hours per run, each run its own transaction: one run over
+    -- every hour of a 10 M-event back-fill held its work uncommitted for most
+    -- of an hour, and all of it was lost when the run was stopped. The hours
+    -- left go to events_late as markers, so the next run rolls each of them
+    -- with the hours around it even where a neighbour rolled now already
+    -- matches its count; the version seen is kept, so that run compares the
+    -- counts again too.
+    cut := (SELECT min(hour) + interval '3 days' FROM rollup_dirty WHERE hour < start);
+    IF EXISTS (SELECT 1 FROM rollup_dirty WHERE hour >= cut AND hour < start) THEN
+        INSERT INTO events_late SELECT hour FROM rollup_dirty WHERE hour >= cut AND hour < start;
+        DELETE FROM rollup_dirty WHERE hour >= cut AND hour < start;
+        deferred := true;
+    END IF;
     -- earlier reports of page loads whose later report is in a dirty hour
     INSERT INTO rollup_dirty
     SELECT DISTINCT date_trunc('hour', o.ts)
@@ -301,7 +317,8 @@ BEGIN
         PERFORM rollup_hours_between(r.a, r.b);
     END LOOP;
 
-    UPDATE rollup_state SET rolled_until = upto, history = hist, ran_at = now(),
+    UPDATE rollup_state SET rolled_until = upto, ran_at = now(),
+        history = CASE WHEN deferred THEN st.history ELSE hist END,
         version = version + corrected::int;
-    RETURN (upto < date_trunc('hour', rollup_safe_until()))::int;
+    RETURN (deferred OR upto < date_trunc('hour', rollup_safe_until()))::int;
 END $$;

@@ -135,6 +135,28 @@ class ClosingRun(unittest.TestCase):
             + ALL + "; ROLLBACK", site_id, last.isoformat(), self.hour.isoformat(), today),
             [["1"]])
 
+    def test_a_backfill_over_weeks_is_rolled_three_days_a_run(self):
+        """A history move over nine days is rolled three days of its oldest hours per
+        run, each run committing its part; the hours left are rolled by the next runs."""
+        domain, site_id = self.new_site("backfill")
+        first = (self.hour - datetime.timedelta(days=20)).replace(hour=0)
+        rows = ", ".join("('%s'::timestamptz, %d)" % (
+            (first + datetime.timedelta(hours=6 * i)).isoformat(), 100 + i) for i in range(36))
+        pageviews = "SELECT coalesce(sum(pageviews), 0) FROM rollup_pages WHERE site_id = %s" % site_id
+        # the job runner waits on the run's lock while this session holds it
+        out = psql("SELECT pg_advisory_lock(hashtext('rollup_run'));"
+                   " INSERT INTO events (site_id, ts, visitor_id, kind, path, device, source)"
+                   " SELECT :'v1', t.*, 'pageview', '/b', 'desktop', 'direct' FROM (VALUES %s) t;"
+                   " SELECT rollup_run(); %s%s;"
+                   " SELECT pg_advisory_unlock(hashtext('rollup_run'))" % (rows, pageviews, ALL),
+                   site_id)
+        self.assertEqual([r[0] for r in out if r[0] not in ("", "t")], ["1", "12"],
+                         "one run: more to do, the first three days rolled")
+        rollup()
+        self.assertEqual(psql_one(pageviews + ALL), "36")
+        self.assertEqual(psql_one("SELECT count(*) FROM visits WHERE site_id = :'v1'", site_id), "36")
+        self.assertEqual(psql_one("SELECT count(*) FROM events_late"), "0")
+
 
 if __name__ == "__main__":
     unittest.main()
