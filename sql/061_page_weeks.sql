@@ -185,22 +185,8 @@ LANGUAGE sql STABLE AS $$
     WHERE f.property = ANY (props) AND (f.device = '*') = all_devices
 $$;
 
--- The rollup job keeps them with the visits' page rows: sql/057's function
--- with one more PERFORM (after the weeks of sql/055, as the days it needs are
--- the page rows of sql/053, rolled earlier in the same run).
-CREATE OR REPLACE FUNCTION rollup_hours_between(a timestamptz, b timestamptz) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM rollup_aggregates_between(a, b);      -- hour tables (sql/039)
-    PERFORM rollup_visit_rows_between(a, b);      -- visits (sql/040)
-    PERFORM visit_pages_roll(a, b);               -- their pages (sql/053)
-    PERFORM rollup_days_between(a, b);            -- rollup_*_days (sql/046)
-    PERFORM visit_days_between(a, b);             -- sql/047
-    PERFORM journey_days_between(a, b);           -- sql/049
-    PERFORM behavior_days_between(a, b);          -- sql/051
-    PERFORM rollup_weeks_between(a, b);           -- rollup_*_weeks (sql/055)
-    PERFORM page_days_between(a, b);              -- page_days, page_weeks (sql/061)
-END $$;
+-- The rollup job keeps them after the visits' page rows: sql/062's
+-- rollup_hours_between() calls page_days_between() with the other day tables.
 
 -- Retention: events_expire() (sql/058) calls rollup_weeks_expire() last, after
 -- the visits past a horizon went (and their page rows with them) and the
