@@ -200,6 +200,8 @@ struct funnel_count {
 	size_t caphits;
 	char *names;
 	size_t capnames;
+	char *scratch;      /* an element being unquoted */
+	size_t capscratch;
 };
 
 /* Room for `need` items of `size` bytes in *p (capacity *cap); 0/-1. */
@@ -239,6 +241,7 @@ void funnel_count_free(funnel_count_t *c)
 	free(c->visits);
 	free(c->hits);
 	free(c->names);
+	free(c->scratch);
 	free(c);
 }
 
@@ -355,20 +358,17 @@ static int each_secs(const char *e, size_t len, int quoted, void *arg)
 int funnel_count_add_text(funnel_count_t *c, long long site, long long visitor,
 			  const char *names, const char *goals, const char *secs)
 {
-	char *scratch = NULL;
-	size_t cap = 0;
 	fc_parse_t p = {c, 0, 0};
-	long nh = array_elements(names, &scratch, &cap, each_name, &p);
+	long nh = array_elements(names, &c->scratch, &c->capscratch, each_name, &p);
 	long ng = -1, ns = -1;
 	if (nh >= 0) {
 		p.at = 0;
-		ng = array_elements(goals, &scratch, &cap, each_goal, &p);
+		ng = array_elements(goals, &c->scratch, &c->capscratch, each_goal, &p);
 	}
 	if (ng == nh) {
 		p.at = 0;
-		ns = array_elements(secs, &scratch, &cap, each_secs, &p);
+		ns = array_elements(secs, &c->scratch, &c->capscratch, each_secs, &p);
 	}
-	free(scratch);
 	if (nh < 0 || ng != nh || ns != nh)
 		return -1;
 	for (long i = 0; i < nh; i++)
