@@ -198,6 +198,8 @@ struct funnel_count {
 	/* funnel_count_add_text()'s scratch: a visit's hits and their names */
 	funnel_hit_t *hits;
 	size_t caphits;
+	size_t *offs;       /* where each hit's name starts in names (NO_NAME: NULL) */
+	size_t capoffs;
 	char *names;
 	size_t capnames;
 	char *scratch;      /* an element being unquoted */
@@ -240,6 +242,7 @@ void funnel_count_free(funnel_count_t *c)
 		free(c->secs[k]);
 	free(c->visits);
 	free(c->hits);
+	free(c->offs);
 	free(c->names);
 	free(c->scratch);
 	free(c);
@@ -312,24 +315,27 @@ typedef struct fc_parse {
 	size_t used;        /* bytes of c->names used */
 } fc_parse_t;
 
-/* hit_names: each name copied into c->names (its offset kept in the hit's name
- * pointer until every name is in: the buffer may move); NULL stays NULL */
+#define NO_NAME ((size_t)-1)
+
+/* hit_names: each name copied into c->names, its offset into c->offs (the
+ * names buffer may move until every name is in); NULL stays NULL */
 static int each_name(const char *e, size_t len, int quoted, void *arg)
 {
 	fc_parse_t *p = arg;
 	funnel_count_t *c = p->c;
-	if (grow((void **)&c->hits, &c->caphits, p->at + 1, sizeof(*c->hits)) < 0)
+	if (grow((void **)&c->hits, &c->caphits, p->at + 1, sizeof(*c->hits)) < 0
+	    || grow((void **)&c->offs, &c->capoffs, p->at + 1, sizeof(*c->offs)) < 0)
 		return -1;
-	funnel_hit_t *h = &c->hits[p->at++];
+	size_t *off = &c->offs[p->at++];
 	if (!quoted && len == 4 && strncmp(e, "NULL", 4) == 0) {
-		h->name = NULL;
+		*off = NO_NAME;
 		return 0;
 	}
 	if (grow((void **)&c->names, &c->capnames, p->used + len + 1, 1) < 0)
 		return -1;
 	memcpy(c->names + p->used, e, len);
 	c->names[p->used + len] = '\0';
-	h->name = (const char *)(p->used + 1);     /* 1-based: 0 is NULL */
+	*off = p->used;
 	p->used += len + 1;
 	return 0;
 }
@@ -372,8 +378,7 @@ int funnel_count_add_text(funnel_count_t *c, long long site, long long visitor,
 	if (nh < 0 || ng != nh || ns != nh)
 		return -1;
 	for (long i = 0; i < nh; i++)
-		if (c->hits[i].name)
-			c->hits[i].name = c->names + ((size_t)c->hits[i].name - 1);
+		c->hits[i].name = c->offs[i] == NO_NAME ? NULL : c->names + c->offs[i];
 	return funnel_count_add(c, site, visitor, c->hits, (size_t)nh);
 }
 
