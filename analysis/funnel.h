@@ -1,7 +1,8 @@
 /* funnel.h - the steps of a funnel (#47): "?steps=" split at commas, each a
- * page path pattern or goal:<name>; a pattern as an anchored PostgreSQL
- * regular expression, `*` matching within one path segment and `**` across
- * segments, every other character literal. No I/O, no allocation. */
+ * page path pattern or goal:<name>, `*` matching within one path segment and
+ * `**` across segments, every other character literal; and the visits walked
+ * through the steps and counted (funnel_count_*, the only part that
+ * allocates). No I/O. */
 #ifndef ZOE_FUNNEL_H
 #define ZOE_FUNNEL_H
 
@@ -26,5 +27,66 @@ const char *funnel_step_error(const char *step);
  * it does not fit. FUNNEL_REGEX_MAX(strlen(pattern)) bytes always fit. */
 int funnel_regex(const char *pattern, char *out, size_t outlen);
 #define FUNNEL_REGEX_MAX(n) (5 * (n) + 3)
+
+/* 1 when `name` matches page pattern `pattern` whole, as the anchored
+ * expression funnel_regex() writes would (byte by byte: a '/' is never part
+ * of a multibyte UTF-8 character), else 0. */
+int funnel_glob(const char *pattern, const char *name);
+
+/* A valid step ready to be matched: a goal's name, or a page pattern with the
+ * length of its literal start (tested first: most hits fail there). */
+typedef struct funnel_step {
+	const char *text;   /* the goal's name or the page pattern (not copied) */
+	size_t prefix;      /* a page: bytes before its first '*'; a goal: all */
+	int goal, wild;     /* a goal step; a page pattern with a '*' */
+} funnel_step_t;
+
+void funnel_step_init(funnel_step_t *s, const char *step);
+/* 1 when a hit (goal: a goal event's name, else a pageview's path; NULL
+ * matches nothing) matches step s. */
+int funnel_step_matches(const funnel_step_t *s, const char *name, int goal);
+
+/* A visit's hits in time order: its pageviews and goal events. */
+typedef struct funnel_hit {
+	const char *name;
+	int goal;
+	double secs;        /* since the visit started */
+} funnel_hit_t;
+
+/* Walks a visit through steps[0..n-1]: step 1 is its first hit matching it,
+ * each next step the first matching hit after the previous step's (one hit
+ * completes one step; other hits in between are allowed). Returns the steps
+ * completed (0..n); secs[k] (k >= 1) gets the seconds from step k's hit to
+ * step k + 1's for each step k + 1 completed. */
+int funnel_walk(const funnel_step_t *steps, int n, const funnel_hit_t *hits, size_t nh,
+		double secs[FUNNEL_MAX_STEPS]);
+
+/* ---- counting: visits walked and counted per step ----
+ * Visits are added one by one with their visitor (site and visitor id); per
+ * step k the count gives the visitors with a visit that completed it
+ * (distinct site and visitor), those visits, and the median (interpolated, as
+ * PostgreSQL's percentile_cont(0.5)) of their seconds from step k - 1. */
+typedef struct funnel_count funnel_count_t;
+
+/* Counting for steps[0..n-1] (copied; their texts must outlive the count);
+ * NULL out of memory or when n is out of range. */
+funnel_count_t *funnel_count_new(const funnel_step_t *steps, int n);
+void funnel_count_free(funnel_count_t *c);
+/* Adds a visit; 0, -1 out of memory. */
+int funnel_count_add(funnel_count_t *c, long long site, long long visitor,
+		     const funnel_hit_t *hits, size_t nh);
+/* The same from PostgreSQL's text output of the visit's hit_names (text[]),
+ * hit_goal (boolean[]) and hit_secs (float8[]). 0, -1 on malformed or
+ * mismatched arrays or out of memory. */
+int funnel_count_add_text(funnel_count_t *c, long long site, long long visitor,
+			  const char *names, const char *goals, const char *secs);
+
+typedef struct funnel_figures {
+	long long visitors, visits;
+	double median;      /* seconds from the previous step; NAN for step 1 or no visit */
+} funnel_figures_t;
+
+/* The figures of steps 1..n into out[0..n-1]; 0, -1 out of memory. */
+int funnel_count_figures(funnel_count_t *c, funnel_figures_t *out);
 
 #endif

@@ -17,8 +17,8 @@
  * goal:<name> matching a goal event. As Plausible, steps count visitors: a
  * visitor reaches step k when one of their visits did; visits are reported
  * too. Conversion and drop-off are computed on visitors; the median time
- * between steps on the visits that took them. The matching is one SQL
- * statement. */
+ * between steps on the visits that took them. SQL reads the visits that may
+ * enter (a hit of step 1 by name), C matches and counts. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,11 +184,11 @@ typedef struct funnel_query {
 	range_t rg;
 	const char *site, *source, *device, *path;
 	char *steps[FUNNEL_MAX_STEPS];
+	funnel_step_t match[FUNNEL_MAX_STEPS];
 	int n;
-	json_t *plan;       /* [{kind, match, prefix}] for the statement */
 } funnel_query_t;
 
-/* The steps of ?steps= into q->steps and q->plan; the first problem to errors. */
+/* The steps of ?steps= into q->steps and q->match; the first problem to errors. */
 static void parse_steps(req_t *r, funnel_query_t *q, json_t *errors)
 {
 	const char *spec = req_query(r, "steps");
@@ -203,21 +203,13 @@ static void parse_steps(req_t *r, funnel_query_t *q, json_t *errors)
 		     FUNNEL_MIN_STEPS, FUNNEL_MAX_STEPS, q->n);
 		return;
 	}
-	q->plan = arena_json(r->arena, json_array());
 	for (int i = 0; i < q->n; i++) {
-		const char *s = q->steps[i], *why = funnel_step_error(s);
+		const char *why = funnel_step_error(q->steps[i]);
 		if (why) {
 			verr(errors, "steps", "step %d: %s", i + 1, why);
 			return;
 		}
-		int goal = funnel_kind(s) == FUNNEL_GOAL;
-		char *match = goal ? (char *)s + strlen(FUNNEL_GOAL_PREFIX)
-			: arena_alloc(r->arena, FUNNEL_REGEX_MAX(strlen(s)));
-		if (!goal && (!match || funnel_regex(s, match, FUNNEL_REGEX_MAX(strlen(s))) < 0))
-			return;
-		/* prefix: the page pattern's literal start, tested before the pattern */
-		json_array_append_new(q->plan, json_pack("{s:s, s:s, s:s%}", "kind", goal ? "goal" : "page",
-			"match", match, "prefix", s, goal ? 0 : strcspn(s, "*")));
+		funnel_step_init(&q->match[i], q->steps[i]);
 	}
 }
 
@@ -245,94 +237,94 @@ static void funnel_check(req_t *r, json_t *errors)
 }
 const api_op_t op_analytics_funnel = {VRULES(funnel_query), NULL, NULL, 0, funnel_check};
 
-/* $1 from, $2 to, $3 tz, $4 site domain, $5 source, $6 device, $7 path,
- * $8 the steps as JSON [{kind, match, prefix}]. The visits started in the
- * range (visits_between(), read whole) that the filters keep. Per visit, its
- * hits are matched against the steps once: `steps` lists the steps they
- * match in hit order, `ns` the hit of each entry; a hit's steps stand last to
- * first, so that the search for step k + 1 from the entry after step k's
- * never finds a step of the same hit. One row per step: step, visitors,
- * visits, median seconds from the previous step, site known. `visits`: the
- * set the visits come from (visits_between() or a narrower one), which may
- * name p and step 1 (s1). */
-#define FUNNEL_SQL(visits) \
-	"WITH RECURSIVE p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0," \
+/* $1 from, $2 to, $3 tz, $4 site domain, $5 source, $6 device, $7 path, $8
+ * what step 1 needs among a visit's hit names. The candidates: the visits
+ * started in the range that the filters keep and that may hold a hit of step
+ * 1, with their visitor and hits; C walks them through the steps and counts
+ * (analysis/funnel.c), which took most of the time as SQL (each visit's hits
+ * unnested and joined with the steps, a recursive step per step). The first
+ * column tells whether the site is known; with no candidate there is one row
+ * of NULLs besides. `visits`: the set they come from (visits_between() or a
+ * narrower one), `first` the test of step 1 on a visit's names (only ever
+ * too wide: the kind and the pattern are C's). */
+#define FUNNEL_SQL(visits, first) \
+	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0," \
 	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1," \
 	"   (SELECT id FROM sites WHERE domain = $4) AS site," \
-	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known)," \
-	" st AS MATERIALIZED (SELECT s.value->>'kind' = 'goal' AS goal, s.value->>'match' AS val," \
-	"   s.value->>'prefix' AS prefix, s.ordinality::int AS step," \
-	/* the whole name a step matches, if it has no wildcard (then no * in its regex) */ \
-	"   CASE WHEN s.value->>'kind' = 'goal' THEN s.value->>'match'" \
-	"    WHEN strpos(s.value->>'match', '*') = 0 THEN s.value->>'prefix' END AS literal" \
-	"  FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY s)," \
-	" sv AS (SELECT v.site_id, v.visitor_id, v.hit_secs, k.steps, k.ns" \
-	"  FROM p, st s1, " visits " v," \
-	"   LATERAL (SELECT array_agg(st.step ORDER BY h.n, st.step DESC) AS steps," \
-	"     array_agg(h.n ORDER BY h.n, st.step DESC) AS ns" \
-	"    FROM unnest(v.hit_names, v.hit_goal) WITH ORDINALITY h(name, goal, n)" \
-	"     JOIN st ON st.goal = h.goal" \
-	"      AND CASE WHEN h.goal THEN h.name = st.val" \
-	"       ELSE starts_with(h.name, st.prefix) AND h.name ~ st.val END) k" \
+	"   ($4::text IS NULL OR EXISTS (SELECT 1 FROM sites WHERE domain = $4)) AS site_known)" \
+	" SELECT p.site_known, v.site_id, v.visitor_id, v.hit_names, v.hit_goal, v.hit_secs" \
+	" FROM p LEFT JOIN LATERAL (SELECT v.site_id, v.visitor_id, v.hit_names, v.hit_goal, v.hit_secs" \
+	"  FROM " visits " v" \
 	"  WHERE p.site_known AND ($5::text IS NULL OR v.source = $5)" \
-	"    AND ($6::text IS NULL OR v.device = $6)" \
-	"    AND ($7::text IS NULL OR " VISIT_HAS_HIT("false", "$7") ")" \
-	/* only a visit with a hit of step 1 has steps to find: cheaper to test first, \
-	 * and a literal step's name among the visit's names cheaper still (VISIT_HAS_HIT) */ \
-	"    AND s1.step = 1 AND (s1.literal IS NULL OR s1.literal = ANY (v.hit_names))" \
-	"    AND EXISTS (SELECT 1 FROM unnest(v.hit_names, v.hit_goal) h(name, goal)" \
-	"     WHERE h.goal = s1.goal AND CASE WHEN h.goal THEN h.name = s1.val" \
-	"      ELSE starts_with(h.name, s1.prefix) AND h.name ~ s1.val END))," \
-	/* each step: the first match after the previous step's (i: its entry) */ \
-	" r AS (SELECT site_id, visitor_id, hit_secs, steps, ns, 1 AS step, i, NULL::float8 AS secs" \
-	"   FROM (SELECT sv.*, array_position(sv.steps, 1) AS i FROM sv) f WHERE i IS NOT NULL" \
-	"  UNION ALL" \
-	"  SELECT site_id, visitor_id, hit_secs, steps, ns, step, i, hit_secs[ns[i]] - at" \
-	"   FROM (SELECT r.site_id, r.visitor_id, r.hit_secs, r.steps, r.ns, r.step + 1 AS step," \
-	"     array_position(r.steps, r.step + 1, r.i + 1) AS i, r.hit_secs[r.ns[r.i]] AS at" \
-	"    FROM r) x WHERE i IS NOT NULL)" \
-	" SELECT st.step, count(DISTINCT (r.site_id, r.visitor_id)) FILTER (WHERE r.step IS NOT NULL)," \
-	"  count(r.step)," \
-	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY r.secs), bool_and(p.site_known)" \
-	" FROM st CROSS JOIN p LEFT JOIN r ON r.step = st.step GROUP BY st.step ORDER BY st.step"
+	"   AND ($6::text IS NULL OR v.device = $6)" \
+	"   AND ($7::text IS NULL OR " VISIT_HAS_HIT("false", "$7") ")" \
+	/* OFFSET 0: planned apart, so that an unknown site stops it before it \
+	 * reads (else its test waits in the join, after every site's visits) */ \
+	"   AND " first " OFFSET 0) v ON true"
 
+/* Step 1 a goal or a page without a wildcard: its name among the visit's. */
 static const db_stmt_t q_funnel = {"analytics_funnel",
-	FUNNEL_SQL("visits_between(p.site, p.t0, p.t1)")};
+	FUNNEL_SQL("visits_between(p.site, p.t0, p.t1)", "$8 = ANY (v.hit_names)")};
 
-/* The same, when step 1 is a page without a wildcard and the report is over
- * one site: only the visits that viewed it can enter, and the visits' page rows
- * (sql/053) find them by page (visits_viewing_between(), sql/061) where the
- * visits of the range are otherwise read whole, most of them to be dropped. */
+/* Step 1 a page pattern with a wildcard: its literal start ($8, a '/' at
+ * least) within the visit's names, one string search instead of unnesting
+ * them. */
+static const db_stmt_t q_funnel_wild = {"analytics_funnel_wild",
+	FUNNEL_SQL("visits_between(p.site, p.t0, p.t1)",
+		   "strpos(array_to_string(v.hit_names, '/'), $8) > 0")};
+
+/* Step 1 a page without a wildcard and the report over one site: only the
+ * visits that viewed it can enter, and the visits' page rows (sql/053) find
+ * them by page (visits_viewing_between(), sql/061) where the visits of the
+ * range are otherwise read whole, most of them to be dropped. */
 static const db_stmt_t q_funnel_viewing = {"analytics_funnel_viewing",
-	FUNNEL_SQL("visits_viewing_between(p.site, p.t0, p.t1, s1.literal)")};
+	FUNNEL_SQL("visits_viewing_between(p.site, p.t0, p.t1, $8)", "$8 = ANY (v.hit_names)")};
 
-enum { F_STEP, F_VISITORS, F_VISITS, F_MEDIAN, F_SITE_KNOWN };
+enum { F_SITE_KNOWN, F_SITE, F_VISITOR, F_NAMES, F_GOALS, F_SECS };
 
 static double rate(long long part, long long whole)
 {
 	return whole ? round((double)part / (double)whole * 1e4) / 1e4 : 0;
 }
 
-/* The reply's steps: figures per step from result rows 0..n-1. */
-static json_t *steps_json(const funnel_query_t *q, const PGresult *res)
+/* The reply's steps from the figures of steps 1..n. */
+static json_t *steps_json(const funnel_query_t *q, const funnel_figures_t *f)
 {
 	json_t *a = json_array();
-	long long first = db_getll(res, 0, F_VISITORS, 0), prev = first;
+	long long first = f[0].visitors, prev = first;
 	for (int i = 0; i < q->n; i++) {
-		long long v = db_getll(res, i, F_VISITORS, 0);
-		const char *med = db_get(res, i, F_MEDIAN);
+		long long v = f[i].visitors;
 		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:I, s:I, s:f, s:f, s:I, s:f, s:o}",
 			"step", i + 1, "step_spec", q->steps[i],
 			"kind", funnel_kind(q->steps[i]) == FUNNEL_GOAL ? "goal" : "page",
-			"visitors", (json_int_t)v, "visits", (json_int_t)db_getll(res, i, F_VISITS, 0),
+			"visitors", (json_int_t)v, "visits", (json_int_t)f[i].visits,
 			"conversion_from_previous", i ? rate(v, prev) : (first ? 1.0 : 0.0),
 			"conversion_from_first", rate(v, first),
 			"dropoff", (json_int_t)(i ? prev - v : 0), "dropoff_rate", i ? rate(prev - v, prev) : 0.0,
-			"median_seconds_from_previous", med && i
-				? json_real(round(db_getd(res, i, F_MEDIAN, 0) * 10) / 10) : json_null()));
+			"median_seconds_from_previous", i && !isnan(f[i].median)
+				? json_real(round(f[i].median * 10) / 10) : json_null()));
 		prev = v;
 	}
 	return a;
+}
+
+/* Walks the candidate visits of `res` through the steps into f[0..n-1]; 0, or
+ * -1 out of memory or on a malformed row. */
+static int funnel_figures(const funnel_query_t *q, const PGresult *res, funnel_figures_t *f)
+{
+	funnel_count_t *c = funnel_count_new(q->match, q->n);
+	if (!c)
+		return -1;
+	int rows = PQntuples(res), rc = 0;
+	for (int i = 0; i < rows && rc == 0; i++)
+		if (!PQgetisnull(res, i, F_VISITOR))
+			rc = funnel_count_add_text(c, db_getll(res, i, F_SITE, 0),
+				db_getll(res, i, F_VISITOR, 0), db_get(res, i, F_NAMES),
+				db_get(res, i, F_GOALS), db_get(res, i, F_SECS));
+	if (rc == 0)
+		rc = funnel_count_figures(c, f);
+	funnel_count_free(c);
+	return rc;
 }
 
 /* The data this report reads, for the report cache (core/cache.h). */
@@ -344,27 +336,34 @@ int h_analytics_funnel(req_t *r)
 	funnel_query_t q;
 	json_t *errors = arena_json(r->arena, json_array());
 	parse_funnel(r, &q, errors);
-	if (json_array_size(errors) || !q.plan)
+	if (json_array_size(errors) || q.n < FUNNEL_MIN_STEPS || q.n > FUNNEL_MAX_STEPS)
 		return reply_invalid(r, json_incref(errors));
 	const char *stamp[] = {q.rg.to, q.rg.tz};
 	if (cache_serve_with(r, &q_funnel_stamp, 2, stamp))
 		return 0;
-	char *plan = json_dumps(q.plan, JSON_COMPACT);
-	if (!plan)
+	/* what step 1 needs among a visit's names: its whole name, or a wildcard
+	 * page's literal start */
+	const funnel_step_t *s1 = &q.match[0];
+	char *need = arena_strdup(r->arena, s1->text);
+	if (!need)
 		return reply_problem(r, 500, "out of memory", NULL);
-	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.source, q.device, q.path, plan};
-	int viewing = q.site && funnel_kind(q.steps[0]) == FUNNEL_PAGE && !strchr(q.steps[0], '*');
-	PGresult *res = db_run(r->arena, viewing ? &q_funnel_viewing : &q_funnel, 8, p);
-	free(plan);
+	need[s1->prefix] = '\0';
+	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.source, q.device, q.path, need};
+	const db_stmt_t *st = s1->wild ? &q_funnel_wild
+		: q.site && !s1->goal ? &q_funnel_viewing : &q_funnel;
+	PGresult *res = db_run(r->arena, st, 8, p);
 	if (!res)
 		return db_fail(r);
-	if (PQntuples(res) != q.n)
-		return reply_problem(r, 500, "the funnel query returned no steps", NULL);
+	if (PQntuples(res) < 1)
+		return reply_problem(r, 500, "the funnel query returned no row", NULL);
 	if (strcmp(db_get(res, 0, F_SITE_KNOWN), "t") != 0) {
 		verr(errors, "site", "no site has this domain");
 		return reply_invalid(r, json_incref(errors));
 	}
-	long long first = db_getll(res, 0, F_VISITORS, 0), last = db_getll(res, q.n - 1, F_VISITORS, 0);
+	funnel_figures_t f[FUNNEL_MAX_STEPS];
+	if (funnel_figures(&q, res, f) < 0)
+		return reply_problem(r, 500, "could not count the funnel's visits", NULL);
+	long long first = f[0].visitors, last = f[q.n - 1].visitors;
 	json_t *j = arena_json(r->arena, json_pack(
 		"{s:o, s:{s:s?, s:s?, s:s?, s:s}, s:s, s:s, s:o, s:I, s:I, s:f}",
 		"range", range_json_new(&q.rg),
@@ -374,7 +373,7 @@ int h_analytics_funnel(req_t *r)
 		"definition", "a visitor reaches step k when one of their visits (30 minutes of "
 			"inactivity end a visit) completed steps 1..k in this order; other events "
 			"in between are allowed",
-		"steps", steps_json(&q, res), "entered", (json_int_t)first, "completed", (json_int_t)last,
+		"steps", steps_json(&q, f), "entered", (json_int_t)first, "completed", (json_int_t)last,
 		"conversion_rate", rate(last, first)));
 	if (!j)
 		return reply_problem(r, 500, "out of memory while building the reply", NULL);

@@ -1,10 +1,16 @@
-/* test_funnel.c - funnel steps: splitting, syntax, wildcard patterns as regexes. */
+/* test_funnel.c - funnel steps: splitting, syntax, wildcard patterns as regexes
+ * and as matched, visits walked through the steps and counted. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "funnel.h"
 
@@ -91,12 +97,239 @@ static void test_regex(void **state)
 	assert_int_equal(funnel_regex("/abc", out, 2), -1);
 }
 
+static void test_glob(void **state)
+{
+	(void)state;
+	static const struct { const char *pattern, *name; int match; } cases[] = {
+		{"/", "/", 1}, {"/", "/a", 0}, {"/a", "/", 0},
+		{"/preise/*", "/preise/", 1}, {"/preise/*", "/preise/solar", 1},
+		{"/preise/*", "/preise/solar/x", 0}, {"/preise/*", "/preise", 0},
+		{"/blog/**", "/blog/", 1}, {"/blog/**", "/blog/a/b/c", 1}, {"/blog/**", "/blogx", 0},
+		{"/*/kontakt", "/berlin/kontakt", 1}, {"/*/kontakt", "/kontakt", 0},
+		{"/*/kontakt", "//kontakt", 1}, {"/*/kontakt", "/a/b/kontakt", 0},
+		{"/**/kontakt", "/a/b/kontakt", 1}, {"/**/kontakt", "//kontakt", 1},
+		{"/**/kontakt", "/kontakt", 0},
+		{"/x-**-*", "/x-a/b-c", 1}, {"/x-**-*", "/x-a/b-c/d", 0}, {"/x-**-*", "/x-a-b-c/d", 0},
+		{"/x-**-*", "/x--", 1},
+		{"/*a*a*a*b", "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0},
+		{"/**a**a**a**b", "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", 1},
+		{"/a.b", "/axb", 0}, {"/a.b", "/a.b", 1}, {"/größe/*", "/größe/ä", 1},
+		{"/seite-*", "/seite-12", 1}, {"/seite-*", "/seite-", 1}, {"/seite-1*", "/seite-2", 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (funnel_glob(cases[i].pattern, cases[i].name) != cases[i].match)
+			fail_msg("%s against %s: expected %d", cases[i].pattern, cases[i].name,
+				 cases[i].match);
+}
+
+/* The matcher agrees with the regular expression funnel_regex() writes (as
+ * PostgreSQL ran it: '.' matches any character) on every name up to 6 bytes
+ * over a small alphabet, for patterns of wildcards and separators. */
+static void test_glob_as_regex(void **state)
+{
+	(void)state;
+	static const char *const patterns[] = {
+		"/*", "/**", "/a*", "/*a", "/*/*", "/**/*", "/*/**", "/a**b", "/*a*", "/**a**",
+		"/a/*b", "/*-*", "/**-", "/a.*", "/*.**/a", "/a", "/a/",
+	};
+	static const char alphabet[] = "a/-.b";
+	char name[8], re[64];
+	for (size_t p = 0; p < sizeof(patterns) / sizeof(patterns[0]); p++) {
+		assert_int_equal(funnel_regex(patterns[p], re, sizeof(re)), 0);
+		int err;
+		PCRE2_SIZE off;
+		pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+						 PCRE2_DOTALL, &err, &off, NULL);
+		assert_non_null(code);
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+		for (int len = 0; len <= 6; len++) {
+			long total = 1;
+			for (int i = 0; i < len; i++)
+				total *= 5;
+			for (long k = 0; k < total; k++) {
+				long x = k;
+				for (int i = 0; i < len; i++, x /= 5)
+					name[i] = alphabet[x % 5];
+				name[len] = '\0';
+				int want = pcre2_match(code, (PCRE2_SPTR)name, (size_t)len, 0, 0, md, NULL) >= 0;
+				if (funnel_glob(patterns[p], name) != want)
+					fail_msg("%s against '%s': the regex says %d", patterns[p], name, want);
+			}
+		}
+		pcre2_match_data_free(md);
+		pcre2_code_free(code);
+	}
+}
+
+static void test_step_matches(void **state)
+{
+	(void)state;
+	funnel_step_t page, wild, goal, star_goal;
+	funnel_step_init(&page, "/lead");
+	funnel_step_init(&wild, "/seite-*");
+	funnel_step_init(&goal, "goal:lead");
+	funnel_step_init(&star_goal, "goal:a*b");
+	assert_false(page.goal);
+	assert_false(page.wild);
+	assert_true(wild.wild);
+	assert_int_equal(wild.prefix, 7);
+	assert_true(goal.goal);
+	assert_string_equal(goal.text, "lead");
+	/* a goal's name is literal, '*' included */
+	assert_false(star_goal.wild);
+	assert_int_equal(star_goal.prefix, 3);
+	assert_true(funnel_step_matches(&star_goal, "a*b", 1));
+	assert_false(funnel_step_matches(&star_goal, "axb", 1));
+	/* the kind must agree: a page named like a goal is no goal */
+	assert_true(funnel_step_matches(&goal, "lead", 1));
+	assert_false(funnel_step_matches(&goal, "lead", 0));
+	assert_false(funnel_step_matches(&page, "/lead", 1));
+	assert_true(funnel_step_matches(&page, "/lead", 0));
+	assert_false(funnel_step_matches(&page, "/lead/", 0));
+	assert_true(funnel_step_matches(&wild, "/seite-3", 0));
+	assert_false(funnel_step_matches(&wild, "/seite-3/x", 0));
+	assert_false(funnel_step_matches(&goal, NULL, 1));
+}
+
+#define HIT(n, g, s) {(n), (g), (s)}
+
+static int walk(const char *const *specs, int n, const funnel_hit_t *hits, size_t nh,
+		double *secs)
+{
+	funnel_step_t steps[FUNNEL_MAX_STEPS];
+	for (int i = 0; i < n; i++)
+		funnel_step_init(&steps[i], specs[i]);
+	return funnel_walk(steps, n, hits, nh, secs);
+}
+
+static void test_walk(void **state)
+{
+	(void)state;
+	double secs[FUNNEL_MAX_STEPS];
+	const char *three[] = {"/", "/seite-*", "goal:lead"};
+	/* other hits in between; each step the first match after the previous */
+	const funnel_hit_t a[] = {HIT("/x", 0, 0), HIT("/", 0, 5), HIT("/seite-1", 0, 7),
+		HIT("/", 0, 8), HIT("/seite-2", 0, 20), HIT("lead", 1, 30.5), HIT("lead", 1, 40)};
+	assert_int_equal(walk(three, 3, a, 7, secs), 3);
+	assert_true(secs[1] == 2.0);
+	assert_true(secs[2] == 23.5);
+	/* out of order: the goal before the pages does not count */
+	const funnel_hit_t b[] = {HIT("lead", 1, 0), HIT("/", 0, 1), HIT("/seite-1", 0, 2)};
+	assert_int_equal(walk(three, 3, b, 3, secs), 2);
+	/* a goal named like the page is no pageview */
+	const funnel_hit_t c[] = {HIT("/", 1, 0), HIT("/seite-1", 0, 2)};
+	assert_int_equal(walk(three, 3, c, 2, secs), 0);
+	assert_int_equal(walk(three, 3, NULL, 0, secs), 0);
+	/* a step repeated needs a hit per step */
+	const char *again[] = {"/a", "/a", "/a"};
+	const funnel_hit_t d[] = {HIT("/a", 0, 0), HIT("/b", 0, 1), HIT("/a", 0, 3)};
+	assert_int_equal(walk(again, 3, d, 3, secs), 2);
+	assert_true(secs[1] == 3.0);
+	/* one hit matching two steps completes one of them */
+	const char *both[] = {"/seite-*", "/seite-1", "/seite-**"};
+	const funnel_hit_t e[] = {HIT("/seite-1", 0, 0), HIT("/x", 0, 1)};
+	assert_int_equal(walk(both, 3, e, 2, secs), 1);
+	const funnel_hit_t f[] = {HIT("/seite-1", 0, 0), HIT("/seite-1", 0, 4),
+		HIT("/seite-1/x", 0, 9)};
+	assert_int_equal(walk(both, 3, f, 3, secs), 3);
+	assert_true(secs[1] == 4.0);
+	assert_true(secs[2] == 5.0);
+	/* 16 steps: alternating pages, each completed once */
+	const char *sixteen[FUNNEL_MAX_STEPS];
+	funnel_hit_t g[FUNNEL_MAX_STEPS + 1];
+	for (int i = 0; i < FUNNEL_MAX_STEPS; i++) {
+		sixteen[i] = i % 2 ? "/b/*" : "/a";
+		g[i] = (funnel_hit_t)HIT(i % 2 ? "/b/x" : "/a", 0, i * 1.5);
+	}
+	g[FUNNEL_MAX_STEPS] = (funnel_hit_t)HIT("/a", 0, 99);
+	assert_int_equal(walk(sixteen, FUNNEL_MAX_STEPS, g, FUNNEL_MAX_STEPS + 1, secs),
+			 FUNNEL_MAX_STEPS);
+	assert_true(secs[FUNNEL_MAX_STEPS - 1] == 1.5);
+	assert_int_equal(walk(sixteen, FUNNEL_MAX_STEPS, g, FUNNEL_MAX_STEPS - 1, secs),
+			 FUNNEL_MAX_STEPS - 1);
+}
+
+static void test_count(void **state)
+{
+	(void)state;
+	funnel_step_t steps[3];
+	funnel_step_init(&steps[0], "/");
+	funnel_step_init(&steps[1], "/b*");
+	funnel_step_init(&steps[2], "goal:lead");
+	funnel_count_t *c = funnel_count_new(steps, 3);
+	assert_non_null(c);
+	/* visitor 7 of site 1: two visits, one to step 3; visitor 7 of site 2 is
+	 * another visitor */
+	assert_int_equal(funnel_count_add_text(c, 1, 7, "{/,/b}", "{f,f}", "{0,10}"), 0);
+	assert_int_equal(funnel_count_add_text(c, 1, 7, "{/,/bc,lead}", "{f,f,t}",
+					       "{0,2.5,3}"), 0);
+	assert_int_equal(funnel_count_add_text(c, 2, 7, "{/,/x,/b}", "{f,f,f}",
+					       "{1,2,5}"), 0);
+	/* quoted names, escapes, a NULL goal name, no hit of step 1 */
+	assert_int_equal(funnel_count_add_text(c, 1, 8, "{\"/a b\",NULL,\"NULL\"}", "{f,t,f}",
+					       "{0,1,2}"), 0);
+	assert_int_equal(funnel_count_add_text(c, 1, 9, "{}", "{}", "{}"), 0);
+	assert_int_equal(funnel_count_add_text(c, 1, 10, "{\"/\",\"/b\\\"q\",\"lead\"}",
+					       "{f,f,t}", "{0,1e-05,7}"), 0);
+	funnel_figures_t f[3];
+	assert_int_equal(funnel_count_figures(c, f), 0);
+	assert_int_equal(f[0].visitors, 3);
+	assert_int_equal(f[0].visits, 4);
+	assert_int_equal(f[1].visitors, 3);
+	assert_int_equal(f[1].visits, 4);
+	assert_int_equal(f[2].visitors, 2);
+	assert_int_equal(f[2].visits, 2);
+	assert_true(isnan(f[0].median));
+	/* 1e-05, 2.5, 4, 10: between 2.5 and 4 */
+	assert_true(f[1].median == 3.25);
+	/* 0.5 and 7 - 1e-05 */
+	assert_true(f[2].median == 0.5 + 0.5 * ((7 - 1e-05) - 0.5));
+	/* malformed: counts disagree, bad booleans, bad numbers, unterminated */
+	assert_int_equal(funnel_count_add_text(c, 1, 11, "{/,/b}", "{f}", "{0,1}"), -1);
+	assert_int_equal(funnel_count_add_text(c, 1, 11, "{/}", "{x}", "{0}"), -1);
+	assert_int_equal(funnel_count_add_text(c, 1, 11, "{/}", "{f}", "{zero}"), -1);
+	assert_int_equal(funnel_count_add_text(c, 1, 11, "{\"/", "{f}", "{0}"), -1);
+	assert_int_equal(funnel_count_add_text(c, 1, 11, "{/}x", "{f}", "{0}"), -1);
+	funnel_count_free(c);
+	assert_null(funnel_count_new(steps, 0));
+	assert_null(funnel_count_new(steps, FUNNEL_MAX_STEPS + 1));
+}
+
+/* Many visits of one visitor and many visitors: the medians of an odd count
+ * are the middle value, and every visitor counts once. */
+static void test_count_many(void **state)
+{
+	(void)state;
+	funnel_step_t steps[2];
+	funnel_step_init(&steps[0], "goal:a");
+	funnel_step_init(&steps[1], "goal:b");
+	funnel_count_t *c = funnel_count_new(steps, 2);
+	assert_non_null(c);
+	for (int v = 0; v < 1001; v++) {
+		funnel_hit_t h[] = {HIT("a", 1, 0), HIT("b", 1, (double)(1000 - v))};
+		assert_int_equal(funnel_count_add(c, 5, v % 100, h, 2), 0);
+	}
+	funnel_figures_t f[2];
+	assert_int_equal(funnel_count_figures(c, f), 0);
+	assert_int_equal(f[0].visitors, 100);
+	assert_int_equal(f[1].visitors, 100);
+	assert_int_equal(f[1].visits, 1001);
+	assert_true(f[1].median == 500.0);
+	funnel_count_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_regex),
+		cmocka_unit_test(test_glob),
+		cmocka_unit_test(test_glob_as_regex),
+		cmocka_unit_test(test_step_matches),
+		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_count_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
