@@ -237,6 +237,16 @@ static const db_stmt_t q_breakdown_pages = {"analytics_breakdown_pages",
 	"   coalesce(max(conversions), 0) AS conversions FROM a WHERE tot)"
 	REPLY_ROWS};
 
+/* The visitors u of each page v of candidates c.pages (a CTE of the statement
+ * below): the rolled sketches found by page and today's tail, merged. */
+#define PAGE_VISITORS(c) \
+	" (SELECT page COLLATE \"C\" AS v, round(hll_cardinality(hll_union_agg(visitors)))::bigint AS u" \
+	"  FROM (SELECT d.* FROM p, " c ", ok," \
+	"    page_sketches_between(p.site, p.t0, p.t1, $5, p.vf = '[]', " c ".pages, ok.devices) d" \
+	"   UNION ALL SELECT tl.page, tl.visitors FROM tl, " c ", ok" \
+	"   WHERE tl.property = $5 AND tl.page = ANY (" c ".pages) AND tl.device = ANY (ok.devices)) m" \
+	"  GROUP BY 1)"
+
 /* The same rows for the pages from the page figures per Berlin day and week
  * (sql/061_page_weeks.sql: whole weeks, the days at the range's edges, the
  * rest from the page rows), for a selection pages_cover() admits and one site:
@@ -270,24 +280,12 @@ static const db_stmt_t q_breakdown_page_weeks = {"analytics_breakdown_page_weeks
 	"  FROM r, ok WHERE property = $5 AND device = ANY (ok.devices) GROUP BY 1),"
 	" c1 AS MATERIALIZED (SELECT coalesce(array_agg(v), '{}') AS pages"
 	"  FROM (SELECT v FROM s ORDER BY visits DESC, v LIMIT (SELECT k FROM p)) x),"
-	" m1 AS MATERIALIZED (SELECT page COLLATE \"C\" AS v,"
-	"   round(hll_cardinality(hll_union_agg(visitors)))::bigint AS u"
-	"  FROM (SELECT d.* FROM p, c1, ok,"
-	"    page_sketches_between(p.site, p.t0, p.t1, $5, p.vf = '[]', c1.pages, ok.devices) d"
-	"   UNION ALL SELECT tl.page, tl.visitors FROM tl, c1, ok"
-	"   WHERE tl.property = $5 AND tl.page = ANY (c1.pages) AND tl.device = ANY (ok.devices)) m"
-	"  GROUP BY 1),"
+	" m1 AS MATERIALIZED" PAGE_VISITORS("c1") ","
 	" c2 AS MATERIALIZED (SELECT coalesce(array_agg(s.v), '{}') AS pages FROM s, c1"
 	"  WHERE s.visits >= (SELECT least(m1.u, s1.visits) FROM m1 JOIN s s1 USING (v)"
 	"    ORDER BY 1 DESC, v OFFSET (SELECT k FROM p) - 1 LIMIT 1)"
 	"   AND s.v <> ALL (c1.pages)),"
-	" m2 AS MATERIALIZED (SELECT page COLLATE \"C\" AS v,"
-	"   round(hll_cardinality(hll_union_agg(visitors)))::bigint AS u"
-	"  FROM (SELECT d.* FROM p, c2, ok,"
-	"    page_sketches_between(p.site, p.t0, p.t1, $5, p.vf = '[]', c2.pages, ok.devices) d"
-	"   UNION ALL SELECT tl.page, tl.visitors FROM tl, c2, ok"
-	"   WHERE tl.property = $5 AND tl.page = ANY (c2.pages) AND tl.device = ANY (ok.devices)) m"
-	"  GROUP BY 1),"
+	" m2 AS MATERIALIZED" PAGE_VISITORS("c2") ","
 	" agg AS (SELECT s.v, least(m.u, s.visits) AS visitors, s.visits, s.pageviews, s.bounces,"
 	"   s.secs, s.conversions"
 	"  FROM (SELECT * FROM m1 UNION ALL SELECT * FROM m2) m JOIN s USING (v)),"
