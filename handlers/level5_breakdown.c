@@ -100,10 +100,12 @@ static const struct {
 	"    AS site"
 
 /* The reply's rows from the totals t and the values agg (v, figures):
- * the totals first, then the values of the page ($8 offset, $9 limit). */
-#define REPLY_ROWS \
+ * the totals first, then the values of the page ($8 offset, $9 limit).
+ * REPLY_ROWS_OF counts the values in another relation than agg. */
+#define REPLY_ROWS REPLY_ROWS_OF("agg")
+#define REPLY_ROWS_OF(values) \
 	" (SELECT 'total' AS section, NULL::text AS value, t.visitors, t.visits, t.pageviews," \
-	"   t.bounces, t.secs, t.conversions, (SELECT count(*) FROM agg) AS nvalues," \
+	"   t.bounces, t.secs, t.conversions, (SELECT count(*) FROM " values ") AS nvalues," \
 	"   p.site IS DISTINCT FROM -1 AS site_known FROM p, t)" \
 	" UNION ALL" \
 	" (SELECT 'row', v, visitors, visits, pageviews, bounces, secs, conversions, NULL, NULL" \
@@ -235,29 +237,67 @@ static const db_stmt_t q_breakdown_pages = {"analytics_breakdown_pages",
 	"   coalesce(max(conversions), 0) AS conversions FROM a WHERE tot)"
 	REPLY_ROWS};
 
+/* The visitors u of each page v of candidates c.pages (a CTE of the statement
+ * below): the rolled sketches found by page and today's tail, merged. */
+#define PAGE_VISITORS(c) \
+	" (SELECT page COLLATE \"C\" AS v, round(hll_cardinality(hll_union_agg(visitors)))::bigint AS u" \
+	"  FROM (SELECT d.* FROM p, " c ", ok," \
+	"    page_sketches_between(p.site, p.t0, p.t1, $5, p.vf = '[]', " c ".pages, ok.devices) d" \
+	"   UNION ALL SELECT tl.page, tl.visitors FROM tl, " c ", ok" \
+	"   WHERE tl.property = $5 AND tl.page = ANY (" c ".pages) AND tl.device = ANY (ok.devices)) m" \
+	"  GROUP BY 1)"
+
 /* The same rows for the pages from the page figures per Berlin day and week
  * (sql/061_page_weeks.sql: whole weeks, the days at the range's edges, the
  * rest from the page rows), for a selection pages_cover() admits and one site:
- * no filter (the rows over all devices), or filters on the device (vf, each
- * holding for a row's device). Visitors are the merged HyperLogLog sketches
- * (0.8 % error, exact for small sets); the totals are the rows of property
- * total, which hold every visit once. Same parameters as q_breakdown. */
+ * no filter (the rows over all devices), or filters on the device (vf; ok
+ * holds the devices of the rows read that hold them, each tested once). The
+ * sums read the rows without their sketches (r; today's tail tl is summed
+ * once, with its sketches). Visitors are merged HyperLogLog sketches (0.8 %
+ * error, exact for small sets), clamped to the visits, which a page's
+ * visitors cannot exceed; so only the pages that can rank among the first
+ * k = $8 + $9 are merged (sql/064_page_top_visitors.sql): the first k by
+ * visits (c1, m1), then every other page whose visits reach the k-th
+ * visitors found (c2, m2). Without a limit (CSV) c1 holds every page. The
+ * totals are the rows of property total, which hold every visit once. Same
+ * parameters as q_breakdown. */
 static const db_stmt_t q_breakdown_page_weeks = {"analytics_breakdown_page_weeks",
-	"WITH p AS MATERIALIZED (SELECT" RANGE_SITE ", coalesce(jsonb_agg(x), '[]') AS vf"
+	"WITH p AS MATERIALIZED (SELECT" RANGE_SITE ", coalesce(jsonb_agg(x), '[]') AS vf,"
+	"   $8::bigint + $9::bigint AS k"
 	"  FROM jsonb_array_elements($6::jsonb) x),"
-	" f AS (SELECT d.* FROM p,"
-	"   page_figures_between(p.site, p.t0, p.t1, ARRAY[$5::text, 'total'], p.vf = '[]') d"
-	"  WHERE" FILTERS_HOLD("p.vf", "d.device") "),"
-	" agg AS (SELECT page COLLATE \"C\" AS v,"
-	"   round(hll_cardinality(hll_union_agg(visitors)))::bigint AS visitors, sum(visits) AS visits,"
+	" tl AS MATERIALIZED (SELECT d.* FROM p,"
+	"   page_tail_between(p.site, p.t0, p.t1, ARRAY[$5::text, 'total'], p.vf = '[]', $7) d),"
+	" r AS MATERIALIZED (SELECT d.* FROM p,"
+	"   page_sums_between(p.site, p.t0, p.t1, ARRAY[$5::text, 'total'], p.vf = '[]', $7) d"
+	"  UNION ALL SELECT property, page, device, visits, pageviews, bounces, secs, conversions"
+	"  FROM tl),"
+	" ok AS MATERIALIZED (SELECT CASE WHEN p.vf = '[]' THEN ARRAY['*']"
+	"   ELSE (SELECT array_agg(x.device) FROM (SELECT DISTINCT device FROM r) x"
+	"    WHERE" FILTERS_HOLD("p.vf", "x.device") ") END AS devices FROM p),"
+	" s AS MATERIALIZED (SELECT page COLLATE \"C\" AS v, sum(visits) AS visits,"
 	"   sum(pageviews) AS pageviews, sum(bounces) AS bounces, sum(secs) AS secs,"
-	"   coalesce(sum((goals ->> $7)::bigint), 0) AS conversions"
-	"  FROM f WHERE property = $5 GROUP BY 1),"
-	" t AS (SELECT coalesce(round(hll_cardinality(hll_union_agg(visitors)))::bigint, 0) AS visitors,"
+	"   coalesce(sum(conversions), 0) AS conversions"
+	"  FROM r, ok WHERE property = $5 AND device = ANY (ok.devices) GROUP BY 1),"
+	" c1 AS MATERIALIZED (SELECT coalesce(array_agg(v), '{}') AS pages"
+	"  FROM (SELECT v FROM s ORDER BY visits DESC, v LIMIT (SELECT k FROM p)) x),"
+	" m1 AS MATERIALIZED" PAGE_VISITORS("c1") ","
+	" c2 AS MATERIALIZED (SELECT coalesce(array_agg(s.v), '{}') AS pages FROM s, c1"
+	"  WHERE s.visits >= (SELECT least(m1.u, s1.visits) FROM m1 JOIN s s1 USING (v)"
+	"    ORDER BY 1 DESC, v OFFSET (SELECT k FROM p) - 1 LIMIT 1)"
+	"   AND s.v <> ALL (c1.pages)),"
+	" m2 AS MATERIALIZED" PAGE_VISITORS("c2") ","
+	" agg AS (SELECT s.v, least(m.u, s.visits) AS visitors, s.visits, s.pageviews, s.bounces,"
+	"   s.secs, s.conversions"
+	"  FROM (SELECT * FROM m1 UNION ALL SELECT * FROM m2) m JOIN s USING (v)),"
+	" t AS (SELECT (SELECT coalesce(round(hll_cardinality(hll_union_agg(visitors)))::bigint, 0)"
+	"    FROM (SELECT d.visitors FROM p, ok, page_sketches_between(p.site, p.t0, p.t1, 'total',"
+	"      p.vf = '[]', ARRAY[''], ok.devices) d"
+	"     UNION ALL SELECT tl.visitors FROM tl, ok"
+	"     WHERE tl.property = 'total' AND tl.device = ANY (ok.devices)) m) AS visitors,"
 	"   coalesce(sum(visits), 0) AS visits, sum(pageviews) AS pageviews, sum(bounces) AS bounces,"
-	"   sum(secs) AS secs, coalesce(sum((goals ->> $7)::bigint), 0) AS conversions"
-	"  FROM f WHERE property = 'total')"
-	REPLY_ROWS};
+	"   sum(secs) AS secs, coalesce(sum(conversions), 0) AS conversions"
+	"  FROM r, ok WHERE property = 'total' AND device = ANY (ok.devices))"
+	REPLY_ROWS_OF("s")};
 
 enum { C_SECTION, C_VALUE, C_VISITORS, C_VISITS, C_PAGEVIEWS, C_BOUNCES, C_SECS, C_CONV,
        C_NVALUES, C_SITE_KNOWN };

@@ -346,6 +346,37 @@ class Breakdown(unittest.TestCase):
         self.assertIsNone(k["next_cursor"])
         self.assertEqual(k["totals"], j["totals"])
 
+    def test_pages_ranked_by_visitors_not_visits(self):
+        # The page figures merge the visitor sketches of the pages that can rank on the
+        # page asked for, those first by visits and then those whose visits reach the
+        # k-th visitors (sql/064): here the page with the most visits has the fewest
+        # visitors, so the first by visitors is found only in the second round.
+        site = "bd-rank-%s.example.org" % RUN
+        zoe("site", "add", "--domain", site, "--origin", "https://" + site)
+        # /many: one visitor, 6 visits; /wide: 4 visitors, a visit each; /mid: 2 visitors,
+        # 2 visits each (visits two hours apart)
+        hits = [(1, "/many", h) for h in range(6)] + [(v, "/wide", v) for v in (2, 3, 4, 5)] + \
+            [(v, "/mid", h) for v in (6, 7) for h in (0, 1)]
+        psql("INSERT INTO events (site_id, ts, visitor_id, kind, path, device)"
+             " SELECT (SELECT id FROM sites WHERE domain = :'v1'),"
+             "  '2026-03-11 08:00+01'::timestamptz + h * interval '2 hours', v, 'pageview', p,"
+             "  'desktop' FROM (VALUES %s) t(v, p, h)"
+             % ",".join("(%d, '%s', %d)" % x for x in hits), site)
+        rollup()
+        want = [("/wide", 4, 4), ("/mid", 2, 4), ("/many", 1, 6)]
+        j = self.fetch(property="page", site=site, limit=3)
+        self.assertEqual([(i["value"], i["visitors"], i["visits"]) for i in j["items"]], want)
+        got, cursor = [], None
+        for _ in want:
+            j = self.fetch(property="page", site=site, limit=1, **({"cursor": cursor} if cursor else {}))
+            self.assertEqual((j["computed_from"], j["total_values"]), ("page_days", 3))
+            got += [(i["value"], i["visitors"], i["visits"]) for i in j["items"]]
+            cursor = j["next_cursor"]
+        self.assertEqual((got, cursor), (want, None))
+        r = get(url(property="page", format="csv", site=site), token=self.token)
+        rows = list(csv.reader(io.StringIO(r.body.decode("utf-8"))))
+        self.assertEqual([(x[0], int(x[1]), int(x[2])) for x in rows[1:]], want)
+
     def test_csv(self):
         r = get(url(property="source", format="csv"), token=self.token)
         self.assertEqual(r.status, 200, r)
