@@ -49,16 +49,21 @@ static void journey_check(req_t *r, json_t *errors)
 }
 const api_op_t op_behav_journey = {VRULES(journey_query), NULL, NULL, 0, journey_check};
 
-/* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 goal. Rows (path,
- * converted, n): one with path NULL and converted 'true' when the site is
- * known (or none asked for), then the paths as text[] with whether they end
- * in a conversion and their number of visits. A visit's path is the groups
- * of its pageview hits before its first hit of the goal; visits without a
- * path are left out; an unknown domain reads site 0, none.
+/* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 goal. Rows (kind, path,
+ * converted, n) by kind: 's' one, converted 'true' when the site is known (or
+ * none asked for); 'g' a page group's name in path and its id in n; 'k' a
+ * pack of paths (below) in path; 'p' a path as text[] with whether it ends in
+ * a conversion and its number of visits. A visit's path is the groups of its
+ * pageview hits before its first hit of the goal; visits without a path are
+ * left out; an unknown domain reads site 0, none.
  *
  * Whole Berlin days the rollups have closed come from journey_days
  * (sql/049_journey_days.sql): distinct paths with counts, cut for the goal by
- * array slicing. The rest of the range, [t0, a) and [b, t1), is computed per
+ * array slicing. Those of visits that fired no goal event are never cut nor
+ * converted, whatever the goal: they come packed, a row per day with group
+ * ids (sql/065_journey_packs.sql), and the dictionary of the site's groups
+ * with them; 400 k rows read, cut and written as text were most of the report
+ * at 10 M events. The rest of the range, [t0, a) and [b, t1), is computed per
  * visit from visits_between(); a visit's hits are searched for the goal only
  * when its name is among them (most visits do not convert; OFFSET 0: a
  * visit's groups are computed once, not per use). Ranking the groups,
@@ -85,9 +90,15 @@ static const db_stmt_t q_journey = {"behav_journey",
 	"    rollup_day_floor(least(p.t1, coalesce(s.rolled_until, '-infinity'))) AS d1) d),"
 	/* one branch for a site (its index), one for every site, as visits_between() */
 	" jd AS (SELECT j.* FROM c, journey_days j WHERE c.site IS NOT NULL AND j.site_id = c.site"
-	"   AND j.day_start >= c.a AND j.day_end <= c.b"
+	"   AND j.day_start >= c.a AND j.day_end <= c.b AND j.goals <> '{}'"
 	"  UNION ALL SELECT j.* FROM c, journey_days j WHERE c.site IS NULL"
+	"   AND j.day_start >= c.a AND j.day_end <= c.b AND j.goals <> '{}'),"
+	" jp AS (SELECT j.* FROM c, journey_day_packs j WHERE c.site IS NOT NULL AND j.site_id = c.site"
+	"   AND j.day_start >= c.a AND j.day_end <= c.b"
+	"  UNION ALL SELECT j.* FROM c, journey_day_packs j WHERE c.site IS NULL"
 	"   AND j.day_start >= c.a AND j.day_end <= c.b),"
+	" jg AS (SELECT g.* FROM c, journey_groups g WHERE c.site IS NOT NULL AND g.site_id = c.site"
+	"  UNION ALL SELECT g.* FROM c, journey_groups g WHERE c.site IS NULL),"
 	" pv AS (SELECT CASE WHEN k.at IS NULL THEN j.groups ELSE j.groups[1:j.cuts[k.at]] END AS path,"
 	"   k.at IS NOT NULL AS converted, j.n"
 	"  FROM jd j, LATERAL (SELECT array_position(j.goals, $5) AS at) k"
@@ -99,10 +110,12 @@ static const db_stmt_t q_journey = {"behav_journey",
 	"    WHERE h.goal AND h.name = $5) END AS at) x,"
 	"   LATERAL (SELECT ARRAY(SELECT " PAGE_GROUP("h.name") " FROM " HITS("v")
 	"    WHERE NOT h.goal AND (x.at IS NULL OR h.i < x.at) ORDER BY h.i) AS g, x.at OFFSET 0) g)"
-	" SELECT NULL AS path, site_known::text AS converted, 0 AS n FROM p"
-	" UNION ALL SELECT path::text, converted::text, n FROM pv WHERE cardinality(path) > 0"};
+	" SELECT 's' AS kind, NULL AS path, site_known::text AS converted, 0 AS n FROM p"
+	" UNION ALL SELECT 'g', name, NULL, id FROM jg WHERE EXISTS (SELECT 1 FROM jp)"
+	" UNION ALL SELECT 'k', pack, NULL, paths FROM jp"
+	" UNION ALL SELECT 'p', path::text, converted::text, n FROM pv WHERE cardinality(path) > 0"};
 
-enum { J_PATH, J_CONVERTED, J_N };
+enum { J_KIND, J_PATH, J_CONVERTED, J_N };
 #define TOP_PATHS 10
 
 /* The chain of page groups: states as in markov.h (0 Start, 1..k groups,
@@ -139,12 +152,20 @@ static int chain_read(arena_t *a, const PGresult *res, chain_t *c)
 		mk_paths_free(p);
 		return -1;
 	}
+	/* the groups first: the packs name them by id */
+	for (int i = 0; i < rows; i++)
+		if (*db_get(res, i, J_KIND) == 'g' &&
+		    mk_paths_name(p, db_getll(res, i, J_N, -1), db_get(res, i, J_PATH)) < 0)
+			return -1;
 	for (int i = 0; i < rows; i++) {
-		const char *conv = db_get(res, i, J_CONVERTED);
-		if (PQgetisnull(res, i, J_PATH))
+		const char *kind = db_get(res, i, J_KIND), *conv = db_get(res, i, J_CONVERTED);
+		if (*kind == 's')
 			c->site_known = strcmp(conv, "true") == 0;
-		else if (mk_paths_add_array(p, db_get(res, i, J_PATH), strcmp(conv, "true") == 0,
-					   db_getll(res, i, J_N, 0)) < 0)
+		else if (*kind == 'k' && mk_paths_add_pack(p, db_get(res, i, J_PATH)) < 0)
+			return -1;
+		else if (*kind == 'p' && mk_paths_add_array(p, db_get(res, i, J_PATH),
+							strcmp(conv, "true") == 0,
+							db_getll(res, i, J_N, 0)) < 0)
 			return -1;
 	}
 	c->visits = mk_paths_visits(p);

@@ -259,6 +259,50 @@ static void test_paths_many_groups(void **state)
 	mk_paths_free(p);
 }
 
+/* Packed paths (ids of the caller's dictionary) count as the same paths by
+ * name; bad packs add nothing and say so. */
+static void test_paths_packed(void **state)
+{
+	(void)state;
+	mk_paths_t *p = mk_paths_new(), *q = mk_paths_new();
+	const char *v1[] = {"/a", "/b", "/a"}, *v2[] = {"/d", "/c"}, *v3[] = {"/b"};
+	assert_int_equal(mk_paths_add(p, v1, 3, 1, 2), 0);
+	assert_int_equal(mk_paths_add(p, v2, 2, 0, 1), 0);
+	assert_int_equal(mk_paths_add(p, v3, 1, 0, 2), 0);
+	assert_int_equal(mk_paths_add(q, v1, 3, 1, 2), 0);
+	for (int i = 0; i < 3000; i++) {        /* the key table grows */
+		char name[16];
+		snprintf(name, sizeof(name), "/u%d", i);
+		assert_int_equal(mk_paths_name(q, 100000 + i, name), 0);
+	}
+	assert_int_equal(mk_paths_name(q, 7, "/d"), 0);
+	assert_int_equal(mk_paths_name(q, 70000000000LL, "/c"), 0);
+	assert_int_equal(mk_paths_name(q, 9, "/b"), 0);
+	assert_int_equal(mk_paths_name(q, 9, "/x"), 0);         /* keeps /b */
+	assert_int_equal(mk_paths_name(q, -1, "/x"), -1);
+	assert_int_equal(mk_paths_add_pack(q, "1 7 70000000000\n2 9"), 0);
+	assert_int_equal(mk_paths_add_pack(q, ""), 0);
+	assert_int_equal(mk_paths_add_pack(q, "1 8\n1 7"), -1);  /* 8 unknown */
+	assert_int_equal(mk_paths_add_pack(q, "1 7 "), -1);
+	assert_int_equal(mk_paths_add_pack(q, "1 7x"), -1);
+	assert_int_equal(mk_paths_add_pack(q, "x 7"), -1);
+	assert_int_equal(mk_paths_add_pack(q, "1 1234567890123456789"), -1);
+	assert_int_equal(mk_paths_visits(q), mk_paths_visits(p));
+	assert_int_equal(mk_paths_conversions(q), 2);
+	const char *np[4], *nq[4];
+	double mp[36], mq[36];
+	assert_int_equal(mk_paths_chain(p, 3, "(other)", np, mp), 3);
+	assert_int_equal(mk_paths_chain(q, 3, "(other)", nq, mq), 3);
+	for (int i = 1; i <= 3; i++)
+		assert_string_equal(np[i], nq[i]);
+	for (int i = 0; i < 36; i++)
+		assert_near(mp[i], mq[i], 0);
+	assert_near(mq[0 * 6 + 3], 1, 0);       /* Start -> other (/d) */
+	assert_near(mq[2 * 6 + 5], 2, 0);       /* /b alone -> Exit */
+	mk_paths_free(p);
+	mk_paths_free(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_paths_read_postgres_arrays),
 		cmocka_unit_test(test_paths_top_converting),
 		cmocka_unit_test(test_paths_many_groups),
+		cmocka_unit_test(test_paths_packed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
