@@ -400,33 +400,54 @@ static long long number(const char **s)
 	return v;
 }
 
-int mk_paths_add_pack(mk_paths_t *p, const char *s)
+/* The group id of key at *s (mk_paths_name's), *s moved past it; -1 when
+ * there is none or the key is unknown. */
+static int keyed_group(const mk_paths_t *p, const char **s)
 {
-	if (!p || !s)
+	long long key = number(s);
+	if (key < 0 || !p->nkeyslots)
+		return -1;
+	size_t i = key_slot(p->keys, p->nkeyslots, key);
+	return p->keys[i] == key ? p->keyed[i] : -1;
+}
+
+int mk_paths_add_pack(mk_paths_t *p, const char *s, const char *goal)
+{
+	if (!p || !s || !goal)
 		return -1;
 	while (*s) {
 		size_t at = p->nids;
-		long long n = number(&s);
+		long long n = number(&s), cut = -1;
 		if (n < 0)
 			return -1;
 		while (*s == ' ') {
 			s++;
-			long long key = number(&s);
-			size_t i;
-			if (key < 0 || !p->nkeyslots ||
-			    p->keys[i = key_slot(p->keys, p->nkeyslots, key)] != key ||
-			    grow((void **)&p->ids, &p->capids, p->nids + 1, sizeof(int)) < 0) {
-				p->nids = at;
-				return -1;
-			}
-			p->ids[p->nids++] = p->keyed[i];
+			int id = keyed_group(p, &s);
+			if (id < 0 || grow((void **)&p->ids, &p->capids, p->nids + 1, sizeof(int)) < 0)
+				goto bad;
+			p->ids[p->nids++] = id;
 		}
-		if ((*s != '\n' && *s) || end_path(p, at, 0, n) < 0) {
-			p->nids = at;
-			return -1;
+		while (*s == '|') {     /* a goal event: the groups begun before its first hit */
+			s++;
+			int id = keyed_group(p, &s);
+			long long c = id >= 0 && *s++ == ':' ? number(&s) : -1;
+			if (c < 0 || c > (long long)(p->nids - at))
+				goto bad;
+			if (cut < 0 && strcmp(p->names[id], goal) == 0)
+				cut = c;
 		}
+		if (*s && *s != '\n')
+			goto bad;
+		if (cut >= 0)
+			p->nids = at + (size_t)cut;
+		if (end_path(p, at, cut >= 0, n) < 0)
+			goto bad;
 		if (*s)
 			s++;
+		continue;
+bad:
+		p->nids = at;
+		return -1;
 	}
 	return 0;
 }
