@@ -121,9 +121,17 @@ CREATE TRIGGER journey_days_packed_update AFTER UPDATE ON journey_days
 CREATE TRIGGER journey_days_packed_truncate AFTER TRUNCATE ON journey_days
     FOR EACH STATEMENT EXECUTE FUNCTION journey_days_packed();
 
--- Backfill from the days kept so far.
-SELECT journey_packs_again((SELECT jsonb_agg(DISTINCT jsonb_build_object('site_id', site_id,
-                                                                         'day_start', day_start))
-                            FROM journey_days));
+-- Backfill from the days kept so far, a day at a time: one statement over
+-- every day of 10 M events took minutes where a day takes ~0.2 s.
+DO $$
+DECLARE
+    d timestamptz;
+BEGIN
+    FOR d IN SELECT DISTINCT day_start FROM journey_days ORDER BY 1 LOOP
+        PERFORM journey_packs_again((SELECT jsonb_agg(DISTINCT jsonb_build_object(
+                                         'site_id', site_id, 'day_start', day_start))
+                                     FROM journey_days WHERE day_start = d));
+    END LOOP;
+END $$;
 ANALYZE journey_groups;
 ANALYZE journey_day_packs;
