@@ -146,6 +146,9 @@ struct mk_paths {
 	size_t capscratch;
 	char **json;            /* mk_paths_top's texts */
 	size_t njson;
+	long long *keys;        /* mk_paths_name's ids, open addressing (-1 free) */
+	int *keyed;             /* their group ids */
+	size_t nkeys, nkeyslots;
 	long long visits, conversions;
 };
 
@@ -174,6 +177,8 @@ void mk_paths_free(mk_paths_t *p)
 	free(p->rows);
 	free(p->scratch);
 	free(p->json);
+	free(p->keys);
+	free(p->keyed);
 	free(p);
 }
 
@@ -327,6 +332,124 @@ int mk_paths_add_array(mk_paths_t *p, const char *s, int converted, long long n)
 bad:
 	p->nids = at;
 	return -1;
+}
+
+static size_t key_hash(long long key)
+{
+	uint64_t h = (uint64_t)key * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of key in keys[] (n slots, a power of two): its own or the free one it would take. */
+static size_t key_slot(const long long *keys, size_t n, long long key)
+{
+	size_t i = key_hash(key) & (n - 1);
+	while (keys[i] != -1 && keys[i] != key)
+		i = (i + 1) & (n - 1);
+	return i;
+}
+
+int mk_paths_name(mk_paths_t *p, long long key, const char *name)
+{
+	if (!p || key < 0 || !name)
+		return -1;
+	if ((p->nkeys + 1) * 2 > p->nkeyslots) {      /* at most half full */
+		size_t n = p->nkeyslots ? p->nkeyslots * 2 : 1024;
+		long long *keys = malloc(n * sizeof(*keys));
+		int *keyed = malloc(n * sizeof(*keyed));
+		if (!keys || !keyed) {
+			free(keys);
+			free(keyed);
+			return -1;
+		}
+		memset(keys, 0xff, n * sizeof(*keys));  /* -1: free */
+		for (size_t i = 0; i < p->nkeyslots; i++)
+			if (p->keys[i] != -1) {
+				size_t j = key_slot(keys, n, p->keys[i]);
+				keys[j] = p->keys[i];
+				keyed[j] = p->keyed[i];
+			}
+		free(p->keys);
+		free(p->keyed);
+		p->keys = keys;
+		p->keyed = keyed;
+		p->nkeyslots = n;
+	}
+	size_t i = key_slot(p->keys, p->nkeyslots, key);
+	if (p->keys[i] == key)
+		return 0;
+	int id = group_id(p, name, strlen(name));
+	if (id < 0)
+		return -1;
+	p->keys[i] = key;
+	p->keyed[i] = id;
+	p->nkeys++;
+	return 0;
+}
+
+/* A decimal number at *s, at most 18 digits; *s moves past it. -1 when none. */
+static long long number(const char **s)
+{
+	long long v = 0;
+	const char *t = *s;
+	for (; *t >= '0' && *t <= '9' && t - *s < 18; t++)
+		v = v * 10 + (*t - '0');
+	if (t == *s || (*t >= '0' && *t <= '9'))
+		return -1;
+	*s = t;
+	return v;
+}
+
+/* The group id of key at *s (mk_paths_name's), *s moved past it; -1 when
+ * there is none or the key is unknown. */
+static int keyed_group(const mk_paths_t *p, const char **s)
+{
+	long long key = number(s);
+	if (key < 0 || !p->nkeyslots)
+		return -1;
+	size_t i = key_slot(p->keys, p->nkeyslots, key);
+	return p->keys[i] == key ? p->keyed[i] : -1;
+}
+
+int mk_paths_add_pack(mk_paths_t *p, const char *s, const char *goal)
+{
+	if (!p || !s || !goal)
+		return -1;
+	while (*s) {
+		size_t at = p->nids;
+		long long n = number(&s), cut = -1;
+		if (n < 0)
+			return -1;
+		while (*s == ' ') {
+			s++;
+			int id = keyed_group(p, &s);
+			if (id < 0 || grow((void **)&p->ids, &p->capids, p->nids + 1, sizeof(int)) < 0)
+				goto bad;
+			p->ids[p->nids++] = id;
+		}
+		while (*s == '|') {     /* a goal event: the groups begun before its first hit */
+			s++;
+			int id = keyed_group(p, &s);
+			long long c = id >= 0 && *s++ == ':' ? number(&s) : -1;
+			if (c < 0 || c > (long long)(p->nids - at))
+				goto bad;
+			if (cut < 0 && strcmp(p->names[id], goal) == 0)
+				cut = c;
+		}
+		if (*s && *s != '\n')
+			goto bad;
+		if (cut >= 0)
+			p->nids = at + (size_t)cut;
+		if (end_path(p, at, cut >= 0, n) < 0)
+			goto bad;
+		if (*s)
+			s++;
+		continue;
+bad:
+		p->nids = at;
+		return -1;
+	}
+	return 0;
 }
 
 long long mk_paths_visits(const mk_paths_t *p)

@@ -76,6 +76,20 @@ int mk_paths_add(mk_paths_t *p, const char *const *groups, size_t len, int conve
  * malformed text or out of memory. */
 int mk_paths_add_array(mk_paths_t *p, const char *text, int converted, long long n);
 
+/* Packed paths (sql/065_journey_packs.sql) name their groups and goal events
+ * by ids of the caller's: mk_paths_name() tells the name of id `key` (before
+ * any pack that uses it; a key named again keeps its first name).
+ * mk_paths_add_pack() adds the paths of a pack, lines separated by '\n':
+ *
+ *     n id id ...|goal:cut|goal:cut
+ *
+ * n visits along the groups; a line with the goal event named `goal` is cut
+ * to its first `cut` groups and converted. Both return 0, -1 out of memory,
+ * on malformed text or an unknown id (the lines of a pack before the bad one
+ * stay added: the caller gives up). */
+int mk_paths_name(mk_paths_t *p, long long key, const char *name);
+int mk_paths_add_pack(mk_paths_t *p, const char *text, const char *goal);
+
 /* Visits and converted visits added so far. */
 long long mk_paths_visits(const mk_paths_t *p);
 long long mk_paths_conversions(const mk_paths_t *p);

@@ -49,22 +49,27 @@ static void journey_check(req_t *r, json_t *errors)
 }
 const api_op_t op_behav_journey = {VRULES(journey_query), NULL, NULL, 0, journey_check};
 
-/* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 goal. Rows (path,
- * converted, n): one with path NULL and converted 'true' when the site is
- * known (or none asked for), then the paths as text[] with whether they end
- * in a conversion and their number of visits. A visit's path is the groups
- * of its pageview hits before its first hit of the goal; visits without a
- * path are left out; an unknown domain reads site 0, none.
+/* $1 from, $2 to, $3 tz, $4 site domain or NULL, $5 goal. Rows (kind, path,
+ * converted, n) by kind: 's' one, converted 'true' when the site is known (or
+ * none asked for); 'g' a page group's or goal's name in path and its id in n;
+ * 'k' a day's pack of paths in path (sql/065_journey_packs.sql); 'p' a path
+ * as text[] with whether it ends in a conversion and its number of visits. A
+ * visit's path is the groups of its pageview hits before its first hit of the
+ * goal; visits without a path are left out; an unknown domain reads site 0,
+ * none.
  *
- * Whole Berlin days the rollups have closed come from journey_days
- * (sql/049_journey_days.sql): distinct paths with counts, cut for the goal by
- * array slicing. The rest of the range, [t0, a) and [b, t1), is computed per
- * visit from visits_between(); a visit's hits are searched for the goal only
- * when its name is among them (most visits do not convert; OFFSET 0: a
+ * Whole Berlin days the rollups have closed come packed, a row per day: the
+ * distinct paths of journey_days (sql/049_journey_days.sql) with counts,
+ * names as ids, and per goal event of a path the groups begun before its
+ * first hit, where C cuts it for the goal. Read row by row, ~400 k rows at 10 M
+ * events over 90 days, cut in SQL and written out as text[], those days were
+ * most of the report. The rest of the range, [t0, a) and [b, t1), is computed
+ * per visit from visits_between(); a visit's hits are searched for the goal
+ * only when its name is among them (most visits do not convert; OFFSET 0: a
  * visit's groups are computed once, not per use). Ranking the groups,
  * merging those beyond the busiest MAX_GROUPS - 1 into OTHER and counting
  * the edges took SQL ~400 ms at a million events (tens of thousands of
- * distinct paths over thousands of groups): it is C's work now. */
+ * distinct paths over thousands of groups): it is C's work. */
 #define JOURNEY_DAY_AFTER(t) \
 	"((date_trunc('day', " t " AT TIME ZONE 'Europe/Berlin') + interval '1 day')" \
 	" AT TIME ZONE 'Europe/Berlin')"
@@ -84,25 +89,25 @@ static const db_stmt_t q_journey = {"behav_journey",
 	"     ELSE " JOURNEY_DAY_AFTER("p.t0") " END AS d0,"
 	"    rollup_day_floor(least(p.t1, coalesce(s.rolled_until, '-infinity'))) AS d1) d),"
 	/* one branch for a site (its index), one for every site, as visits_between() */
-	" jd AS (SELECT j.* FROM c, journey_days j WHERE c.site IS NOT NULL AND j.site_id = c.site"
+	" jp AS (SELECT j.* FROM c, journey_day_packs j WHERE c.site IS NOT NULL AND j.site_id = c.site"
 	"   AND j.day_start >= c.a AND j.day_end <= c.b"
-	"  UNION ALL SELECT j.* FROM c, journey_days j WHERE c.site IS NULL"
+	"  UNION ALL SELECT j.* FROM c, journey_day_packs j WHERE c.site IS NULL"
 	"   AND j.day_start >= c.a AND j.day_end <= c.b),"
-	" pv AS (SELECT CASE WHEN k.at IS NULL THEN j.groups ELSE j.groups[1:j.cuts[k.at]] END AS path,"
-	"   k.at IS NOT NULL AS converted, j.n"
-	"  FROM jd j, LATERAL (SELECT array_position(j.goals, $5) AS at) k"
-	"  UNION ALL"
-	"  SELECT " COLLAPSED("g.g") ", g.at IS NOT NULL, 1"
+	" jg AS (SELECT g.* FROM c, journey_groups g WHERE c.site IS NOT NULL AND g.site_id = c.site"
+	"  UNION ALL SELECT g.* FROM c, journey_groups g WHERE c.site IS NULL),"
+	" pv AS (SELECT " COLLAPSED("g.g") " AS path, g.at IS NOT NULL AS converted, 1 AS n"
 	"  FROM c, LATERAL (SELECT * FROM visits_between(c.site, c.t0, c.a)"
 	"    UNION ALL SELECT * FROM visits_between(c.site, c.b, c.t1)) v,"
 	"   LATERAL (SELECT CASE WHEN $5 = ANY (v.hit_names) THEN (SELECT min(h.i) FROM " HITS("v")
 	"    WHERE h.goal AND h.name = $5) END AS at) x,"
 	"   LATERAL (SELECT ARRAY(SELECT " PAGE_GROUP("h.name") " FROM " HITS("v")
 	"    WHERE NOT h.goal AND (x.at IS NULL OR h.i < x.at) ORDER BY h.i) AS g, x.at OFFSET 0) g)"
-	" SELECT NULL AS path, site_known::text AS converted, 0 AS n FROM p"
-	" UNION ALL SELECT path::text, converted::text, n FROM pv WHERE cardinality(path) > 0"};
+	" SELECT 's' AS kind, NULL AS path, site_known::text AS converted, 0 AS n FROM p"
+	" UNION ALL SELECT 'g', name, NULL, id FROM jg WHERE EXISTS (SELECT 1 FROM jp)"
+	" UNION ALL SELECT 'k', pack, NULL, paths FROM jp"
+	" UNION ALL SELECT 'p', path::text, converted::text, n FROM pv WHERE cardinality(path) > 0"};
 
-enum { J_PATH, J_CONVERTED, J_N };
+enum { J_KIND, J_PATH, J_CONVERTED, J_N };
 #define TOP_PATHS 10
 
 /* The chain of page groups: states as in markov.h (0 Start, 1..k groups,
@@ -130,7 +135,7 @@ static void paths_free(void *p)
 /* Counts the statement's paths into c (analysis/markov.c: groups interned
  * in a hash table, ranked, transitions counted); 0, or -1 out of memory or
  * on a path it cannot read. */
-static int chain_read(arena_t *a, const PGresult *res, chain_t *c)
+static int chain_read(arena_t *a, const PGresult *res, const char *goal, chain_t *c)
 {
 	int rows = PQntuples(res);
 	mk_paths_t *p = mk_paths_new();
@@ -139,12 +144,20 @@ static int chain_read(arena_t *a, const PGresult *res, chain_t *c)
 		mk_paths_free(p);
 		return -1;
 	}
+	/* the groups first: the packs name them by id */
+	for (int i = 0; i < rows; i++)
+		if (*db_get(res, i, J_KIND) == 'g' &&
+		    mk_paths_name(p, db_getll(res, i, J_N, -1), db_get(res, i, J_PATH)) < 0)
+			return -1;
 	for (int i = 0; i < rows; i++) {
-		const char *conv = db_get(res, i, J_CONVERTED);
-		if (PQgetisnull(res, i, J_PATH))
+		const char *kind = db_get(res, i, J_KIND), *conv = db_get(res, i, J_CONVERTED);
+		if (*kind == 's')
 			c->site_known = strcmp(conv, "true") == 0;
-		else if (mk_paths_add_array(p, db_get(res, i, J_PATH), strcmp(conv, "true") == 0,
-					   db_getll(res, i, J_N, 0)) < 0)
+		else if (*kind == 'k' && mk_paths_add_pack(p, db_get(res, i, J_PATH), goal) < 0)
+			return -1;
+		else if (*kind == 'p' && mk_paths_add_array(p, db_get(res, i, J_PATH),
+							strcmp(conv, "true") == 0,
+							db_getll(res, i, J_N, 0)) < 0)
 			return -1;
 	}
 	c->visits = mk_paths_visits(p);
@@ -272,7 +285,7 @@ static int journey_chain(req_t *r, const range_t *rg, const char *site, const ch
 	const char *p[] = {rg->from, rg->to, rg->tz, site, goal};
 	if (!(*res = db_run(r->arena, &q_journey, 5, p)))
 		return db_fail(r), -1;
-	if (chain_read(r->arena, *res, c) < 0)
+	if (chain_read(r->arena, *res, goal, c) < 0)
 		return reply_problem(r, 500, "out of memory while reading the journeys", NULL), -1;
 	if (!c->site_known) {
 		json_t *errors = json_array();

@@ -329,6 +329,41 @@ class JourneyDays(JourneyGet, unittest.TestCase):
                                   % (kept, fresh, fresh, kept)), "0")
         self.assertEqual(psql_one("SELECT sum(n) FROM (%s) k" % kept), "6")
 
+    def test_packs_hold_the_days_paths(self):
+        # sql/065: a day's rows packed as 'n id id ...|goal:cut|...' lines, as packing
+        # the day afresh gives them, and naming the same paths, goals and cuts as
+        # journey_days
+        site = psql_one("SELECT id FROM sites WHERE domain = :'v1'", DAYS_SITE)
+        kept = "SELECT * FROM journey_day_packs WHERE site_id = %s" % site
+        fresh = ("SELECT * FROM journey_day_pack_rows((SELECT jsonb_agg(DISTINCT"
+                 " jsonb_build_object('site_id', site_id, 'day_start', day_start))"
+                 " FROM journey_days WHERE site_id = %s))" % site)
+        self.assertEqual(psql_one("SELECT count(*) FROM ((%s EXCEPT ALL %s) UNION ALL (%s EXCEPT ALL %s)) d"
+                                  % (kept, fresh, fresh, kept)), "0")
+        name = "(SELECT name FROM journey_groups g WHERE g.site_id = p.site_id AND g.id = %s)"
+        unpacked = ("SELECT p.day_start, split_part(l, ' ', 1)::int AS n,"
+                    " ARRAY(SELECT " + name % "u.x::int" + " FROM unnest(string_to_array("
+                    "  split_part(l, '|', 1), ' ')) WITH ORDINALITY u(x, i) WHERE u.i > 1"
+                    "  ORDER BY u.i) AS groups,"
+                    " ARRAY(SELECT " + name % "split_part(u.x, ':', 1)::int" + " FROM"
+                    "  unnest((string_to_array(l, '|'))[2:]) WITH ORDINALITY u(x, i)"
+                    "  ORDER BY u.i) AS goals,"
+                    " ARRAY(SELECT split_part(u.x, ':', 2)::int FROM"
+                    "  unnest((string_to_array(l, '|'))[2:]) WITH ORDINALITY u(x, i)"
+                    "  ORDER BY u.i) AS cuts"
+                    " FROM journey_day_packs p, unnest(string_to_array(p.pack, E'\\n')) l"
+                    " WHERE p.site_id = %s" % site)
+        rows = ("SELECT day_start, n, groups, goals, cuts FROM journey_days WHERE site_id = %s"
+                " AND cardinality(groups) > 0" % site)
+        self.assertEqual(psql_one("SELECT count(*) FROM ((%s EXCEPT ALL %s) UNION ALL (%s EXCEPT ALL %s)) d"
+                                  % (unpacked, rows, rows, unpacked)), "0")
+        # both days, the goals of the 10th among them
+        self.assertEqual(psql("SELECT count(*), sum(paths), bool_or(pack LIKE '%|%')"
+                              " FROM journey_day_packs WHERE site_id = :'v1'", site),
+                         [["2", psql_one(
+                             "SELECT count(*) FROM journey_days WHERE site_id = :'v1'"
+                             " AND cardinality(groups) > 0", site), "t"]])
+
     def test_z_a_late_visit_reaches_a_closed_day(self):
         berlin_events(DAYS_SITE, [("2026-03-10 12:00:00+01", 7, "pageview", "/a", None),
                                   ("2026-03-10 12:01:00+01", 7, "pageview", "/b", None)])

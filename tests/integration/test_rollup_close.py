@@ -14,7 +14,8 @@ ALL = " AND path = '*' AND device = '*' AND source = '*' AND browser = '*'"
 # What the rollup job keeps of a site, per table: a digest of its rows.
 DERIVED = ("rollup_visits", "rollup_pages", "rollup_vitals", "rollup_engagement", "visits",
            "visit_pages", "rollup_visits_days", "rollup_pages_days", "rollup_vitals_days",
-           "rollup_engagement_days", "visit_days", "journey_days", "behavior_days")
+           "rollup_engagement_days", "visit_days", "journey_days", "behavior_days",
+           "journey_day_packs")
 FINGERPRINT = " UNION ALL ".join(
     "SELECT '%s', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
     " FROM %s t WHERE site_id = :'v1'" % (t, t) for t in DERIVED)

@@ -259,6 +259,75 @@ static void test_paths_many_groups(void **state)
 	mk_paths_free(p);
 }
 
+/* Packed paths (ids of the caller's dictionary) count as the same paths by
+ * name, cut at the goal asked for; bad packs say so. */
+static void test_paths_packed(void **state)
+{
+	(void)state;
+	mk_paths_t *p = mk_paths_new(), *q = mk_paths_new(), *o = mk_paths_new();
+	const char *v1[] = {"/a", "/b", "/a"}, *v2[] = {"/d", "/c"}, *v3[] = {"/b"},
+		*v4[] = {"/d"}, *v5[] = {"/d", "/b"};
+	assert_int_equal(mk_paths_add(p, v1, 3, 1, 2), 0);
+	assert_int_equal(mk_paths_add(p, v2, 2, 0, 1), 0);
+	assert_int_equal(mk_paths_add(p, v3, 1, 0, 2), 0);
+	assert_int_equal(mk_paths_add(p, v4, 1, 1, 3), 0);      /* /d, /b cut at lead */
+	assert_int_equal(mk_paths_add(p, v5, 2, 0, 1), 0);      /* /d, /b, no lead */
+	assert_int_equal(mk_paths_add(q, v1, 3, 1, 2), 0);
+	for (int i = 0; i < 3000; i++) {        /* the key table grows */
+		char name[16];
+		snprintf(name, sizeof(name), "/u%d", i);
+		assert_int_equal(mk_paths_name(q, 100000 + i, name), 0);
+	}
+	assert_int_equal(mk_paths_name(q, 7, "/d"), 0);
+	assert_int_equal(mk_paths_name(q, 70000000000LL, "/c"), 0);
+	assert_int_equal(mk_paths_name(q, 9, "/b"), 0);
+	assert_int_equal(mk_paths_name(q, 9, "/x"), 0);         /* keeps /b */
+	assert_int_equal(mk_paths_name(q, 50, "lead"), 0);
+	assert_int_equal(mk_paths_name(q, 51, "news"), 0);
+	assert_int_equal(mk_paths_name(q, -1, "/x"), -1);
+	assert_int_equal(mk_paths_add_pack(q, "1 7 70000000000\n2 9", "lead"), 0);
+	assert_int_equal(mk_paths_add_pack(q, "3 7 9|51:2|50:1\n1 7 9|51:0\n4 9|50:0", "lead"), 0);
+	assert_int_equal(mk_paths_add_pack(q, "", "lead"), 0);
+	assert_int_equal(mk_paths_add_pack(q, "1 8\n1 7", "lead"), -1);  /* 8 unknown */
+	assert_int_equal(mk_paths_add_pack(q, "1 7 ", "lead"), -1);
+	assert_int_equal(mk_paths_add_pack(q, "1 7x", "lead"), -1);
+	assert_int_equal(mk_paths_add_pack(q, "x 7", "lead"), -1);
+	assert_int_equal(mk_paths_add_pack(q, "1 1234567890123456789", "lead"), -1);
+	assert_int_equal(mk_paths_add_pack(q, "1 7|50:2", "lead"), -1);  /* cut past the path */
+	assert_int_equal(mk_paths_add_pack(q, "1 7|50", "lead"), -1);
+	assert_int_equal(mk_paths_add_pack(q, "1 7|52:0", "lead"), -1);
+	assert_int_equal(mk_paths_visits(q), mk_paths_visits(p));
+	assert_int_equal(mk_paths_conversions(q), 5);
+	const char *np[4], *nq[4];
+	double mp[36], mq[36];
+	assert_int_equal(mk_paths_chain(p, 3, "(other)", np, mp), 3);
+	assert_int_equal(mk_paths_chain(q, 3, "(other)", nq, mq), 3);
+	for (int i = 1; i <= 3; i++)
+		assert_string_equal(np[i], nq[i]);
+	for (int i = 0; i < 36; i++)
+		assert_near(mp[i], mq[i], 0);
+	mk_top_path_t tp[4], tq[4];
+	assert_int_equal(mk_paths_top(p, 4, tp), 2);
+	assert_int_equal(mk_paths_top(q, 4, tq), 2);
+	assert_string_equal(tq[0].json, "[\"/d\"]");
+	for (int i = 0; i < 2; i++) {
+		assert_string_equal(tp[i].json, tq[i].json);
+		assert_int_equal(tp[i].n, tq[i].n);
+	}
+	/* another goal: the same pack, nothing cut */
+	assert_int_equal(mk_paths_name(o, 7, "/d"), 0);
+	assert_int_equal(mk_paths_name(o, 9, "/b"), 0);
+	assert_int_equal(mk_paths_name(o, 50, "lead"), 0);
+	assert_int_equal(mk_paths_add_pack(o, "3 7 9|50:1", "news"), 0);
+	assert_int_equal(mk_paths_add_pack(o, "3 7 9|50:1", "news"), 0);
+	assert_int_equal(mk_paths_visits(o), 6);
+	assert_int_equal(mk_paths_conversions(o), 0);
+	assert_int_equal(mk_paths_add_pack(o, "3 7 9|50:1", NULL), -1);
+	mk_paths_free(p);
+	mk_paths_free(q);
+	mk_paths_free(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_paths_read_postgres_arrays),
 		cmocka_unit_test(test_paths_top_converting),
 		cmocka_unit_test(test_paths_many_groups),
+		cmocka_unit_test(test_paths_packed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
