@@ -1,5 +1,6 @@
 /* funnel.c - funnel step syntax and wildcard patterns; see funnel.h. */
 #include "funnel.h"
+#include "grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -206,22 +207,6 @@ struct funnel_count {
 	size_t capscratch;
 };
 
-/* Room for `need` items of `size` bytes in *p (capacity *cap); 0/-1. */
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 64;
-	while (c < need)
-		c *= 2;
-	void *q = realloc(*p, c * size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = c;
-	return 0;
-}
-
 funnel_count_t *funnel_count_new(const funnel_step_t *steps, int n)
 {
 	if (!steps || n < 1 || n > FUNNEL_MAX_STEPS)
@@ -255,11 +240,11 @@ int funnel_count_add(funnel_count_t *c, long long site, long long visitor,
 	int depth = funnel_walk(c->steps, c->n, hits, nh, secs);
 	if (!depth)
 		return 0;   /* a candidate that never matched step 1 counts nowhere */
-	if (grow((void **)&c->visits, &c->capvisits, c->nvisits + 1, sizeof(*c->visits)) < 0)
+	if (grow_array((void **)&c->visits, &c->capvisits, c->nvisits + 1, sizeof(*c->visits)) < 0)
 		return -1;
 	c->visits[c->nvisits++] = (fc_visit_t){site, visitor, depth};
 	for (int k = 1; k < depth; k++) {
-		if (grow((void **)&c->secs[k], &c->capsecs[k], c->nsecs[k] + 1, sizeof(double)) < 0)
+		if (grow_array((void **)&c->secs[k], &c->capsecs[k], c->nsecs[k] + 1, sizeof(double)) < 0)
 			return -1;
 		c->secs[k][c->nsecs[k]++] = secs[k];
 	}
@@ -285,7 +270,7 @@ static long array_elements(const char *s, char **scratch, size_t *cap,
 			for (s++; *s && *s != '"'; s++) {
 				if (*s == '\\' && !*++s)
 					return -1;
-				if (grow((void **)scratch, cap, len + 1, 1) < 0)
+				if (grow_array((void **)scratch, cap, len + 1, 1) < 0)
 					return -1;
 				(*scratch)[len++] = *s;
 			}
@@ -293,7 +278,7 @@ static long array_elements(const char *s, char **scratch, size_t *cap,
 				return -1;
 		} else {
 			len = strcspn(s, ",}");
-			if (!len || grow((void **)scratch, cap, len, 1) < 0)
+			if (!len || grow_array((void **)scratch, cap, len, 1) < 0)
 				return -1;
 			memcpy(*scratch, s, len);
 			s += len;
@@ -323,15 +308,15 @@ static int each_name(const char *e, size_t len, int quoted, void *arg)
 {
 	fc_parse_t *p = arg;
 	funnel_count_t *c = p->c;
-	if (grow((void **)&c->hits, &c->caphits, p->at + 1, sizeof(*c->hits)) < 0
-	    || grow((void **)&c->offs, &c->capoffs, p->at + 1, sizeof(*c->offs)) < 0)
+	if (grow_array((void **)&c->hits, &c->caphits, p->at + 1, sizeof(*c->hits)) < 0
+	    || grow_array((void **)&c->offs, &c->capoffs, p->at + 1, sizeof(*c->offs)) < 0)
 		return -1;
 	size_t *off = &c->offs[p->at++];
 	if (!quoted && len == 4 && strncmp(e, "NULL", 4) == 0) {
 		*off = NO_NAME;
 		return 0;
 	}
-	if (grow((void **)&c->names, &c->capnames, p->used + len + 1, 1) < 0)
+	if (grow_array((void **)&c->names, &c->capnames, p->used + len + 1, 1) < 0)
 		return -1;
 	memcpy(c->names + p->used, e, len);
 	c->names[p->used + len] = '\0';

@@ -1,5 +1,6 @@
 /* markov.c - next-page back-off and removal-effect attribution; see markov.h. */
 #include "markov.h"
+#include "grow.h"
 #include "stats.h"
 
 #include <math.h>
@@ -182,22 +183,6 @@ void mk_paths_free(mk_paths_t *p)
 	free(p);
 }
 
-/* Makes room for `want` items of `size` bytes in *v (capacity *cap); 0 or -1. */
-static int grow(void **v, size_t *cap, size_t want, size_t size)
-{
-	if (want <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 64;
-	while (c < want)
-		c *= 2;
-	void *n = realloc(*v, c * size);
-	if (!n)
-		return -1;
-	*v = n;
-	*cap = c;
-	return 0;
-}
-
 static size_t fnv1a(const char *s, size_t len)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -218,10 +203,10 @@ static int group_id(mk_paths_t *p, const char *s, size_t len)
 	if (p->ng >= (size_t)INT32_MAX - 1)
 		return -1;
 	size_t capg = p->capg;
-	if (grow((void **)&p->names, &capg, p->ng + 1, sizeof(char *)) < 0)
+	if (grow_array((void **)&p->names, &capg, p->ng + 1, sizeof(char *)) < 0)
 		return -1;
 	capg = p->capg;
-	if (grow((void **)&p->through, &capg, p->ng + 1, sizeof(long long)) < 0)
+	if (grow_array((void **)&p->through, &capg, p->ng + 1, sizeof(long long)) < 0)
 		return -1;
 	p->capg = capg;
 	char *name = malloc(len + 1);
@@ -253,7 +238,7 @@ static int group_id(mk_paths_t *p, const char *s, size_t len)
 static int push_group(mk_paths_t *p, const char *s, size_t len)
 {
 	int id = group_id(p, s, len);
-	if (id < 0 || grow((void **)&p->ids, &p->capids, p->nids + 1, sizeof(int)) < 0)
+	if (id < 0 || grow_array((void **)&p->ids, &p->capids, p->nids + 1, sizeof(int)) < 0)
 		return -1;
 	p->ids[p->nids++] = id;
 	return 0;
@@ -264,7 +249,7 @@ static int end_path(mk_paths_t *p, size_t at, int converted, long long n)
 {
 	if (p->nids == at)
 		return 0;
-	if (grow((void **)&p->rows, &p->caprows, p->nrows + 1, sizeof(mk_row_t)) < 0)
+	if (grow_array((void **)&p->rows, &p->caprows, p->nrows + 1, sizeof(mk_row_t)) < 0)
 		return -1;
 	p->rows[p->nrows++] = (mk_row_t){at, p->nids - at, converted, n};
 	for (size_t i = at; i < p->nids; i++)
@@ -302,7 +287,7 @@ int mk_paths_add_array(mk_paths_t *p, const char *s, int converted, long long n)
 			for (s++; *s && *s != '"'; s++) {
 				if (*s == '\\' && !*++s)
 					break;
-				if (grow((void **)&p->scratch, &p->capscratch, len + 1, 1) < 0)
+				if (grow_array((void **)&p->scratch, &p->capscratch, len + 1, 1) < 0)
 					goto bad;
 				p->scratch[len++] = *s;
 			}
@@ -312,7 +297,7 @@ int mk_paths_add_array(mk_paths_t *p, const char *s, int converted, long long n)
 			const char *e = s + strcspn(s, ",}");
 			if (e == s || (e - s == 4 && strncmp(s, "NULL", 4) == 0))
 				goto bad;   /* no NULLs in a path */
-			if (grow((void **)&p->scratch, &p->capscratch, (size_t)(e - s), 1) < 0)
+			if (grow_array((void **)&p->scratch, &p->capscratch, (size_t)(e - s), 1) < 0)
 				goto bad;
 			memcpy(p->scratch, s, (size_t)(e - s));
 			len = (size_t)(e - s);
@@ -423,7 +408,7 @@ int mk_paths_add_pack(mk_paths_t *p, const char *s, const char *goal)
 		while (*s == ' ') {
 			s++;
 			int id = keyed_group(p, &s);
-			if (id < 0 || grow((void **)&p->ids, &p->capids, p->nids + 1, sizeof(int)) < 0)
+			if (id < 0 || grow_array((void **)&p->ids, &p->capids, p->nids + 1, sizeof(int)) < 0)
 				goto bad;
 			p->ids[p->nids++] = id;
 		}
@@ -557,7 +542,7 @@ static int by_json(const void *x, const void *y)
 /* s as a JSON string, escaped as PostgreSQL's escape_json(), appended to *out. */
 static int json_string_to(char **out, size_t *len, size_t *cap, const char *s)
 {
-	if (grow((void **)out, cap, *len + strlen(s) * 6 + 4, 1) < 0)
+	if (grow_array((void **)out, cap, *len + strlen(s) * 6 + 4, 1) < 0)
 		return -1;
 	char *o = *out + *len;
 	*o++ = '"';
@@ -614,7 +599,7 @@ int mk_paths_top(mk_paths_t *p, int max, mk_top_path_t *out)
 		char *t = NULL;
 		size_t len = 0, cap = 0;
 		for (size_t j = 0; j < c[i].len; j++) {
-			if (grow((void **)&t, &cap, len + 2, 1) < 0 ||
+			if (grow_array((void **)&t, &cap, len + 2, 1) < 0 ||
 			    json_string_to(&t, &len, &cap, p->names[c[i].ids[j]]) < 0) {
 				free(t);
 				free(c);
