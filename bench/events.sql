@@ -37,7 +37,13 @@ FROM (
 CREATE TEMP TABLE bench_views ON COMMIT DROP AS
 SELECT s.*, k,
        s.t0 + (k - 1) * (20 + random() * 160) * interval '1 second' AS ts,
-       '/seite-' || floor(2000 * random() ^ 3)::int AS path
+       '/seite-' || floor(2000 * random() ^ 3)::int AS path,
+       -- a page load's own measurements, drawn here per row: in the VALUES below,
+       -- which refer to no column of the row, random() was drawn once for the load
+       (1000 + random() * 90000)::int AS engaged, (random() * 100)::smallint AS scroll,
+       150 + random() * 900 AS ttfb, 600 + random() * 2200 AS fcp,
+       900 + random() * random() * 5000 AS lcp, random() * random() * 0.4 AS cls,
+       40 + random() * random() * 600 AS inp
 FROM bench_sessions s, generate_series(1, s.pages) k;
 
 INSERT INTO events (site_id, ts, visitor_id, kind, path, source, device, browser, name,
@@ -47,12 +53,12 @@ SELECT :site, v.ts + e.secs * interval '1 second', v.visitor, e.kind, v.path, v.
        CASE WHEN e.kind = 'vital' THEN v.sid || '.' || v.k END, e.engaged, e.scroll
 FROM bench_views v, LATERAL (VALUES
     ('pageview', 0, NULL, NULL::float8, NULL::int, NULL::smallint),
-    ('engagement', 15, NULL, NULL, (1000 + random() * 90000)::int, (random() * 100)::smallint),
-    ('vital', 1, 'TTFB', 150 + random() * 900, NULL, NULL),
-    ('vital', 1, 'FCP', 600 + random() * 2200, NULL, NULL),
-    ('vital', 2, 'LCP', 900 + random() * random() * 5000, NULL, NULL),
-    ('vital', 14, 'CLS', random() * random() * 0.4, NULL, NULL),
-    ('vital', 15, 'INP', 40 + random() * random() * 600, NULL, NULL)) e(kind, secs, name, value,
+    ('engagement', 15, NULL, NULL, v.engaged, v.scroll),
+    ('vital', 1, 'TTFB', v.ttfb, NULL, NULL),
+    ('vital', 1, 'FCP', v.fcp, NULL, NULL),
+    ('vital', 2, 'LCP', v.lcp, NULL, NULL),
+    ('vital', 14, 'CLS', v.cls, NULL, NULL),
+    ('vital', 15, 'INP', v.inp, NULL, NULL)) e(kind, secs, name, value,
                                                                          engaged, scroll)
 ORDER BY 2;     -- in time order, as the ingest appends (the BRIN index on ts relies on it)
 
