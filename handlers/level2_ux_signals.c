@@ -101,7 +101,14 @@ int h_ux_track(req_t *r)
  * read by path, device and hour from the indexes of sql/040. The slice's
  * paths go in as one array (pgs): joined row by row, the planner, which cannot
  * know the range's hours, read every row of the range instead. With $9 the
- * slice is that page, viewed or not. */
+ * slice is that page, viewed or not. The slice's vital rows are also bounded
+ * by name ($4, the only names the rollups hold): the day rollups' key is
+ * (site, path, device, name, day), and without the name the scan read each
+ * page's days of every vital and of all time to keep the range's. The week
+ * pageviews come from the covering index of sql/068 (no heap visit per row).
+ * The engagement median and p75 take one array of percentiles from one
+ * aggregate (written twice with the same arguments, it is computed once): two
+ * scalar calls merged the same digests twice. */
 #define UX_ROLLUP_WHERE(r) \
 	" ($10::text IS NULL OR " r ".site_id = c.site) AND " r ".device = coalesce($8, '*')"
 /* The rollup rows of [t0, cut): whole Berlin weeks from the week rollups,
@@ -145,6 +152,7 @@ static const db_stmt_t q_metrics = {"ux_metrics",
 	"    AND r.path = coalesce($9, '*')"
 	"  UNION ALL SELECT r.path, r.name, r.n, r.good, r.ni, r.poor, r.digest, NULL, r.hour, r.site_id, " UX_DAY_FIRST
 	"   FROM" UX_ROLLUP("vitals") " WHERE" UX_ROLLUP_WHERE("r") " AND r.path = ANY ((SELECT pages FROM pgs)::text[])"
+	"    AND r.name = ANY ($4::text[])"
 	"  UNION ALL SELECT e.path, e.name, count(*), count(*) FILTER (WHERE e.value <= t.good),"
 	"   count(*) FILTER (WHERE e.value > t.good AND e.value <= t.poor),"
 	"   count(*) FILTER (WHERE e.value > t.poor), tdigest(e.value, 100),"
@@ -174,9 +182,10 @@ static const db_stmt_t q_metrics = {"ux_metrics",
 	" FROM v GROUP BY path, name"
 	" UNION ALL"
 	" SELECT 'engagement', path, NULL, sum(n), CASE WHEN count(*) = 1 AND bool_and(median IS NOT"
-	"   NULL) THEN max(median) ELSE tdigest_percentile(digest, 0.5 ORDER BY kd DESC, k, ks) END,"
+	"   NULL) THEN max(median) ELSE (tdigest_percentile(digest, ARRAY[0.5, 0.75]"
+	"   ORDER BY kd DESC, k, ks))[1] END,"
 	"  CASE WHEN count(*) = 1 AND bool_and(p75 IS NOT NULL) THEN max(p75)"
-	"   ELSE tdigest_percentile(digest, 0.75 ORDER BY kd DESC, k, ks) END, sum(s0), sum(s25), sum(s50), sum(s75)"
+	"   ELSE (tdigest_percentile(digest, ARRAY[0.5, 0.75] ORDER BY kd DESC, k, ks))[2] END, sum(s0), sum(s25), sum(s50), sum(s75)"
 	" FROM g GROUP BY path"
 	" UNION ALL"
 	" SELECT 'views', path, NULL, n, NULL, NULL, NULL, NULL, NULL, NULL FROM pg WHERE n IS NOT NULL"
