@@ -6,17 +6,19 @@
 -- the pages by pageviews (27,090 rollup rows, a quarter of the statement),
 -- reading and merging the slice's vital digests (9,300 rows; a third, most of it
 -- the t-digest merge itself, whose cost follows the centroids merged), the
--- engagement digests (a fifth), and planning: 22-50 ms each time, the statement
--- inlining seven calls of the *_weeks_between() functions. The server plans a
--- prepared statement for its parameters five times before it may settle on a
--- generic plan, so most requests of a worker's connection paid for planning, and
--- the plans differ in nothing the parameters decide: every bound (range, cut,
--- site) comes from the materialized CTE c at run time. Here the statement is
+-- engagement digests (a fifth), and planning: 22-50 ms, the statement inlining
+-- seven calls of the *_weeks_between() functions. The server plans a prepared
+-- statement for its parameters five times before it may settle on a generic
+-- plan, so each connection's first five requests paid for it (with two report
+-- workers, most requests of a benchmark run), and the plans differ in nothing the
+-- parameters decide: every bound (range, cut, site) comes from the materialized
+-- CTE c at run time. Here the statement is
 -- planned once per connection (plan_cache_mode) and without JIT (at 10 M events
 -- its estimate passes jit_above_cost, and compiling its 700 functions took
 -- 1.8 s; the server's connections set jit off, a psql caller would not).
--- Backend CPU per call, alternately, load ~6-8: 1 M 90 d 120 -> ms, 28 d 67 -> ms;
--- 10 M 90 d 172 -> ms, 28 d 107 -> ms (README, report latency).
+-- With the rest below, backend CPU per request, old and new alternately (load
+-- 6-10): 1 M 98 -> 78 ms over 90 days, 60 -> 35 ms over 28; 10 M 165 -> 125 and
+-- 87 -> 63 ms (bench/README.md).
 --
 -- The week pageviews: most of the ranking's sums over 90 days come from
 -- rollup_pageviews_weeks, one row per page and week (22,598 rows at 1 M). Its
