@@ -12,10 +12,10 @@
 -- plan, so each connection's first five requests paid for it (with two report
 -- workers, most requests of a benchmark run), and the plans differ in nothing the
 -- parameters decide: every bound (range, cut, site) comes from the materialized
--- CTE c at run time. Here the statement is
--- planned once per connection (plan_cache_mode) and without JIT (at 10 M events
--- its estimate passes jit_above_cost, and compiling its 700 functions took
--- 1.8 s; the server's connections set jit off, a psql caller would not).
+-- CTE c at run time. Here the statement is planned once per connection
+-- (plan_cache_mode) and without JIT (at 10 M events its estimate passes
+-- jit_above_cost, and compiling its 700 functions took 1.8 s; the server's
+-- connections set jit off, a psql caller would not).
 -- With the rest below, backend CPU per request, old and new alternately (load
 -- 6-10): 1 M 98 -> 78 ms over 90 days, 60 -> 35 ms over 28; 10 M 165 -> 125 and
 -- 87 -> 63 ms (bench/README.md).
