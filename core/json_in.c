@@ -151,7 +151,14 @@ json_t *json_body(req_t *r)
 		return NULL;
 	}
 	json_error_t e;
-	json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
+	int capped;
+	json_t *j = arena_json_loadb(r->arena, r->body, r->body_len, JSON_REJECT_DUPLICATES, &e,
+				     &capped);
+	if (!j && capped) {
+		reply_problem(r, 400, "the JSON document needs more memory than a request may use",
+			      NULL);
+		return NULL;
+	}
 	if (!j) {
 		char d[256];
 		snprintf(d, sizeof(d), "malformed JSON at line %d, column %d: %s", e.line,
@@ -159,7 +166,7 @@ json_t *json_body(req_t *r)
 		reply_problem(r, 400, d, NULL);
 		return NULL;
 	}
-	return arena_json(r->arena, j);
+	return j;
 }
 
 void verr(json_t *errors, const char *field, const char *fmt, ...)

@@ -387,6 +387,26 @@ class UxSignals(unittest.TestCase):
         C = page["vitals"]["CLS"]
         self.assertEqual((C["samples"], C["p75"], C["rating"]), (5, 0.3, "poor"))
 
+    def test_only_a_stored_later_report_supersedes(self):
+        # within one request a later entry of the same name and id replaces an earlier one
+        # only when it is stored: an impossible value (dropped) or a custom event that
+        # shares the name and id leaves the earlier report; another vital's name too
+        path = self.page("dedup-kept")
+        pid = "v5-%s" % secrets.token_hex(4)
+        r = self.track([{"name": "CLS", "value": 0.02, "id": pid, "url": path},
+                        {"name": "LCP", "value": 900, "id": pid, "url": path},
+                        {"name": "CLS", "value": 500, "id": pid, "url": path},
+                        {"type": "event", "name": "CLS", "id": pid, "url": path},
+                        {"name": "INP", "value": 80, "id": pid, "url": path},
+                        {"name": "INP", "value": 120, "id": pid, "url": path}])
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(r.json, {"accepted": 5, "dropped": 1})
+        self.assertEqual(psql_one("SELECT string_agg(kind || ':' || name || '=' ||"
+                                  " coalesce(value::text, ''), ',' ORDER BY kind, name)"
+                                  " FROM events WHERE site_id = %d AND path = :'v1'"
+                                  % int(self.site_id), path),
+                         "event:CLS=,vital:CLS=0.02,vital:INP=120,vital:LCP=900")
+
     def test_vitals_last_report_wins_not_the_largest(self):
         # INP may fall as interactions add up: the latest report is the page load's value
         path = self.page("dedup-last")
