@@ -257,6 +257,7 @@ static void test_arena_json_cap(void **state)
 	assert_non_null(arena_alloc(a, 512 * 1024));    /* the reserve */
 	arena_reset(a);
 	cfg.json_max_depth = 32;
+	cfg.body_limit = 1u << 20;
 	req_t *r = fake_req(a, "application/json", doc);
 	assert_null(json_body(r));
 	assert_int_equal(r->status, 400);
@@ -264,6 +265,14 @@ static void test_arena_json_cap(void **state)
 	arena_reset(a);
 	r = fake_req(a, "application/json", "[{},{},{}]");
 	assert_int_equal(json_array_size(json_body(r)), 3);
+	arena_reset(a);
+	cfg.body_limit = 1024;                  /* a route's larger limit: malloc's nodes */
+	doc[3 * 1000] = ']';
+	doc[3 * 1000 + 1] = '\0';
+	r = fake_req(a, "application/json", doc);
+	size_t before = arena_used(a);
+	assert_int_equal(json_array_size(json_body(r)), 1000);
+	assert_true(arena_used(a) - before < 1024);
 	arena_free(a);
 	free(doc);
 }
