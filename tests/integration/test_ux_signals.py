@@ -201,6 +201,18 @@ class UxSignals(unittest.TestCase):
         self.assertEqual(r.json, {"accepted": 100, "dropped": 0})
         self.assertEqual(self.stored(), before + 100)
 
+    def test_a_megabyte_of_empty_objects_is_refused_whole(self):
+        # within the body limit, yet ~70 MB of parsed nodes: the request's memory cap
+        # stops the parse and the worker answers, and answers the next request
+        body = b"[" + b"{}," * ((1 << 20) // 3 - 2) + b"{}]"
+        self.assertLessEqual(len(body), 1 << 20)
+        p = is_problem(self, post(TRACK, raw=body, ua=CHROME_UA,
+                                  headers={"Origin": self.origin, "X-Site-Key": self.key,
+                                           "Content-Type": "application/json"}), 400)
+        self.assertIn("more memory than a request may use", p["detail"])
+        r = self.track([{"type": "pageview", "url": self.page("after-bomb")}] * 100)
+        self.assertEqual(r.json, {"accepted": 100, "dropped": 0})
+
     def test_bot_dropped(self):
         path = self.page("bot")
         for ua in (BOT_UA, "", "curl/8.0"):
