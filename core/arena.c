@@ -2,6 +2,7 @@
 #include "arena.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #define ALIGN 16
 #define DEFAULT_CAP (64u * 1024 * 1024)
+#define JSON_RESERVE (1u << 20)   /* of the cap, not for parsed documents */
 
 struct block {
 	struct block *next;
@@ -27,7 +29,67 @@ struct arena {
 	struct block *first, *cur;
 	struct cleanup *cleanups;
 	size_t total, cap, handed;
+	arena_t *json_next;     /* in json_arenas while it holds parsed documents */
+	int json_docs;
 };
+
+/* Documents parsed by arena_json_loadb() take their nodes from the arena: a
+ * batch of 100 beacons is ~1,800 nodes, and malloc and free of them cost the
+ * ingest as much as the parse itself. jansson's allocator serves the parse
+ * from the arena and everything else from malloc, so the text json_dumps()
+ * returns is still released with free(). Its free() leaves alone what lies in
+ * an arena that holds parsed documents (json_decref of the tree at the
+ * arena's cleanup, or jansson growing one of the document's tables later):
+ * the arena's reset returns that memory. Per thread: a worker parses in its
+ * one thread, and other threads keep plain malloc. */
+static _Thread_local arena_t *json_arenas;   /* arenas holding parsed documents */
+static _Thread_local arena_t *json_parsing;  /* the arena a parse allocates from */
+static _Thread_local int json_capped;        /* that parse hit the arena's cap */
+static pthread_once_t json_once = PTHREAD_ONCE_INIT;
+
+static int owns(const arena_t *a, const void *p)
+{
+	uintptr_t u = (uintptr_t)p;
+	for (const struct block *b = a->first; b; b = b->next)
+		if (u >= (uintptr_t)b->data && u < (uintptr_t)b->data + b->size)
+			return 1;
+	return 0;
+}
+
+static void *json_alloc(size_t n)
+{
+	if (!json_parsing)
+		return malloc(n);
+	void *p = arena_alloc(json_parsing, n);
+	if (!p)
+		json_capped = 1;
+	return p;
+}
+
+static void json_release(void *p)
+{
+	if (!p)
+		return;
+	for (const arena_t *a = json_arenas; a; a = a->json_next)
+		if (owns(a, p))
+			return;
+	free(p);
+}
+
+static void json_install(void) { json_set_alloc_funcs(json_alloc, json_release); }
+
+static void json_forget(arena_t *a)
+{
+	if (!a->json_docs)
+		return;
+	for (arena_t **p = &json_arenas; *p; p = &(*p)->json_next)
+		if (*p == a) {
+			*p = a->json_next;
+			break;
+		}
+	a->json_next = NULL;
+	a->json_docs = 0;
+}
 
 static struct block *block_new(size_t size)
 {
@@ -68,7 +130,8 @@ static void run_cleanups(arena_t *a)
 
 void arena_reset(arena_t *a)
 {
-	run_cleanups(a);
+	run_cleanups(a);        /* the documents' json_decref still sees their blocks */
+	json_forget(a);
 	struct block *b = a->first->next;
 	while (b) {
 		struct block *next = b->next;
@@ -103,7 +166,10 @@ void *arena_alloc(arena_t *a, size_t n)
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	struct block *b = a->cur;
 	if (b->size - b->used < n) {
-		size_t size = b->size * 2;
+		/* blocks double, the last one takes what the cap leaves */
+		size_t size = b->size * 2, left = a->cap > a->total ? a->cap - a->total : 0;
+		if (size > left)
+			size = left;
 		if (size < n)
 			size = n;
 		if (a->total + size > a->cap)
@@ -183,6 +249,33 @@ json_t *arena_json(arena_t *a, json_t *j)
 		json_decref(j);
 		return NULL;
 	}
+	return j;
+}
+
+json_t *arena_json_loadb(arena_t *a, const char *text, size_t n, size_t flags,
+			 json_error_t *e, int *capped)
+{
+	pthread_once(&json_once, json_install);
+	if (!a->json_docs) {
+		a->json_next = json_arenas;
+		json_arenas = a;
+		a->json_docs = 1;
+	}
+	/* a document the cap stops leaves room to answer the request */
+	size_t cap = a->cap;
+	a->cap = cap > JSON_RESERVE ? cap - JSON_RESERVE : 0;
+	json_parsing = a;
+	json_capped = 0;
+	json_t *j = json_loadb(text, n, flags, e);
+	json_parsing = NULL;
+	a->cap = cap;
+	*capped = json_capped;
+	if (j && json_capped) {         /* jansson fails the parse; to be sure */
+		json_decref(j);
+		j = NULL;
+	}
+	if (j && !(j = arena_json(a, j)))
+		*capped = 1;            /* no room for the cleanup: the cap again */
 	return j;
 }
 

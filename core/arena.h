@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 typedef struct arena arena_t;
+struct json_t;
+struct json_error_t;
 typedef void (*arena_cleanup_fn)(void *data);
 
 /* Returns a new arena whose first block holds `size` bytes, NULL on OOM. */
@@ -34,6 +36,14 @@ char *arena_printf(arena_t *a, const char *fmt, ...)
 int arena_cleanup(arena_t *a, arena_cleanup_fn fn, void *data);
 /* Convenience: registers json_decref for `j`, returns `j` (NULL passes through). */
 struct json_t *arena_json(arena_t *a, struct json_t *j);
+/* Parses `n` bytes of JSON text (json_loadb's flags and error) into nodes
+ * taken from the arena, which also owns the result: no malloc or free per
+ * node. Nodes jansson adds to the document later come from malloc and are
+ * freed as usual. NULL on a parse error; *capped is set when the document
+ * needed more than the arena's cap allows (hostile input: a megabyte of
+ * "{}," is ~70 MB of nodes). */
+struct json_t *arena_json_loadb(arena_t *a, const char *text, size_t n, size_t flags,
+				struct json_error_t *e, int *capped);
 /* Compact JSON text of `j` (any value, doubles round-trip) owned by the
  * arena, for query parameters; NULL when j is NULL or on OOM. */
 char *arena_json_text(arena_t *a, const struct json_t *j);

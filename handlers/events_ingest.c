@@ -8,11 +8,12 @@
  * COPY's start and its rows; the daily salt is read once a day per worker).
  * Rows without a timestamp are sent as 'now', the transaction's start, as
  * now() is: rows of one request share it, so the order of a vital's reports
- * within a batch is settled here (superseded()), between batches by time
+ * within a batch is settled here (mark_superseded()), between batches by time
  * (report_events() in sql/012_vitals_dedup.sql). */
 #include "events_ingest.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -180,40 +181,84 @@ static const char *source_of(arena_t *a, const char *utm, const char *referrer, 
 	return "direct";
 }
 
-/* Whether a later event of the batch reports the same vital of the same page
- * load (name and id) with a value that will be stored: the web-vitals library
- * reports CLS and INP again as they change, and a page load counts with its
- * last report. */
-static int superseded(json_t *list, size_t i)
+/* The vital event o reports, if it is one whose value will be stored: its
+ * name and id into *name and *id. The type may be absent (web-vitals sends
+ * none); o need not have been validated yet. */
+static int later_vital(json_t *o, const char **name, const char **id)
 {
-	json_t *b = json_array_get(list, i);
-	const char *name = json_string_value(json_object_get(b, "name"));
-	const char *id = json_string_value(json_object_get(b, "id"));
-	for (size_t j = i + 1; id && j < json_array_size(list); j++) {
-		json_t *o = json_array_get(list, j);
-		const char *type = json_string_value(json_object_get(o, "type"));
-		const char *oname = json_string_value(json_object_get(o, "name"));
-		const char *oid = json_string_value(json_object_get(o, "id"));
-		const vital_def_t *v = oname ? vitals_find(oname) : NULL;
-		if (v && oid && (!type || strcmp(type, "vital") == 0) && strcmp(oname, name) == 0 &&
-		    strcmp(oid, id) == 0 &&
-		    vitals_plausible(v, json_number_value(json_object_get(o, "value"))))
-			return 1;
+	const char *type = json_string_value(json_object_get(o, "type"));
+	const vital_def_t *v;
+	*name = json_string_value(json_object_get(o, "name"));
+	*id = json_string_value(json_object_get(o, "id"));
+	return *name && *id && (!type || strcmp(type, "vital") == 0) &&
+	       (v = vitals_find(*name)) != NULL &&
+	       vitals_plausible(v, json_number_value(json_object_get(o, "value")));
+}
+
+static uint32_t vital_hash(const char *name, const char *id)
+{
+	uint32_t h = 2166136261u;               /* FNV-1a over name, NUL, id */
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h *= 16777619u;
+	for (const char *p = id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+/* Marks in in->sup each event of the batch that a later event reports again:
+ * the same vital of the same page load (name and id) with a value that will
+ * be stored. The web-vitals library reports CLS and INP again as they change,
+ * and a page load counts with its last report. One pass from the end with a
+ * hash set of the (name, id) seen later: comparing each vital with every
+ * later event cost a batch of 1,000 half a million lookups. Events are
+ * changed only as they are taken in turn (infer_type() adds the type a
+ * vital may lack, which later_vital() already allows), so the marks taken
+ * before the first vital hold for the whole batch. 0/-1 (out of memory). */
+static int mark_superseded(ingest_t *in, json_t *list)
+{
+	size_t n = json_array_size(list), size = 16;
+	while (size < 2 * n)
+		size *= 2;
+	size_t *slot = arena_calloc(in->r->arena, size, sizeof(*slot));   /* index + 1 */
+	in->sup = arena_calloc(in->r->arena, n ? n : 1, 1);
+	if (!slot || !in->sup)
+		return -1;
+	in->sup_list = list;
+	for (size_t i = n; i-- > 0;) {
+		const char *name, *id;
+		int later = later_vital(json_array_get(list, i), &name, &id);
+		if (!name || !id)
+			continue;
+		size_t k = vital_hash(name, id) & (size - 1);
+		for (; slot[k]; k = (k + 1) & (size - 1)) {
+			json_t *s = json_array_get(list, slot[k] - 1);
+			if (strcmp(json_string_value(json_object_get(s, "name")), name) == 0 &&
+			    strcmp(json_string_value(json_object_get(s, "id")), id) == 0)
+				break;
+		}
+		if (slot[k])
+			in->sup[i] = 1;
+		else if (later)
+			slot[k] = i + 1;
 	}
 	return 0;
 }
 
-/* Text of a JSON number or string, NULL when absent. 15 significant digits
- * (DBL_DIG) give back the decimal the client sent. */
-static const char *text_of(arena_t *a, json_t *v)
+/* Text of a JSON number or string, NULL when absent; a number is written
+ * into buf (32 bytes), once: arena_printf() formats twice to size its copy.
+ * 15 significant digits (DBL_DIG) give back the decimal the client sent. */
+static const char *text_of(json_t *v, char *buf)
 {
 	if (json_is_string(v))
 		return json_string_value(v);
 	if (json_is_integer(v))
-		return arena_printf(a, "%lld", (long long)json_integer_value(v));
-	if (json_is_real(v))
-		return arena_printf(a, "%.15g", json_real_value(v));
-	return NULL;
+		snprintf(buf, 32, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(buf, 32, "%.15g", json_real_value(v));
+	else
+		return NULL;
+	return buf;
 }
 
 /* n decimal digits at s, or -1. */
@@ -338,14 +383,18 @@ static int add_row(ingest_t *in, json_t *b, const ingest_src_t *src, const doubl
 		in->oom = 1;
 		return 0;
 	}
-	const char *cols[INGEST_COLS] = {arena_printf(a, "%lld", (long long)src->site_id),
-		t ? ts_text(a, *t) : "now", in->who.vid,
+	char site[24], num[7][32];       /* the row's numbers, written once */
+	snprintf(site, sizeof(site), "%lld", (long long)src->site_id);
+	if (scroll)
+		snprintf(num[6], sizeof(num[6]), "%ld", lround(json_number_value(scroll)));
+	const char *cols[INGEST_COLS] = {site, t ? ts_text(a, *t) : "now", in->who.vid,
 		json_string_value(json_object_get(b, "type")), host, path, ref,
-		source_of(a, utm, ref, host), text_of(a, json_object_get(b, "name")),
-		text_of(a, json_object_get(b, "value")), text_of(a, json_object_get(b, "rating")),
-		text_of(a, json_object_get(b, "navigationType")), text_of(a, json_object_get(b, "id")),
-		text_of(a, json_object_get(b, "engaged_ms")),
-		scroll ? arena_printf(a, "%ld", lround(json_number_value(scroll))) : NULL,
+		source_of(a, utm, ref, host), text_of(json_object_get(b, "name"), num[0]),
+		text_of(json_object_get(b, "value"), num[1]),
+		text_of(json_object_get(b, "rating"), num[2]),
+		text_of(json_object_get(b, "navigationType"), num[3]),
+		text_of(json_object_get(b, "id"), num[4]),
+		text_of(json_object_get(b, "engaged_ms"), num[5]), scroll ? num[6] : NULL,
 		props_text, in->who.device, in->who.browser, revenue, currency, interactive};
 	const char **dims = cols + INGEST_COLS - EVENT_DIMS_N;
 	memcpy(dims, in->who.dims, sizeof(in->who.dims));
@@ -437,9 +486,15 @@ void ingest_event(ingest_t *in, json_t *list, size_t i, const ingest_src_t *src)
 		in->dropped++;
 		return;
 	}
-	if (strcmp(kind, "vital") == 0 && superseded(list, i)) {
-		in->accepted++;
-		return;
+	if (strcmp(kind, "vital") == 0) {
+		if (in->sup_list != list && mark_superseded(in, list) < 0) {
+			in->oom = 1;
+			return;
+		}
+		if (in->sup[i]) {
+			in->accepted++;
+			return;
+		}
 	}
 	add_row(in, b, &own, timed > 0 ? &t : NULL, NULL, NULL, NULL);   /* url checked above */
 }

@@ -53,6 +53,8 @@ typedef struct ingest {
 	buf_t late;             /* "{t,...}": Unix seconds of the rows with their own
 				   time, for events_late */
 	ingest_visitor_t who;   /* the last row's visitor */
+	json_t *sup_list;       /* the list in->sup describes, once a vital came */
+	unsigned char *sup;     /* 1: a later event of the list reports this vital again */
 	size_t stored, accepted, dropped;
 	int failed;             /* the salt could not be read: db_fail answers */
 	int oom;

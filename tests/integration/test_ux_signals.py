@@ -201,6 +201,18 @@ class UxSignals(unittest.TestCase):
         self.assertEqual(r.json, {"accepted": 100, "dropped": 0})
         self.assertEqual(self.stored(), before + 100)
 
+    def test_a_megabyte_of_empty_objects_is_refused_whole(self):
+        # within the body limit, yet ~70 MB of parsed nodes: the request's memory cap
+        # stops the parse and the worker answers, and answers the next request
+        body = b"[" + b"{}," * ((1 << 20) // 3 - 2) + b"{}]"
+        self.assertLessEqual(len(body), 1 << 20)
+        p = is_problem(self, post(TRACK, raw=body, ua=CHROME_UA,
+                                  headers={"Origin": self.origin, "X-Site-Key": self.key,
+                                           "Content-Type": "application/json"}), 400)
+        self.assertIn("more memory than a request may use", p["detail"])
+        r = self.track([{"type": "pageview", "url": self.page("after-bomb")}] * 100)
+        self.assertEqual(r.json, {"accepted": 100, "dropped": 0})
+
     def test_bot_dropped(self):
         path = self.page("bot")
         for ua in (BOT_UA, "", "curl/8.0"):
@@ -386,6 +398,26 @@ class UxSignals(unittest.TestCase):
         _, page = self.report(path)
         C = page["vitals"]["CLS"]
         self.assertEqual((C["samples"], C["p75"], C["rating"]), (5, 0.3, "poor"))
+
+    def test_only_a_stored_later_report_supersedes(self):
+        # within one request a later entry of the same name and id replaces an earlier one
+        # only when it is stored: an impossible value (dropped) or a custom event that
+        # shares the name and id leaves the earlier report; another vital's name too
+        path = self.page("dedup-kept")
+        pid = "v5-%s" % secrets.token_hex(4)
+        r = self.track([{"name": "CLS", "value": 0.02, "id": pid, "url": path},
+                        {"name": "LCP", "value": 900, "id": pid, "url": path},
+                        {"name": "CLS", "value": 500, "id": pid, "url": path},
+                        {"type": "event", "name": "CLS", "id": pid, "url": path},
+                        {"name": "INP", "value": 80, "id": pid, "url": path},
+                        {"name": "INP", "value": 120, "id": pid, "url": path}])
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(r.json, {"accepted": 5, "dropped": 1})
+        self.assertEqual(psql_one("SELECT string_agg(kind || ':' || name || '=' ||"
+                                  " coalesce(value::text, ''), ',' ORDER BY kind, name)"
+                                  " FROM events WHERE site_id = %d AND path = :'v1'"
+                                  % int(self.site_id), path),
+                         "event:CLS=,vital:CLS=0.02,vital:INP=120,vital:LCP=900")
 
     def test_vitals_last_report_wins_not_the_largest(self):
         # INP may fall as interactions add up: the latest report is the page load's value

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -194,6 +196,87 @@ static void test_json_body_refusals(void **state)
 	arena_free(a);
 }
 
+/* A parsed body's nodes come from the arena; nodes added later from malloc.
+ * jansson's free() must tell them apart: freeing an arena node, or leaking
+ * into glibc a pointer it never gave, aborts the test. */
+static void test_arena_json_nodes(void **state)
+{
+	arena_t *a = arena_new(1024);
+	const char *doc = "[{\"type\":\"pageview\",\"url\":\"/a\"},{\"name\":\"CLS\",\"value\":0.1}]";
+	json_error_t e;
+	int capped = 1;
+	size_t before = arena_used(a);
+	json_t *j = arena_json_loadb(a, doc, strlen(doc), JSON_REJECT_DUPLICATES, &e, &capped);
+	assert_non_null(j);
+	assert_int_equal(capped, 0);
+	assert_true(arena_used(a) > before + 200);
+	json_t *o = json_array_get(j, 0);
+	for (int i = 0; i < 40; i++) {          /* the object's table grows: old one freed */
+		char k[16];
+		snprintf(k, sizeof(k), "k%d", i);
+		json_object_set_new(o, k, json_integer(i));
+	}
+	for (int i = 0; i < 40; i++)
+		json_array_append_new(j, json_string("x"));
+	json_object_del(o, "url");
+	json_object_set_new(json_array_get(j, 1), "value", json_real(0.2));
+	char *text = json_dumps(j, JSON_COMPACT);
+	assert_non_null(strstr(text, "\"k39\":39"));
+	assert_null(strstr(text, "url"));
+	free(text);                             /* not the arena's: plain free() */
+	arena_reset(a);                         /* json_decref of arena and malloc nodes */
+	json_t *m = json_pack("{s:[i,i]}", "a", 1, 2);
+	json_decref(m);
+	j = arena_json_loadb(a, "{\"a\":1,\"a\":2}", 13, JSON_REJECT_DUPLICATES, &e, &capped);
+	assert_null(j);                         /* a parse error, not the cap */
+	assert_int_equal(capped, 0);
+	j = arena_json_loadb(a, "{\"b\":[true]}", 12, 0, &e, &capped);
+	assert_true(json_is_true(json_array_get(json_object_get(j, "b"), 0)));
+	arena_free(a);
+	m = json_loads("[\"after the arena\"]", 0, NULL);
+	json_decref(m);
+}
+
+/* Hostile input: a megabyte of "{}," is ~70 MB of nodes. The arena's cap
+ * stops the parse, leaves room to answer, and the body is refused. */
+static void test_arena_json_cap(void **state)
+{
+	arena_t *a = arena_new(4096);
+	arena_set_cap(a, 4u << 20);
+	size_t n = 100000, len = 3 * n + 1;
+	char *doc = malloc(len + 1);
+	doc[0] = '[';
+	for (size_t i = 0; i < n; i++)
+		memcpy(doc + 1 + 3 * i, "{},", 3);
+	doc[len - 1] = ']';
+	doc[len] = '\0';
+	json_error_t e;
+	int capped = 0;
+	assert_null(arena_json_loadb(a, doc, len, 0, &e, &capped));
+	assert_int_equal(capped, 1);
+	assert_non_null(arena_alloc(a, 512 * 1024));    /* the reserve */
+	arena_reset(a);
+	cfg.json_max_depth = 32;
+	cfg.body_limit = 1u << 20;
+	req_t *r = fake_req(a, "application/json", doc);
+	assert_null(json_body(r));
+	assert_int_equal(r->status, 400);
+	assert_non_null(strstr(r->reply_body, "more memory than a request may use"));
+	arena_reset(a);
+	r = fake_req(a, "application/json", "[{},{},{}]");
+	assert_int_equal(json_array_size(json_body(r)), 3);
+	arena_reset(a);
+	cfg.body_limit = 1024;                  /* a route's larger limit: malloc's nodes */
+	doc[3 * 1000] = ']';
+	doc[3 * 1000 + 1] = '\0';
+	r = fake_req(a, "application/json", doc);
+	size_t before = arena_used(a);
+	assert_int_equal(json_array_size(json_body(r)), 1000);
+	assert_true(arena_used(a) - before < 1024);
+	arena_free(a);
+	free(doc);
+}
+
 static void test_validate_collects_every_error(void **state)
 {
 	static const char *const kinds[] = {"a", "b", NULL};
@@ -338,6 +421,8 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_json_body_refusals),
+		cmocka_unit_test(test_arena_json_nodes),
+		cmocka_unit_test(test_arena_json_cap),
 		cmocka_unit_test(test_validate_collects_every_error),
 		cmocka_unit_test(test_problem_reply),
 		cmocka_unit_test(test_metrics_bucket_quantile),
