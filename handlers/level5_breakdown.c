@@ -251,9 +251,12 @@ static const db_stmt_t q_breakdown_pages = {"analytics_breakdown_pages",
  * (sql/061_page_weeks.sql: whole weeks, the days at the range's edges, the
  * rest from the page rows), for a selection pages_cover() admits and one site:
  * no filter (the rows over all devices), or filters on the device (vf; ok
- * holds the devices of the rows read that hold them, each tested once). The
- * sums read the rows without their sketches (r; today's tail tl is summed
- * once, with its sketches). Visitors are merged HyperLogLog sketches (0.8 %
+ * holds the devices of the totals' rows tt that hold them, each tested once:
+ * a page row's device has a total row too, and there are a few dozen of them
+ * to the page rows' tens of thousands). The sums s read the rows of the one
+ * property without their sketches (index-only, sql/071) and only of the
+ * devices kept, which the scalar list lets the scans test (today's tail tl is
+ * summed once, with its sketches). Visitors are merged HyperLogLog sketches (0.8 %
  * error, exact for small sets), clamped to the visits, which a page's
  * visitors cannot exceed; so only the pages that can rank among the first
  * k = $8 + $9 are merged (sql/064_page_top_visitors.sql): the first k by
@@ -267,17 +270,21 @@ static const db_stmt_t q_breakdown_page_weeks = {"analytics_breakdown_page_weeks
 	"  FROM jsonb_array_elements($6::jsonb) x),"
 	" tl AS MATERIALIZED (SELECT d.* FROM p,"
 	"   page_tail_between(p.site, p.t0, p.t1, ARRAY[$5::text, 'total'], p.vf = '[]', $7) d),"
-	" r AS MATERIALIZED (SELECT d.* FROM p,"
-	"   page_sums_between(p.site, p.t0, p.t1, ARRAY[$5::text, 'total'], p.vf = '[]', $7) d"
+	" tt AS MATERIALIZED (SELECT d.* FROM p,"
+	"   page_sums_between(p.site, p.t0, p.t1, ARRAY['total'], p.vf = '[]', $7) d"
 	"  UNION ALL SELECT property, page, device, visits, pageviews, bounces, secs, conversions"
-	"  FROM tl),"
+	"  FROM tl WHERE property = 'total'),"
 	" ok AS MATERIALIZED (SELECT CASE WHEN p.vf = '[]' THEN ARRAY['*']"
-	"   ELSE (SELECT array_agg(x.device) FROM (SELECT DISTINCT device FROM r) x"
+	"   ELSE (SELECT array_agg(x.device) FROM (SELECT DISTINCT device FROM tt) x"
 	"    WHERE" FILTERS_HOLD("p.vf", "x.device") ") END AS devices FROM p),"
 	" s AS MATERIALIZED (SELECT page COLLATE \"C\" AS v, sum(visits) AS visits,"
 	"   sum(pageviews) AS pageviews, sum(bounces) AS bounces, sum(secs) AS secs,"
 	"   coalesce(sum(conversions), 0) AS conversions"
-	"  FROM r, ok WHERE property = $5 AND device = ANY (ok.devices) GROUP BY 1),"
+	"  FROM (SELECT d.* FROM p,"
+	"    page_sums_between(p.site, p.t0, p.t1, ARRAY[$5::text], p.vf = '[]', $7) d"
+	"   UNION ALL SELECT property, page, device, visits, pageviews, bounces, secs, conversions"
+	"   FROM tl WHERE property = $5) r"
+	"  WHERE device = ANY ((SELECT devices FROM ok)::text[]) GROUP BY 1),"
 	" c1 AS MATERIALIZED (SELECT coalesce(array_agg(v), '{}') AS pages"
 	"  FROM (SELECT v FROM s ORDER BY visits DESC, v LIMIT (SELECT k FROM p)) x),"
 	" m1 AS MATERIALIZED" PAGE_VISITORS("c1") ","
@@ -296,7 +303,7 @@ static const db_stmt_t q_breakdown_page_weeks = {"analytics_breakdown_page_weeks
 	"     WHERE tl.property = 'total' AND tl.device = ANY (ok.devices)) m) AS visitors,"
 	"   coalesce(sum(visits), 0) AS visits, sum(pageviews) AS pageviews, sum(bounces) AS bounces,"
 	"   sum(secs) AS secs, coalesce(sum(conversions), 0) AS conversions"
-	"  FROM r, ok WHERE property = 'total' AND device = ANY (ok.devices))"
+	"  FROM tt, ok WHERE device = ANY (ok.devices))"
 	REPLY_ROWS_OF("s")};
 
 enum { C_SECTION, C_VALUE, C_VISITORS, C_VISITS, C_PAGEVIEWS, C_BOUNCES, C_SECS, C_CONV,

@@ -177,6 +177,21 @@ class Timeseries(unittest.TestCase):
         self.assertEqual(j["filters"]["device"], "all")
         self.assertEqual(j["totals"]["visits"], 4)
 
+    def test_hour_totals_equal_the_days(self):
+        # hourly buckets count each hour's sketch as it is and merge the previous
+        # period per day: the totals, the previous period and the sums of the
+        # buckets are those of the daily series
+        for q in (CUR, dict(CUR, tz="UTC"), dict(CUR, device="mobile")):
+            d, h = self.fetch(**q), self.fetch(interval="hour", **q)
+            self.assertEqual((h["totals"], h["previous"], h["change"]),
+                             (d["totals"], d["previous"], d["change"]), q)
+            for k in ("visits", "pageviews", "conversions"):
+                self.assertEqual(sum(x[k] for x in h["buckets"]), d["totals"][k], (q, k))
+            # a visitor counts in every hour it was seen in, at least once
+            self.assertGreaterEqual(sum(x["visitors"] for x in h["buckets"]),
+                                    d["totals"]["visitors"], q)
+            self.assertGreater(d["totals"]["visitors"], 0, q)
+
     def test_hours_across_dst(self):
         b = self.fetch(interval="hour", from_="2026-03-29", to="2026-03-29")["buckets"]
         self.assertEqual(len(b), 23)
