@@ -212,8 +212,8 @@ struct funnel_count {
 	unsigned char *named;
 	size_t nmasks, capmasks, capnamed;
 	unsigned *hitmask;
-	double *hitsecs;
-	size_t caphitmask, caphitsecs;
+	long long *hitus;   /* microseconds since the visit began */
+	size_t caphitmask, caphitus;
 };
 
 funnel_count_t *funnel_count_new(const funnel_step_t *steps, int n)
@@ -242,7 +242,7 @@ void funnel_count_free(funnel_count_t *c)
 	free(c->masks);
 	free(c->named);
 	free(c->hitmask);
-	free(c->hitsecs);
+	free(c->hitus);
 	free(c);
 }
 
@@ -324,8 +324,11 @@ static int read_varint(const unsigned char **p, const unsigned char *end, long l
 	return 0;
 }
 
-/* The walk of funnel_walk() over hits given as the steps they match. */
-static int walk_masks(int n, const unsigned *mask, const double *hsecs, size_t nh,
+/* The walk of funnel_walk() over hits given as the steps they match and
+ * their microseconds; a step's seconds are the nearest double to its
+ * microseconds / 10^6, as PostgreSQL's hit_secs, and their differences as
+ * funnel_walk() takes them. */
+static int walk_masks(int n, const unsigned *mask, const long long *us, size_t nh,
 		      double secs[FUNNEL_MAX_STEPS])
 {
 	size_t from = 0;
@@ -337,9 +340,10 @@ static int walk_masks(int n, const unsigned *mask, const double *hsecs, size_t n
 			h++;
 		if (h == nh)
 			break;
+		double t = (double)us[h] / 1e6;
 		if (k)
-			secs[k] = hsecs[h] - at;
-		at = hsecs[h];
+			secs[k] = t - at;
+		at = t;
 		from = h + 1;
 	}
 	return k;
@@ -360,7 +364,7 @@ int funnel_count_add_pack(funnel_count_t *c, long long site, const unsigned char
 		if (read_varint(&p, end, &nh) < 0 || nh < 0 || (unsigned long long)nh > (size_t)(end - p) / 2)
 			return -1;  /* each hit takes two bytes at least */
 		if (grow_array((void **)&c->hitmask, &c->caphitmask, (size_t)nh, sizeof(unsigned)) < 0
-		    || grow_array((void **)&c->hitsecs, &c->caphitsecs, (size_t)nh, sizeof(double)) < 0)
+		    || grow_array((void **)&c->hitus, &c->caphitus, (size_t)nh, sizeof(long long)) < 0)
 			return -1;
 		unsigned any = 0;
 		for (long long h = 0; h < nh; h++) {
@@ -371,13 +375,12 @@ int funnel_count_add_pack(funnel_count_t *c, long long site, const unsigned char
 			c->hitmask[h] = id ? c->masks[id] : 0;
 			any |= c->hitmask[h];
 			us += gap;
-			/* the nearest double to us / 10^6, as PostgreSQL's seconds */
-			c->hitsecs[h] = (double)us / 1e6;
+			c->hitus[h] = us;
 		}
 		if (!(any & 1u))
 			continue;   /* no hit of step 1: most visits end here */
 		double secs[FUNNEL_MAX_STEPS];
-		int depth = walk_masks(c->n, c->hitmask, c->hitsecs, (size_t)nh, secs);
+		int depth = walk_masks(c->n, c->hitmask, c->hitus, (size_t)nh, secs);
 		if (count_visit(c, site, (long long)visitor, depth, secs) < 0)
 			return -1;
 	}
