@@ -249,14 +249,20 @@ static void test_walk(void **state)
 			 FUNNEL_MAX_STEPS - 1);
 }
 
+/* Counting for "/", "/b*", "goal:lead". */
+static funnel_count_t *count_three(funnel_step_t steps[3])
+{
+	funnel_step_init(&steps[0], "/");
+	funnel_step_init(&steps[1], "/b*");
+	funnel_step_init(&steps[2], "goal:lead");
+	return funnel_count_new(steps, 3);
+}
+
 static void test_count(void **state)
 {
 	(void)state;
 	funnel_step_t steps[3];
-	funnel_step_init(&steps[0], "/");
-	funnel_step_init(&steps[1], "/b*");
-	funnel_step_init(&steps[2], "goal:lead");
-	funnel_count_t *c = funnel_count_new(steps, 3);
+	funnel_count_t *c = count_three(steps);
 	assert_non_null(c);
 	/* visitor 7 of site 1: two visits, one to step 3; visitor 7 of site 2 is
 	 * another visitor */
@@ -333,10 +339,7 @@ static void test_count_pack(void **state)
 {
 	(void)state;
 	funnel_step_t steps[3];
-	funnel_step_init(&steps[0], "/");
-	funnel_step_init(&steps[1], "/b*");
-	funnel_step_init(&steps[2], "goal:lead");
-	funnel_count_t *c = funnel_count_new(steps, 3);
+	funnel_count_t *c = count_three(steps);
 	assert_non_null(c);
 	static const struct { int id, goal; const char *name; } names[] = {
 		{1, 0, "/"}, {2, 0, "/b"}, {3, 0, "/bc"}, {4, 1, "lead"}, {5, 0, "/x"},
