@@ -18,7 +18,8 @@
  * visitor reaches step k when one of their visits did; visits are reported
  * too. Conversion and drop-off are computed on visitors; the median time
  * between steps on the visits that took them. SQL reads the visits that may
- * enter (a hit of step 1 by name), C matches and counts. */
+ * enter (a hit of step 1 by name), or for one site without filters the
+ * range's whole days packed (sql/069), C matches and counts. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -284,9 +285,9 @@ static const db_stmt_t q_funnel_viewing = {"analytics_funnel_viewing",
 /* The funnel over one site without filters reads whole Berlin days from their
  * packs (sql/069_funnel_packs.sql): $1 from, $2 to, $3 tz, $4 site domain.
  * Rows (kind, n, goal, name, upto, pack), in binary: 's' once, n the site's
- * id (0: no site has this domain), name and upto the packed part [a, b) of the range as text
- * (a = b = t0: none); 'n' a name of the site's hits, id in n; 'k' a day's
- * pack. The days packed are the range's whole Berlin days before the rollups'
+ * id (0: no site has this domain), name and upto the packed part [a, b) of
+ * the range as text (a = b = t0: none); 'n' a name of the site's hits, id in
+ * n; 'k' a day's pack. The days packed are the range's whole Berlin days before the rollups'
  * end (the range in another time zone cuts its first and last days; the hours
  * after the rollups have none); the rest, [t0, a) and [b, t1), comes from the
  * candidate visits as without packs (q_funnel_edges_*), with a and b passed
