@@ -76,11 +76,12 @@ CREATE FUNCTION funnel_names_add(keys jsonb) RETURNS void LANGUAGE sql AS $$
           JOIN visits v ON v.site_id = k.site_id AND v.vstart >= k.day_start
            AND v.vstart < rollup_day_ceil(k.day_start + interval '1 hour'),
           unnest(v.hit_names, v.hit_goal) h(name, goal)
-          WHERE h.name IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM funnel_names f
-                            WHERE f.site_id = v.site_id AND f.goal = h.goal AND f.name = h.name)) n
+          WHERE h.name IS NOT NULL) n
     LEFT JOIN LATERAL (SELECT max(f.id) AS top FROM funnel_names f WHERE f.site_id = n.site_id) m
       ON true
+    -- looked up once per distinct name of the days, not once per hit
+    WHERE NOT EXISTS (SELECT 1 FROM funnel_names f
+                      WHERE f.site_id = n.site_id AND f.goal = n.goal AND f.name = n.name)
 $$;
 
 -- The packs of the given (site, Berlin day) pairs as the visits table holds
