@@ -3,6 +3,7 @@
 #include "grow.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,6 +206,14 @@ struct funnel_count {
 	size_t capnames;
 	char *scratch;      /* an element being unquoted */
 	size_t capscratch;
+	/* packs: per name id the steps it matches (bit k: step k + 1), and
+	 * whether the id was named; a visit's hits as those bits and seconds */
+	unsigned *masks;
+	unsigned char *named;
+	size_t nmasks, capmasks, capnamed;
+	unsigned *hitmask;
+	long long *hitus;   /* microseconds since the visit began */
+	size_t caphitmask, caphitus;
 };
 
 funnel_count_t *funnel_count_new(const funnel_step_t *steps, int n)
@@ -230,14 +239,17 @@ void funnel_count_free(funnel_count_t *c)
 	free(c->offs);
 	free(c->names);
 	free(c->scratch);
+	free(c->masks);
+	free(c->named);
+	free(c->hitmask);
+	free(c->hitus);
 	free(c);
 }
 
-int funnel_count_add(funnel_count_t *c, long long site, long long visitor,
-		     const funnel_hit_t *hits, size_t nh)
+/* Counts a visit that completed `depth` steps, secs[k] from step k to k + 1. */
+static int count_visit(funnel_count_t *c, long long site, long long visitor, int depth,
+		       const double *secs)
 {
-	double secs[FUNNEL_MAX_STEPS];
-	int depth = funnel_walk(c->steps, c->n, hits, nh, secs);
 	if (!depth)
 		return 0;   /* a candidate that never matched step 1 counts nowhere */
 	if (grow_array((void **)&c->visits, &c->capvisits, c->nvisits + 1, sizeof(*c->visits)) < 0)
@@ -247,6 +259,130 @@ int funnel_count_add(funnel_count_t *c, long long site, long long visitor,
 		if (grow_array((void **)&c->secs[k], &c->capsecs[k], c->nsecs[k] + 1, sizeof(double)) < 0)
 			return -1;
 		c->secs[k][c->nsecs[k]++] = secs[k];
+	}
+	return 0;
+}
+
+int funnel_count_add(funnel_count_t *c, long long site, long long visitor,
+		     const funnel_hit_t *hits, size_t nh)
+{
+	double secs[FUNNEL_MAX_STEPS];
+	return count_visit(c, site, visitor, funnel_walk(c->steps, c->n, hits, nh, secs), secs);
+}
+
+int funnel_count_name(funnel_count_t *c, long long id, int goal, const char *name)
+{
+	if (id < 0 || (unsigned long long)id >= SIZE_MAX / sizeof(unsigned) - 1)
+		return -1;
+	size_t i = (size_t)id;
+	if (i >= c->nmasks) {
+		if (grow_array((void **)&c->masks, &c->capmasks, i + 1, sizeof(*c->masks)) < 0
+		    || grow_array((void **)&c->named, &c->capnamed, i + 1, 1) < 0)
+			return -1;
+		memset(c->masks + c->nmasks, 0, (i + 1 - c->nmasks) * sizeof(*c->masks));
+		memset(c->named + c->nmasks, 0, i + 1 - c->nmasks);
+		c->nmasks = i + 1;
+	}
+	unsigned m = 0;
+	for (int k = 0; k < c->n; k++)
+		if (funnel_step_matches(&c->steps[k], name, goal))
+			m |= 1u << k;
+	c->masks[i] = m;
+	c->named[i] = 1;
+	return 0;
+}
+
+/* The varint at *p (before end) into *v; -1 when truncated or malformed. */
+static int read_varint(const unsigned char **p, const unsigned char *end, long long *v)
+{
+	const unsigned char *s = *p;
+	size_t len;
+	unsigned long long x;
+	if (s >= end)
+		return -1;
+	if (s[0] < 0x80) {
+		len = 1;
+		x = s[0];
+	} else if (s[0] < 0xc0) {
+		len = 2;
+		x = s[0] & 0x3f;
+	} else if (s[0] < 0xe0) {
+		len = 4;
+		x = s[0] & 0x1f;
+	} else if (s[0] == 0xe0) {
+		len = 9;
+		x = 0;
+	} else {
+		return -1;
+	}
+	if ((size_t)(end - s) < len)
+		return -1;
+	for (size_t i = 1; i < len; i++)
+		x = x << 8 | s[i];
+	*v = (long long)x;      /* 0xe0: the two's complement of a signed int8 */
+	*p = s + len;
+	return 0;
+}
+
+/* The walk of funnel_walk() over hits given as the steps they match and
+ * their microseconds; a step's seconds are the nearest double to its
+ * microseconds / 10^6, as PostgreSQL's hit_secs, and their differences as
+ * funnel_walk() takes them. */
+static int walk_masks(int n, const unsigned *mask, const long long *us, size_t nh,
+		      double secs[FUNNEL_MAX_STEPS])
+{
+	size_t from = 0;
+	double at = 0;
+	int k;
+	for (k = 0; k < n; k++) {
+		size_t h = from;
+		while (h < nh && !(mask[h] & 1u << k))
+			h++;
+		if (h == nh)
+			break;
+		double t = (double)us[h] / 1e6;
+		if (k)
+			secs[k] = t - at;
+		at = t;
+		from = h + 1;
+	}
+	return k;
+}
+
+int funnel_count_add_pack(funnel_count_t *c, long long site, const unsigned char *pack,
+			  size_t len)
+{
+	const unsigned char *p = pack, *end = pack + len;
+	while (p < end) {
+		long long nh, id, gap, us = 0;
+		if (end - p < 8)
+			return -1;
+		unsigned long long visitor = 0;
+		for (int i = 0; i < 8; i++)
+			visitor = visitor << 8 | p[i];
+		p += 8;
+		if (read_varint(&p, end, &nh) < 0 || nh < 0 || (unsigned long long)nh > (size_t)(end - p) / 2)
+			return -1;  /* each hit takes two bytes at least */
+		if (grow_array((void **)&c->hitmask, &c->caphitmask, (size_t)nh, sizeof(unsigned)) < 0
+		    || grow_array((void **)&c->hitus, &c->caphitus, (size_t)nh, sizeof(long long)) < 0)
+			return -1;
+		unsigned any = 0;
+		for (long long h = 0; h < nh; h++) {
+			if (read_varint(&p, end, &id) < 0 || read_varint(&p, end, &gap) < 0)
+				return -1;
+			if (id < 0 || (id > 0 && ((unsigned long long)id >= c->nmasks || !c->named[id])))
+				return -1;
+			c->hitmask[h] = id ? c->masks[id] : 0;
+			any |= c->hitmask[h];
+			us += gap;
+			c->hitus[h] = us;
+		}
+		if (!(any & 1u))
+			continue;   /* no hit of step 1: most visits end here */
+		double secs[FUNNEL_MAX_STEPS];
+		int depth = walk_masks(c->n, c->hitmask, c->hitus, (size_t)nh, secs);
+		if (count_visit(c, site, (long long)visitor, depth, secs) < 0)
+			return -1;
 	}
 	return 0;
 }

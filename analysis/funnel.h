@@ -81,6 +81,20 @@ int funnel_count_add(funnel_count_t *c, long long site, long long visitor,
 int funnel_count_add_text(funnel_count_t *c, long long site, long long visitor,
 			  const char *names, const char *goals, const char *secs);
 
+/* ---- packs: a day's visits as bytes (sql/069_funnel_packs.sql) ----
+ * The hits of a pack name the site's hit names by id. Each name is given
+ * once, before the packs that use it: the steps it matches are found then,
+ * and a pack's hit costs a lookup. 0, -1 out of memory or a negative id. */
+int funnel_count_name(funnel_count_t *c, long long id, int goal, const char *name);
+/* Adds the visits of a pack of site `site`: per visit its visitor id (8
+ * bytes, big-endian), the number of its hits and per hit its name's id and
+ * the microseconds since the previous hit (the first: since the visit began),
+ * as varints (1 byte 0xxxxxxx, 2 bytes 10xxxxxx..., 4 bytes 110xxxxx..., or
+ * 0xe0 and 8 bytes). Id 0 is a hit without a name. 0, -1 on a truncated or
+ * malformed pack, an id never named, or out of memory. */
+int funnel_count_add_pack(funnel_count_t *c, long long site, const unsigned char *pack,
+			  size_t len);
+
 typedef struct funnel_figures {
 	long long visitors, visits;
 	double median;      /* seconds from the previous step; NAN for step 1 or no visit */

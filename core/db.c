@@ -314,7 +314,7 @@ static void classify(PGresult *res)
 	set_err(e, res ? PQresultErrorMessage(res) : PQerrorMessage(cur->pg));
 }
 
-static PGresult *run_once(const db_stmt_t *st, int n, const char *const *params)
+static PGresult *run_once(const db_stmt_t *st, int n, const char *const *params, int binary)
 {
 	if (!is_prepared(st)) {
 		PGresult *p = PQprepare(cur->pg, st->name, st->sql, 0, NULL);
@@ -327,7 +327,7 @@ static PGresult *run_once(const db_stmt_t *st, int n, const char *const *params)
 		if (cur->n_prepared < MAX_PREPARED)
 			cur->prepared[cur->n_prepared++] = st;
 	}
-	PGresult *res = PQexecPrepared(cur->pg, st->name, n, params, NULL, NULL, 0);
+	PGresult *res = PQexecPrepared(cur->pg, st->name, n, params, NULL, NULL, binary);
 	ExecStatusType s = PQresultStatus(res);
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
 		classify(res);
@@ -339,13 +339,14 @@ static PGresult *run_once(const db_stmt_t *st, int n, const char *const *params)
 
 static void clear_res(void *res) { PQclear(res); }
 
-PGresult *db_run(arena_t *a, const db_stmt_t *st, int n, const char *const *params)
+static PGresult *run(arena_t *a, const db_stmt_t *st, int n, const char *const *params,
+		     int binary)
 {
 	if (ensure() < 0)
 		return NULL;
 	double t0 = now_us();
 	int in_tx = db_in_transaction();
-	PGresult *res = run_once(st, n, params);
+	PGresult *res = run_once(st, n, params, binary);
 	if (!res && cur == &replica && !in_tx) {
 		/* the replica went away, refused a write (25006) or cancelled the
 		 * statement for a recovery conflict: the primary answers instead */
@@ -356,7 +357,7 @@ PGresult *db_run(arena_t *a, const db_stmt_t *st, int n, const char *const *para
 		cur = &primary;
 		if (ensure() < 0)
 			return NULL;
-		res = run_once(st, n, params);
+		res = run_once(st, n, params, binary);
 	}
 	if (!res && last_err == DB_DOWN && !in_tx) {
 		/* the server went away between requests: reconnect and retry once */
@@ -364,7 +365,7 @@ PGresult *db_run(arena_t *a, const db_stmt_t *st, int n, const char *const *para
 		cur->n_prepared = 0;
 		if (PQstatus(cur->pg) == CONNECTION_OK) {
 			session_setup(cur->pg);
-			res = run_once(st, n, params);
+			res = run_once(st, n, params, binary);
 		}
 	}
 	metrics_db_roundtrip((now_us() - t0) / 1e6);
@@ -380,6 +381,16 @@ PGresult *db_run(arena_t *a, const db_stmt_t *st, int n, const char *const *para
 		return NULL;
 	}
 	return res;
+}
+
+PGresult *db_run(arena_t *a, const db_stmt_t *st, int n, const char *const *params)
+{
+	return run(a, st, n, params, 0);
+}
+
+PGresult *db_run_binary(arena_t *a, const db_stmt_t *st, int n, const char *const *params)
+{
+	return run(a, st, n, params, 1);
 }
 
 int db_exec(const char *sql)

@@ -59,6 +59,10 @@ void db_stamp_end(int moved);
  * (owned by `a`, which may be NULL for the caller to PQclear) or NULL on
  * error; db_last() then tells the kind of error. */
 PGresult *db_run(arena_t *a, const db_stmt_t *st, int n, const char *const *params);
+/* The same with the result in binary format: bytea as its bytes, integers
+ * big-endian, text as it is, for results of many bytes that text would
+ * escape and the client parse. */
+PGresult *db_run_binary(arena_t *a, const db_stmt_t *st, int n, const char *const *params);
 /* Runs plain SQL without parameters (migrations, BEGIN/COMMIT); 0/-1. */
 int db_exec(const char *sql);
 

@@ -18,8 +18,10 @@
  * visitor reaches step k when one of their visits did; visits are reported
  * too. Conversion and drop-off are computed on visitors; the median time
  * between steps on the visits that took them. SQL reads the visits that may
- * enter (a hit of step 1 by name), C matches and counts. */
+ * enter (a hit of step 1 by name), or for one site without filters the
+ * range's whole days packed (sql/069), C matches and counts. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,7 +282,49 @@ static const db_stmt_t q_funnel_wild = {"analytics_funnel_wild",
 static const db_stmt_t q_funnel_viewing = {"analytics_funnel_viewing",
 	FUNNEL_SQL("visits_viewing_between(p.site, p.t0, p.t1, $8)", "$8 = ANY (v.hit_names)")};
 
+/* The funnel over one site without filters reads whole Berlin days from their
+ * packs (sql/069_funnel_packs.sql): $1 from, $2 to, $3 tz, $4 site domain.
+ * Rows (kind, n, goal, name, upto, pack), in binary: 's' once, n the site's
+ * id (0: no site has this domain), name and upto the packed part [a, b) of
+ * the range as text (a = b = t0: none); 'n' a name of the site's hits, id in
+ * n; 'k' a day's pack. The days packed are the range's whole Berlin days before the rollups'
+ * end (the range in another time zone cuts its first and last days; the hours
+ * after the rollups have none); the rest, [t0, a) and [b, t1), comes from the
+ * candidate visits as without packs (q_funnel_edges_*), with a and b passed
+ * on, so both statements split the range alike. */
+static const db_stmt_t q_funnel_packs = {"analytics_funnel_packs",
+	"WITH p AS MATERIALIZED (SELECT ($1::date::timestamp AT TIME ZONE $3) AS t0,"
+	"   (($2::date + 1)::timestamp AT TIME ZONE $3) AS t1,"
+	"   (SELECT id FROM sites WHERE domain = $4) AS site),"
+	" c AS MATERIALIZED (SELECT p.*, CASE WHEN d.d1 > d.d0 THEN d.d0 ELSE p.t0 END AS a,"
+	"   CASE WHEN d.d1 > d.d0 THEN d.d1 ELSE p.t0 END AS b"
+	"  FROM p, rollup_state s,"
+	"   LATERAL (SELECT CASE WHEN rollup_day_floor(p.t0) = p.t0 THEN p.t0"
+	"     ELSE rollup_day_ceil(p.t0) END AS d0,"
+	"    rollup_day_floor(least(p.t1, coalesce(s.rolled_until, '-infinity'))) AS d1) d),"
+	" k AS (SELECT f.pack FROM c, funnel_day_packs f WHERE f.site_id = c.site"
+	"   AND f.day_start >= c.a AND f.day_end <= c.b)"
+	" SELECT 's'::text AS kind, coalesce(c.site, 0) AS n, false AS goal, c.a::text AS name,"
+	"  c.b::text AS upto, NULL::bytea AS pack FROM c"
+	" UNION ALL SELECT 'n', f.id::bigint, f.goal, f.name, NULL, NULL FROM c, funnel_names f"
+	"  WHERE f.site_id = c.site AND EXISTS (SELECT 1 FROM k)"
+	" UNION ALL SELECT 'k', 0, false, NULL, NULL, k.pack FROM k"};
+
+/* The candidate visits of [t0, $9) and [$10, t1) (the range's parts not
+ * packed), as q_funnel and its kin read those of the range. */
+#define FUNNEL_EDGES(between, more) \
+	"(SELECT * FROM " between "(p.site, p.t0, $9::timestamptz" more ")" \
+	" UNION ALL SELECT * FROM " between "(p.site, $10::timestamptz, p.t1" more "))"
+static const db_stmt_t q_funnel_edges = {"analytics_funnel_edges",
+	FUNNEL_SQL(FUNNEL_EDGES("visits_between", ""), "$8 = ANY (v.hit_names)")};
+static const db_stmt_t q_funnel_edges_wild = {"analytics_funnel_edges_wild",
+	FUNNEL_SQL(FUNNEL_EDGES("visits_between", ""),
+		   "strpos(array_to_string(v.hit_names, '/'), $8) > 0")};
+static const db_stmt_t q_funnel_edges_viewing = {"analytics_funnel_edges_viewing",
+	FUNNEL_SQL(FUNNEL_EDGES("visits_viewing_between", ", $8"), "$8 = ANY (v.hit_names)")};
+
 enum { F_SITE_KNOWN, F_SITE, F_VISITOR, F_NAMES, F_GOALS, F_SECS };
+enum { K_KIND, K_N, K_GOAL, K_NAME, K_UPTO, K_PACK };
 
 static double rate(long long part, long long whole)
 {
@@ -308,23 +352,52 @@ static json_t *steps_json(const funnel_query_t *q, const funnel_figures_t *f)
 	return a;
 }
 
-/* Walks the candidate visits of `res` through the steps into f[0..n-1]; 0, or
- * -1 out of memory or on a malformed row. */
-static int funnel_figures(const funnel_query_t *q, const PGresult *res, funnel_figures_t *f)
+/* Walks the candidate visits of `res` (rows of FUNNEL_SQL) into c; 0, or -1
+ * out of memory or on a malformed row. */
+static int add_candidates(funnel_count_t *c, const PGresult *res)
 {
-	funnel_count_t *c = funnel_count_new(q->match, q->n);
-	if (!c)
-		return -1;
 	int rows = PQntuples(res), rc = 0;
 	for (int i = 0; i < rows && rc == 0; i++)
 		if (!PQgetisnull(res, i, F_VISITOR))
 			rc = funnel_count_add_text(c, db_getll(res, i, F_SITE, 0),
 				db_getll(res, i, F_VISITOR, 0), db_get(res, i, F_NAMES),
 				db_get(res, i, F_GOALS), db_get(res, i, F_SECS));
-	if (rc == 0)
-		rc = funnel_count_figures(c, f);
-	funnel_count_free(c);
 	return rc;
+}
+
+static void count_free(void *c)
+{
+	funnel_count_free(c);
+}
+
+/* A binary int8 column; -1 when it is not one. */
+static long long be64(const PGresult *res, int row, int col)
+{
+	const unsigned char *v = (const unsigned char *)PQgetvalue(res, row, col);
+	uint64_t x = 0;
+	if (PQgetlength(res, row, col) != 8)
+		return -1;
+	for (int i = 0; i < 8; i++)
+		x = x << 8 | v[i];
+	return (long long)x;
+}
+
+/* The rows of q_funnel_packs into c: the names, then the packs (of site
+ * `site`). 0, or -1 out of memory or on a malformed row. */
+static int add_packs(funnel_count_t *c, const PGresult *res, long long site)
+{
+	int rows = PQntuples(res);
+	for (int i = 0; i < rows; i++)
+		if (*PQgetvalue(res, i, K_KIND) == 'n' &&
+		    funnel_count_name(c, be64(res, i, K_N), *PQgetvalue(res, i, K_GOAL) == 1,
+				      PQgetvalue(res, i, K_NAME)) < 0)
+			return -1;
+	for (int i = 0; i < rows; i++)
+		if (*PQgetvalue(res, i, K_KIND) == 'k' &&
+		    funnel_count_add_pack(c, site, (const unsigned char *)PQgetvalue(res, i, K_PACK),
+					  (size_t)PQgetlength(res, i, K_PACK)) < 0)
+			return -1;
+	return 0;
 }
 
 /* The data this report reads, for the report cache (core/cache.h). */
@@ -345,13 +418,45 @@ int h_analytics_funnel(req_t *r)
 	 * page's literal start */
 	const funnel_step_t *s1 = &q.match[0];
 	char *need = arena_strdup(r->arena, s1->text);
-	if (!need)
+	funnel_count_t *c = funnel_count_new(q.match, q.n);
+	if (!need || !c || arena_cleanup(r->arena, count_free, c) < 0) {
+		funnel_count_free(c);
 		return reply_problem(r, 500, "out of memory", NULL);
+	}
 	need[s1->prefix] = '\0';
-	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.source, q.device, q.path, need};
-	const db_stmt_t *st = s1->wild ? &q_funnel_wild
-		: q.site && !s1->goal ? &q_funnel_viewing : &q_funnel;
-	PGresult *res = db_run(r->arena, st, 8, p);
+	/* One site without filters: its whole Berlin days packed, the rest of the
+	 * range as candidates. Filters need the visits' dimensions, which packs
+	 * do not keep; every site would need every site's names. */
+	const char *a = NULL, *b = NULL;
+	if (q.site && !q.source && !q.device && !q.path) {
+		const char *pp[] = {q.rg.from, q.rg.to, q.rg.tz, q.site};
+		PGresult *packs = db_run_binary(r->arena, &q_funnel_packs, 4, pp);
+		if (!packs)
+			return db_fail(r);
+		long long site = -1;
+		for (int i = 0; i < PQntuples(packs); i++)
+			if (*PQgetvalue(packs, i, K_KIND) == 's') {
+				site = be64(packs, i, K_N);
+				a = PQgetvalue(packs, i, K_NAME);
+				b = PQgetvalue(packs, i, K_UPTO);
+			}
+		if (!a || !b)
+			return reply_problem(r, 500, "the funnel query returned no row", NULL);
+		if (site <= 0) {
+			verr(errors, "site", "no site has this domain");
+			return reply_invalid(r, json_incref(errors));
+		}
+		if (add_packs(c, packs, site) < 0)
+			return reply_problem(r, 500, "could not count the funnel's visits", NULL);
+	}
+	const char *p[] = {q.rg.from, q.rg.to, q.rg.tz, q.site, q.source, q.device, q.path, need, a, b};
+	const db_stmt_t *st;
+	if (a)
+		st = s1->wild ? &q_funnel_edges_wild : !s1->goal ? &q_funnel_edges_viewing
+			: &q_funnel_edges;
+	else
+		st = s1->wild ? &q_funnel_wild : q.site && !s1->goal ? &q_funnel_viewing : &q_funnel;
+	PGresult *res = db_run(r->arena, st, a ? 10 : 8, p);
 	if (!res)
 		return db_fail(r);
 	if (PQntuples(res) < 1)
@@ -361,7 +466,7 @@ int h_analytics_funnel(req_t *r)
 		return reply_invalid(r, json_incref(errors));
 	}
 	funnel_figures_t f[FUNNEL_MAX_STEPS];
-	if (funnel_figures(&q, res, f) < 0)
+	if (add_candidates(c, res) < 0 || funnel_count_figures(c, f) < 0)
 		return reply_problem(r, 500, "could not count the funnel's visits", NULL);
 	long long first = f[0].visitors, last = f[q.n - 1].visitors;
 	json_t *j = arena_json(r->arena, json_pack(

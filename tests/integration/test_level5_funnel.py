@@ -4,7 +4,8 @@ between steps, filters, roles, 422 naming the field."""
 import unittest
 import urllib.parse
 
-from zoelib import RUN, add_site_events, get, insert_events, is_problem, rollup, token_for
+from zoelib import (RUN, add_site_events, get, insert_events, is_problem, psql, psql_one, rollup,
+                    token_for, zoe)
 
 PATH = "/api/level5/analytics/funnel"
 DOMAIN = "funnel-%s.example.org" % RUN
@@ -172,6 +173,103 @@ class FunnelLateEvents(unittest.TestCase):
                       [row % ("2026-03-11 10:00:00+01", 2, "/")])
         rollup()
         self.assertEqual(ask(), ("miss", [2, 1]))
+
+
+PACKS = "funnel-packs-%s.example.org" % RUN
+# every pack of a site against the packs computed afresh from its visits now
+STALE_PACKS = ("SELECT count(*) FROM (SELECT * FROM funnel_day_packs WHERE site_id = :'v1') p"
+               " FULL JOIN funnel_day_pack_rows((SELECT jsonb_agg(DISTINCT jsonb_build_object("
+               "  'site_id', site_id, 'day_start', rollup_day_floor(vstart)))"
+               "  FROM visits WHERE site_id = :'v1')) f USING (site_id, day_start)"
+               " WHERE p.pack IS DISTINCT FROM f.pack OR p.visits IS DISTINCT FROM f.visits")
+
+
+class FunnelPacks(unittest.TestCase):
+    """Whole Berlin days come from their packs (sql/069), the range's cut days from the
+    visits: one visitor whose visits fall on both sides counts once, and the packs follow
+    late rows and retention."""
+
+    row = "('%s'::timestamptz, %d, '%s', '%s', 'desktop', 'direct', %s)"
+
+    @classmethod
+    def setUpClass(cls):
+        rows = [("2026-03-10 10:00:00+01", 1, "pageview", "/", None),
+                ("2026-03-10 10:00:30.049999+01", 1, "pageview", "/produkte/pv", None),
+                ("2026-03-12 10:00:00+01", 1, "pageview", "/", None),
+                ("2026-03-12 10:00:10+01", 1, "event", "/", "lead"),
+                ("2026-03-12 21:00:00+01", 2, "pageview", "/", None),
+                ("2026-03-12 21:45:00+01", 2, "pageview", "/produkte/pv", None)]
+        add_site_events(PACKS, "ts, visitor_id, kind, path, device, source, name",
+                        [cls.row % (ts, v, k, p, "'%s'" % n if n else "NULL")
+                         for ts, v, k, p, n in rows])
+        rollup()
+        cls.site = psql_one("SELECT id FROM sites WHERE domain = :'v1'", PACKS)
+
+    def fetch(self, **q):
+        q = dict(site=PACKS, steps="/,/produkte/*", **q)
+        r = get(PATH + "?" + urllib.parse.urlencode(q), token=token_for("viewer"))
+        self.assertEqual(r.status, 200, r)
+        return [(x["visitors"], x["visits"], x["median_seconds_from_previous"])
+                for x in r.json["steps"]]
+
+    def test_packed_days_and_cut_days_agree(self):
+        # Berlin: both days packed. Tokyo (8 hours ahead) 10-12 March: 10 and 11 March
+        # packed, 12 March (Berlin) until 16:00 read from the visits; visitor 1, with a
+        # visit on either side, counts once; visitor 2 (21:00) is the 13th in Tokyo
+        berlin = self.fetch(**{"from": "2026-03-09", "to": "2026-03-15"})
+        self.assertEqual(berlin, [(2, 3, None), (1, 1, 30.0)])
+        self.assertEqual(self.fetch(**{"from": "2026-03-09", "to": "2026-03-15",
+                                       "tz": "Asia/Tokyo"}), berlin)
+        self.assertEqual(self.fetch(**{"from": "2026-03-10", "to": "2026-03-12",
+                                       "tz": "Asia/Tokyo"}), [(1, 2, None), (1, 1, 30.0)])
+        self.assertEqual(psql_one("SELECT sum(visits) FROM funnel_day_packs WHERE site_id = :'v1'"
+                                  " AND day_start < '2026-03-16'", self.site), "4")
+        self.assertEqual(psql_one(STALE_PACKS, self.site), "0")
+
+    def test_microseconds_survive_the_pack(self):
+        # 30.049999 s apart: kept to the microsecond the median rounds to 30.0 (to the
+        # millisecond it would be 30.05 and round to 30.1)
+        got = psql_one("SELECT hit_secs[2] FROM visits WHERE site_id = :'v1'"
+                       " AND vstart < '2026-03-11'", self.site)
+        self.assertEqual(got, "30.049999")
+        s = self.fetch(**{"from": "2026-03-10", "to": "2026-03-10"})
+        self.assertEqual(s, [(1, 1, None), (1, 1, 30.0)])
+
+    def test_late_rows_are_packed(self):
+        # a day of its own (20 March), which the other tests' ranges leave out
+        day = "SELECT visits FROM funnel_day_packs WHERE site_id = :'v1' AND day_start = :'v2'"
+        self.assertIsNone(psql_one(day, self.site, "2026-03-20 00:00+01"))
+        insert_events(PACKS, "ts, visitor_id, kind, path, device, source, name",
+                      [self.row % ("2026-03-20 09:00:00+01", 3, "pageview", "/", "NULL"),
+                       self.row % ("2026-03-20 09:02:00+01", 3, "pageview", "/produkte/x", "NULL")])
+        rollup()
+        self.assertEqual(psql_one(day, self.site, "2026-03-20 00:00+01"), "1")
+        self.assertEqual(psql_one(STALE_PACKS, self.site), "0")
+        self.assertEqual(self.fetch(**{"from": "2026-03-20", "to": "2026-03-20"}),
+                         [(1, 1, None), (1, 1, 120.0)])
+
+
+class FunnelPacksRetention(unittest.TestCase):
+    def test_retention_cuts_the_packs(self):
+        # the horizon (a UTC month start) falls into a Berlin day: its pack keeps the
+        # visit after it, the days before it lose theirs
+        domain = "funnel-ret-%s.example.org" % RUN
+        zoe("site", "add", "--domain", domain, "--origin", "https://" + domain,
+            "--retention-months", "2")
+        site = psql_one("SELECT id FROM sites WHERE domain = :'v1'", domain)
+        horizon = psql_one("SELECT date_trunc('month', now()) - interval '2 months'")
+        for v, offset in ((1, "-30 minutes"), (2, "3 hours"), (3, "-40 days")):
+            psql("INSERT INTO events (site_id, ts, visitor_id, kind, path, device)"
+                 " VALUES (:'v1', :'v2'::timestamptz + :'v3'::interval, :'v4', 'pageview', '/h',"
+                 " 'desktop')", site, horizon, offset, v)
+        rollup()
+        packed = ("SELECT coalesce(sum(visits) FILTER (WHERE day_start = rollup_day_floor(:'v2')), 0)"
+                  " || ' ' || count(*) FILTER (WHERE day_end <= :'v2')"
+                  " FROM funnel_day_packs WHERE site_id = :'v1'")
+        self.assertEqual(psql_one(packed, site, horizon), "2 1")
+        psql("SELECT events_expire()")
+        self.assertEqual(psql_one(packed, site, horizon), "1 0")
+        self.assertEqual(psql_one(STALE_PACKS, site), "0")
 
 
 if __name__ == "__main__":

@@ -249,14 +249,20 @@ static void test_walk(void **state)
 			 FUNNEL_MAX_STEPS - 1);
 }
 
+/* Counting for "/", "/b*", "goal:lead". */
+static funnel_count_t *count_three(funnel_step_t steps[3])
+{
+	funnel_step_init(&steps[0], "/");
+	funnel_step_init(&steps[1], "/b*");
+	funnel_step_init(&steps[2], "goal:lead");
+	return funnel_count_new(steps, 3);
+}
+
 static void test_count(void **state)
 {
 	(void)state;
 	funnel_step_t steps[3];
-	funnel_step_init(&steps[0], "/");
-	funnel_step_init(&steps[1], "/b*");
-	funnel_step_init(&steps[2], "goal:lead");
-	funnel_count_t *c = funnel_count_new(steps, 3);
+	funnel_count_t *c = count_three(steps);
 	assert_non_null(c);
 	/* visitor 7 of site 1: two visits, one to step 3; visitor 7 of site 2 is
 	 * another visitor */
@@ -295,6 +301,100 @@ static void test_count(void **state)
 	assert_null(funnel_count_new(steps, FUNNEL_MAX_STEPS + 1));
 }
 
+/* A pack's bytes (sql/069): put() appends a visitor, hits() a varint. */
+typedef struct pack {
+	unsigned char b[256];
+	size_t n;
+} pack_t;
+
+static void put_visitor(pack_t *p, long long visitor, int hits)
+{
+	for (int i = 7; i >= 0; i--)
+		p->b[p->n++] = (unsigned char)((unsigned long long)visitor >> (8 * i));
+	p->b[p->n++] = (unsigned char)hits;
+}
+
+static void put_varint(pack_t *p, unsigned long long x, int wide)
+{
+	if (wide) {                     /* 0xe0 and 8 bytes, whatever x is */
+		p->b[p->n++] = 0xe0;
+		for (int i = 7; i >= 0; i--)
+			p->b[p->n++] = (unsigned char)(x >> (8 * i));
+	} else if (x < 1u << 7) {
+		p->b[p->n++] = (unsigned char)x;
+	} else if (x < 1u << 14) {
+		p->b[p->n++] = (unsigned char)(0x80 | x >> 8);
+		p->b[p->n++] = (unsigned char)x;
+	} else {
+		p->b[p->n++] = (unsigned char)(0xc0 | x >> 24);
+		p->b[p->n++] = (unsigned char)(x >> 16);
+		p->b[p->n++] = (unsigned char)(x >> 8);
+		p->b[p->n++] = (unsigned char)x;
+	}
+}
+
+/* The visits of test_count as a pack (but site 2's, as text), and one more
+ * visitor: the same figures, steps matched per name id, times exact. */
+static void test_count_pack(void **state)
+{
+	(void)state;
+	funnel_step_t steps[3];
+	funnel_count_t *c = count_three(steps);
+	assert_non_null(c);
+	static const struct { int id, goal; const char *name; } names[] = {
+		{1, 0, "/"}, {2, 0, "/b"}, {3, 0, "/bc"}, {4, 1, "lead"}, {5, 0, "/x"},
+		{300, 0, "/a b"}, {301, 0, "lead"}, {302, 1, "/"}};
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		assert_int_equal(funnel_count_name(c, names[i].id, names[i].goal, names[i].name), 0);
+	pack_t p = {{0}, 0};
+	put_visitor(&p, 7, 2);                  /* "/" at 0 s, "/b" at 10 s */
+	put_varint(&p, 1, 0), put_varint(&p, 0, 0);
+	put_varint(&p, 2, 0), put_varint(&p, 10000000, 0);
+	put_visitor(&p, 7, 3);                  /* "/", "/bc" at 2.5 s, lead at 3 s */
+	put_varint(&p, 1, 0), put_varint(&p, 0, 0);
+	put_varint(&p, 3, 0), put_varint(&p, 2500000, 0);
+	put_varint(&p, 4, 0), put_varint(&p, 500000, 0);
+	put_visitor(&p, 8, 3);                  /* "/a b", no name, a page named lead */
+	put_varint(&p, 300, 0), put_varint(&p, 0, 0);
+	put_varint(&p, 0, 0), put_varint(&p, 1000000, 0);
+	put_varint(&p, 301, 0), put_varint(&p, 1000000, 0);
+	put_visitor(&p, 10, 3);                 /* "/", "/b" 10 µs later, lead at 7 s */
+	put_varint(&p, 1, 0), put_varint(&p, 0, 0);
+	put_varint(&p, 2, 0), put_varint(&p, 10, 0);
+	put_varint(&p, 4, 0), put_varint(&p, 6999990, 0);
+	put_visitor(&p, -5, 1);                 /* a negative id; a goal named "/" */
+	put_varint(&p, 302, 0), put_varint(&p, 0, 1);
+	put_visitor(&p, -5, 1);                 /* "/" in the widest varints */
+	put_varint(&p, 1, 1), put_varint(&p, 0, 1);
+	assert_int_equal(funnel_count_add_pack(c, 1, p.b, p.n), 0);
+	assert_int_equal(funnel_count_add_text(c, 2, 7, "{/,/x,/b}", "{f,f,f}", "{1,2,5}"), 0);
+	funnel_figures_t f[3];
+	assert_int_equal(funnel_count_figures(c, f), 0);
+	assert_int_equal(f[0].visitors, 4);
+	assert_int_equal(f[0].visits, 5);
+	assert_int_equal(f[1].visitors, 3);
+	assert_int_equal(f[1].visits, 4);
+	assert_int_equal(f[2].visitors, 2);
+	assert_int_equal(f[2].visits, 2);
+	assert_true(f[1].median == 3.25);
+	assert_true(f[2].median == 0.5 + 0.5 * ((7 - 1e-05) - 0.5));
+	/* malformed: cut short, an id never named, a bad varint, a bad name id */
+	assert_int_equal(funnel_count_add_pack(c, 1, p.b, p.n - 1), -1);
+	pack_t q = {{0}, 0};
+	put_visitor(&q, 1, 1);
+	put_varint(&q, 6, 0), put_varint(&q, 0, 0);
+	assert_int_equal(funnel_count_add_pack(c, 1, q.b, q.n), -1);
+	q.b[9] = 0xf0;
+	assert_int_equal(funnel_count_add_pack(c, 1, q.b, q.n), -1);
+	q.n = 0;
+	put_visitor(&q, 1, 100);                /* more hits than bytes */
+	put_varint(&q, 1, 0), put_varint(&q, 0, 0);
+	assert_int_equal(funnel_count_add_pack(c, 1, q.b, q.n), -1);
+	assert_int_equal(funnel_count_name(c, -1, 0, "/"), -1);
+	assert_int_equal(funnel_count_add_pack(c, 1, p.b, 0), 0);
+	funnel_count_free(c);
+}
+
 /* Many visits of one visitor and many visitors: the medians of an odd count
  * are the middle value, and every visitor counts once. */
 static void test_count_many(void **state)
@@ -329,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_step_matches),
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_count_pack),
 		cmocka_unit_test(test_count_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
