@@ -258,6 +258,18 @@ static funnel_count_t *count_three(funnel_step_t steps[3])
 	return funnel_count_new(steps, 3);
 }
 
+/* Asserts the three steps' visitors and visits: v0, n0 for step 1 and so on. */
+static void assert_three(const funnel_figures_t *f, long long v0, long long n0, long long v1,
+			 long long n1, long long v2, long long n2)
+{
+	assert_int_equal(f[0].visitors, v0);
+	assert_int_equal(f[0].visits, n0);
+	assert_int_equal(f[1].visitors, v1);
+	assert_int_equal(f[1].visits, n1);
+	assert_int_equal(f[2].visitors, v2);
+	assert_int_equal(f[2].visits, n2);
+}
+
 static void test_count(void **state)
 {
 	(void)state;
@@ -279,12 +291,7 @@ static void test_count(void **state)
 					       "{f,f,t}", "{0,1e-05,7}"), 0);
 	funnel_figures_t f[3];
 	assert_int_equal(funnel_count_figures(c, f), 0);
-	assert_int_equal(f[0].visitors, 3);
-	assert_int_equal(f[0].visits, 4);
-	assert_int_equal(f[1].visitors, 3);
-	assert_int_equal(f[1].visits, 4);
-	assert_int_equal(f[2].visitors, 2);
-	assert_int_equal(f[2].visits, 2);
+	assert_three(f, 3, 4, 3, 4, 2, 2);
 	assert_true(isnan(f[0].median));
 	/* 1e-05, 2.5, 4, 10: between 2.5 and 4 */
 	assert_true(f[1].median == 3.25);
@@ -370,12 +377,7 @@ static void test_count_pack(void **state)
 	assert_int_equal(funnel_count_add_text(c, 2, 7, "{/,/x,/b}", "{f,f,f}", "{1,2,5}"), 0);
 	funnel_figures_t f[3];
 	assert_int_equal(funnel_count_figures(c, f), 0);
-	assert_int_equal(f[0].visitors, 4);
-	assert_int_equal(f[0].visits, 5);
-	assert_int_equal(f[1].visitors, 3);
-	assert_int_equal(f[1].visits, 4);
-	assert_int_equal(f[2].visitors, 2);
-	assert_int_equal(f[2].visits, 2);
+	assert_three(f, 4, 5, 3, 4, 2, 2);
 	assert_true(f[1].median == 3.25);
 	assert_true(f[2].median == 0.5 + 0.5 * ((7 - 1e-05) - 0.5));
 	/* malformed: cut short, an id never named, a bad varint, a bad name id */
