@@ -1,6 +1,7 @@
-"""The run that closes an hour (sql/062_rollup_close.sql): it rolls the two hours before
-it for their visits only, leaving their other rows as they were, and gives the same rows
-as rolling those hours whole; a Berlin day still under way gets its day rows from the run
+"""The run that closes an hour (sql/062_rollup_close.sql, sql/072_rollup_open_visits.sql):
+of the two hours before it, it rolls again only the visits still open and the rollup_visits
+rows of their hours, leaving the other rows as they were, and gives the same rows as
+rolling those hours whole; a Berlin day still under way gets its day rows from the run
 that reaches its end, and reports over it read the hours meanwhile."""
 import datetime
 import unittest
@@ -56,42 +57,70 @@ class ClosingRun(unittest.TestCase):
                     " AND hour >= :'v2' AND hour < :'v3' ORDER BY 1, 2" % table,
                     site_id, self.at(hours, 0), self.at(1, 0))
 
-    def test_closing_run_rolls_the_two_hours_before_for_their_visits(self):
+    def visit_versions(self, site_id):
+        return psql("SELECT visitor_id, pageviews, xmin::text FROM visits WHERE site_id = :'v1'"
+                    " ORDER BY vstart", site_id)
+
+    def test_closing_run_rolls_the_visits_still_open_again(self):
         domain, site_id = self.new_site("revisit")
-        # visitor 7's visit starts in the hour two before this one and goes on into the
-        # last hour (20 minutes); visitor 8 bounces three hours back
-        self.insert(site_id, [(self.at(2, 50), 7, "pageview", "/a", "NULL"),
-                              (self.at(2, 51), 7, "engagement", "/a", "4000"),
-                              (self.at(1, 10), 7, "pageview", "/b", "NULL"),
-                              (self.at(3, 30), 8, "pageview", "/c", "NULL")])
+        # the hours before the last one: visitor 8 bounces three hours back; visitor 9's
+        # visit ends 45 minutes before the last hour, too early to take in anything of
+        # it; visitor 7's starts 20 minutes before it and goes on into it (30 minutes)
+        self.insert(site_id, [(self.at(3, 30), 8, "pageview", "/c", "NULL"),
+                              (self.at(2, 10), 9, "pageview", "/d", "NULL"),
+                              (self.at(2, 15), 9, "pageview", "/e", "NULL"),
+                              (self.at(2, 40), 7, "pageview", "/a", "NULL"),
+                              (self.at(2, 51), 7, "engagement", "/a", "4000")])
         rollup()
-        whole = psql(FINGERPRINT, site_id)
-        # the state of the run before the one closing the last hour: the visit seen as a
-        # bounce in its start hour (here: a stale count), the last hour not rolled
+        # the state the run closing the hour two back left: the last hour not rolled,
+        # and visitor 7's pageview in it arrives in its time (no late marker)
         psql("BEGIN;"
              " UPDATE rollup_state SET rolled_until = :'v2';"
-             " UPDATE rollup_visits SET visits = visits + 100 WHERE site_id = :'v1';"
-             " DELETE FROM visits WHERE site_id = :'v1';"
-             " COMMIT", site_id, self.at(1, 0))
+             " INSERT INTO events (site_id, ts, visitor_id, kind, path, device, source)"
+             "  VALUES (:'v1', :'v3', 7, 'pageview', '/b', 'desktop', 'direct');"
+             " DELETE FROM events_late WHERE hour = :'v2';"
+             " UPDATE rollup_state SET history = (SELECT last_value FROM data_version_events_history);"
+             " COMMIT", site_id, self.at(1, 0), self.at(1, 10))
+        visits = self.visit_versions(site_id)
+        self.assertEqual([v[:2] for v in visits], [["8", "1"], ["9", "2"], ["7", "1"]])
         pages = self.xmins("rollup_pages", site_id, 3)
         engagement = self.xmins("rollup_engagement", site_id, 3)
-        self.assertTrue(pages and engagement)
+        three_back = self.xmins("rollup_visits", site_id, 3)[:1]
+        self.assertTrue(pages and engagement and three_back)
         rollup()
         self.assertEqual(psql_one("SELECT rolled_until = :'v1' FROM rollup_state",
                                   self.hour.isoformat()), "t")
-        # the visits of both hours before the closed one again, whole
+        # visitor 7's visit again, now of two pageviews; the two that had ended keep the
+        # rows the last run wrote
+        after = self.visit_versions(site_id)
+        self.assertEqual(after[:2], visits[:2])
+        self.assertEqual(after[2][:2], ["7", "2"])
+        self.assertNotEqual(after[2][2], visits[2][2])
+        # rollup_visits: the hour three back as it was, the next one rolled again
+        self.assertEqual(self.xmins("rollup_visits", site_id, 3)[:1], three_back)
         self.assertEqual(psql(
             "SELECT hour = :'v2', visits, bounces, secs FROM rollup_visits WHERE site_id = :'v1'"
             " AND goal = ''" + ALL + " ORDER BY hour", site_id, self.at(3, 0)),
-            [["t", "1", "1", "0"], ["f", "1", "0", "1200"]])
-        self.assertEqual(psql("SELECT visitor_id, pageviews, vend = :'v2' FROM visits"
-                              " WHERE site_id = :'v1' ORDER BY vstart", site_id, self.at(1, 10)),
-                         [["8", "1", "f"], ["7", "2", "t"]])
-        # their pages and engagement were not rolled again: the same row versions
+            [["t", "1", "1", "0"], ["f", "2", "0", "2100"]])
+        # the pages and engagement of the hours before were not rolled again
         self.assertEqual(self.xmins("rollup_pages", site_id, 3), pages)
         self.assertEqual(self.xmins("rollup_engagement", site_id, 3), engagement)
         # and every row is the one rolling the hours whole gives
-        self.assertEqual(psql(FINGERPRINT, site_id), whole)
+        closed = psql(FINGERPRINT, site_id)
+        psql("SELECT rollup_hours_between(:'v1', :'v2')", self.at(4, 0), self.hour.isoformat())
+        self.assertEqual(psql(FINGERPRINT, site_id), closed)
+
+    def test_the_job_runs_at_the_turn_of_each_minute(self):
+        # the run closing an hour starts seconds after its end, not up to a minute later
+        row = psql("BEGIN;"
+                   " UPDATE job_schedules SET next_run = now() - interval '1 second'"
+                   "  WHERE kind IN ('rollup', 'maintenance');"
+                   " SELECT jobs_enqueue_due() >= 2;"
+                   " SELECT kind, extract(second FROM next_run) = 2"
+                   "  AND next_run > now() AND next_run <= now() + interval '62 seconds'"
+                   "  FROM job_schedules WHERE kind IN ('rollup', 'maintenance') ORDER BY kind;"
+                   " ROLLBACK")
+        self.assertEqual(row, [["t"], ["maintenance", "f"], ["rollup", "t"]])
 
     def test_late_row_in_an_hour_before_rolls_it_whole(self):
         domain, site_id = self.new_site("late")
