@@ -71,7 +71,7 @@ DERIVED = ("rollup_visits", "rollup_pages", "rollup_vitals", "rollup_engagement"
            "journey_day_packs")
 FINGERPRINT = " UNION ALL ".join(
     "SELECT '%s', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
-    " FROM %s t WHERE site_id = :'v1'" % (t, t) for t in DERIVED)
+    " FROM %s t WHERE site_id = :'v1'" % (t, t) for t in DERIVED) + " ORDER BY 1"
 
 # Day digests against the hours' centroids merged in hour order at compression 300,
 # read from the digests' arrays here (not through rollup_centroids()).
