@@ -18,11 +18,6 @@
 --
 -- Citus: distributed by site_id, colocated with visits.
 
-DROP TRIGGER visits_funnel_packed_insert ON visits;
-DROP TRIGGER visits_funnel_packed_delete ON visits;
-DROP TRIGGER visits_funnel_packed_update ON visits;
-DROP TRIGGER visits_funnel_packed_truncate ON visits;
-DROP FUNCTION funnel_visits_packed();
 DROP FUNCTION funnel_packs_again(jsonb);
 DROP FUNCTION funnel_day_pack_rows(jsonb);
 DROP FUNCTION funnel_names_add(jsonb);
@@ -117,7 +112,8 @@ END $$;
 -- Once per statement, for the hours of the rows it touched: a closing run of
 -- the rollup job repacks the few hours it rolls, however far into the day.
 -- Rows gone only take visits out of their hours; names come with new rows.
-CREATE FUNCTION funnel_visits_packed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- sql/069's triggers call it (their transition tables named as there).
+CREATE OR REPLACE FUNCTION funnel_visits_packed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     keys jsonb;
 BEGIN
@@ -139,16 +135,6 @@ BEGIN
     PERFORM funnel_hours_again(keys);
     RETURN NULL;
 END $$;
-
-CREATE TRIGGER visits_funnel_packed_insert AFTER INSERT ON visits
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION funnel_visits_packed();
-CREATE TRIGGER visits_funnel_packed_delete AFTER DELETE ON visits
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION funnel_visits_packed();
-CREATE TRIGGER visits_funnel_packed_update AFTER UPDATE ON visits
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION funnel_visits_packed();
-CREATE TRIGGER visits_funnel_packed_truncate AFTER TRUNCATE ON visits
-    FOR EACH STATEMENT EXECUTE FUNCTION funnel_visits_packed();
 
 -- Backfill from the visits rolled so far, a day at a time (their names were
 -- numbered by sql/069; any missing are numbered first all the same).
