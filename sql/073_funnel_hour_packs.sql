@@ -12,9 +12,11 @@
 --
 -- A piece is a pack as sql/069 describes it, visits in (vstart, visitor)
 -- order; the pieces of a day in hour order, put end to end, are its pack of
--- sql/069 byte for byte. The funnel reads every piece of the whole days it
--- read a pack of, each an independent list of visits (analysis/funnel.c counts
--- a visitor once across them, as it did across days).
+-- sql/069 byte for byte. Once the rollup job is two hours past a day, its
+-- pieces are joined into that one row again (funnel_days_whole() below): the
+-- funnel reads every row of the whole days it read a pack of, each an
+-- independent list of visits (analysis/funnel.c counts a visitor once across
+-- them, as it did across days), about one a day as before.
 --
 -- Citus: distributed by site_id, colocated with visits.
 
@@ -30,8 +32,11 @@ CREATE TABLE funnel_hour_packs (
     day_end   timestamptz NOT NULL,
     visits    int NOT NULL,            -- visits in pack (those with a hit)
     pack      bytea NOT NULL,          -- sql/069's format
+    whole     boolean NOT NULL,        -- the whole day's visits (hour = day_start)
     PRIMARY KEY (site_id, day_start, hour)
 );
+-- the days still in pieces: today's and yesterday's, mostly
+CREATE INDEX funnel_hour_packs_pieces ON funnel_hour_packs (site_id, day_end) WHERE NOT whole;
 -- as sql/069: mostly incompressible, read without decompressing
 ALTER TABLE funnel_hour_packs ALTER COLUMN pack SET STORAGE EXTERNAL;
 
@@ -93,20 +98,58 @@ LANGUAGE sql STABLE AS $$
                      AS bytes
           FROM g GROUP BY site_id, hour, vstart, visitor_id)
     SELECT site_id, rollup_day_floor(hour), hour, rollup_day_ceil(hour + interval '1 hour'),
-           count(*)::int, string_agg(bytes, ''::bytea ORDER BY vstart, visitor_id)
+           count(*)::int, string_agg(bytes, ''::bytea ORDER BY vstart, visitor_id), false
     FROM v GROUP BY site_id, hour
 $$;
 
--- Packs the given (site, hour) pairs again.
+-- Puts the pieces of each day of the given sites that ends at or before the
+-- earliest hour given for the site into one row, the pieces end to end in
+-- hour order (the day's pack of sql/069, byte for byte). The funnel reads a
+-- row per day as before instead of one per hour, 24 times fewer; a day is
+-- joined once (a copy of its bytes, nothing packed again) when a statement
+-- touches a later hour only: the rollup job's closing run rolls the hour and
+-- the two before it again, so a day is joined two hours after it ends and
+-- its pieces are not touched again by the runs that follow.
+CREATE FUNCTION funnel_days_whole(keys jsonb) RETURNS void LANGUAGE sql AS $$
+    WITH s AS (SELECT k.site_id, min(k.hour) AS upto
+               FROM jsonb_to_recordset(keys) k(site_id bigint, hour timestamptz) GROUP BY 1),
+    d AS (SELECT DISTINCT p.site_id, p.day_start
+          FROM s JOIN funnel_hour_packs p ON p.site_id = s.site_id AND NOT p.whole
+                                         AND p.day_end <= s.upto),
+    gone AS (DELETE FROM funnel_hour_packs p USING d
+             WHERE p.site_id = d.site_id AND p.day_start = d.day_start RETURNING p.*)
+    INSERT INTO funnel_hour_packs
+    SELECT site_id, day_start, day_start, min(day_end), sum(visits)::int,
+           string_agg(pack, ''::bytea ORDER BY hour), true
+    FROM gone GROUP BY site_id, day_start
+$$;
+
+-- Packs the given (site, hour) pairs again, then joins the days done with.
+-- A day already joined is packed again in pieces, every hour of it (late rows
+-- or retention, once in a while: O(day) as every change was before).
 CREATE FUNCTION funnel_hours_again(keys jsonb) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    hours jsonb;
 BEGIN
     IF keys IS NULL THEN
         RETURN;
     END IF;
+    WITH k AS (SELECT DISTINCT k.site_id, k.hour
+               FROM jsonb_to_recordset(keys) k(site_id bigint, hour timestamptz)),
+    w AS (SELECT DISTINCT p.site_id, p.day_start, p.day_end
+          FROM k JOIN funnel_hour_packs p ON p.site_id = k.site_id
+                                         AND p.day_start = rollup_day_floor(k.hour)
+                                         AND p.hour = p.day_start AND p.whole)
+    SELECT jsonb_agg(jsonb_build_object('site_id', s.site_id, 'hour', s.hour)) INTO hours
+    FROM (SELECT site_id, hour FROM k
+          UNION SELECT w.site_id, h FROM w, generate_series(w.day_start, w.day_end - interval '1 hour',
+                                                            interval '1 hour') h) s;
+    -- a whole day's row has the hour of its start, one of those
     DELETE FROM funnel_hour_packs p
-    USING jsonb_to_recordset(keys) k(site_id bigint, hour timestamptz)
+    USING jsonb_to_recordset(hours) k(site_id bigint, hour timestamptz)
     WHERE p.site_id = k.site_id AND p.day_start = rollup_day_floor(k.hour) AND p.hour = k.hour;
-    INSERT INTO funnel_hour_packs SELECT * FROM funnel_hour_pack_rows(keys);
+    INSERT INTO funnel_hour_packs SELECT * FROM funnel_hour_pack_rows(hours);
+    PERFORM funnel_days_whole(keys);
 END $$;
 
 -- Once per statement, for the hours of the rows it touched: a closing run of
@@ -150,6 +193,12 @@ BEGIN
                         WHERE vstart >= d AND vstart < rollup_day_ceil(d + interval '1 hour')) s;
         INSERT INTO funnel_hour_packs SELECT * FROM funnel_hour_pack_rows(keys);
     END LOOP;
+    -- the days two hours or more before the rollups' end joined, as the
+    -- closing runs would have
+    PERFORM funnel_days_whole((SELECT jsonb_agg(jsonb_build_object('site_id', s.site_id,
+                                                                   'hour', r.rolled_until - interval '2 hours'))
+                               FROM (SELECT DISTINCT site_id FROM funnel_hour_packs) s, rollup_state r
+                               WHERE r.rolled_until IS NOT NULL));
 END $$;
 ANALYZE funnel_names;
 ANALYZE funnel_hour_packs;

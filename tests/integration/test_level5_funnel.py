@@ -176,13 +176,19 @@ class FunnelLateEvents(unittest.TestCase):
 
 
 PACKS = "funnel-packs-%s.example.org" % RUN
-# every piece of a site's packs against the pieces computed afresh from its visits now
-STALE_PACKS = ("SELECT count(*) FROM (SELECT * FROM funnel_hour_packs WHERE site_id = :'v1') p"
-               " FULL JOIN funnel_hour_pack_rows((SELECT jsonb_agg(DISTINCT jsonb_build_object("
-               "  'site_id', site_id, 'hour', funnel_hour(vstart)))"
-               "  FROM visits WHERE site_id = :'v1')) f USING (site_id, day_start, hour)"
+# every day of a site's packs (its pieces, or its one row once joined, end to end) against
+# its pieces computed afresh from its visits now; a joined row stands at its day's start
+STALE_PACKS = ("SELECT count(*) FROM (SELECT site_id, day_start, min(day_end) AS day_end,"
+               "  sum(visits) AS visits, string_agg(pack, ''::bytea ORDER BY hour) AS pack,"
+               "  bool_or(whole AND hour <> day_start) OR (bool_or(whole) AND count(*) > 1) AS bad"
+               "  FROM funnel_hour_packs WHERE site_id = :'v1' GROUP BY 1, 2) p"
+               " FULL JOIN (SELECT site_id, day_start, min(day_end) AS day_end, sum(visits) AS visits,"
+               "  string_agg(pack, ''::bytea ORDER BY hour) AS pack"
+               "  FROM funnel_hour_pack_rows((SELECT jsonb_agg(DISTINCT jsonb_build_object("
+               "   'site_id', site_id, 'hour', funnel_hour(vstart)))"
+               "   FROM visits WHERE site_id = :'v1')) GROUP BY 1, 2) f USING (site_id, day_start)"
                " WHERE p.pack IS DISTINCT FROM f.pack OR p.visits IS DISTINCT FROM f.visits"
-               "  OR p.day_end IS DISTINCT FROM f.day_end")
+               "  OR p.day_end IS DISTINCT FROM f.day_end OR p.bad IS DISTINCT FROM false")
 # a day's visits in its pieces
 DAY_VISITS = ("SELECT sum(visits) FROM funnel_hour_packs WHERE site_id = :'v1'"
               " AND day_start = :'v2'")
@@ -242,7 +248,7 @@ class FunnelPacks(unittest.TestCase):
     def test_late_rows_are_packed(self):
         # a day of its own (20 March), which the other tests' ranges leave out
         day = DAY_VISITS
-        self.assertEqual(psql_one(day, self.site, "2026-03-20 00:00+01"), "")
+        self.assertIsNone(psql_one(day, self.site, "2026-03-20 00:00+01"))
         insert_events(PACKS, "ts, visitor_id, kind, path, device, source, name",
                       [self.row % ("2026-03-20 09:00:00+01", 3, "pageview", "/", "NULL"),
                        self.row % ("2026-03-20 09:02:00+01", 3, "pageview", "/produkte/x", "NULL")])
@@ -277,6 +283,24 @@ class FunnelPacks(unittest.TestCase):
         self.assertEqual(psql_one(STALE_PACKS, self.site), "0")
         self.assertEqual(self.fetch(**{"from": "2026-03-22", "to": "2026-03-22"}),
                          [(3, 3, None), (1, 1, 120.0)])
+        # a later hour rolled (24 March) joins 22 March into one row; a late row in
+        # it again packs it in pieces, every hour of it
+        rows = ("SELECT count(*) || ' ' || count(*) FILTER (WHERE whole) FROM funnel_hour_packs"
+                " WHERE site_id = :'v1' AND day_start = :'v2'")
+        insert_events(PACKS, "ts, visitor_id, kind, path, device, source, name",
+                      [self.row % ("2026-03-24 09:00:00+01", 8, "pageview", "/", "NULL")])
+        rollup()
+        self.assertEqual(psql_one(rows, self.site, "2026-03-22 00:00+01"), "1 1")
+        self.assertEqual(psql_one(STALE_PACKS, self.site), "0")
+        insert_events(PACKS, "ts, visitor_id, kind, path, device, source, name",
+                      [self.row % ("2026-03-22 12:00:00+01", 7, "pageview", "/", "NULL"),
+                       self.row % ("2026-03-22 12:00:01+01", 7, "pageview", "/produkte/z", "NULL")])
+        rollup()
+        self.assertEqual(psql_one(rows, self.site, "2026-03-22 00:00+01"), "3 0")
+        self.assertEqual(psql_one(DAY_VISITS, self.site, "2026-03-22 00:00+01"), "4")
+        self.assertEqual(psql_one(STALE_PACKS, self.site), "0")
+        self.assertEqual(self.fetch(**{"from": "2026-03-22", "to": "2026-03-22"}),
+                         [(4, 4, None), (2, 2, 60.5)])
 
     def test_a_sites_visits_deleted_take_its_pieces(self):
         # a site's visits deleted in one statement across days (a site removed with
@@ -289,7 +313,8 @@ class FunnelPacks(unittest.TestCase):
         rollup()
         site = psql_one("SELECT id FROM sites WHERE domain = :'v1'", domain)
         pieces = "SELECT count(*) FROM funnel_hour_packs WHERE site_id = :'v1'"
-        self.assertEqual(psql_one(pieces, site), "3")
+        self.assertEqual(psql_one("SELECT sum(visits) FROM funnel_hour_packs WHERE site_id = :'v1'",
+                                  site), "3")
         others = psql_one(pieces, self.site)
         psql("DELETE FROM visits WHERE site_id = :'v1'", site)
         self.assertEqual(psql_one(pieces, site), "0")
