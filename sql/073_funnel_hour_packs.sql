@@ -35,8 +35,8 @@ CREATE TABLE funnel_hour_packs (
     whole     boolean NOT NULL,        -- the whole day's visits (hour = day_start)
     PRIMARY KEY (site_id, day_start, hour)
 );
--- the days still in pieces: today's and yesterday's, mostly
-CREATE INDEX funnel_hour_packs_pieces ON funnel_hour_packs (site_id, day_end) WHERE NOT whole;
+-- the days still in pieces: today's, mostly
+CREATE INDEX funnel_hour_packs_pieces ON funnel_hour_packs (day_end) WHERE NOT whole;
 -- as sql/069: mostly incompressible, read without decompressing
 ALTER TABLE funnel_hour_packs ALTER COLUMN pack SET STORAGE EXTERNAL;
 
@@ -102,20 +102,20 @@ LANGUAGE sql STABLE AS $$
     FROM v GROUP BY site_id, hour
 $$;
 
--- Puts the pieces of each day of the given sites that ends at or before the
--- earliest hour given for the site into one row, the pieces end to end in
--- hour order (the day's pack of sql/069, byte for byte). The funnel reads a
--- row per day as before instead of one per hour, 24 times fewer; a day is
--- joined once (a copy of its bytes, nothing packed again) when a statement
--- touches a later hour only: the rollup job's closing run rolls the hour and
--- the two before it again, so a day is joined two hours after it ends and
--- its pieces are not touched again by the runs that follow.
+-- Puts the pieces of each day that ends at or before the earliest hour given
+-- into one row, the pieces end to end in hour order (the day's pack of
+-- sql/069, byte for byte), whatever its site: a site with no visit in the
+-- hours rolled has its days joined all the same. The funnel reads a row per
+-- day as before instead of one per hour, 24 times fewer; a day is joined once
+-- (a copy of its bytes, nothing packed again) when a statement touches only
+-- later hours: the rollup job's closing run rolls the hour and the two before
+-- it again, so a day is joined two hours after it ends and the runs that
+-- follow do not touch its pieces again.
 CREATE FUNCTION funnel_days_whole(keys jsonb) RETURNS void LANGUAGE sql AS $$
-    WITH s AS (SELECT k.site_id, min(k.hour) AS upto
-               FROM jsonb_to_recordset(keys) k(site_id bigint, hour timestamptz) GROUP BY 1),
-    d AS (SELECT DISTINCT p.site_id, p.day_start
-          FROM s JOIN funnel_hour_packs p ON p.site_id = s.site_id AND NOT p.whole
-                                         AND p.day_end <= s.upto),
+    WITH d AS (SELECT DISTINCT p.site_id, p.day_start FROM funnel_hour_packs p
+               WHERE NOT p.whole
+                 AND p.day_end <= (SELECT min(k.hour) FROM jsonb_to_recordset(keys)
+                                       k(site_id bigint, hour timestamptz))),
     gone AS (DELETE FROM funnel_hour_packs p USING d
              WHERE p.site_id = d.site_id AND p.day_start = d.day_start RETURNING p.*)
     INSERT INTO funnel_hour_packs
@@ -168,13 +168,14 @@ BEGIN
         EXECUTE funnel_names_add_sql('new_rows');
     END IF;
     -- the hours of the rows gone and of those come (an update: both, once)
-    EXECUTE 'SELECT jsonb_agg(DISTINCT jsonb_build_object(''site_id'', site_id,'
-            ' ''hour'', funnel_hour(vstart))) FROM ('
+    -- (distinct pairs first: an object per row cost ~0.25 s per 200 k rows)
+    EXECUTE 'SELECT jsonb_agg(jsonb_build_object(''site_id'', site_id, ''hour'', hour))'
+            ' FROM (SELECT DISTINCT site_id, funnel_hour(vstart) AS hour FROM ('
             || CASE TG_OP WHEN 'INSERT' THEN 'SELECT site_id, vstart FROM new_rows'
                           WHEN 'DELETE' THEN 'SELECT site_id, vstart FROM old_rows'
                           ELSE 'SELECT site_id, vstart FROM old_rows'
                                ' UNION ALL SELECT site_id, vstart FROM new_rows' END
-            || ') r' INTO keys;
+            || ') r) r' INTO keys;
     PERFORM funnel_hours_again(keys);
     RETURN NULL;
 END $$;
@@ -195,10 +196,9 @@ BEGIN
     END LOOP;
     -- the days two hours or more before the rollups' end joined, as the
     -- closing runs would have
-    PERFORM funnel_days_whole((SELECT jsonb_agg(jsonb_build_object('site_id', s.site_id,
-                                                                   'hour', r.rolled_until - interval '2 hours'))
-                               FROM (SELECT DISTINCT site_id FROM funnel_hour_packs) s, rollup_state r
-                               WHERE r.rolled_until IS NOT NULL));
+    PERFORM funnel_days_whole((SELECT jsonb_build_array(jsonb_build_object(
+                                   'site_id', 0, 'hour', rolled_until - interval '2 hours'))
+                               FROM rollup_state WHERE rolled_until IS NOT NULL));
 END $$;
 ANALYZE funnel_names;
 ANALYZE funnel_hour_packs;
