@@ -18,7 +18,8 @@
 -- independent list of visits (analysis/funnel.c counts a visitor once across
 -- them, as it did across days), about one a day as before.
 --
--- Citus: distributed by site_id, colocated with visits.
+-- Citus: distributed by site_id, colocated with visits; funnel_days_whole()
+-- is a statement over every site, as the rollup job's own.
 
 DROP FUNCTION funnel_packs_again(jsonb);
 DROP FUNCTION funnel_day_pack_rows(jsonb);
