@@ -283,11 +283,12 @@ static const db_stmt_t q_funnel_viewing = {"analytics_funnel_viewing",
 	FUNNEL_SQL("visits_viewing_between(p.site, p.t0, p.t1, $8)", "$8 = ANY (v.hit_names)")};
 
 /* The funnel over one site without filters reads whole Berlin days from their
- * packs (sql/069_funnel_packs.sql): $1 from, $2 to, $3 tz, $4 site domain.
+ * packs (sql/069_funnel_packs.sql), a piece per hour of visit starts
+ * (sql/073): $1 from, $2 to, $3 tz, $4 site domain.
  * Rows (kind, n, goal, name, upto, pack), in binary: 's' once, n the site's
  * id (0: no site has this domain), name and upto the packed part [a, b) of
  * the range as text (a = b = t0: none); 'n' a name of the site's hits, id in
- * n; 'k' a day's pack. The days packed are the range's whole Berlin days before the rollups'
+ * n; 'k' a piece of a day's pack. The days packed are the range's whole Berlin days before the rollups'
  * end (the range in another time zone cuts its first and last days; the hours
  * after the rollups have none); the rest, [t0, a) and [b, t1), comes from the
  * candidate visits as without packs (q_funnel_edges_*), with a and b passed
@@ -302,7 +303,7 @@ static const db_stmt_t q_funnel_packs = {"analytics_funnel_packs",
 	"   LATERAL (SELECT CASE WHEN rollup_day_floor(p.t0) = p.t0 THEN p.t0"
 	"     ELSE rollup_day_ceil(p.t0) END AS d0,"
 	"    rollup_day_floor(least(p.t1, coalesce(s.rolled_until, '-infinity'))) AS d1) d),"
-	" k AS (SELECT f.pack FROM c, funnel_day_packs f WHERE f.site_id = c.site"
+	" k AS (SELECT f.pack FROM c, funnel_hour_packs f WHERE f.site_id = c.site"
 	"   AND f.day_start >= c.a AND f.day_end <= c.b)"
 	" SELECT 's'::text AS kind, coalesce(c.site, 0) AS n, false AS goal, c.a::text AS name,"
 	"  c.b::text AS upto, NULL::bytea AS pack FROM c"

@@ -176,12 +176,22 @@ class FunnelLateEvents(unittest.TestCase):
 
 
 PACKS = "funnel-packs-%s.example.org" % RUN
-# every pack of a site against the packs computed afresh from its visits now
-STALE_PACKS = ("SELECT count(*) FROM (SELECT * FROM funnel_day_packs WHERE site_id = :'v1') p"
-               " FULL JOIN funnel_day_pack_rows((SELECT jsonb_agg(DISTINCT jsonb_build_object("
-               "  'site_id', site_id, 'day_start', rollup_day_floor(vstart)))"
-               "  FROM visits WHERE site_id = :'v1')) f USING (site_id, day_start)"
-               " WHERE p.pack IS DISTINCT FROM f.pack OR p.visits IS DISTINCT FROM f.visits")
+# every day of a site's packs (its pieces, or its one row once joined, end to end) against
+# its pieces computed afresh from its visits now; a joined row stands at its day's start
+STALE_PACKS = ("SELECT count(*) FROM (SELECT site_id, day_start, min(day_end) AS day_end,"
+               "  sum(visits) AS visits, string_agg(pack, ''::bytea ORDER BY hour) AS pack,"
+               "  bool_or(whole AND hour <> day_start) OR (bool_or(whole) AND count(*) > 1) AS bad"
+               "  FROM funnel_hour_packs WHERE site_id = :'v1' GROUP BY 1, 2) p"
+               " FULL JOIN (SELECT site_id, day_start, min(day_end) AS day_end, sum(visits) AS visits,"
+               "  string_agg(pack, ''::bytea ORDER BY hour) AS pack"
+               "  FROM funnel_hour_pack_rows((SELECT jsonb_agg(DISTINCT jsonb_build_object("
+               "   'site_id', site_id, 'hour', funnel_hour(vstart)))"
+               "   FROM visits WHERE site_id = :'v1')) GROUP BY 1, 2) f USING (site_id, day_start)"
+               " WHERE p.pack IS DISTINCT FROM f.pack OR p.visits IS DISTINCT FROM f.visits"
+               "  OR p.day_end IS DISTINCT FROM f.day_end OR p.bad IS DISTINCT FROM false")
+# a day's visits in its pieces
+DAY_VISITS = ("SELECT sum(visits) FROM funnel_hour_packs WHERE site_id = :'v1'"
+              " AND day_start = :'v2'")
 
 
 class FunnelPacks(unittest.TestCase):
@@ -222,7 +232,7 @@ class FunnelPacks(unittest.TestCase):
                                        "tz": "Asia/Tokyo"}), berlin)
         self.assertEqual(self.fetch(**{"from": "2026-03-10", "to": "2026-03-12",
                                        "tz": "Asia/Tokyo"}), [(1, 2, None), (1, 1, 30.0)])
-        self.assertEqual(psql_one("SELECT sum(visits) FROM funnel_day_packs WHERE site_id = :'v1'"
+        self.assertEqual(psql_one("SELECT sum(visits) FROM funnel_hour_packs WHERE site_id = :'v1'"
                                   " AND day_start < '2026-03-16'", self.site), "4")
         self.assertEqual(psql_one(STALE_PACKS, self.site), "0")
 
@@ -237,7 +247,7 @@ class FunnelPacks(unittest.TestCase):
 
     def test_late_rows_are_packed(self):
         # a day of its own (20 March), which the other tests' ranges leave out
-        day = "SELECT visits FROM funnel_day_packs WHERE site_id = :'v1' AND day_start = :'v2'"
+        day = DAY_VISITS
         self.assertIsNone(psql_one(day, self.site, "2026-03-20 00:00+01"))
         insert_events(PACKS, "ts, visitor_id, kind, path, device, source, name",
                       [self.row % ("2026-03-20 09:00:00+01", 3, "pageview", "/", "NULL"),
@@ -247,6 +257,71 @@ class FunnelPacks(unittest.TestCase):
         self.assertEqual(psql_one(STALE_PACKS, self.site), "0")
         self.assertEqual(self.fetch(**{"from": "2026-03-20", "to": "2026-03-20"}),
                          [(1, 1, None), (1, 1, 120.0)])
+
+    def test_late_rows_repack_their_hours_only(self):
+        # 22 March (a day of its own): a visit in the morning and one in the evening,
+        # each an hour's piece; a late row in the evening rolls the hours around it
+        # again, and the morning's piece stays as it was (the same row version)
+        piece = ("SELECT xmin || ' ' || visits FROM funnel_hour_packs WHERE site_id = :'v1'"
+                 " AND hour = :'v2'")
+        morning, evening = "2026-03-22 08:00+00", "2026-03-22 20:00+00"
+        insert_events(PACKS, "ts, visitor_id, kind, path, device, source, name",
+                      [self.row % ("2026-03-22 09:10:00+01", 4, "pageview", "/", "NULL"),
+                       self.row % ("2026-03-22 21:10:00+01", 5, "pageview", "/", "NULL")])
+        rollup()
+        before = psql_one(piece, self.site, morning), psql_one(piece, self.site, evening)
+        self.assertEqual([x.split()[1] for x in before], ["1", "1"])
+        insert_events(PACKS, "ts, visitor_id, kind, path, device, source, name",
+                      [self.row % ("2026-03-22 21:12:00+01", 5, "pageview", "/produkte/y", "NULL"),
+                       self.row % ("2026-03-22 21:30:00+01", 6, "pageview", "/", "NULL")])
+        rollup()
+        self.assertEqual(psql_one(piece, self.site, morning), before[0])
+        after = psql_one(piece, self.site, evening)
+        self.assertNotEqual(after.split()[0], before[1].split()[0])
+        self.assertEqual(after.split()[1], "2")
+        self.assertEqual(psql_one(DAY_VISITS, self.site, "2026-03-22 00:00+01"), "3")
+        self.assertEqual(psql_one(STALE_PACKS, self.site), "0")
+        self.assertEqual(self.fetch(**{"from": "2026-03-22", "to": "2026-03-22"}),
+                         [(3, 3, None), (1, 1, 120.0)])
+        # a later hour rolled (24 March) joins 22 March into one row; a late row in
+        # it again packs it in pieces, every hour of it
+        rows = ("SELECT count(*) || ' ' || count(*) FILTER (WHERE whole) FROM funnel_hour_packs"
+                " WHERE site_id = :'v1' AND day_start = :'v2'")
+        insert_events(PACKS, "ts, visitor_id, kind, path, device, source, name",
+                      [self.row % ("2026-03-24 09:00:00+01", 8, "pageview", "/", "NULL")])
+        rollup()
+        self.assertEqual(psql_one(rows, self.site, "2026-03-22 00:00+01"), "1 1")
+        self.assertEqual(psql_one(STALE_PACKS, self.site), "0")
+        insert_events(PACKS, "ts, visitor_id, kind, path, device, source, name",
+                      [self.row % ("2026-03-22 12:00:00+01", 7, "pageview", "/", "NULL"),
+                       self.row % ("2026-03-22 12:00:01+01", 7, "pageview", "/produkte/z", "NULL")])
+        rollup()
+        self.assertEqual(psql_one(rows, self.site, "2026-03-22 00:00+01"), "3 0")
+        self.assertEqual(psql_one(DAY_VISITS, self.site, "2026-03-22 00:00+01"), "4")
+        self.assertEqual(psql_one(STALE_PACKS, self.site), "0")
+        self.assertEqual(self.fetch(**{"from": "2026-03-22", "to": "2026-03-22"}),
+                         [(4, 4, None), (2, 2, 60.5)])
+
+    def test_a_sites_visits_deleted_take_its_pieces(self):
+        # a site's visits deleted in one statement across days (a site removed with
+        # its data): every piece of theirs goes, none of another site's
+        domain = "funnel-del-%s.example.org" % RUN
+        add_site_events(domain, "ts, visitor_id, kind, path, device, source, name",
+                        [self.row % ("2026-03-10 10:00:00+01", 1, "pageview", "/", "NULL"),
+                         self.row % ("2026-03-10 15:00:00+01", 2, "pageview", "/", "NULL"),
+                         self.row % ("2026-03-11 10:00:00+01", 1, "pageview", "/", "NULL")])
+        rollup()
+        site = psql_one("SELECT id FROM sites WHERE domain = :'v1'", domain)
+        pieces = "SELECT count(*) FROM funnel_hour_packs WHERE site_id = :'v1'"
+        self.assertEqual(psql_one("SELECT sum(visits) FROM funnel_hour_packs WHERE site_id = :'v1'",
+                                  site), "3")
+        others = psql_one(pieces, self.site)
+        psql("DELETE FROM visits WHERE site_id = :'v1'", site)
+        self.assertEqual(psql_one(pieces, site), "0")
+        self.assertEqual(psql_one(pieces, self.site), others)
+        self.assertEqual(psql_one(STALE_PACKS, self.site), "0")
+        psql("DELETE FROM events WHERE site_id = :'v1'", site)
+        psql("DELETE FROM sites WHERE id = :'v1'", site)
 
 
 class FunnelPacksRetention(unittest.TestCase):
@@ -265,7 +340,7 @@ class FunnelPacksRetention(unittest.TestCase):
         rollup()
         packed = ("SELECT coalesce(sum(visits) FILTER (WHERE day_start = rollup_day_floor(:'v2')), 0)"
                   " || ' ' || count(*) FILTER (WHERE day_end <= :'v2')"
-                  " FROM funnel_day_packs WHERE site_id = :'v1'")
+                  " FROM funnel_hour_packs WHERE site_id = :'v1'")
         self.assertEqual(psql_one(packed, site, horizon), "2 1")
         psql("SELECT events_expire()")
         self.assertEqual(psql_one(packed, site, horizon), "1 0")
