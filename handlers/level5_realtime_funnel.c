@@ -283,13 +283,14 @@ static const db_stmt_t q_funnel_viewing = {"analytics_funnel_viewing",
 	FUNNEL_SQL("visits_viewing_between(p.site, p.t0, p.t1, $8)", "$8 = ANY (v.hit_names)")};
 
 /* The funnel over one site without filters reads whole Berlin days from their
- * packs (sql/069_funnel_packs.sql), a piece per hour of visit starts
- * (sql/073): $1 from, $2 to, $3 tz, $4 site domain.
+ * packs (sql/069_funnel_packs.sql; in pieces of an hour of visit starts until
+ * the day is two hours past, sql/073): $1 from, $2 to, $3 tz, $4 site domain.
  * Rows (kind, n, goal, name, upto, pack), in binary: 's' once, n the site's
  * id (0: no site has this domain), name and upto the packed part [a, b) of
  * the range as text (a = b = t0: none); 'n' a name of the site's hits, id in
- * n; 'k' a piece of a day's pack. The days packed are the range's whole Berlin days before the rollups'
- * end (the range in another time zone cuts its first and last days; the hours
+ * n; 'k' a day's pack or a piece of it, each a list of visits of its own. The
+ * days packed are the range's whole Berlin days before the rollups' end (the
+ * range in another time zone cuts its first and last days; the hours
  * after the rollups have none); the rest, [t0, a) and [b, t1), comes from the
  * candidate visits as without packs (q_funnel_edges_*), with a and b passed
  * on, so both statements split the range alike. */
