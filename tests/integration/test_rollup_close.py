@@ -26,11 +26,9 @@ def this_hour():
     return datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
 
 
-class ClosingRun(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.viewer = token_for("viewer")
-        rollup()
+class HourTest(unittest.TestCase):
+    """Tests counting their hours back from this one, each with sites of its own."""
+    prefix = "close"
 
     def setUp(self):
         # the hours below are counted from this one: not across an hour's turn
@@ -42,9 +40,16 @@ class ClosingRun(unittest.TestCase):
         return (self.hour - datetime.timedelta(hours=hours, minutes=-minute)).isoformat()
 
     def new_site(self, tag):
-        domain = "close-%s-%s.example" % (tag, RUN)
+        domain = "%s-%s-%s.example" % (self.prefix, tag, RUN)
         zoe("site", "add", "--domain", domain, "--origin", "https://" + domain)
         return domain, psql_one("SELECT id FROM sites WHERE domain = :'v1'", domain)
+
+
+class ClosingRun(HourTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.viewer = token_for("viewer")
+        rollup()
 
     def insert(self, site_id, rows):
         """rows: (timestamptz, visitor, kind, path, engaged_ms)."""
