@@ -7,6 +7,7 @@ import unittest
 
 from zoelib import psql, psql_one, rollup
 
+from test_level5_funnel import STALE_PACKS
 from test_rollup_close import FINGERPRINT, HourTest
 
 
@@ -79,6 +80,8 @@ class VisitsAhead(HourTest):
         self.assertEqual(after[0][2], before["v6"][1])
         self.assertEqual(after[1][2], before["v5"][1])
         self.assertNotEqual(after[2][2], before["v5"][1])
+        # the funnel's pieces follow the visits (packed once for the delete and insert)
+        self.assertEqual(psql_one(STALE_PACKS, site_id), "0")
         # every row (rollup_visits of visitor 6's hour too) is the one rolling whole gives
         closed = psql(FINGERPRINT, site_id)
         psql("SELECT rollup_hours_between(:'v1', :'v2')", self.at(4, 0), self.hour.isoformat())
@@ -106,6 +109,20 @@ class VisitsAhead(HourTest):
         tagged = [r for r in out if r[0] in ("ahead", "run", "after", "visit")]
         self.assertEqual(tagged, [["ahead", "1"], ["run", "0"], ["after", "0", "t"],
                                   ["visit", "t", "2"]])
+
+    def test_funnel_pieces_of_a_delete_are_packed_with_the_next_statement(self):
+        site_id = self.new_site("hold")[1]
+        psql(self.rows(site_id, [(self.at(3, 10), 1), (self.at(3, 20), 2)], in_time=False))
+        rollup()
+        pieces = "SELECT 'pieces', count(*) FROM funnel_hour_packs WHERE site_id = :'v1';"
+        out = psql("BEGIN; SELECT set_config('zoe.funnel_hold', 'on', true);"
+                   " DELETE FROM visits WHERE site_id = :'v1';"
+                   " SELECT set_config('zoe.funnel_hold', '', true);" + pieces +
+                   " INSERT INTO visits SELECT * FROM visits WHERE false;" + pieces +
+                   " COMMIT", site_id)
+        # held over the delete, packed by the (empty) insert: the hour has no visits left
+        self.assertEqual([r for r in out if r[0] == "pieces"], [["pieces", "1"], ["pieces", "0"]])
+        self.assertEqual(psql_one(STALE_PACKS, site_id), "0")
 
     def test_when_runs_roll_ahead(self):
         due = ("SELECT rollup_ahead_due(:'v1'::timestamptz, '2026-12-03 10:00+00',"
