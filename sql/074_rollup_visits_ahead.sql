@@ -136,7 +136,7 @@ END $$;
 -- where the last closing run took 10 s or more.
 CREATE FUNCTION rollup_ahead_due(at timestamptz, rolled timestamptz, ahead timestamptz,
                                  close_ms bigint) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$      -- date_trunc() of a timestamptz reads the time zone
     SELECT rolled IS NOT NULL AND close_ms >= 10000
        AND date_trunc('minute', at) >= greatest(rolled, ahead) + interval '10 minutes'
        AND at < date_trunc('hour', at) + interval '55 minutes'
